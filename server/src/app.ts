@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { CredentialStore } from './auth/credentials.js';
+import type { Config } from './config.js';
+import type { AppEnv, Services } from './context.js';
+import type { Database } from './db/index.js';
+import { ApiError, problemResponse } from './errors.js';
+import { deriveKey } from './lib/crypto.js';
+import { RateLimiter } from './lib/rate-limiter.js';
+import type { Logger } from './logger.js';
+import { cors } from './middleware/cors.js';
+import { requestContext } from './middleware/request-context.js';
+import type { HandlerTable, OperationId } from './openapi/handlers.js';
+import { operationPipeline } from './openapi/pipeline.js';
+import { loadSpec, type Spec } from './openapi/spec.js';
+import { RequestValidator } from './openapi/validation.js';
+import { serverPackageJsonPath, specPath } from './paths.js';
+import { apiKeyHandlers } from './routes/api-keys.js';
+import { authHandlers } from './routes/auth.js';
+import { docsPage } from './routes/docs.js';
+import { healthHandlers } from './routes/health.js';
+import { organizationHandlers } from './routes/organizations.js';
+import { userHandlers } from './routes/users.js';
+
+/** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
+export const handlers: HandlerTable = {
+  ...healthHandlers,
+  ...authHandlers,
+  ...organizationHandlers,
+  ...userHandlers,
+  ...apiKeyHandlers,
+};
+
+/** Routes outside the API contract: the contract itself and its rendered reference. */
+export const infrastructureRoutes = ['/openapi.yaml', '/docs', '/docs/scalar.js'] as const;
+
+export const maxBodyBytes = 1024 * 1024;
+
+export interface AppDependencies {
+  database: Database;
+  config: Config;
+  logger: Logger;
+  /** Overrides for tests (e.g. a clock or a shorter credential cache). */
+  credentialCacheSeconds?: number;
+}
+
+export function createServices({ database, config, logger, credentialCacheSeconds }: AppDependencies): Services {
+  const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
+  return {
+    db: database.db,
+    databaseKind: database.kind,
+    config,
+    logger,
+    credentials: new CredentialStore(database.db, {
+      secret: config.secret,
+      ...(credentialCacheSeconds === undefined ? {} : { cacheSeconds: credentialCacheSeconds }),
+    }),
+    rateLimiter: new RateLimiter(),
+    idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
+    version,
+  };
+}
+
+/** Builds the whole HTTP application; the server and the tests use the same factory. */
+export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()): Hono<AppEnv> {
+  const services = createServices(dependencies);
+  const validator = new RequestValidator(spec);
+  const app = new Hono<AppEnv>();
+
+  app.use(requestContext(services));
+  app.use('/api/*', cors());
+  app.use(
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError('payload_too_large', { detail: `Request bodies are limited to ${maxBodyBytes} bytes.` });
+      },
+    }),
+  );
+
+  for (const op of spec.operations) {
+    const handler = handlers[op.operationId as OperationId];
+    if (!handler) throw new Error(`openapi.yaml operation ${op.operationId} has no handler in server/src/app.ts`);
+    app.on(op.method.toUpperCase(), op.routePath, operationPipeline(op, handler as never, validator));
+  }
+  for (const id of Object.keys(handlers)) {
+    if (!spec.byId.has(id)) throw new Error(`Handler ${id} has no operation in openapi.yaml`);
+  }
+
+  const specText = readFileSync(specPath, 'utf8');
+  app.get('/openapi.yaml', (c) => c.body(specText, 200, { 'content-type': 'application/yaml; charset=utf-8' }));
+  app.get('/docs', (c) => c.html(docsPage()));
+  const require = createRequire(import.meta.url);
+  const scalarPath = require.resolve('@scalar/api-reference/browser/standalone.js');
+  let scalar: Buffer | undefined;
+  app.get('/docs/scalar.js', (c) => {
+    scalar ??= readFileSync(scalarPath);
+    return c.body(new Uint8Array(scalar), 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+    });
+  });
+
+  app.notFound((c) => {
+    const allowed = spec.operations.filter((op) => new RegExp(`^${op.routePath.replace(/:[^/]+/g, '[^/]+')}$`).test(c.req.path));
+    if (allowed.length > 0) {
+      const methods = allowed.map((op) => op.method.toUpperCase()).join(', ');
+      return problemResponse(
+        new ApiError('method_not_allowed', { detail: `Allowed: ${methods}.`, headers: { allow: methods } }),
+        c.var.requestId,
+      );
+    }
+    return problemResponse(new ApiError('not_found', { detail: `No route for ${c.req.method} ${c.req.path}.` }), c.var.requestId);
+  });
+
+  app.onError((error, c) => {
+    const requestId = c.var.requestId ?? 'unknown';
+    if (error instanceof ApiError) return problemResponse(error, requestId);
+    const mapped = fromDatabaseError(error);
+    if (mapped) return problemResponse(mapped, requestId);
+    services.logger.error({ err: error, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
+    return problemResponse(new ApiError('internal', { detail: `Quote request id ${requestId} when reporting this.` }), requestId);
+  });
+
+  return app;
+}
+
+/** Constraint violations that escaped a handler still mean "conflict", never "internal". */
+function fromDatabaseError(error: unknown): ApiError | undefined {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  if (code === '23505' || code === '23P01') return new ApiError('conflict');
+  if (code === '57P01' || code === 'ECONNREFUSED' || code === '53300') return new ApiError('unavailable', { headers: { 'retry-after': '1' } });
+  return undefined;
+}

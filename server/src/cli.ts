@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { createApiKey } from './auth/api-keys.js';
+import { loadConfig } from './config.js';
+import { type Database, openDatabase } from './db/index.js';
+import { apiKeyKinds, type ApiKeyKind } from './db/schema.js';
+import { createLogger } from './logger.js';
+import { seedDemo } from './seed/demo.js';
+import { closeOnSignals, startServer } from './server.js';
+import { createOrganization } from './services/organizations.js';
+
+const usage = `Usage: crewkit <command> [options]
+
+Commands:
+  start [--demo]                 Migrate, then serve the API (--demo: create the demo organization on first run)
+  migrate                        Apply pending database migrations
+  seed                           Create the demo organization if missing and print its credentials
+  org create --name <name>       Create an organization with a secret and a publishable key
+      [--time-zone <IANA zone>] [--currency <ISO 4217>] [--locale <BCP 47>]
+      [--origin <url>]...        Origins allowed to use the publishable key
+      [--owner-email <email> --owner-password <password> [--owner-name <name>]]
+      [--json]                   Print { orgId, secretKey, publishableKey } as JSON
+  keys create --org <id> --kind secret|publishable --name <name> [--origin <url>]... [--json]
+
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, CREWKIT_DATA_DIR, CREWKIT_SECRET, LOG_LEVEL.`;
+
+class UsageError extends Error {}
+
+const options = {
+  demo: { type: 'boolean' },
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  'time-zone': { type: 'string' },
+  currency: { type: 'string' },
+  locale: { type: 'string' },
+  origin: { type: 'string', multiple: true },
+  'owner-email': { type: 'string' },
+  'owner-password': { type: 'string' },
+  'owner-name': { type: 'string' },
+  org: { type: 'string' },
+  kind: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    return await run(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (!value) throw new UsageError(`Missing --${flag}`);
+  return value;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
+  const command = positionals.join(' ');
+  if (values.help || command === '' || command === 'help') {
+    console.log(usage);
+    return;
+  }
+  switch (command) {
+    case 'start': {
+      const config = loadConfig();
+      const logger = createLogger({ level: config.logLevel });
+      const server = await startServer(config, logger);
+      closeOnSignals(server, logger);
+      let demo: Awaited<ReturnType<typeof seedDemo>> | undefined;
+      if (values.demo) {
+        const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+        demo = await seedDemo(server.database.db, { secret: config.secret, origins });
+      }
+      printBanner(server.url, config, demo);
+      return;
+    }
+    case 'migrate':
+      await withDatabase(async () => {});
+      console.log('Database is up to date.');
+      return;
+    case 'seed': {
+      const config = loadConfig();
+      const demo = await withDatabase((database) =>
+        seedDemo(database.db, { secret: config.secret, origins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`] }),
+      );
+      console.log(JSON.stringify(demo, null, 2));
+      return;
+    }
+    case 'org create': {
+      const ownerEmail = values['owner-email'];
+      const result = await withDatabase((database) =>
+        createOrganization(database.db, {
+          name: required(values.name, 'name'),
+          ...(values['time-zone'] ? { timeZone: values['time-zone'] } : {}),
+          ...(values.currency ? { currency: values.currency } : {}),
+          ...(values.locale ? { locale: values.locale } : {}),
+          allowedOrigins: values.origin ?? [],
+          ...(ownerEmail
+            ? {
+                owner: {
+                  email: ownerEmail,
+                  name: values['owner-name'] ?? ownerEmail,
+                  password: required(values['owner-password'], 'owner-password'),
+                },
+              }
+            : {}),
+        }),
+      );
+      const summary = { orgId: result.organization.id, secretKey: result.secretKey, publishableKey: result.publishableKey };
+      console.log(values.json ? JSON.stringify(summary) : `Organization ${result.organization.name} (${summary.orgId})\n  secret key:      ${summary.secretKey}\n  publishable key: ${summary.publishableKey}\nKeep the secret key safe: it is not shown again.`);
+      return;
+    }
+    case 'keys create': {
+      const kind = required(values.kind, 'kind') as ApiKeyKind;
+      if (!apiKeyKinds.includes(kind)) throw new UsageError('--kind must be secret or publishable');
+      const { row, secret } = await withDatabase((database) =>
+        createApiKey(database.db, { orgId: required(values.org, 'org'), kind, name: required(values.name, 'name'), allowedOrigins: values.origin ?? [] }),
+      );
+      console.log(values.json ? JSON.stringify({ id: row.id, kind, key: secret }) : `${kind} key ${row.id}: ${secret}`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}"`);
+  }
+}
+
+function printBanner(url: string, config: ReturnType<typeof loadConfig>, demo: Awaited<ReturnType<typeof seedDemo>> | undefined) {
+  const database = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
+  const lines = [
+    '',
+    `  Crewkit is running at ${url}`,
+    `  API reference:  ${url}/docs`,
+    `  Contract:       ${url}/openapi.yaml`,
+    `  Database:       ${database}`,
+  ];
+  if (demo) {
+    lines.push(
+      '',
+      `  Demo organization  ${demo.orgId}${demo.created ? ' (created now)' : ''}`,
+      `  Publishable key    ${demo.publishableKey}`,
+      `  Secret key         ${demo.secretKey}`,
+      `  Owner login        ${demo.login.email} / ${demo.login.password}`,
+      '',
+      `  Try: curl -H "Authorization: Bearer ${demo.secretKey}" ${url}/api/v1/organizations/${demo.orgId}`,
+    );
+  }
+  if (config.secretGenerated && config.dataDir !== 'memory://') lines.push('', `  CREWKIT_SECRET was not set: using the one generated in ${config.dataDir}/secret`);
+  console.log(`${lines.join('\n')}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  pino({}, pino.destination(2)).error({ err: error }, 'crewkit failed');
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import type { CredentialStore } from './auth/credentials.js';
+import type { Principal } from './auth/principal.js';
+import type { Config } from './config.js';
+import type { Db } from './db/index.js';
+import type { RateLimiter } from './lib/rate-limiter.js';
+import type { Logger } from './logger.js';
+
+/** What every request can reach; built once by createApp and shared by all requests. */
+export interface Services {
+  db: Db;
+  databaseKind: 'pglite' | 'postgres';
+  config: Config;
+  logger: Logger;
+  credentials: CredentialStore;
+  rateLimiter: RateLimiter;
+  /** Key for sealing stored idempotent responses. */
+  idempotencyKey: Buffer;
+  version: string;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    services: Services;
+    /** The database for this request: a transaction when the request is idempotent. */
+    db: Db;
+    principal?: Principal;
+    /** Set when a publishable key's origin was refused, so CORS does not bless the response. */
+    corsDenied?: boolean;
+  };
+}
+
+export type AppContext = Context<AppEnv>;

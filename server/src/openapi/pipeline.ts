@@ -1,0 +1,126 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Principal } from '../auth/principal.js';
+import type { AppContext, AppEnv } from '../context.js';
+import { ApiError } from '../errors.js';
+import { runIdempotent } from '../middleware/idempotency.js';
+import type { Handler, OperationId } from './handlers.js';
+import type { Operation } from './spec.js';
+import type { RequestValidator } from './validation.js';
+
+// Per-client limits on operations anyone can reach. Generous for people, tight for scripts.
+const anonymousLimit = { limit: 20, windowSeconds: 60 };
+const publicLimit = { limit: 300, windowSeconds: 60 };
+
+export function clientAddress(c: Context<AppEnv>): string {
+  if (c.var.services.config.trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'local';
+}
+
+function rateLimit(c: AppContext, key: string, rule: { limit: number; windowSeconds: number }): void {
+  const result = c.var.services.rateLimiter.hit(key, rule.limit, rule.windowSeconds);
+  if (!result.allowed) {
+    throw new ApiError('rate_limited', {
+      detail: `Too many requests from this client; retry in ${result.retryAfter} s.`,
+      headers: { 'retry-after': String(result.retryAfter) },
+    });
+  }
+}
+
+async function authenticate(c: AppContext): Promise<Principal> {
+  const header = c.req.header('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  if (!match?.[1]) {
+    throw new ApiError('unauthorized', {
+      detail: 'Send a secret key, publishable key or access token as "Authorization: Bearer <credential>".',
+      headers: { 'www-authenticate': 'Bearer' },
+    });
+  }
+  const principal = await c.var.services.credentials.authenticate(match[1]);
+  if (!principal) {
+    throw new ApiError('unauthorized', {
+      detail: 'The credential is unknown, expired or revoked.',
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    });
+  }
+  return principal;
+}
+
+/** Checks that this principal may call this operation on this organization. */
+function authorize(c: AppContext, op: Operation, principal: Principal): void {
+  // Tenancy first: another organization's credential learns nothing, not even that the path exists.
+  if (op.orgScoped && c.req.param('orgId') !== principal.orgId) throw new ApiError('not_found');
+  if (!op.credentials.includes(principal.kind)) {
+    throw new ApiError('forbidden', {
+      detail:
+        principal.kind === 'publishable_key'
+          ? 'Publishable keys may only call the public booking operations; use a secret key or an access token.'
+          : `This operation accepts only: ${op.credentials.join(', ')}.`,
+    });
+  }
+  if (principal.kind === 'publishable_key') {
+    const origin = c.req.header('origin');
+    if (!origin || !principal.allowedOrigins.includes(origin)) {
+      c.set('corsDenied', true);
+      throw new ApiError('origin_not_allowed', {
+        detail: origin
+          ? `Origin ${origin} is not among this key's allowed origins.`
+          : 'Publishable keys are accepted only from browsers on their allowed origins (no Origin header was sent).',
+      });
+    }
+    rateLimit(c, `public:${principal.keyId}:${clientAddress(c)}`, publicLimit);
+  }
+  if (principal.kind === 'user' && op.roles && !op.roles.includes(principal.role)) {
+    throw new ApiError('forbidden', { detail: `This operation needs one of the roles: ${op.roles.join(', ')}.` });
+  }
+}
+
+async function readBody(c: AppContext): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.length === 0) return undefined;
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json' && !type?.endsWith('+json')) throw new ApiError('unsupported_media_type');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError('malformed_json');
+  }
+}
+
+/**
+ * Runs one operation: authenticate, authorize, validate against the spec, then the handler —
+ * inside an idempotent transaction when a POST carries an Idempotency-Key.
+ */
+export function operationPipeline<O extends OperationId>(
+  op: Operation,
+  handler: Handler<O>,
+  validator: RequestValidator,
+): MiddlewareHandler<AppEnv> {
+  return async function runOperation(c) {
+    if (op.anonymous) {
+      rateLimit(c, `anonymous:${op.operationId}:${clientAddress(c)}`, anonymousLimit);
+    } else {
+      const principal = await authenticate(c);
+      c.set('principal', principal);
+      authorize(c, op, principal);
+    }
+    const body = op.requestBody ? await readBody(c) : undefined;
+    const query: Record<string, string[]> = c.req.queries();
+    const result = validator.validate(op, {
+      params: c.req.param() as Record<string, string>,
+      query,
+      header: (name) => c.req.header(name),
+      body,
+    });
+    if ('errors' in result) throw new ApiError('validation_failed', { errors: result.errors });
+    const input = result.input as unknown as Parameters<Handler<O>>[1];
+    const idempotencyKey = c.req.header('idempotency-key');
+    if (op.method === 'post' && op.orgScoped && idempotencyKey) {
+      return runIdempotent(c, idempotencyKey, body, () => handler(c, input));
+    }
+    return handler(c, input);
+  };
+}

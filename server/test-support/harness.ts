@@ -1,0 +1,190 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import type { Hono } from 'hono';
+import pg from 'pg';
+import { expect, inject } from 'vitest';
+import { createApp } from '../src/app.js';
+import type { Config } from '../src/config.js';
+import type { AppEnv } from '../src/context.js';
+import { type Database, openDatabase, queryRows } from '../src/db/index.js';
+import { createLogger } from '../src/logger.js';
+import { loadSpec } from '../src/openapi/spec.js';
+import { matchOperation, ResponseValidator } from '../src/openapi/validation.js';
+import { createOrganization, type NewOrganization } from '../src/services/organizations.js';
+import { templateDatabase, withDatabase } from './postgres-global-setup.js';
+
+export const testDatabaseKind = (process.env.CREWKIT_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+
+const spec = loadSpec();
+const responseValidator = new ResponseValidator(spec);
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string | undefined;
+  body?: unknown;
+  /** Sent as is, instead of JSON-encoding `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestOrg {
+  orgId: string;
+  secretKey: string;
+  publishableKey: string;
+  owner: { id: string; email: string; password: string };
+}
+
+let counter = 0;
+
+/** A fresh database (PGlite in memory, or a clone of the migrated PostgreSQL template). */
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
+  if (testDatabaseKind === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await database.migrate();
+    return database;
+  }
+  const adminUrl = inject('postgresUrl');
+  const name = `t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${templateDatabase}`);
+  await admin.end();
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 20 });
+  return { ...database, url };
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: undefined,
+    dataDir: 'memory://',
+    secret: 'test-secret-0123456789-0123456789-0123456789',
+    secretGenerated: false,
+    logLevel: 'silent',
+    trustProxy: false,
+    databasePoolSize: 10,
+    ...overrides,
+  };
+}
+
+export interface TestContext {
+  app: Hono<AppEnv>;
+  database: Database & { url?: string };
+  config: Config;
+  /** The server's base URL when started with `http: true`. */
+  baseUrl?: string;
+  /** Calls the API and fails the test if the response breaks the contract in openapi.yaml. */
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
+  createOrg(input?: Partial<NewOrganization>): Promise<TestOrg>;
+  login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }>;
+  /** A digest of every row (minus usage timestamps), to prove a request changed nothing. */
+  snapshot(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createTestContext(options: { http?: boolean; config?: Partial<Config> } = {}): Promise<TestContext> {
+  const database = await openTestDatabase();
+  const config = testConfig(options.config);
+  const app = createApp({ database, config, logger: createLogger({ level: 'silent' }) });
+  let baseUrl: string | undefined;
+  let server: ReturnType<typeof serve> | undefined;
+  if (options.http) {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  const request = async (method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let body: string | undefined = opts.rawBody;
+    if (body === undefined && opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const init = { method, headers, ...(body === undefined ? {} : { body }) };
+    const response = baseUrl ? await fetch(`${baseUrl}${path}`, init) : await app.request(path, init);
+    const text = await response.text();
+    const op = matchOperation(spec, method, new URL(path, 'http://x').pathname);
+    if (op) {
+      const problems = responseValidator.validate(op, response.status, response.headers.get('content-type'), text);
+      expect(problems, `response breaks openapi.yaml: ${text.slice(0, 500)}`).toEqual([]);
+    }
+    if (response.status >= 400 && text) {
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(JSON.parse(text).requestId).toBe(response.headers.get('x-request-id'));
+    }
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON (openapi.yaml, docs): keep the text
+    }
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  };
+
+  let orgCount = 0;
+  const context: TestContext = {
+    app,
+    database,
+    config,
+    ...(baseUrl ? { baseUrl } : {}),
+    request,
+    async createOrg(input = {}) {
+      orgCount += 1;
+      const email = `owner${orgCount}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+      const password = 'correct horse battery staple';
+      const result = await createOrganization(database.db, {
+        name: `Test Org ${orgCount}`,
+        timeZone: 'Australia/Sydney',
+        currency: 'AUD',
+        locale: 'en-AU',
+        allowedOrigins: ['https://widget.example'],
+        owner: { email, name: 'Owner', password },
+        ...input,
+      });
+      return {
+        orgId: result.organization.id,
+        secretKey: result.secretKey,
+        publishableKey: result.publishableKey,
+        owner: { id: result.owner!.id, email, password },
+      };
+    },
+    async login(email, password) {
+      const response = await request('POST', '/api/v1/auth/login', { body: { email, password } });
+      expect(response.status).toBe(200);
+      return response.body;
+    },
+    async snapshot() {
+      const tables = await queryRows<{ table_name: string }>(
+        database.db,
+        sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
+      );
+      const digests: string[] = [];
+      for (const { table_name } of tables) {
+        const [row] = await queryRows<{ digest: string | null }>(
+          database.db,
+          sql.raw(
+            `select md5(string_agg((to_jsonb(t) - 'last_used_at' - 'last_login_at')::text, ',' order by (to_jsonb(t))::text)) as digest from "${table_name}" t`,
+          ),
+        );
+        digests.push(`${table_name}:${row?.digest ?? 'empty'}`);
+      }
+      return digests.join('\n');
+    },
+    async close() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await database.close();
+    },
+  };
+  return context;
+}

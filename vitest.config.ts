@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// PostgreSQL tests need the server binaries (or TEST_DATABASE_URL). CI must have them: with
+// CI=true the project always runs, so a missing PostgreSQL fails the run instead of skipping it.
+const postgresAvailable =
+  process.env.CI === 'true' ||
+  Boolean(process.env.TEST_DATABASE_URL) ||
+  existsSync(`${process.env.POSTGRES_BIN_DIR ?? '/usr/lib/postgresql/15/bin'}/initdb`);
+if (!postgresAvailable) console.warn('\n⚠ PostgreSQL not found: the server:postgres project is SKIPPED.\n');
+
+// Workspace packages resolve to their TypeScript sources (the "crewkit-source" export condition),
+// so tests never run against a stale build.
+const resolve = { conditions: ['crewkit-source'] };
+
+export default defineConfig({
+  test: {
+    // Two cores: one worker per core keeps PGlite and PostgreSQL tests from starving each other.
+    maxWorkers: 2,
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'sdk',
+          include: ['packages/sdk/test/**/*.test.ts'],
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'server:pglite',
+          include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
+          env: { CREWKIT_TEST_DB: 'pglite' },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      postgresAvailable && {
+        resolve,
+        test: {
+          name: 'server:postgres',
+          include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
+          env: { CREWKIT_TEST_DB: 'postgres' },
+          globalSetup: ['server/test-support/postgres-global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ].filter((project) => project !== false),
+  },
+});
