@@ -31,6 +31,7 @@ export default defineConfig({
           name: 'server:pglite',
           include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
           env: { CREWKIT_TEST_DB: 'pglite' },
+          globalSetup: ['server/test-support/pglite-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

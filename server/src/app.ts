@@ -46,7 +46,12 @@ export interface AppDependencies {
   credentialCacheSeconds?: number;
 }
 
-export function createServices({ database, config, logger, credentialCacheSeconds }: AppDependencies): Services {
+export function createServices({
+  database,
+  config,
+  logger,
+  credentialCacheSeconds,
+}: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   return {
     db: database.db,
@@ -75,14 +80,17 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new ApiError('payload_too_large', { detail: `Request bodies are limited to ${maxBodyBytes} bytes.` });
+        throw new ApiError('payload_too_large', {
+          detail: `Request bodies are limited to ${maxBodyBytes} bytes.`,
+        });
       },
     }),
   );
 
   for (const op of spec.operations) {
     const handler = handlers[op.operationId as OperationId];
-    if (!handler) throw new Error(`openapi.yaml operation ${op.operationId} has no handler in server/src/app.ts`);
+    if (!handler)
+      throw new Error(`openapi.yaml operation ${op.operationId} has no handler in server/src/app.ts`);
     app.on(op.method.toUpperCase(), op.routePath, operationPipeline(op, handler as never, validator));
   }
   for (const id of Object.keys(handlers)) {
@@ -90,7 +98,9 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
   }
 
   const specText = readFileSync(specPath, 'utf8');
-  app.get('/openapi.yaml', (c) => c.body(specText, 200, { 'content-type': 'application/yaml; charset=utf-8' }));
+  app.get('/openapi.yaml', (c) =>
+    c.body(specText, 200, { 'content-type': 'application/yaml; charset=utf-8' }),
+  );
   app.get('/docs', (c) => c.html(docsPage()));
   const require = createRequire(import.meta.url);
   const scalarPath = require.resolve('@scalar/api-reference/browser/standalone.js');
@@ -104,7 +114,9 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
   });
 
   app.notFound((c) => {
-    const allowed = spec.operations.filter((op) => new RegExp(`^${op.routePath.replace(/:[^/]+/g, '[^/]+')}$`).test(c.req.path));
+    const allowed = spec.operations.filter((op) =>
+      new RegExp(`^${op.routePath.replace(/:[^/]+/g, '[^/]+')}$`).test(c.req.path),
+    );
     if (allowed.length > 0) {
       const methods = allowed.map((op) => op.method.toUpperCase()).join(', ');
       return problemResponse(
@@ -112,7 +124,10 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
         c.var.requestId,
       );
     }
-    return problemResponse(new ApiError('not_found', { detail: `No route for ${c.req.method} ${c.req.path}.` }), c.var.requestId);
+    return problemResponse(
+      new ApiError('not_found', { detail: `No route for ${c.req.method} ${c.req.path}.` }),
+      c.var.requestId,
+    );
   });
 
   app.onError((error, c) => {
@@ -120,8 +135,14 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     if (error instanceof ApiError) return problemResponse(error, requestId);
     const mapped = fromDatabaseError(error);
     if (mapped) return problemResponse(mapped, requestId);
-    services.logger.error({ err: error, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');
-    return problemResponse(new ApiError('internal', { detail: `Quote request id ${requestId} when reporting this.` }), requestId);
+    services.logger.error(
+      { err: error, requestId, method: c.req.method, path: c.req.path },
+      'unhandled error',
+    );
+    return problemResponse(
+      new ApiError('internal', { detail: `Quote request id ${requestId} when reporting this.` }),
+      requestId,
+    );
   });
 
   return app;
@@ -129,8 +150,11 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
 
 /** Constraint violations that escaped a handler still mean "conflict", never "internal". */
 function fromDatabaseError(error: unknown): ApiError | undefined {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  const code =
+    (error as { code?: unknown; cause?: { code?: unknown } }).code ??
+    (error as { cause?: { code?: unknown } }).cause?.code;
   if (code === '23505' || code === '23P01') return new ApiError('conflict');
-  if (code === '57P01' || code === 'ECONNREFUSED' || code === '53300') return new ApiError('unavailable', { headers: { 'retry-after': '1' } });
+  if (code === '57P01' || code === 'ECONNREFUSED' || code === '53300')
+    return new ApiError('unavailable', { headers: { 'retry-after': '1' } });
   return undefined;
 }

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { createApiKey } from './auth/api-keys.js';
 import { loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
-import { apiKeyKinds, type ApiKeyKind } from './db/schema.js';
+import { type ApiKeyKind, apiKeyKinds } from './db/schema.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed/demo.js';
 import { closeOnSignals, startServer } from './server.js';
@@ -87,7 +87,10 @@ export async function main(argv: string[]): Promise<void> {
     case 'seed': {
       const config = loadConfig();
       const demo = await withDatabase((database) =>
-        seedDemo(database.db, { secret: config.secret, origins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`] }),
+        seedDemo(database.db, {
+          secret: config.secret,
+          origins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
+        }),
       );
       console.log(JSON.stringify(demo, null, 2));
       return;
@@ -112,17 +115,32 @@ export async function main(argv: string[]): Promise<void> {
             : {}),
         }),
       );
-      const summary = { orgId: result.organization.id, secretKey: result.secretKey, publishableKey: result.publishableKey };
-      console.log(values.json ? JSON.stringify(summary) : `Organization ${result.organization.name} (${summary.orgId})\n  secret key:      ${summary.secretKey}\n  publishable key: ${summary.publishableKey}\nKeep the secret key safe: it is not shown again.`);
+      const summary = {
+        orgId: result.organization.id,
+        secretKey: result.secretKey,
+        publishableKey: result.publishableKey,
+      };
+      console.log(
+        values.json
+          ? JSON.stringify(summary)
+          : `Organization ${result.organization.name} (${summary.orgId})\n  secret key:      ${summary.secretKey}\n  publishable key: ${summary.publishableKey}\nKeep the secret key safe: it is not shown again.`,
+      );
       return;
     }
     case 'keys create': {
       const kind = required(values.kind, 'kind') as ApiKeyKind;
       if (!apiKeyKinds.includes(kind)) throw new UsageError('--kind must be secret or publishable');
       const { row, secret } = await withDatabase((database) =>
-        createApiKey(database.db, { orgId: required(values.org, 'org'), kind, name: required(values.name, 'name'), allowedOrigins: values.origin ?? [] }),
+        createApiKey(database.db, {
+          orgId: required(values.org, 'org'),
+          kind,
+          name: required(values.name, 'name'),
+          allowedOrigins: values.origin ?? [],
+        }),
       );
-      console.log(values.json ? JSON.stringify({ id: row.id, kind, key: secret }) : `${kind} key ${row.id}: ${secret}`);
+      console.log(
+        values.json ? JSON.stringify({ id: row.id, kind, key: secret }) : `${kind} key ${row.id}: ${secret}`,
+      );
       return;
     }
     default:
@@ -130,7 +148,11 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-function printBanner(url: string, config: ReturnType<typeof loadConfig>, demo: Awaited<ReturnType<typeof seedDemo>> | undefined) {
+function printBanner(
+  url: string,
+  config: ReturnType<typeof loadConfig>,
+  demo: Awaited<ReturnType<typeof seedDemo>> | undefined,
+) {
   const database = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
   const lines = [
     '',
@@ -150,7 +172,8 @@ function printBanner(url: string, config: ReturnType<typeof loadConfig>, demo: A
       `  Try: curl -H "Authorization: Bearer ${demo.secretKey}" ${url}/api/v1/organizations/${demo.orgId}`,
     );
   }
-  if (config.secretGenerated && config.dataDir !== 'memory://') lines.push('', `  CREWKIT_SECRET was not set: using the one generated in ${config.dataDir}/secret`);
+  if (config.secretGenerated && config.dataDir !== 'memory://')
+    lines.push('', `  CREWKIT_SECRET was not set: using the one generated in ${config.dataDir}/secret`);
   console.log(`${lines.join('\n')}\n`);
 }
 

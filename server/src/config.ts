@@ -24,7 +24,8 @@ type Env = Record<string, string | undefined>;
  * kept in the data folder, so tokens and encrypted data survive a restart with zero setup.
  */
 export function loadConfig(env: Env = process.env): Config {
-  const dataDir = env.CREWKIT_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.CREWKIT_DATA_DIR ?? '.crewkit/data');
+  const dataDir =
+    env.CREWKIT_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.CREWKIT_DATA_DIR ?? '.crewkit/data');
   const fromEnv = env.CREWKIT_SECRET;
   if (fromEnv !== undefined && fromEnv.length < 32) {
     throw new Error('CREWKIT_SECRET must be at least 32 characters (try: openssl rand -base64 48)');

@@ -12,10 +12,18 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger, options: { database?: Database } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger,
+  options: { database?: Database } = {},
+): Promise<RunningServer> {
   const database =
     options.database ??
-    (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.databasePoolSize }));
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+    }));
   await database.migrate();
   const app = createApp({ database, config, logger });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
@@ -29,10 +37,16 @@ export async function startServer(config: Config, logger: Logger, options: { dat
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      const http = server as unknown as { closeIdleConnections(): void };
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
-        (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        // Keep-alive sockets would hold close() open until they time out. In-flight requests
+        // finish; their sockets turn idle afterwards, so idle sockets are swept until all are gone.
+        const sweep = setInterval(() => http.closeIdleConnections(), 25);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
+        http.closeIdleConnections();
       });
       await database.close();
     })();

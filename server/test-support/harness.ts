@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
@@ -19,6 +20,7 @@ export const testDatabaseKind = (process.env.CREWKIT_TEST_DB ?? 'pglite') as 'pg
 const spec = loadSpec();
 const responseValidator = new ResponseValidator(spec);
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely; the contract check types them.
 export interface TestResponse<T = any> {
   status: number;
   headers: Headers;
@@ -46,7 +48,13 @@ let counter = 0;
 /** A fresh database (PGlite in memory, or a clone of the migrated PostgreSQL template). */
 export async function openTestDatabase(): Promise<Database & { url?: string }> {
   if (testDatabaseKind === 'pglite') {
-    const database = await openDatabase({ dataDir: 'memory://' });
+    // A migrated snapshot made once per run loads in well under a second; creating and migrating
+    // a fresh PGlite takes several.
+    const snapshot = inject('pgliteSnapshot');
+    const database = await openDatabase({
+      dataDir: 'memory://',
+      ...(snapshot ? { pgliteSnapshot: new Blob([readFileSync(snapshot)]) } : {}),
+    });
     await database.migrate();
     return database;
   }
@@ -83,6 +91,7 @@ export interface TestContext {
   /** The server's base URL when started with `http: true`. */
   baseUrl?: string;
   /** Calls the API and fails the test if the response breaks the contract in openapi.yaml. */
+  // biome-ignore lint/suspicious/noExplicitAny: see TestResponse
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
   createOrg(input?: Partial<NewOrganization>): Promise<TestOrg>;
   login(email: string, password: string): Promise<{ accessToken: string; refreshToken: string }>;
@@ -91,7 +100,9 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestContext(options: { http?: boolean; config?: Partial<Config> } = {}): Promise<TestContext> {
+export async function createTestContext(
+  options: { http?: boolean; config?: Partial<Config> } = {},
+): Promise<TestContext> {
   const database = await openTestDatabase();
   const config = testConfig(options.config);
   const app = createApp({ database, config, logger: createLogger({ level: 'silent' }) });
@@ -116,7 +127,12 @@ export async function createTestContext(options: { http?: boolean; config?: Part
     const text = await response.text();
     const op = matchOperation(spec, method, new URL(path, 'http://x').pathname);
     if (op) {
-      const problems = responseValidator.validate(op, response.status, response.headers.get('content-type'), text);
+      const problems = responseValidator.validate(
+        op,
+        response.status,
+        response.headers.get('content-type'),
+        text,
+      );
       expect(problems, `response breaks openapi.yaml: ${text.slice(0, 500)}`).toEqual([]);
     }
     if (response.status >= 400 && text) {

@@ -25,7 +25,8 @@ export default async function setup(project: TestProject) {
       url = cluster.url;
     } catch (error) {
       // CI never silently skips PostgreSQL; a developer without it gets a loud warning.
-      if (process.env.CI === 'true') throw new Error(`CI=true and PostgreSQL could not be started: ${(error as Error).message}`);
+      if (process.env.CI === 'true')
+        throw new Error(`CI=true and PostgreSQL could not be started: ${(error as Error).message}`);
       console.warn(`\n⚠ PostgreSQL tests are SKIPPED: ${(error as Error).message}\n`);
       project.provide('postgresUrl', '');
       return;
@@ -36,7 +37,10 @@ export default async function setup(project: TestProject) {
   await admin.query(`drop database if exists ${templateDatabase}`);
   await admin.query(`create database ${templateDatabase}`);
   await admin.end();
-  const template = await openDatabase({ databaseUrl: withDatabase(url, templateDatabase), dataDir: 'memory://' });
+  const template = await openDatabase({
+    databaseUrl: withDatabase(url, templateDatabase),
+    dataDir: 'memory://',
+  });
   await template.migrate();
   await template.close();
   project.provide('postgresUrl', url);

@@ -35,14 +35,17 @@ async function freePort(): Promise<number> {
  */
 export async function startPostgres(): Promise<PostgresCluster> {
   const bin = postgresBinDir();
-  if (!existsSync(join(bin, 'initdb'))) throw new Error(`PostgreSQL binaries not found in ${bin} (set POSTGRES_BIN_DIR)`);
+  if (!existsSync(join(bin, 'initdb')))
+    throw new Error(`PostgreSQL binaries not found in ${bin} (set POSTGRES_BIN_DIR)`);
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'crewkit-pg-'));
   const uid = asRoot ? Number((await run('id', ['-u', 'postgres'])).stdout.trim()) : undefined;
   const gid = asRoot ? Number((await run('id', ['-g', 'postgres'])).stdout.trim()) : undefined;
   if (uid !== undefined && gid !== undefined) chownSync(dir, uid, gid);
   const as = (command: string, args: string[]) =>
-    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args);
+    asRoot
+      ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args])
+      : run(join(bin, command), args);
   const data = join(dir, 'data');
   await as('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const port = await freePort();

@@ -47,7 +47,13 @@ export class CredentialStore {
   async issueAccessToken(session: { userId: string; orgId: string; sessionId: string }): Promise<string> {
     const now = Math.floor(this.#now() / 1000);
     return sign(
-      { sub: session.userId, org: session.orgId, sid: session.sessionId, iat: now, exp: now + accessTokenSeconds },
+      {
+        sub: session.userId,
+        org: session.orgId,
+        sid: session.sessionId,
+        iat: now,
+        exp: now + accessTokenSeconds,
+      },
       this.#jwtKey,
       'HS256',
     );
@@ -113,10 +119,18 @@ export class CredentialStore {
       .select({ userId: users.id, orgId: users.orgId, role: users.role })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.id, claims.sid), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)));
+      .where(
+        and(eq(sessions.id, claims.sid), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)),
+      );
     if (!row) return undefined;
     return {
-      principal: { kind: 'user', orgId: row.orgId, userId: row.userId, role: row.role, sessionId: claims.sid },
+      principal: {
+        kind: 'user',
+        orgId: row.orgId,
+        userId: row.userId,
+        role: row.role,
+        sessionId: claims.sid,
+      },
       expiresAt: claims.exp * 1000,
     };
   }

@@ -20,8 +20,18 @@ function maxmem(N: number, r: number): number {
 /** Format: `scrypt$N$r$p$salt$hash` (base64url), so parameters can be raised later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = await scrypt(password.normalize('NFKC'), salt, keyLength, { ...params, maxmem: maxmem(params.N, params.r) });
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
+  const hash = await scrypt(password.normalize('NFKC'), salt, keyLength, {
+    ...params,
+    maxmem: maxmem(params.N, params.r),
+  });
+  return [
+    'scrypt',
+    params.N,
+    params.r,
+    params.p,
+    salt.toString('base64url'),
+    hash.toString('base64url'),
+  ].join('$');
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {

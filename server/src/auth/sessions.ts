@@ -1,5 +1,5 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { components } from '@crewkit/sdk/openapi';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Services } from '../context.js';
 import type { Db } from '../db/index.js';
 import { sessions, users } from '../db/schema.js';
@@ -15,10 +15,19 @@ const retryGraceSeconds = 30;
 type TokenPair = components['schemas']['TokenPair'];
 type UserRow = typeof users.$inferSelect;
 
-async function tokenPair(services: Services, user: UserRow, sessionId: string, refreshToken: string): Promise<TokenPair> {
+async function tokenPair(
+  services: Services,
+  user: UserRow,
+  sessionId: string,
+  refreshToken: string,
+): Promise<TokenPair> {
   return {
     tokenType: 'Bearer',
-    accessToken: await services.credentials.issueAccessToken({ userId: user.id, orgId: user.orgId, sessionId }),
+    accessToken: await services.credentials.issueAccessToken({
+      userId: user.id,
+      orgId: user.orgId,
+      sessionId,
+    }),
     expiresIn: accessTokenSeconds,
     refreshToken,
     refreshExpiresIn: refreshTokenSeconds,
@@ -43,7 +52,11 @@ export async function startSession(db: Db, services: Services, user: UserRow): P
  * Rotates a refresh token: each works once. A token used a second time revokes its session (it
  * was probably stolen), except just after rotation, when it is a retry of a lost response.
  */
-export async function rotateSession(db: Db, services: Services, presented: string): Promise<TokenPair | undefined> {
+export async function rotateSession(
+  db: Db,
+  services: Services,
+  presented: string,
+): Promise<TokenPair | undefined> {
   const hash = sha256(presented);
   const next = randomToken('rt_');
   const live = and(isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`));
@@ -61,7 +74,10 @@ export async function rotateSession(db: Db, services: Services, presented: strin
   let [session] = await rotate(eq(sessions.refreshHash, hash));
   if (!session) {
     [session] = await rotate(
-      and(eq(sessions.previousRefreshHash, hash), gt(sessions.rotatedAt, sql`now() - make_interval(secs => ${retryGraceSeconds})`)),
+      and(
+        eq(sessions.previousRefreshHash, hash),
+        gt(sessions.rotatedAt, sql`now() - make_interval(secs => ${retryGraceSeconds})`),
+      ),
     );
   }
   if (!session) {
@@ -77,12 +93,20 @@ export async function rotateSession(db: Db, services: Services, presented: strin
   return user ? tokenPair(services, user, session.id, next) : undefined;
 }
 
-export async function revokeSessions(db: Db, services: Services, where: { sessionId?: string; userId?: string; exceptSessionId?: string }) {
+export async function revokeSessions(
+  db: Db,
+  services: Services,
+  where: { sessionId?: string; userId?: string; exceptSessionId?: string },
+) {
   const conditions = [isNull(sessions.revokedAt)];
   if (where.sessionId) conditions.push(eq(sessions.id, where.sessionId));
   if (where.userId) conditions.push(eq(sessions.userId, where.userId));
   if (where.exceptSessionId) conditions.push(sql`${sessions.id} <> ${where.exceptSessionId}`);
-  const revoked = await db.update(sessions).set({ revokedAt: sql`now()` }).where(and(...conditions)).returning({ id: sessions.id });
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(...conditions))
+    .returning({ id: sessions.id });
   const ids = new Set(revoked.map((r) => r.id));
   services.credentials.forget((p) => p.kind === 'user' && ids.has(p.sessionId));
 }

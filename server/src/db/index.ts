@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { migrationsPath } from '../paths.js';
 import * as schema from './schema.js';
@@ -24,6 +24,8 @@ export interface Database {
   /** Applies pending migrations; safe to call from several processes at once. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: a snapshot of the whole database, loadable with `pgliteSnapshot`. */
+  dump?: () => Promise<Blob | File>;
 }
 
 export interface DatabaseOptions {
@@ -32,6 +34,8 @@ export interface DatabaseOptions {
   /** PGlite's folder, or `memory://` for a throwaway database. */
   dataDir: string;
   poolSize?: number;
+  /** Start an in-memory PGlite from a `dumpDataDir()` snapshot instead of an empty cluster. */
+  pgliteSnapshot?: Blob | undefined;
 }
 
 // Any fixed number works; it only has to be the same in every Crewkit process.
@@ -39,16 +43,19 @@ const migrationLockId = 7_215_031_223;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openPglite(options.dataDir);
+  return openPglite(options.dataDir, options.pgliteSnapshot);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, snapshot?: Blob): Promise<Database> {
   let location = 'memory://';
   if (dataDir !== 'memory://') {
     location = join(dataDir, 'pglite');
     mkdirSync(location, { recursive: true });
   }
-  const client = await PGlite.create(location, { extensions: { btree_gist } });
+  const client = await PGlite.create(location, {
+    extensions: { btree_gist },
+    ...(snapshot ? { loadDataDir: snapshot } : {}),
+  });
   const db = drizzlePglite(client, { schema });
   return {
     db: db as unknown as Db,
@@ -56,6 +63,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     // One process owns a PGlite folder, so no lock is needed.
     migrate: () => migratePglite(db, { migrationsFolder: migrationsPath }),
     close: () => client.close(),
+    dump: () => client.dumpDataDir('none'),
   };
 }
 

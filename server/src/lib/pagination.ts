@@ -19,7 +19,9 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
     // fall through to the problem below
   }
   throw new ApiError('validation_failed', {
-    errors: [{ path: 'query.cursor', message: 'is not a cursor this API issued; pass a previous nextCursor' }],
+    errors: [
+      { path: 'query.cursor', message: 'is not a cursor this API issued; pass a previous nextCursor' },
+    ],
   });
 }
 

@@ -11,7 +11,11 @@ export class RateLimiter {
   }
 
   /** Counts one hit; returns the seconds to wait when over the limit. */
-  hit(key: string, limit: number, windowSeconds: number): { allowed: true } | { allowed: false; retryAfter: number } {
+  hit(
+    key: string,
+    limit: number,
+    windowSeconds: number,
+  ): { allowed: true } | { allowed: false; retryAfter: number } {
     const now = this.#now();
     let window = this.#windows.get(key);
     if (!window || window.resetAt <= now) {

@@ -44,7 +44,10 @@ export async function runIdempotent(
   let claimed = await claim();
   if (!claimed) {
     // An expired record no longer counts: forget it and claim afresh.
-    const expired = await db.delete(idempotencyKeys).where(and(where, lt(idempotencyKeys.createdAt, retentionSql))).returning();
+    const expired = await db
+      .delete(idempotencyKeys)
+      .where(and(where, lt(idempotencyKeys.createdAt, retentionSql)))
+      .returning();
     if (expired.length > 0) claimed = await claim();
   }
   if (!claimed) {
@@ -52,7 +55,8 @@ export async function runIdempotent(
     if (!existing) return runIdempotent(c, key, body, handler); // deleted between our statements
     if (existing.requestHash !== requestHash) {
       throw new ApiError('idempotency_key_reused', {
-        detail: 'This Idempotency-Key was first used with a different request; use a new key for a new request.',
+        detail:
+          'This Idempotency-Key was first used with a different request; use a new key for a new request.',
       });
     }
     if (existing.state === 'completed' && existing.responseBody !== null) {
@@ -68,7 +72,9 @@ export async function runIdempotent(
     const takenOver = await db
       .update(idempotencyKeys)
       .set({ lockedAt: sql`now()` })
-      .where(and(where, eq(idempotencyKeys.state, 'in_progress'), lt(idempotencyKeys.lockedAt, staleClaimSql)))
+      .where(
+        and(where, eq(idempotencyKeys.state, 'in_progress'), lt(idempotencyKeys.lockedAt, staleClaimSql)),
+      )
       .returning({ key: idempotencyKeys.key });
     if (takenOver.length === 0) {
       throw new ApiError('idempotency_request_in_progress', {
@@ -83,10 +89,17 @@ export async function runIdempotent(
       c.set('db', tx);
       const response = await handler();
       if (response.status >= 300) throw new ResponseNotKept(response);
-      const stored: StoredResponse = { contentType: response.headers.get('content-type'), body: await response.clone().text() };
+      const stored: StoredResponse = {
+        contentType: response.headers.get('content-type'),
+        body: await response.clone().text(),
+      };
       await tx
         .update(idempotencyKeys)
-        .set({ state: 'completed', responseStatus: response.status, responseBody: encrypt(idempotencyKey, JSON.stringify(stored)) })
+        .set({
+          state: 'completed',
+          responseStatus: response.status,
+          responseBody: encrypt(idempotencyKey, JSON.stringify(stored)),
+        })
         .where(where);
       return response;
     });

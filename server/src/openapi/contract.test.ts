@@ -42,7 +42,10 @@ paths:
       responses: { '200': { description: ok } }
 `;
     expect(() =>
-      createApp({ database: t.database, config: t.config, logger: createLogger({ level: 'silent' }) }, parseSpec(text)),
+      createApp(
+        { database: t.database, config: t.config, logger: createLogger({ level: 'silent' }) },
+        parseSpec(text),
+      ),
     ).toThrow(/notImplemented has no handler/);
   });
 
@@ -57,5 +60,4 @@ paths:
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toContain('javascript');
   });
-
 });

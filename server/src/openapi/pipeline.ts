@@ -74,7 +74,9 @@ function authorize(c: AppContext, op: Operation, principal: Principal): void {
     rateLimit(c, `public:${principal.keyId}:${clientAddress(c)}`, publicLimit);
   }
   if (principal.kind === 'user' && op.roles && !op.roles.includes(principal.role)) {
-    throw new ApiError('forbidden', { detail: `This operation needs one of the roles: ${op.roles.join(', ')}.` });
+    throw new ApiError('forbidden', {
+      detail: `This operation needs one of the roles: ${op.roles.join(', ')}.`,
+    });
   }
 }
 

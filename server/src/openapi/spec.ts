@@ -69,7 +69,10 @@ export function parseSpec(text: string): Spec {
       const op = item[method] as Obj | undefined;
       if (!op) continue;
       const own = ((op.parameters ?? []) as Obj[]).map((p) => resolveRef<Parameter>(document, p));
-      const parameters = [...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)), ...own];
+      const parameters = [
+        ...shared.filter((s) => !own.some((o) => o.name === s.name && o.in === s.in)),
+        ...own,
+      ];
       const body = op.requestBody ? resolveRef<Obj>(document, op.requestBody as Obj) : undefined;
       const bodySchema = (body?.content as Obj | undefined)?.['application/json'] as Obj | undefined;
       const responses: Operation['responses'] = {};

@@ -132,7 +132,8 @@ export class RequestValidator {
           if (value !== undefined) values[p.name.toLowerCase()] = value;
         }
       }
-      if (!validate(values)) errors.push(...toFieldErrors(location === 'path' ? 'path' : location, validate.errors));
+      if (!validate(values))
+        errors.push(...toFieldErrors(location === 'path' ? 'path' : location, validate.errors));
       input[location === 'path' ? 'params' : location === 'query' ? 'query' : 'headers'] = values;
     }
     if (op.requestBody && compiled.body) {
@@ -160,13 +161,16 @@ export class ResponseValidator {
   }
 
   validate(op: Operation, status: number, contentType: string | null, body: string): string[] {
-    const declared = op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
+    const declared =
+      op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default;
     const where = `${op.method.toUpperCase()} ${op.path} → ${status}`;
     if (!declared) return [`${where}: status not declared in openapi.yaml`];
     const mediaTypes = Object.keys(declared);
-    if (mediaTypes.length === 0) return body.length === 0 ? [] : [`${where}: declared without a body, got one`];
+    if (mediaTypes.length === 0)
+      return body.length === 0 ? [] : [`${where}: declared without a body, got one`];
     const type = contentType?.split(';')[0]?.trim() ?? '';
-    if (!mediaTypes.includes(type)) return [`${where}: content-type ${type || '(none)'}, spec has ${mediaTypes}`];
+    if (!mediaTypes.includes(type))
+      return [`${where}: content-type ${type || '(none)'}, spec has ${mediaTypes}`];
     const schema = declared[type];
     if (!schema) return [];
     let validate = this.#compiled.get(schema);

@@ -8,7 +8,10 @@ import type { HandlerTable } from '../openapi/handlers.js';
 import { toApiKey } from './serializers.js';
 
 async function findKey(c: AppContext, orgId: string, keyId: string) {
-  const [key] = await c.var.db.select().from(apiKeys).where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId)));
+  const [key] = await c.var.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, keyId)));
   if (!key) throw new ApiError('not_found');
   return key;
 }
@@ -40,15 +43,27 @@ export const apiKeyHandlers = {
     const origins = body.allowedOrigins ?? [];
     if (body.kind === 'publishable' && origins.length === 0) {
       throw new ApiError('validation_failed', {
-        errors: [{ path: 'body.allowedOrigins', message: 'must list at least one origin for a publishable key' }],
+        errors: [
+          { path: 'body.allowedOrigins', message: 'must list at least one origin for a publishable key' },
+        ],
       });
     }
     if (body.kind === 'secret' && origins.length > 0) {
       throw new ApiError('validation_failed', {
-        errors: [{ path: 'body.allowedOrigins', message: 'applies to publishable keys only; secret keys must never reach a browser' }],
+        errors: [
+          {
+            path: 'body.allowedOrigins',
+            message: 'applies to publishable keys only; secret keys must never reach a browser',
+          },
+        ],
       });
     }
-    const { row, secret } = await createApiKey(c.var.db, { orgId: params.orgId, kind: body.kind, name: body.name, allowedOrigins: origins });
+    const { row, secret } = await createApiKey(c.var.db, {
+      orgId: params.orgId,
+      kind: body.kind,
+      name: body.name,
+      allowedOrigins: origins,
+    });
     return c.json({ ...toApiKey(row), secret }, 201, { 'cache-control': 'no-store' });
   },
 
@@ -67,7 +82,11 @@ export const apiKeyHandlers = {
     });
     await c.var.db
       .update(apiKeys)
-      .set(graceSeconds === 0 ? { revokedAt: sql`now()` } : { expiresAt: sql`now() + make_interval(secs => ${graceSeconds})` })
+      .set(
+        graceSeconds === 0
+          ? { revokedAt: sql`now()` }
+          : { expiresAt: sql`now() + make_interval(secs => ${graceSeconds})` },
+      )
       .where(eq(apiKeys.id, old.id));
     forgetKey(c, old.id);
     return c.json({ ...toApiKey(row), secret }, 201, { 'cache-control': 'no-store' });
@@ -75,7 +94,8 @@ export const apiKeyHandlers = {
 
   async revokeApiKey(c, { params }) {
     const key = await findKey(c, params.orgId, params.keyId);
-    if (!key.revokedAt) await c.var.db.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, key.id));
+    if (!key.revokedAt)
+      await c.var.db.update(apiKeys).set({ revokedAt: sql`now()` }).where(eq(apiKeys.id, key.id));
     forgetKey(c, key.id);
     return c.body(null, 204);
   },

@@ -15,8 +15,14 @@ describe('signing in', () => {
     expect(tokens.accessToken).toMatch(/^eyJ/);
     const me = await t.request('GET', '/api/v1/auth/me', { token: tokens.accessToken });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ kind: 'user', organizationId: org.orgId, user: { email: org.owner.email, role: 'owner' } });
-    const orgResponse = await t.request('GET', `/api/v1/organizations/${org.orgId}`, { token: tokens.accessToken });
+    expect(me.body).toMatchObject({
+      kind: 'user',
+      organizationId: org.orgId,
+      user: { email: org.owner.email, role: 'owner' },
+    });
+    const orgResponse = await t.request('GET', `/api/v1/organizations/${org.orgId}`, {
+      token: tokens.accessToken,
+    });
     expect(orgResponse.status).toBe(200);
   });
 
@@ -28,8 +34,12 @@ describe('signing in', () => {
   });
 
   it('answers a wrong password and an unknown email alike', async () => {
-    const wrong = await t.request('POST', '/api/v1/auth/login', { body: { email: org.owner.email, password: 'nope' } });
-    const unknown = await t.request('POST', '/api/v1/auth/login', { body: { email: 'ghost@example.com', password: 'nope' } });
+    const wrong = await t.request('POST', '/api/v1/auth/login', {
+      body: { email: org.owner.email, password: 'nope' },
+    });
+    const unknown = await t.request('POST', '/api/v1/auth/login', {
+      body: { email: 'ghost@example.com', password: 'nope' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
@@ -42,29 +52,43 @@ describe('signing in', () => {
 
   it('rotates refresh tokens, and a reused one ends the session', async () => {
     const first = await t.login(org.owner.email, org.owner.password);
-    const second = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    const second = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: first.refreshToken },
+    });
     expect(second.status).toBe(200);
     expect(second.body.refreshToken).not.toBe(first.refreshToken);
 
-    const third = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+    const third = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: second.body.refreshToken },
+    });
     expect(third.status).toBe(200);
     // The first token is two rotations old: presenting it now looks like theft.
-    const replayed = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: second.body.refreshToken } });
+    const replayed = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: second.body.refreshToken },
+    });
     expect(replayed.status).toBe(200); // within the retry grace period it rotates again…
-    const stolen = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.refreshToken } });
+    const stolen = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: first.refreshToken },
+    });
     expect(stolen.status).toBe(401);
   });
 
   it('revokes the whole session when a refresh token is reused after the grace period', async () => {
     const tokens = await t.login(org.owner.email, org.owner.password);
-    const rotated = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    const rotated = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: tokens.refreshToken },
+    });
     await t.database.db.execute(
       // Move the rotation outside the 30-second window in which a repeat counts as a lost response.
       (await import('drizzle-orm')).sql`update sessions set rotated_at = now() - interval '5 minutes'`,
     );
-    const reuse = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } });
+    const reuse = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: tokens.refreshToken },
+    });
     expect(reuse.status).toBe(401);
-    const newest = await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.body.refreshToken } });
+    const newest = await t.request('POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: rotated.body.refreshToken },
+    });
     expect(newest.status).toBe(401);
     const me = await t.request('GET', '/api/v1/auth/me', { token: rotated.body.accessToken });
     expect(me.status).toBe(401);
@@ -75,7 +99,10 @@ describe('signing in', () => {
     const out = await t.request('POST', '/api/v1/auth/logout', { token: tokens.accessToken });
     expect(out.status).toBe(204);
     expect((await t.request('GET', '/api/v1/auth/me', { token: tokens.accessToken })).status).toBe(401);
-    expect((await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } })).status).toBe(401);
+    expect(
+      (await t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: tokens.refreshToken } }))
+        .status,
+    ).toBe(401);
   });
 
   it('refuses logout with a key, which has no session', async () => {
@@ -94,7 +121,13 @@ describe('signing in', () => {
     const victim = await t.createOrg();
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) {
-      statuses.push((await t.request('POST', '/api/v1/auth/login', { body: { email: victim.owner.email, password: `guess-${i}` } })).status);
+      statuses.push(
+        (
+          await t.request('POST', '/api/v1/auth/login', {
+            body: { email: victim.owner.email, password: `guess-${i}` },
+          })
+        ).status,
+      );
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses.at(-1)).toBe(429);

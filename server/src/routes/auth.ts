@@ -15,27 +15,41 @@ export const authHandlers = {
   async login(c, { body }) {
     const { db, services } = { db: c.var.db, services: c.var.services };
     const email = body.email.toLowerCase();
-    const limited = services.rateLimiter.hit(`login:${email}`, perAccountLogins.limit, perAccountLogins.windowSeconds);
+    const limited = services.rateLimiter.hit(
+      `login:${email}`,
+      perAccountLogins.limit,
+      perAccountLogins.windowSeconds,
+    );
     if (!limited.allowed) {
       throw new ApiError('rate_limited', {
         detail: 'Too many sign-in attempts for this account; wait before trying again.',
         headers: { 'retry-after': String(limited.retryAfter) },
       });
     }
-    const [user] = await db.select().from(users).where(eq(sql`lower(${users.email})`, email));
+    const [user] = await db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email));
     // Always check a hash, so the response time does not reveal whether the account exists.
     const valid = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
     if (!user || !valid) {
       services.logger.info({ requestId: c.var.requestId, ip: clientAddress(c) }, 'failed sign-in');
       throw new ApiError('unauthorized', { detail: 'The email or password is wrong.' });
     }
-    const [signedIn] = await db.update(users).set({ lastLoginAt: sql`now()` }).where(eq(users.id, user.id)).returning();
+    const [signedIn] = await db
+      .update(users)
+      .set({ lastLoginAt: sql`now()` })
+      .where(eq(users.id, user.id))
+      .returning();
     return c.json(await startSession(db, services, signedIn ?? user), 200, { 'cache-control': 'no-store' });
   },
 
   async refreshToken(c, { body }) {
     const pair = await rotateSession(c.var.db, c.var.services, body.refreshToken);
-    if (!pair) throw new ApiError('unauthorized', { detail: 'The refresh token is unknown, expired, used or revoked; sign in again.' });
+    if (!pair)
+      throw new ApiError('unauthorized', {
+        detail: 'The refresh token is unknown, expired, used or revoked; sign in again.',
+      });
     return c.json(pair, 200, { 'cache-control': 'no-store' });
   },
 
@@ -54,7 +68,10 @@ export const authHandlers = {
       return c.json({ kind: 'user' as const, organizationId: principal.orgId, user: toUser(user) }, 200);
     }
     if (principal?.kind === 'secret_key') {
-      return c.json({ kind: 'secret_key' as const, organizationId: principal.orgId, apiKeyId: principal.keyId }, 200);
+      return c.json(
+        { kind: 'secret_key' as const, organizationId: principal.orgId, apiKeyId: principal.keyId },
+        200,
+      );
     }
     throw new ApiError('forbidden');
   },

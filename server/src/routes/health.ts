@@ -8,8 +8,13 @@ export const healthHandlers = {
     try {
       await ping(c.var.db);
     } catch {
-      throw new ApiError('unavailable', { detail: 'The database does not answer.', headers: { 'retry-after': '5' } });
+      throw new ApiError('unavailable', {
+        detail: 'The database does not answer.',
+        headers: { 'retry-after': '5' },
+      });
     }
-    return c.json({ status: 'ok' as const, database: databaseKind, version }, 200, { 'cache-control': 'no-store' });
+    return c.json({ status: 'ok' as const, database: databaseKind, version }, 200, {
+      'cache-control': 'no-store',
+    });
   },
 } satisfies HandlerTable;

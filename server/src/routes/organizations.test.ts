@@ -27,7 +27,11 @@ describe('organizations', () => {
     });
     expect(response.status).toBe(200);
     expect(response.body.name).toBe('Renamed Plumbing');
-    expect(response.body.bookingSettings).toEqual({ minimumNoticeMinutes: 60, horizonDays: 60, slotStepMinutes: 30 });
+    expect(response.body.bookingSettings).toEqual({
+      minimumNoticeMinutes: 60,
+      horizonDays: 60,
+      slotStepMinutes: 30,
+    });
   });
 
   it('rejects a time zone that does not exist and changes nothing', async () => {
@@ -51,7 +55,10 @@ describe('organizations', () => {
     });
     expect(dispatcher.status).toBe(201);
     const { accessToken } = await t.login('dispatch@example.com', 'dispatcher-password');
-    const response = await t.request('PATCH', `/api/v1/organizations/${org.orgId}`, { token: accessToken, body: { name: 'Mine now' } });
+    const response = await t.request('PATCH', `/api/v1/organizations/${org.orgId}`, {
+      token: accessToken,
+      body: { name: 'Mine now' },
+    });
     expect(response.status).toBe(403);
     expect(response.body.detail).toContain('owner, admin');
   });
@@ -79,7 +86,10 @@ describe('publishable keys', () => {
   });
 
   it('are refused from any other origin, without CORS approval', async () => {
-    const response = await t.request('GET', profilePath(), { token: org.publishableKey, headers: { origin: 'https://evil.example' } });
+    const response = await t.request('GET', profilePath(), {
+      token: org.publishableKey,
+      headers: { origin: 'https://evil.example' },
+    });
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('origin_not_allowed');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
@@ -103,7 +113,10 @@ describe('publishable keys', () => {
   it('answer a CORS preflight for the headers the SDK sends', async () => {
     const response = await t.app.request(profilePath(), {
       method: 'OPTIONS',
-      headers: { origin: 'https://plumber.example', 'access-control-request-headers': 'authorization, idempotency-key' },
+      headers: {
+        origin: 'https://plumber.example',
+        'access-control-request-headers': 'authorization, idempotency-key',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-headers')).toContain('idempotency-key');
@@ -112,7 +125,11 @@ describe('publishable keys', () => {
   it('are rate limited per client', async () => {
     let last = 0;
     for (let i = 0; i < 301; i++) {
-      last = (await t.app.request(profilePath(), { headers: { authorization: `Bearer ${org.publishableKey}`, origin: 'https://plumber.example' } })).status;
+      last = (
+        await t.app.request(profilePath(), {
+          headers: { authorization: `Bearer ${org.publishableKey}`, origin: 'https://plumber.example' },
+        })
+      ).status;
     }
     expect(last).toBe(429);
   });

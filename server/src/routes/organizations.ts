@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
+import type { AppContext } from '../context.js';
 import { organizations } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { checkIntl } from '../lib/intl.js';
 import type { HandlerTable } from '../openapi/handlers.js';
-import type { AppContext } from '../context.js';
 import { toBookingSettings, toOrganization } from './serializers.js';
 
 async function findOrganization(c: AppContext, orgId: string) {

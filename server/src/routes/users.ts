@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Principal } from '../auth/principal.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
+import type { Principal } from '../auth/principal.js';
 import { revokeSessions } from '../auth/sessions.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
@@ -18,7 +18,10 @@ function actingRole(principal: Principal | undefined): Role | undefined {
 }
 
 async function findUser(c: AppContext, orgId: string, userId: string) {
-  const [user] = await c.var.db.select().from(users).where(and(eq(users.orgId, orgId), eq(users.id, userId)));
+  const [user] = await c.var.db
+    .select()
+    .from(users)
+    .where(and(eq(users.orgId, orgId), eq(users.id, userId)));
   if (!user) throw new ApiError('not_found');
   return user;
 }
@@ -73,10 +76,15 @@ export const userHandlers = {
           passwordHash: await hashPassword(body.password),
         })
         .returning();
-      return c.json(toUser(user!), 201, { location: `/api/v1/organizations/${params.orgId}/users/${user!.id}` });
+      return c.json(toUser(user!), 201, {
+        location: `/api/v1/organizations/${params.orgId}/users/${user!.id}`,
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ApiError('conflict', { detail: 'A user with this email already exists.', errors: [{ path: 'body.email', message: 'is already in use' }] });
+        throw new ApiError('conflict', {
+          detail: 'A user with this email already exists.',
+          errors: [{ path: 'body.email', message: 'is already in use' }],
+        });
       }
       throw error;
     }
@@ -97,10 +105,13 @@ export const userHandlers = {
     const role = actingRole(principal);
     const self = principal?.kind === 'user' && principal.userId === params.userId;
     const target = await findUser(c, params.orgId, params.userId);
-    const manager = role === 'owner' || (role === 'admin' && target.role !== 'owner' && body.role !== 'owner');
+    const manager =
+      role === 'owner' || (role === 'admin' && target.role !== 'owner' && body.role !== 'owner');
     if (!manager && !(self && body.role === undefined)) {
       throw new ApiError('forbidden', {
-        detail: self ? 'Only an owner or admin can change roles.' : 'Only an owner can change an owner; admins change other users.',
+        detail: self
+          ? 'Only an owner or admin can change roles.'
+          : 'Only an owner can change an owner; admins change other users.',
       });
     }
     if (self && body.password !== undefined) {
@@ -113,8 +124,15 @@ export const userHandlers = {
     }
     const db = c.var.db;
     const updated = await db.transaction(async (tx) => {
-      if (target.role === 'owner' && body.role !== undefined && body.role !== 'owner' && (await ownerCount(tx, params.orgId)) <= 1) {
-        throw new ApiError('conflict', { detail: 'The last owner cannot be demoted; make someone else an owner first.' });
+      if (
+        target.role === 'owner' &&
+        body.role !== undefined &&
+        body.role !== 'owner' &&
+        (await ownerCount(tx, params.orgId)) <= 1
+      ) {
+        throw new ApiError('conflict', {
+          detail: 'The last owner cannot be demoted; make someone else an owner first.',
+        });
       }
       const [row] = await tx
         .update(users)
@@ -134,7 +152,8 @@ export const userHandlers = {
         ...(principal?.kind === 'user' && self ? { exceptSessionId: principal.sessionId } : {}),
       });
     }
-    if (body.role !== undefined) c.var.services.credentials.forget((p) => p.kind === 'user' && p.userId === target.id);
+    if (body.role !== undefined)
+      c.var.services.credentials.forget((p) => p.kind === 'user' && p.userId === target.id);
     return c.json(toUser(updated), 200);
   },
 
@@ -153,4 +172,3 @@ export const userHandlers = {
     return c.body(null, 204);
   },
 } satisfies HandlerTable;
-

@@ -22,7 +22,8 @@ const staffPassword = 'crewkit-demo-staff';
  * them again (only their hashes are in the database), and they differ between installations.
  */
 export function demoKeys(secret: string) {
-  const derive = (purpose: string) => createHmac('sha256', secret).update(`crewkit demo ${purpose}`).digest('base64url');
+  const derive = (purpose: string) =>
+    createHmac('sha256', secret).update(`crewkit demo ${purpose}`).digest('base64url');
   return { secret: `sk_${derive('secret key')}`, publishable: `pk_${derive('publishable key')}` };
 }
 
@@ -37,8 +38,18 @@ export interface DemoResult {
 /** Creates the demo organization once: a small plumbing business in Sydney. Safe to run again. */
 export async function seedDemo(db: Db, options: { secret: string; origins: string[] }): Promise<DemoResult> {
   const keys = demoKeys(options.secret);
-  const [existing] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, demoSlug));
-  if (existing) return { orgId: existing.id, created: false, secretKey: keys.secret, publishableKey: keys.publishable, login: demoLogin };
+  const [existing] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, demoSlug));
+  if (existing)
+    return {
+      orgId: existing.id,
+      created: false,
+      secretKey: keys.secret,
+      publishableKey: keys.publishable,
+      login: demoLogin,
+    };
 
   const { organization } = await createOrganization(db, {
     name: 'Harbour City Plumbing',
@@ -51,6 +62,14 @@ export async function seedDemo(db: Db, options: { secret: string; origins: strin
     keys,
   });
   const passwordHash = await hashPassword(staffPassword);
-  await db.insert(users).values(staff.map((person) => ({ id: newId(), orgId: organization.id, passwordHash, ...person })));
-  return { orgId: organization.id, created: true, secretKey: keys.secret, publishableKey: keys.publishable, login: demoLogin };
+  await db
+    .insert(users)
+    .values(staff.map((person) => ({ id: newId(), orgId: organization.id, passwordHash, ...person })));
+  return {
+    orgId: organization.id,
+    created: true,
+    secretKey: keys.secret,
+    publishableKey: keys.publishable,
+    login: demoLogin,
+  };
 }

@@ -1,9 +1,9 @@
-import { hashPassword } from '../auth/passwords.js';
 import { createApiKey } from '../auth/api-keys.js';
+import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/index.js';
 import { organizations, users } from '../db/schema.js';
-import { checkIntl } from '../lib/intl.js';
 import { newId } from '../lib/ids.js';
+import { checkIntl } from '../lib/intl.js';
 
 export interface NewOrganization {
   name: string;
@@ -43,7 +43,10 @@ export async function createOrganization(db: Db, input: NewOrganization) {
   return db.transaction(async (tx) => {
     const id = newId();
     const slug = input.slug ?? `${slugify(input.name)}-${id.slice(-6)}`;
-    const [org] = await tx.insert(organizations).values({ id, name: input.name, slug, ...values }).returning();
+    const [org] = await tx
+      .insert(organizations)
+      .values({ id, name: input.name, slug, ...values })
+      .returning();
     const owner = input.owner
       ? (
           await tx

@@ -279,7 +279,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Stable machine-readable error code. New codes may be added.
+         * @description Stable machine-readable error code. Later API versions may add codes; clients should treat an
+         *     unknown code like its HTTP status.
          * @enum {string}
          */
         ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "payload_too_large" | "unavailable" | "internal";
@@ -458,8 +459,8 @@ export interface components {
             allowedOrigins?: string[];
         };
         ApiKeyRotate: {
-            /** @default 0 */
-            graceSeconds: number;
+            /** @description Seconds the old key keeps working; 0 or absent revokes it at once. */
+            graceSeconds?: number;
         };
         ApiKeyPage: {
             data: components["schemas"]["ApiKey"][];
@@ -515,6 +516,8 @@ export interface components {
         /** @description The request conflicts with the current state, or an identical request is still running. */
         Conflict: {
             headers: {
+                /** @description Sent with `idempotency_request_in_progress`; seconds to wait before retrying. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -544,6 +547,8 @@ export interface components {
         /** @description The database does not answer. */
         Unavailable: {
             headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {

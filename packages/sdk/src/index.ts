@@ -1,0 +1,4 @@
+export { type Crewkit, type CrewkitOptions, createCrewkit } from './client.js';
+export { CrewkitError } from './errors.js';
+export type { ListPromise } from './paginate.js';
+export type * from './types.js';

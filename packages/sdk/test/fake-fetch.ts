@@ -1,0 +1,61 @@
+import { type CrewkitOptions, createCrewkit, type ErrorCode } from '@crewkit/sdk';
+import type { SendHooks } from '../src/send.js';
+
+export const ORG_ID = '0b9a7d1e-3f51-4c0e-9d7a-6b2f1c8e4a10';
+export const USER_ID = '5d2e8f41-7a6c-4b39-8e15-2c9f0a7b3d64';
+
+/** A reply is a Response, an Error to reject with (a network failure), or made from the request. */
+type Reply = Response | Error | ((request: Request) => Response);
+
+/** A fetch that answers from a script and records every Request it was given. */
+export function fakeFetch(replies: Reply[]) {
+  const requests: Request[] = [];
+  async function fetch(request: Request): Promise<Response> {
+    requests.push(request);
+    const reply = replies.shift();
+    if (reply === undefined)
+      throw new Error(`fakeFetch has no reply left for ${request.method} ${request.url}`);
+    if (reply instanceof Error) throw reply;
+    return typeof reply === 'function' ? reply(request) : reply;
+  }
+  return { fetch, requests };
+}
+
+/** A client over a fake fetch, whose retries record their delays instead of waiting. */
+export function testClient(replies: Reply[], options: Partial<CrewkitOptions & SendHooks> = {}) {
+  const { fetch, requests } = fakeFetch(replies);
+  const delays: number[] = [];
+  const withHooks: CrewkitOptions & SendHooks = {
+    baseUrl: 'https://api.crewkit.test',
+    apiKey: 'sk_test_123',
+    organizationId: ORG_ID,
+    fetch,
+    sleep: async (ms) => {
+      delays.push(ms);
+    },
+    random: () => 0.5,
+    ...options,
+  };
+  return { crewkit: createCrewkit(withHooks), requests, delays };
+}
+
+export const json = (body: unknown, init?: ResponseInit) => Response.json(body, init);
+
+export function problem(status: number, code: ErrorCode, headers: Record<string, string> = {}) {
+  const body = { type: 'about:blank', title: `Problem ${code}`, status, code, requestId: 'req_42' };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/problem+json', 'X-Request-Id': 'req_42', ...headers },
+  });
+}
+
+export const user = (n: number) => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  organizationId: ORG_ID,
+  email: `user${n}@plumber.example`,
+  name: `User ${n}`,
+  role: 'technician' as const,
+  lastLoginAt: null,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+});
