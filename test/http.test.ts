@@ -22,6 +22,13 @@ describe('the server over real HTTP', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', database: testDatabaseKind });
   });
 
+  it('never rate-limits health checks, so load balancers can poll freely', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 100 }, async () => (await fetch(`${server.url}/healthz`)).status),
+    );
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+
   it('serves the API reference and the contract', async () => {
     expect((await fetch(`${server.url}/docs`)).status).toBe(200);
     expect(await (await fetch(`${server.url}/openapi.yaml`)).text()).toContain('openapi: 3.1.0');

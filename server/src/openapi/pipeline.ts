@@ -7,10 +7,6 @@ import type { Handler, OperationId } from './handlers.js';
 import type { Operation } from './spec.js';
 import type { RequestValidator } from './validation.js';
 
-// Per-client limits on operations anyone can reach. Generous for people, tight for scripts.
-const anonymousLimit = { limit: 20, windowSeconds: 60 };
-const publicLimit = { limit: 300, windowSeconds: 60 };
-
 export function clientAddress(c: Context<AppEnv>): string {
   if (c.var.services.config.trustProxy) {
     const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
@@ -20,8 +16,14 @@ export function clientAddress(c: Context<AppEnv>): string {
   return incoming?.socket?.remoteAddress ?? 'local';
 }
 
-function rateLimit(c: AppContext, key: string, rule: { limit: number; windowSeconds: number }): void {
-  const result = c.var.services.rateLimiter.hit(key, rule.limit, rule.windowSeconds);
+/** Applies the operation's `x-crewkit-rate-limit` to one client, named by `key`. */
+function rateLimit(c: AppContext, op: Operation, key: string): void {
+  if (!op.rateLimit) return;
+  const result = c.var.services.rateLimiter.hit(
+    `${op.operationId}:${key}`,
+    op.rateLimit.requests,
+    op.rateLimit.perSeconds,
+  );
   if (!result.allowed) {
     throw new ApiError('rate_limited', {
       detail: `Too many requests from this client; retry in ${result.retryAfter} s.`,
@@ -71,7 +73,7 @@ function authorize(c: AppContext, op: Operation, principal: Principal): void {
           : 'Publishable keys are accepted only from browsers on their allowed origins (no Origin header was sent).',
       });
     }
-    rateLimit(c, `public:${principal.keyId}:${clientAddress(c)}`, publicLimit);
+    rateLimit(c, op, `${principal.keyId}:${clientAddress(c)}`);
   }
   if (principal.kind === 'user' && op.roles && !op.roles.includes(principal.role)) {
     throw new ApiError('forbidden', {
@@ -103,7 +105,7 @@ export function operationPipeline<O extends OperationId>(
 ): MiddlewareHandler<AppEnv> {
   return async function runOperation(c) {
     if (op.anonymous) {
-      rateLimit(c, `anonymous:${op.operationId}:${clientAddress(c)}`, anonymousLimit);
+      rateLimit(c, op, clientAddress(c));
     } else {
       const principal = await authenticate(c);
       c.set('principal', principal);

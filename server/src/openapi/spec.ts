@@ -37,6 +37,8 @@ export interface Operation {
   /** `x-crewkit-credentials` — which credential kinds are accepted. */
   credentials: CredentialKind[];
   orgScoped: boolean;
+  /** `x-crewkit-rate-limit` — per-client limit on this operation. */
+  rateLimit?: { requests: number; perSeconds: number };
 }
 
 export interface Spec {
@@ -104,6 +106,9 @@ export function parseSpec(text: string): Spec {
         credentials:
           declared ?? (isPublic ? ['user', 'secret_key', 'publishable_key'] : ['user', 'secret_key']),
         orgScoped,
+        ...(op['x-crewkit-rate-limit']
+          ? { rateLimit: op['x-crewkit-rate-limit'] as Operation['rateLimit'] }
+          : {}),
       });
     }
   }

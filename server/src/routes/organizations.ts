@@ -1,13 +1,35 @@
 import { eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
+import type { Db } from '../db/index.js';
 import { organizations } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { checkIntl } from '../lib/intl.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { toBookingSettings, toOrganization } from './serializers.js';
 
+// Prepared once per database: the booking widget reads the profile on every page view, and a
+// prepared statement skips drizzle's query building and PostgreSQL's parse and plan.
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+function prepare(db: Db) {
+  return db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, sql.placeholder('orgId')))
+    .prepare('find_organization');
+}
+
 async function findOrganization(c: AppContext, orgId: string) {
-  const [org] = await c.var.db.select().from(organizations).where(eq(organizations.id, orgId));
+  const db = c.var.db;
+  // A transaction (idempotent request) has its own connection; it gets the plain query.
+  const isRoot = db === c.var.services.db;
+  let query = isRoot ? prepared.get(db) : undefined;
+  if (isRoot && !query) {
+    query = prepare(db);
+    prepared.set(db, query);
+  }
+  const [org] = query
+    ? await query.execute({ orgId })
+    : await db.select().from(organizations).where(eq(organizations.id, orgId));
   if (!org) throw new ApiError('not_found');
   return org;
 }

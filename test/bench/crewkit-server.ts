@@ -1,0 +1,16 @@
+/** Bench child: the real Crewkit server on the database named by the environment. */
+
+import { loadConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { startServer } from '../../server/src/server.js';
+import { createOrganization } from '../../server/src/services/organizations.js';
+
+const config = { ...loadConfig(), port: 0 };
+const server = await startServer(config, createLogger({ level: config.logLevel }));
+const { organization, secretKey } = await createOrganization(server.database.db, {
+  name: 'Bench Co',
+  timeZone: 'Australia/Sydney',
+});
+process.stdout.write(`${JSON.stringify({ url: server.url, orgId: organization.id, key: secretKey })}\n`);
+process.once('SIGINT', () => server.close().then(() => process.exit(0)));
+process.once('SIGTERM', () => server.close().then(() => process.exit(0)));
