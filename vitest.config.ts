@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // PostgreSQL tests need the server binaries (or TEST_DATABASE_URL). CI must have them: with
@@ -9,9 +10,21 @@ const postgresAvailable =
   existsSync(`${process.env.POSTGRES_BIN_DIR ?? '/usr/lib/postgresql/15/bin'}/initdb`);
 if (!postgresAvailable) console.warn('\n⚠ PostgreSQL not found: the server:postgres project is SKIPPED.\n');
 
-// Workspace packages resolve to their TypeScript sources (the "crewkit-source" export condition),
-// so tests never run against a stale build.
-const resolve = { conditions: ['crewkit-source'] };
+// Workspace packages resolve to their TypeScript sources, so tests never run against a stale (or
+// missing) build. Aliases, because vitest resolves in SSR mode where custom export conditions
+// would have to be configured separately.
+const resolve = {
+  alias: [
+    {
+      find: /^@crewkit\/sdk$/,
+      replacement: fileURLToPath(new URL('packages/sdk/src/index.ts', import.meta.url)),
+    },
+    {
+      find: /^@crewkit\/sdk\/openapi$/,
+      replacement: fileURLToPath(new URL('packages/sdk/src/generated/openapi.ts', import.meta.url)),
+    },
+  ],
+};
 
 export default defineConfig({
   test: {
