@@ -8,6 +8,7 @@ import type { AppEnv, Services } from './context.js';
 import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
 import { deriveKey } from './lib/crypto.js';
+import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
 import { cors } from './middleware/cors.js';
@@ -19,6 +20,7 @@ import { RequestValidator } from './openapi/validation.js';
 import { serverPackageJsonPath, specPath } from './paths.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { authHandlers } from './routes/auth.js';
+import { catalogHandlers } from './routes/catalog.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { organizationHandlers } from './routes/organizations.js';
@@ -31,6 +33,7 @@ export const handlers: HandlerTable = {
   ...organizationHandlers,
   ...userHandlers,
   ...apiKeyHandlers,
+  ...catalogHandlers,
 };
 
 /** Routes outside the API contract: the contract itself and its rendered reference. */
@@ -154,11 +157,11 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
 
 /** Constraint violations that escaped a handler still mean "conflict", never "internal". */
 function fromDatabaseError(error: unknown): ApiError | undefined {
-  const code =
-    (error as { code?: unknown; cause?: { code?: unknown } }).code ??
-    (error as { cause?: { code?: unknown } }).cause?.code;
-  if (code === '23505' || code === '23P01') return new ApiError('conflict');
-  if (code === '57P01' || code === 'ECONNREFUSED' || code === '53300')
+  const code = pgErrorCode(error);
+  if (code === pgErrors.uniqueViolation || code === pgErrors.exclusionViolation)
+    return new ApiError('conflict');
+  if (code === '57P01' || code === 'ECONNREFUSED' || code === '53300') {
     return new ApiError('unavailable', { headers: { 'retry-after': '1' } });
+  }
   return undefined;
 }

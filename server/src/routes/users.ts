@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import { type Role, users } from '../db/schema.js';
 import { ApiError } from '../errors.js';
+import { pgErrorCode, pgErrors } from '../lib/db-errors.js';
 import { newId } from '../lib/ids.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import type { HandlerTable } from '../openapi/handlers.js';
@@ -34,11 +35,6 @@ async function ownerCount(db: Db, orgId: string): Promise<number> {
     .where(and(eq(users.orgId, orgId), eq(users.role, 'owner')))
     .for('update');
   return owners.length;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; cause?: { code?: string } };
-  return (e.code ?? e.cause?.code) === '23505';
 }
 
 export const userHandlers = {
@@ -80,7 +76,7 @@ export const userHandlers = {
         location: `/api/v1/organizations/${params.orgId}/users/${user!.id}`,
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (pgErrorCode(error) === pgErrors.uniqueViolation) {
         throw new ApiError('conflict', {
           detail: 'A user with this email already exists.',
           errors: [{ path: 'body.email', message: 'is already in use' }],

@@ -274,6 +274,154 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/services/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List service categories
+         * @description All categories, parents before children. Publishable keys see the same tree.
+         */
+        get: operations["listServiceCategories"];
+        put?: never;
+        /** Create a category */
+        post: operations["createServiceCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/services/categories/{categoryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                categoryId: components["parameters"]["CategoryId"];
+            };
+            cookie?: never;
+        };
+        /** Get a category */
+        get: operations["getServiceCategory"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an empty category
+         * @description A category that still has subcategories or items answers 409.
+         */
+        delete: operations["deleteServiceCategory"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename or move a category
+         * @description Moving a category under one of its own descendants would make a cycle and answers 409.
+         */
+        patch: operations["updateServiceCategory"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/services/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List service items
+         * @description With a publishable key only active, public items are listed. `currentPrice` is the price in
+         *     force today in the organization's time zone.
+         */
+        get: operations["listServiceItems"];
+        put?: never;
+        /** Create a service item */
+        post: operations["createServiceItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/services/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** Get a service item */
+        get: operations["getServiceItem"];
+        put?: never;
+        post?: never;
+        /** Delete a service item */
+        delete: operations["deleteServiceItem"];
+        options?: never;
+        head?: never;
+        /** Update a service item */
+        patch: operations["updateServiceItem"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/services/items/{itemId}/pricing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        /** List an item's pricing tiers */
+        get: operations["listPricingTiers"];
+        put?: never;
+        /**
+         * Add a pricing tier
+         * @description Tiers of one item may not overlap in time (409).
+         */
+        post: operations["createPricingTier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/services/items/{itemId}/pricing/{tierId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+                tierId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a pricing tier */
+        delete: operations["deletePricingTier"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -466,6 +614,134 @@ export interface components {
             data: components["schemas"]["ApiKey"][];
             nextCursor: string | null;
         };
+        Money: {
+            /** @description Amount in the currency's minor unit (cents). */
+            amountMinor: number;
+            currency: components["schemas"]["Currency"];
+        };
+        ServiceCategory: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            /** Format: uuid */
+            parentId: string | null;
+            /** @description Order among siblings. */
+            position: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        ServiceCategoryCreate: {
+            name: string;
+            description?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            position?: number;
+        };
+        ServiceCategoryUpdate: {
+            name?: string;
+            description?: string | null;
+            /** Format: uuid */
+            parentId?: string | null;
+            position?: number;
+        };
+        RequiredSkill: {
+            skill: string;
+            minProficiency: number;
+        };
+        ServiceItem: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            categoryId: string | null;
+            name: string;
+            description: string | null;
+            durationMinutes: number;
+            /** @description Time kept free before the appointment (travel, preparation). */
+            bufferBeforeMinutes: number;
+            bufferAfterMinutes: number;
+            requiredSkills: components["schemas"]["RequiredSkill"][];
+            basePrice: components["schemas"]["Money"];
+            currentPrice: components["schemas"]["PriceInForce"];
+            /** @description Overrides the organization's minimum notice for this item. */
+            minimumNoticeMinutes: number | null;
+            /** @description Overrides the organization's booking horizon for this item. */
+            horizonDays: number | null;
+            active: boolean;
+            /** @description Offered in the public booking widget. */
+            public: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        ServiceItemCreate: {
+            /** Format: uuid */
+            categoryId?: string | null;
+            name: string;
+            description?: string | null;
+            durationMinutes: number;
+            bufferBeforeMinutes?: number;
+            bufferAfterMinutes?: number;
+            requiredSkills?: components["schemas"]["RequiredSkill"][];
+            /** @description In the organization's currency's minor unit. */
+            basePriceMinor: number;
+            minimumNoticeMinutes?: number | null;
+            horizonDays?: number | null;
+            active?: boolean;
+            public?: boolean;
+        };
+        ServiceItemUpdate: {
+            /** Format: uuid */
+            categoryId?: string | null;
+            name?: string;
+            description?: string | null;
+            durationMinutes?: number;
+            bufferBeforeMinutes?: number;
+            bufferAfterMinutes?: number;
+            requiredSkills?: components["schemas"]["RequiredSkill"][];
+            basePriceMinor?: number;
+            minimumNoticeMinutes?: number | null;
+            horizonDays?: number | null;
+            active?: boolean;
+            public?: boolean;
+        };
+        ServiceItemPage: {
+            data: components["schemas"]["ServiceItem"][];
+            nextCursor: string | null;
+        };
+        PricingTier: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            itemId: string;
+            name: string;
+            price: components["schemas"]["Money"];
+            /** Format: date */
+            validFrom: string;
+            /**
+             * Format: date
+             * @description Last day the tier applies (inclusive); null = open-ended.
+             */
+            validTo: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        PricingTierCreate: {
+            name: string;
+            priceMinor: number;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo?: string | null;
+        };
+        PriceInForce: {
+            /** Format: date */
+            on: string;
+            price: components["schemas"]["Money"];
+            /**
+             * Format: uuid
+             * @description The tier that set the price; null when the base price applies.
+             */
+            tierId: string | null;
+        };
     };
     responses: {
         /** @description Any other error (e.g. 413, 415, 429, 500, 503), as a problem document. */
@@ -559,6 +835,8 @@ export interface components {
     parameters: {
         /** @description The organization's id. */
         OrgId: string;
+        CategoryId: string;
+        ItemId: string;
         KeyId: string;
         /** @description Page size. */
         Limit: number;
@@ -1080,6 +1358,420 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listServiceCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every category of the organization. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ServiceCategory"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createServiceCategory: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceCategoryCreate"];
+            };
+        };
+        responses: {
+            /** @description The new category. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getServiceCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                categoryId: components["parameters"]["CategoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteServiceCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                categoryId: components["parameters"]["CategoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateServiceCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                categoryId: components["parameters"]["CategoryId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceCategoryUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated category. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceCategory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listServiceItems: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                categoryId?: string;
+                active?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of items, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceItemPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createServiceItem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceItemCreate"];
+            };
+        };
+        responses: {
+            /** @description The new item. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getServiceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteServiceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its pricing tiers. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateServiceItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceItemUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPricingTiers: {
+        parameters: {
+            query?: {
+                /** @description Also compute the price in force on this date (default today, organization time zone). */
+                on?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tiers by start date, and the price in force on the date asked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PricingTier"][];
+                        priceInForce: components["schemas"]["PriceInForce"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createPricingTier: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PricingTierCreate"];
+            };
+        };
+        responses: {
+            /** @description The new tier. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingTier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deletePricingTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+                tierId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
