@@ -20,10 +20,12 @@ import { RequestValidator } from './openapi/validation.js';
 import { serverPackageJsonPath, specPath } from './paths.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { authHandlers } from './routes/auth.js';
+import { availabilityHandlers } from './routes/availability.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { organizationHandlers } from './routes/organizations.js';
+import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
@@ -34,6 +36,8 @@ export const handlers: HandlerTable = {
   ...userHandlers,
   ...apiKeyHandlers,
   ...catalogHandlers,
+  ...technicianHandlers,
+  ...availabilityHandlers,
 };
 
 /** Routes outside the API contract: the contract itself and its rendered reference. */
@@ -94,7 +98,10 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     return bodyMethods.has(c.req.method) ? limitBody(c, next) : next();
   });
 
-  for (const op of spec.operations) {
+  // Static paths before parameterised ones, so /technicians/availability is not read as a
+  // technician called "availability".
+  const byPrecedence = [...spec.operations].sort((a, b) => paramCount(a.path) - paramCount(b.path));
+  for (const op of byPrecedence) {
     const handler = handlers[op.operationId as OperationId];
     if (!handler)
       throw new Error(`openapi.yaml operation ${op.operationId} has no handler in server/src/app.ts`);
@@ -164,4 +171,8 @@ function fromDatabaseError(error: unknown): ApiError | undefined {
     return new ApiError('unavailable', { headers: { 'retry-after': '1' } });
   }
   return undefined;
+}
+
+function paramCount(path: string): number {
+  return path.split('{').length - 1;
 }

@@ -201,3 +201,134 @@ export const pricingTiers = pgTable(
     check('pricing_tiers_range_check', sql`${t.validTo} is null or ${t.validTo} >= ${t.validFrom}`),
   ],
 );
+
+// ── Technicians ─────────────────────────────────────────────────────────────────────────────────
+
+export interface TechnicianSkill {
+  skill: string;
+  proficiency: number;
+}
+export interface Certification {
+  name: string;
+  expiresOn?: string | null;
+}
+export interface LocalTimeRange {
+  start: string;
+  end: string;
+}
+export const weekdays = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof weekdays)[number];
+export type WeeklyHours = Partial<Record<Weekday, LocalTimeRange[]>>;
+
+export const technicians = pgTable(
+  'technicians',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .unique()
+      .references(() => users.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    // Hours are wall-clock times in this zone, so they survive daylight-saving changes.
+    timeZone: text('time_zone').notNull(),
+    active: boolean('active').notNull().default(true),
+    skills: jsonb('skills').$type<TechnicianSkill[]>().notNull().default([]),
+    certifications: jsonb('certifications').$type<Certification[]>().notNull().default([]),
+    weeklyHours: jsonb('weekly_hours').$type<WeeklyHours>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('technicians_org_idx').on(t.orgId, t.id)],
+);
+
+export const scheduleOverrides = pgTable(
+  'schedule_overrides',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    technicianId: uuid('technician_id')
+      .notNull()
+      .references(() => technicians.id, { onDelete: 'cascade' }),
+    date: date('date').notNull(),
+    hours: jsonb('hours').$type<LocalTimeRange[]>().notNull(),
+    note: text('note'),
+  },
+  (t) => [primaryKey({ columns: [t.technicianId, t.date] })],
+);
+
+export const timeOff = pgTable(
+  'time_off',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    technicianId: uuid('technician_id')
+      .notNull()
+      .references(() => technicians.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    reason: text('reason'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('time_off_technician_idx').on(t.technicianId, t.startsAt),
+    check('time_off_range_check', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+);
+
+// ── Reservations: every stretch of a technician's time that is taken ──────────────────────────
+
+export const reservationKinds = ['hold', 'appointment'] as const;
+export type ReservationKind = (typeof reservationKinds)[number];
+
+/**
+ * Appointments and slot holds both take a technician's time, buffers included, so both live here
+ * under ONE exclusion constraint (migration 0006): the database itself refuses any overlap between
+ * two live reservations of one technician, whatever races happen above it.
+ */
+export const reservations = pgTable(
+  'reservations',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    technicianId: uuid('technician_id')
+      .notNull()
+      .references(() => technicians.id, { onDelete: 'cascade' }),
+    kind: text('kind').$type<ReservationKind>().notNull(),
+    /** Start of the blocked time: the appointment's start minus its buffer before. */
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    /** End of the blocked time: the appointment's end plus its buffer after. */
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    serviceItemId: uuid('service_item_id').references(() => serviceItems.id, { onDelete: 'set null' }),
+    /** Who holds a hold (publishable key and client address), for per-client limits. */
+    holderKey: text('holder_key'),
+    /** When a hold lapses; null for appointments. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    releasedAt: timestamp('released_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('reservations_live_idx').on(t.orgId, t.startsAt).where(sql`${t.releasedAt} is null`),
+    index('reservations_holder_idx')
+      .on(t.holderKey)
+      .where(sql`${t.kind} = 'hold' and ${t.releasedAt} is null`),
+    check('reservations_range_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check('reservations_kind_check', sql`${t.kind} in ('hold', 'appointment')`),
+  ],
+);

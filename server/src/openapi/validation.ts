@@ -192,7 +192,9 @@ export class ResponseValidator {
 /** Finds the operation a concrete request path belongs to. */
 export function matchOperation(spec: Spec, method: string, pathname: string): Operation | undefined {
   const lower = method.toLowerCase();
-  return spec.operations.find((op) => {
+  // The most specific template wins: /technicians/availability before /technicians/{technicianId}.
+  const candidates = [...spec.operations].sort((a, b) => a.path.split('{').length - b.path.split('{').length);
+  return candidates.find((op) => {
     if (op.method !== lower) return false;
     const pattern = new RegExp(`^${op.path.replace(/\{[^}]+\}/g, '[^/]+')}$`);
     return pattern.test(pathname);

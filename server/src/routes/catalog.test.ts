@@ -5,7 +5,8 @@ describe('the service catalog', () => {
   let t: TestContext;
   let org: TestOrg;
   const base = () => `/api/v1/organizations/${org.orgId}/services`;
-  const post = (path: string, body: unknown) => t.request('POST', `${base()}${path}`, { token: org.secretKey, body });
+  const post = (path: string, body: unknown) =>
+    t.request('POST', `${base()}${path}`, { token: org.secretKey, body });
 
   beforeAll(async () => {
     t = await createTestContext();
@@ -31,12 +32,21 @@ describe('the service catalog', () => {
     const b = await post('/categories', { name: 'B', parentId: a.body.id });
     const c = await post('/categories', { name: 'C', parentId: b.body.id });
     const before = await t.snapshot();
-    const loop = await t.request('PATCH', `${base()}/categories/${a.body.id}`, { token: org.secretKey, body: { parentId: c.body.id } });
+    const loop = await t.request('PATCH', `${base()}/categories/${a.body.id}`, {
+      token: org.secretKey,
+      body: { parentId: c.body.id },
+    });
     expect(loop.status).toBe(409);
-    const self = await t.request('PATCH', `${base()}/categories/${a.body.id}`, { token: org.secretKey, body: { parentId: a.body.id } });
+    const self = await t.request('PATCH', `${base()}/categories/${a.body.id}`, {
+      token: org.secretKey,
+      body: { parentId: a.body.id },
+    });
     expect(self.status).toBe(409);
     expect(await t.snapshot()).toBe(before);
-    const fine = await t.request('PATCH', `${base()}/categories/${c.body.id}`, { token: org.secretKey, body: { parentId: null } });
+    const fine = await t.request('PATCH', `${base()}/categories/${c.body.id}`, {
+      token: org.secretKey,
+      body: { parentId: null },
+    });
     expect(fine.status).toBe(200);
   });
 
@@ -54,12 +64,25 @@ describe('the service catalog', () => {
   it('refuses to delete a category that still has children or items', async () => {
     const parent = await post('/categories', { name: 'Parent' });
     const child = await post('/categories', { name: 'Child', parentId: parent.body.id });
-    expect((await t.request('DELETE', `${base()}/categories/${parent.body.id}`, { token: org.secretKey })).status).toBe(409);
-    const item = await post('/items', { name: 'Thing', durationMinutes: 30, basePriceMinor: 100, categoryId: child.body.id });
-    expect((await t.request('DELETE', `${base()}/categories/${child.body.id}`, { token: org.secretKey })).status).toBe(409);
+    expect(
+      (await t.request('DELETE', `${base()}/categories/${parent.body.id}`, { token: org.secretKey })).status,
+    ).toBe(409);
+    const item = await post('/items', {
+      name: 'Thing',
+      durationMinutes: 30,
+      basePriceMinor: 100,
+      categoryId: child.body.id,
+    });
+    expect(
+      (await t.request('DELETE', `${base()}/categories/${child.body.id}`, { token: org.secretKey })).status,
+    ).toBe(409);
     await t.request('DELETE', `${base()}/items/${item.body.id}`, { token: org.secretKey });
-    expect((await t.request('DELETE', `${base()}/categories/${child.body.id}`, { token: org.secretKey })).status).toBe(204);
-    expect((await t.request('DELETE', `${base()}/categories/${parent.body.id}`, { token: org.secretKey })).status).toBe(204);
+    expect(
+      (await t.request('DELETE', `${base()}/categories/${child.body.id}`, { token: org.secretKey })).status,
+    ).toBe(204);
+    expect(
+      (await t.request('DELETE', `${base()}/categories/${parent.body.id}`, { token: org.secretKey })).status,
+    ).toBe(204);
   });
 
   it('creates items with durations, buffers, skills and a base price in the organization currency', async () => {
@@ -96,21 +119,45 @@ describe('the service catalog', () => {
     expect(names).not.toContain('Internal');
     expect(names).not.toContain('Retired');
     const admin = await t.request('GET', `${base()}/items?limit=100`, { token: org.secretKey });
-    expect(admin.body.data.map((i: { name: string }) => i.name)).toEqual(expect.arrayContaining(['Internal', 'Retired']));
+    expect(admin.body.data.map((i: { name: string }) => i.name)).toEqual(
+      expect.arrayContaining(['Internal', 'Retired']),
+    );
   });
 
   it('computes the price in force from non-overlapping tiers', async () => {
     const item = await post('/items', { name: 'Drain clear', durationMinutes: 60, basePriceMinor: 15000 });
     const pricing = `/items/${item.body.id}/pricing`;
-    expect((await post(pricing, { name: '2026 rates', priceMinor: 16000, validFrom: '2026-01-01', validTo: '2026-12-31' })).status).toBe(201);
-    expect((await post(pricing, { name: '2027 rates', priceMinor: 17500, validFrom: '2027-01-01' })).status).toBe(201);
-    const overlapping = await post(pricing, { name: 'Winter special', priceMinor: 9900, validFrom: '2026-12-01', validTo: '2027-01-31' });
+    expect(
+      (
+        await post(pricing, {
+          name: '2026 rates',
+          priceMinor: 16000,
+          validFrom: '2026-01-01',
+          validTo: '2026-12-31',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await post(pricing, { name: '2027 rates', priceMinor: 17500, validFrom: '2027-01-01' })).status,
+    ).toBe(201);
+    const overlapping = await post(pricing, {
+      name: 'Winter special',
+      priceMinor: 9900,
+      validFrom: '2026-12-01',
+      validTo: '2027-01-31',
+    });
     expect(overlapping.status).toBe(409);
-    const backwards = await post(pricing, { name: 'Backwards', priceMinor: 1, validFrom: '2025-05-01', validTo: '2025-04-01' });
+    const backwards = await post(pricing, {
+      name: 'Backwards',
+      priceMinor: 1,
+      validFrom: '2025-05-01',
+      validTo: '2025-04-01',
+    });
     expect(backwards.status).toBe(400);
 
     const price = async (on: string) =>
-      (await t.request('GET', `${base()}${pricing}?on=${on}`, { token: org.secretKey })).body.priceInForce.price.amountMinor;
+      (await t.request('GET', `${base()}${pricing}?on=${on}`, { token: org.secretKey })).body.priceInForce
+        .price.amountMinor;
     expect(await price('2025-06-01')).toBe(15000);
     expect(await price('2026-12-31')).toBe(16000);
     expect(await price('2027-01-01')).toBe(17500);
@@ -120,9 +167,13 @@ describe('the service catalog', () => {
   it('keeps one organization’s catalog from another', async () => {
     const other = await t.createOrg();
     const item = await post('/items', { name: 'Mine', durationMinutes: 30, basePriceMinor: 1 });
-    const response = await t.request('GET', `/api/v1/organizations/${other.orgId}/services/items/${item.body.id}`, {
-      token: other.secretKey,
-    });
+    const response = await t.request(
+      'GET',
+      `/api/v1/organizations/${other.orgId}/services/items/${item.body.id}`,
+      {
+        token: other.secretKey,
+      },
+    );
     expect(response.status).toBe(404);
   });
 });

@@ -422,6 +422,171 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/technicians/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Bookable start times for a service
+         * @description Start times at which the service can be booked, per day of the requested time zone, over at
+         *     most 62 days. Honours every technician's working hours in their own zone (right across
+         *     daylight-saving changes), existing appointments and holds with their buffers, time off,
+         *     minimum notice, the booking horizon and the slot step. Without `technicianId`, a slot lists
+         *     every qualified technician free then. A day with nothing bookable says why (`reason`).
+         *     The booking endpoint enforces exactly the same rules.
+         */
+        get: operations["getAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /** List technicians */
+        get: operations["listTechnicians"];
+        put?: never;
+        /** Add a technician */
+        post: operations["createTechnician"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians/{technicianId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        /** Get a technician */
+        get: operations["getTechnician"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a technician
+         * @description Deactivating a technician keeps their history; they are no longer offered or assigned.
+         */
+        patch: operations["updateTechnician"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians/{technicianId}/skills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        /** Skills and certifications */
+        get: operations["getTechnicianSkills"];
+        /** Replace skills and certifications */
+        put: operations["replaceTechnicianSkills"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians/{technicianId}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        /** Weekly hours, date overrides and time off */
+        get: operations["getTechnicianSchedule"];
+        /**
+         * Replace weekly hours and date overrides
+         * @description Hours are local wall-clock times in the technician's time zone, so 08:00 stays 08:00 across
+         *     daylight-saving changes. Intervals of one day may not overlap.
+         */
+        put: operations["replaceTechnicianSchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians/{technicianId}/time-off": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record time off */
+        post: operations["createTimeOff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians/{technicianId}/time-off/{timeOffId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+                timeOffId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel time off */
+        delete: operations["deleteTimeOff"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -742,6 +907,148 @@ export interface components {
              */
             tierId: string | null;
         };
+        Skill: {
+            skill: string;
+            proficiency: number;
+        };
+        Certification: {
+            /** @description Counts as the skill of the same name while valid, e.g. `gas`. */
+            name: string;
+            /**
+             * Format: date
+             * @description Last valid day; an expired certification does not qualify.
+             */
+            expiresOn?: string | null;
+        };
+        TechnicianSkills: {
+            skills: components["schemas"]["Skill"][];
+            certifications: components["schemas"]["Certification"][];
+        };
+        Technician: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The user who signs in as this technician, if any.
+             */
+            userId: string | null;
+            name: string;
+            email: string | null;
+            phone: string | null;
+            timeZone: components["schemas"]["TimeZone"];
+            active: boolean;
+            skills: components["schemas"]["Skill"][];
+            certifications: components["schemas"]["Certification"][];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        TechnicianCreate: {
+            name: string;
+            /** Format: uuid */
+            userId?: string | null;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
+            timeZone?: components["schemas"]["TimeZone"];
+            active?: boolean;
+            skills?: components["schemas"]["Skill"][];
+            certifications?: components["schemas"]["Certification"][];
+        };
+        TechnicianUpdate: {
+            name?: string;
+            /** Format: uuid */
+            userId?: string | null;
+            /** Format: email */
+            email?: string | null;
+            phone?: string | null;
+            timeZone?: components["schemas"]["TimeZone"];
+            active?: boolean;
+        };
+        TechnicianPage: {
+            data: components["schemas"]["Technician"][];
+            nextCursor: string | null;
+        };
+        LocalTimeRange: {
+            /** @example 08:00 */
+            start: string;
+            /** @example 17:00 */
+            end: string;
+        };
+        /** @description Working intervals per weekday, local to the technician's time zone. */
+        WeeklyHours: {
+            monday?: components["schemas"]["LocalTimeRange"][];
+            tuesday?: components["schemas"]["LocalTimeRange"][];
+            wednesday?: components["schemas"]["LocalTimeRange"][];
+            thursday?: components["schemas"]["LocalTimeRange"][];
+            friday?: components["schemas"]["LocalTimeRange"][];
+            saturday?: components["schemas"]["LocalTimeRange"][];
+            sunday?: components["schemas"]["LocalTimeRange"][];
+        };
+        ScheduleOverride: {
+            /** Format: date */
+            date: string;
+            /** @description Replaces the weekly hours on this date; empty means a day off. */
+            hours: components["schemas"]["LocalTimeRange"][];
+            note?: string | null;
+        };
+        TechnicianScheduleUpdate: {
+            weeklyHours: components["schemas"]["WeeklyHours"];
+            overrides?: components["schemas"]["ScheduleOverride"][];
+        };
+        TechnicianSchedule: {
+            /** Format: uuid */
+            technicianId: string;
+            timeZone: components["schemas"]["TimeZone"];
+            weeklyHours: components["schemas"]["WeeklyHours"];
+            overrides: components["schemas"]["ScheduleOverride"][];
+            timeOff: components["schemas"]["TimeOff"][];
+        };
+        TimeOff: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            technicianId: string;
+            startsAt: components["schemas"]["Timestamp"];
+            endsAt: components["schemas"]["Timestamp"];
+            reason: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        TimeOffCreate: {
+            startsAt: components["schemas"]["Timestamp"];
+            endsAt: components["schemas"]["Timestamp"];
+            reason?: string | null;
+        };
+        /**
+         * @description Why a day has nothing bookable.
+         * @enum {string}
+         */
+        DayReason: "outside_working_hours" | "fully_booked" | "minimum_notice" | "beyond_horizon" | "no_qualified_technician";
+        AvailabilitySlot: {
+            /**
+             * Format: date-time
+             * @description ISO 8601 with the requested zone's offset, e.g. `2026-04-05T09:00:00+10:00`.
+             */
+            start: string;
+            /** @description How many qualified technicians are free at this start. */
+            available: number;
+            technicianIds: string[];
+        };
+        AvailabilityDay: {
+            /** Format: date */
+            date: string;
+            slots: components["schemas"]["AvailabilitySlot"][];
+            reason?: components["schemas"]["DayReason"];
+        };
+        Availability: {
+            /** Format: uuid */
+            serviceItemId: string;
+            /** Format: uuid */
+            technicianId: string | null;
+            timeZone: components["schemas"]["TimeZone"];
+            durationMinutes: number;
+            price: components["schemas"]["PriceInForce"];
+            days: components["schemas"]["AvailabilityDay"][];
+        };
     };
     responses: {
         /** @description Any other error (e.g. 413, 415, 429, 500, 503), as a problem document. */
@@ -837,6 +1144,7 @@ export interface components {
         OrgId: string;
         CategoryId: string;
         ItemId: string;
+        TechnicianId: string;
         KeyId: string;
         /** @description Page size. */
         Limit: number;
@@ -1762,6 +2070,373 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAvailability: {
+        parameters: {
+            query: {
+                serviceItemId: string;
+                /** @description First day, in `timeZone`. */
+                from: string;
+                /** @description Last day (inclusive), at most 61 days after `from`. */
+                to: string;
+                /** @description Only this technician. */
+                technicianId?: string;
+                /** @description IANA zone for days and start times (default the organization's). */
+                timeZone?: components["schemas"]["TimeZone"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bookable starts per day. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTechnicians: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                active?: boolean;
+                /** @description Only technicians with this skill. */
+                skill?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of technicians, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTechnician: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechnicianCreate"];
+            };
+        };
+        responses: {
+            /** @description The new technician. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Technician"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTechnician: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The technician. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Technician"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTechnician: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechnicianUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated technician. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Technician"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTechnicianSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The technician's skills and certifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianSkills"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    replaceTechnicianSkills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechnicianSkills"];
+            };
+        };
+        responses: {
+            /** @description The stored skills and certifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianSkills"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTechnicianSchedule: {
+        parameters: {
+            query?: {
+                /** @description First day of overrides and time off to include (default today). */
+                from?: string;
+                /** @description Last day to include (default 62 days after `from`). */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule in the technician's time zone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    replaceTechnicianSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TechnicianScheduleUpdate"];
+            };
+        };
+        responses: {
+            /** @description The stored schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TechnicianSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createTimeOff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TimeOffCreate"];
+            };
+        };
+        responses: {
+            /** @description The recorded time off. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeOff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteTimeOff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+                timeOffId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled. */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,71 @@
+import { and, eq } from 'drizzle-orm';
+import { serviceItems } from '../db/schema.js';
+import { ApiError } from '../errors.js';
+import { checkIntl } from '../lib/intl.js';
+import type { HandlerTable } from '../openapi/handlers.js';
+import { computeAvailability, MAX_QUERY_DAYS } from '../scheduling/availability.js';
+import { addDays, daysBetween, localToInstant } from '../scheduling/time.js';
+import { loadSchedulingContext } from '../services/scheduling.js';
+import { pricesInForce } from './catalog.js';
+
+export const availabilityHandlers = {
+  async getAvailability(c, { params, query }) {
+    const errors = checkIntl({ timeZone: query.timeZone });
+    if (query.to < query.from) errors.push({ path: 'query.to', message: 'must not be before from' });
+    else if (daysBetween(query.from, query.to) + 1 > MAX_QUERY_DAYS) {
+      errors.push({ path: 'query.to', message: `must be within ${MAX_QUERY_DAYS} days of from` });
+    }
+    if (errors.length > 0) throw new ApiError('validation_failed', { errors });
+
+    const publicOnly = c.var.principal?.kind === 'publishable_key';
+    const [item] = await c.var.db
+      .select()
+      .from(serviceItems)
+      .where(and(eq(serviceItems.orgId, params.orgId), eq(serviceItems.id, query.serviceItemId)));
+    // The widget must not learn of items that are not on sale.
+    if (!item || (publicOnly && !(item.active && item.public)))
+      throw new ApiError('not_found', { detail: 'No such service item.' });
+
+    const zoneHint = query.timeZone ?? 'UTC';
+    const start = localToInstant(zoneHint, query.from, 0);
+    const end = localToInstant(zoneHint, addDays(query.to, 1), 0);
+    const context = await loadSchedulingContext(c.var.db, params.orgId, item, {
+      start,
+      end,
+      technicianId: query.technicianId,
+    });
+    const timeZone = query.timeZone ?? context.org.timeZone;
+    const result = computeAvailability({
+      from: query.from,
+      to: query.to,
+      timeZone,
+      durationMinutes: item.durationMinutes,
+      bufferBeforeMinutes: item.bufferBeforeMinutes,
+      bufferAfterMinutes: item.bufferAfterMinutes,
+      ...context.rules,
+      now: Date.now(),
+      technicians: context.calendars,
+    });
+    const prices = await pricesInForce(c.var.db, [item], query.from, context.org.currency);
+    return c.json(
+      {
+        serviceItemId: item.id,
+        technicianId: query.technicianId ?? null,
+        timeZone,
+        durationMinutes: item.durationMinutes,
+        price: prices.get(item.id)!,
+        days: result.days.map((day) => ({
+          date: day.date,
+          slots: day.slots.map((slot) => ({
+            start: slot.start,
+            available: slot.available,
+            technicianIds: slot.technicianIds,
+          })),
+          ...(day.reason ? { reason: day.reason } : {}),
+        })),
+      },
+      200,
+      { 'cache-control': 'no-store' },
+    );
+  },
+} satisfies HandlerTable;

@@ -1,0 +1,128 @@
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../db/index.js';
+import {
+  organizations,
+  scheduleOverrides,
+  type serviceItems,
+  technicians,
+  type Weekday,
+  weekdays,
+} from '../db/schema.js';
+import type { Interval, TechnicianCalendar } from '../scheduling/availability.js';
+import { addDays, DAY_MS, localDateOf, localToInstant } from '../scheduling/time.js';
+import { qualify } from './qualification.js';
+
+type ItemRow = typeof serviceItems.$inferSelect;
+type TechnicianRow = typeof technicians.$inferSelect;
+
+const forever = 8.64e15; // the largest Date
+
+export interface SchedulingContext {
+  org: typeof organizations.$inferSelect;
+  /** Active technicians qualified for the item, with their calendars over the window. */
+  calendars: TechnicianCalendar[];
+  technicians: Map<string, TechnicianRow & { proficiency: number }>;
+  rules: { minimumNoticeMinutes: number; horizonDays: number; slotStepMinutes: number };
+}
+
+/**
+ * Loads everything availability and booking need for one item over [start, end): the org's rules,
+ * the qualified technicians' hours and overrides, and — in ONE query — every reservation and
+ * absence in the window. Never one query per day or per technician.
+ */
+export async function loadSchedulingContext(
+  db: Db,
+  orgId: string,
+  item: ItemRow,
+  window: { start: number; end: number; technicianId?: string | undefined },
+): Promise<SchedulingContext> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new Error(`organization ${orgId} vanished`);
+  const rows = await db
+    .select()
+    .from(technicians)
+    .where(
+      and(
+        eq(technicians.orgId, orgId),
+        eq(technicians.active, true),
+        window.technicianId ? eq(technicians.id, window.technicianId) : undefined,
+      ),
+    );
+  const qualified = rows
+    .map((row) => ({ row, q: qualify(row, item.requiredSkills) }))
+    .filter(({ q }) => q.qualified);
+  const ids = qualified.map(({ row }) => row.id);
+  // Days are looked at a day either side, in any zone, so slots near midnight are never lost.
+  const firstDate = localDateOf('UTC', window.start - DAY_MS);
+  const lastDate = localDateOf('UTC', window.end + DAY_MS);
+  const [overrides, blocked] =
+    ids.length === 0
+      ? [[], []]
+      : await Promise.all([
+          db
+            .select()
+            .from(scheduleOverrides)
+            .where(
+              and(
+                inArray(scheduleOverrides.technicianId, ids),
+                gte(scheduleOverrides.date, firstDate),
+                lte(scheduleOverrides.date, lastDate),
+              ),
+            ),
+          queryRows<{
+            technician_id: string;
+            starts_at: Date | string;
+            ends_at: Date | string;
+            kind: 'busy' | 'off';
+          }>(
+            db,
+            sql`select technician_id, starts_at, ends_at, 'busy' as kind from reservations
+                 where org_id = ${orgId} and released_at is null
+                   and (kind = 'appointment' or expires_at > now())
+                   and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
+                   and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
+                 union all
+                select technician_id, starts_at, ends_at, 'off' as kind from time_off
+                 where org_id = ${orgId}
+                   and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
+                   and ends_at > ${new Date(window.start - DAY_MS).toISOString()}`,
+          ),
+        ]);
+
+  const calendars: TechnicianCalendar[] = qualified.map(({ row, q }) => {
+    const timeOff: Interval[] = [];
+    const busy: Interval[] = [];
+    for (const b of blocked) {
+      if (b.technician_id !== row.id) continue;
+      const interval = { start: new Date(b.starts_at).getTime(), end: new Date(b.ends_at).getTime() };
+      (b.kind === 'busy' ? busy : timeOff).push(interval);
+    }
+    // An expiring certification ends the qualification at the end of its last valid day.
+    for (const lastDay of q.gatedUntil) {
+      timeOff.push({ start: localToInstant(row.timeZone, addDays(lastDay, 1), 0), end: forever });
+    }
+    return {
+      id: row.id,
+      timeZone: row.timeZone,
+      weeklyHours: Object.fromEntries(
+        weekdays.map((day: Weekday, index) => [index + 1, row.weeklyHours[day] ?? []]),
+      ) as TechnicianCalendar['weeklyHours'],
+      overrides: overrides
+        .filter((o) => o.technicianId === row.id)
+        .map((o) => ({ date: o.date, hours: o.hours })),
+      timeOff,
+      busy,
+    };
+  });
+
+  return {
+    org,
+    calendars,
+    technicians: new Map(qualified.map(({ row, q }) => [row.id, { ...row, proficiency: q.proficiency }])),
+    rules: {
+      minimumNoticeMinutes: item.minimumNoticeMinutes ?? org.minimumNoticeMinutes,
+      horizonDays: item.horizonDays ?? org.horizonDays,
+      slotStepMinutes: org.slotStepMinutes,
+    },
+  };
+}
