@@ -19,9 +19,11 @@ import { loadSpec, type Spec } from './openapi/spec.js';
 import { RequestValidator } from './openapi/validation.js';
 import { serverPackageJsonPath, specPath } from './paths.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
+import { appointmentHandlers } from './routes/appointments.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
 import { catalogHandlers } from './routes/catalog.js';
+import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { organizationHandlers } from './routes/organizations.js';
@@ -38,6 +40,8 @@ export const handlers: HandlerTable = {
   ...catalogHandlers,
   ...technicianHandlers,
   ...availabilityHandlers,
+  ...customerHandlers,
+  ...appointmentHandlers,
 };
 
 /** Routes outside the API contract: the contract itself and its rendered reference. */

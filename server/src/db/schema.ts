@@ -332,3 +332,174 @@ export const reservations = pgTable(
     check('reservations_kind_check', sql`${t.kind} in ('hold', 'appointment')`),
   ],
 );
+
+// ── Appointments ────────────────────────────────────────────────────────────────────────────────
+
+export type AppointmentStatusValue =
+  | 'requested'
+  | 'scheduled'
+  | 'en_route'
+  | 'in_progress'
+  | 'paused'
+  | 'completed'
+  | 'cancelled'
+  | 'no_show';
+
+export const appointments = pgTable(
+  'appointments',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    reference: text('reference').notNull(),
+    status: text('status').$type<AppointmentStatusValue>().notNull(),
+    serviceItemId: uuid('service_item_id')
+      .notNull()
+      .references(() => serviceItems.id),
+    // No cascade: a customer with appointments cannot be deleted (409), their history stays.
+    customerId: uuid('customer_id')
+      .notNull()
+      .references((): AnyPgColumn => customers.id),
+    technicianId: uuid('technician_id')
+      .notNull()
+      .references(() => technicians.id),
+    /** The technician's time this appointment holds; released when it ends, is cancelled or moved. */
+    reservationId: uuid('reservation_id')
+      .notNull()
+      .unique()
+      .references(() => reservations.id),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    bufferBeforeMinutes: integer('buffer_before_minutes').notNull(),
+    bufferAfterMinutes: integer('buffer_after_minutes').notNull(),
+    /** The price in force when it was booked, kept even if the catalog changes later. */
+    priceMinor: integer('price_minor').notNull(),
+    currency: text('currency').notNull(),
+    notes: text('notes'),
+    assignedTechnicianReason: text('assignment_reason').notNull(),
+    rescheduledFromId: uuid('rescheduled_from_id'),
+    rescheduledToId: uuid('rescheduled_to_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('appointments_reference_unique').on(t.orgId, t.reference),
+    index('appointments_org_start_idx').on(t.orgId, t.startsAt),
+    index('appointments_technician_idx').on(t.technicianId, t.startsAt),
+    index('appointments_customer_idx').on(t.customerId, t.startsAt),
+  ],
+);
+
+export const appointmentHistory = pgTable(
+  'appointment_history',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    appointmentId: uuid('appointment_id')
+      .notNull()
+      .references(() => appointments.id, { onDelete: 'cascade' }),
+    fromStatus: text('from_status').$type<AppointmentStatusValue>(),
+    toStatus: text('to_status').$type<AppointmentStatusValue>().notNull(),
+    actor: text('actor').notNull(),
+    reason: text('reason'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('appointment_history_idx').on(t.appointmentId, t.id)],
+);
+
+// ── Customers ───────────────────────────────────────────────────────────────────────────────────
+
+export interface CustomerAddress {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  region?: string;
+  postalCode?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+}
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    address: jsonb('address').$type<CustomerAddress>(),
+    notes: text('notes'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // One customer per email in an organization, in any letter case. Bookings find their customer
+    // by email, and findOrCreateCustomer's INSERT … ON CONFLICT relies on this index under races.
+    uniqueIndex('customers_email_unique').on(t.orgId, sql`lower(${t.email})`),
+    index('customers_org_idx').on(t.orgId, t.id),
+  ],
+);
+
+export const customerContacts = pgTable(
+  'customer_contacts',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** How the contact relates to the customer, e.g. "tenant" or "property manager". */
+    role: text('role'),
+    email: text('email'),
+    phone: text('phone'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('customer_contacts_customer_idx').on(t.customerId, t.id),
+    // At most one primary contact per customer, whatever the races above.
+    uniqueIndex('customer_contacts_one_primary').on(t.customerId).where(sql`${t.isPrimary}`),
+  ],
+);
+
+export const communicationChannels = ['email', 'sms', 'phone'] as const;
+export type CommunicationChannel = (typeof communicationChannels)[number];
+
+/** One row per customer whose preferences were set; a missing row means the defaults. */
+export const customerPreferences = pgTable(
+  'customer_preferences',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    preferredTechnicianId: uuid('preferred_technician_id').references(() => technicians.id, {
+      onDelete: 'set null',
+    }),
+    communicationChannels: text('communication_channels')
+      .array()
+      .$type<CommunicationChannel[]>()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    specialInstructions: text('special_instructions'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('customer_preferences_technician_idx').on(t.preferredTechnicianId),
+    check(
+      'customer_preferences_channels_check',
+      sql`${t.communicationChannels} <@ array['email', 'sms', 'phone']::text[]`,
+    ),
+  ],
+);

@@ -300,8 +300,10 @@ export function computeAvailability(query: AvailabilityQuery): Availability {
     let firstDay = firstDayByZone.get(zone);
     let lastDay = lastDayByZone.get(zone);
     if (firstDay === undefined || lastDay === undefined) {
-      // One spare local day each side: a slot near midnight in the query zone may come from the
-      // technician's previous or next day when the zones differ.
+      // When the zones differ, the query's first and last days overlap different local days of
+      // the technician's (a slot just after midnight for the visitor may be the technician's
+      // previous evening). The window's edges name those days; one spare day each side is cheap
+      // insurance against odd zone rules, since starts outside the window are dropped anyway.
       firstDay = localEpochDay(zone, windowStart) - 1;
       lastDay = localEpochDay(zone, windowEnd - 1) + 1;
       firstDayByZone.set(zone, firstDay);

@@ -2,7 +2,14 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/index.js';
-import { organizations, users } from '../db/schema.js';
+import {
+  organizations,
+  serviceCategories,
+  serviceItems,
+  technicians,
+  users,
+  type WeeklyHours,
+} from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { createOrganization } from '../services/organizations.js';
 
@@ -51,20 +58,26 @@ export async function seedDemo(db: Db, options: { secret: string; origins: strin
       login: demoLogin,
     };
 
-  const { organization } = await createOrganization(db, {
-    name: 'Harbour City Plumbing',
-    slug: demoSlug,
-    timeZone: 'Australia/Sydney',
-    currency: 'AUD',
-    locale: 'en-AU',
-    owner: { email: demoLogin.email, name: 'Morgan Lee', password: demoLogin.password },
-    allowedOrigins: options.origins,
-    keys,
+  // One transaction: an interrupted seed leaves nothing, so the next start seeds it whole.
+  const organization = await db.transaction(async (tx) => {
+    const { organization } = await createOrganization(tx, {
+      name: 'Harbour City Plumbing',
+      slug: demoSlug,
+      timeZone: 'Australia/Sydney',
+      currency: 'AUD',
+      locale: 'en-AU',
+      owner: { email: demoLogin.email, name: 'Morgan Lee', password: demoLogin.password },
+      allowedOrigins: options.origins,
+      keys,
+    });
+    const passwordHash = await hashPassword(staffPassword);
+    const staffRows = await tx
+      .insert(users)
+      .values(staff.map((person) => ({ id: newId(), orgId: organization.id, passwordHash, ...person })))
+      .returning();
+    await seedCatalogAndCrew(tx, organization.id, staffRows);
+    return organization;
   });
-  const passwordHash = await hashPassword(staffPassword);
-  await db
-    .insert(users)
-    .values(staff.map((person) => ({ id: newId(), orgId: organization.id, passwordHash, ...person })));
   return {
     orgId: organization.id,
     created: true,
@@ -72,4 +85,109 @@ export async function seedDemo(db: Db, options: { secret: string; origins: strin
     publishableKey: keys.publishable,
     login: demoLogin,
   };
+}
+
+const weekdayHours: WeeklyHours = Object.fromEntries(
+  (['monday', 'tuesday', 'wednesday', 'thursday', 'friday'] as const).map((day) => [
+    day,
+    [
+      { start: '07:30', end: '12:00' },
+      { start: '12:30', end: '16:30' },
+    ],
+  ]),
+);
+
+const crew = [
+  {
+    email: 'sam@harbourcity.example',
+    skills: [
+      { skill: 'plumbing', proficiency: 5 },
+      { skill: 'gas', proficiency: 4 },
+    ],
+    certifications: [{ name: 'gas', expiresOn: '2030-06-30' }],
+    weeklyHours: { ...weekdayHours, saturday: [{ start: '08:00', end: '12:00' }] },
+  },
+  {
+    email: 'priya@harbourcity.example',
+    skills: [
+      { skill: 'plumbing', proficiency: 4 },
+      { skill: 'drains', proficiency: 5 },
+    ],
+    certifications: [],
+    weeklyHours: weekdayHours,
+  },
+  {
+    email: 'luis@harbourcity.example',
+    skills: [
+      { skill: 'plumbing', proficiency: 3 },
+      { skill: 'hot-water', proficiency: 5 },
+      { skill: 'gas', proficiency: 3 },
+    ],
+    certifications: [{ name: 'gas', expiresOn: '2029-03-31' }],
+    weeklyHours: weekdayHours,
+  },
+];
+
+/** What a small plumbing business sells, and the three technicians who do it. */
+async function seedCatalogAndCrew(db: Db, orgId: string, staffRows: Array<typeof users.$inferSelect>) {
+  const category = async (name: string, description: string) => {
+    const [row] = await db
+      .insert(serviceCategories)
+      .values({ id: newId(), orgId, name, description })
+      .returning();
+    return row!.id;
+  };
+  const general = await category('General plumbing', 'Taps, toilets, leaks and pipes.');
+  const drains = await category('Drains', 'Blocked and slow drains, CCTV inspection.');
+  const hotWater = await category(
+    'Hot water & gas',
+    'Hot water systems and gas appliances, by licensed fitters.',
+  );
+  const item = (
+    categoryId: string,
+    name: string,
+    minutes: number,
+    priceMinor: number,
+    skills: Array<[string, number]>,
+    extra: Partial<typeof serviceItems.$inferInsert> = {},
+  ) => ({
+    id: newId(),
+    orgId,
+    categoryId,
+    name,
+    durationMinutes: minutes,
+    bufferBeforeMinutes: 15,
+    bufferAfterMinutes: 15,
+    basePriceMinor: priceMinor,
+    requiredSkills: skills.map(([skill, minProficiency]) => ({ skill, minProficiency })),
+    ...extra,
+  });
+  await db.insert(serviceItems).values([
+    item(general, 'Leaking tap repair', 60, 14900, [['plumbing', 2]], {
+      description: 'Washers, cartridges and spindles replaced.',
+    }),
+    item(general, 'Toilet repair', 60, 16900, [['plumbing', 2]]),
+    item(general, 'Burst pipe (emergency)', 120, 34900, [['plumbing', 4]], { minimumNoticeMinutes: 30 }),
+    item(drains, 'Blocked drain clearing', 90, 22900, [['drains', 3]]),
+    item(drains, 'CCTV drain inspection', 60, 27900, [['drains', 4]]),
+    item(hotWater, 'Hot water system service', 90, 24900, [['hot-water', 3]]),
+    item(hotWater, 'Gas appliance safety check', 60, 18900, [['gas', 3]]),
+    item(general, 'Site quote (internal)', 30, 0, [], { public: false }),
+  ]);
+  await db.insert(technicians).values(
+    crew.map((member) => {
+      const user = staffRows.find((u) => u.email === member.email)!;
+      return {
+        id: newId(),
+        orgId,
+        userId: user.id,
+        name: user.name,
+        email: user.email,
+        timeZone: 'Australia/Sydney',
+        skills: member.skills,
+        certifications: member.certifications,
+        weeklyHours: member.weeklyHours,
+      };
+    }),
+  );
 }

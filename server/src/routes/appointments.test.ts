@@ -1,0 +1,317 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
+import { queryRows } from '../db/index.js';
+import { addDays, isoWeekday, localDateOf, localToInstant } from '../scheduling/time.js';
+
+const zone = 'Australia/Sydney';
+const origin = 'https://plumber.example';
+
+function mondayAhead(weeks: number): string {
+  let date = addDays(localDateOf(zone, Date.now()), 7 * weeks);
+  while (isoWeekday(date) !== 1) date = addDays(date, 1);
+  return date;
+}
+const at = (date: string, time: string) =>
+  new Date(localToInstant(zone, date, Number(time.slice(0, 2)) * 60 + Number(time.slice(3)))).toISOString();
+
+describe('booking and the appointment workflow', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  let monday: string;
+  let tapFix: string;
+  let gasJob: string;
+  let sam: string;
+  let priya: string;
+  const base = () => `/api/v1/organizations/${org.orgId}`;
+  const asWidget = { headers: { origin } };
+  const book = (body: Record<string, unknown>, token = org.secretKey) =>
+    t.request('POST', `${base()}/appointments`, {
+      token,
+      body,
+      ...(token === org.publishableKey ? asWidget : {}),
+    });
+  const visitor = (n: number) => ({ name: `Visitor ${n}`, email: `visitor${n}@example.com` });
+
+  beforeAll(async () => {
+    t = await createTestContext();
+    org = await t.createOrg({ allowedOrigins: [origin] });
+    monday = mondayAhead(2);
+    await t.request('PATCH', base(), {
+      token: org.secretKey,
+      body: { bookingSettings: { minimumNoticeMinutes: 120, horizonDays: 90 } },
+    });
+    const hours = {
+      weeklyHours: {
+        monday: [{ start: '08:00', end: '17:00' }],
+        tuesday: [{ start: '08:00', end: '17:00' }],
+      },
+    };
+    const make = async (name: string, skills: unknown[]) => {
+      const tech = await t.request('POST', `${base()}/technicians`, {
+        token: org.secretKey,
+        body: { name, skills },
+      });
+      await t.request('PUT', `${base()}/technicians/${tech.body.id}/schedule`, {
+        token: org.secretKey,
+        body: hours,
+      });
+      return tech.body.id as string;
+    };
+    sam = await make('Sam', [{ skill: 'gas', proficiency: 5 }]);
+    priya = await make('Priya', [{ skill: 'gas', proficiency: 3 }]);
+    tapFix = (
+      await t.request('POST', `${base()}/services/items`, {
+        token: org.secretKey,
+        body: { name: 'Tap fix', durationMinutes: 60, bufferAfterMinutes: 30, basePriceMinor: 9900 },
+      })
+    ).body.id;
+    gasJob = (
+      await t.request('POST', `${base()}/services/items`, {
+        token: org.secretKey,
+        body: {
+          name: 'Gas',
+          durationMinutes: 60,
+          basePriceMinor: 19900,
+          requiredSkills: [{ skill: 'gas', minProficiency: 4 }],
+        },
+      })
+    ).body.id;
+  });
+  afterAll(() => t.close());
+
+  it('books from the widget for a new customer, assigning a technician and keeping the price', async () => {
+    const response = await book(
+      { serviceItemId: tapFix, start: at(monday, '09:00'), customer: visitor(1), notes: 'Leaking tap' },
+      org.publishableKey,
+    );
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({
+      status: 'scheduled',
+      price: { amountMinor: 9900, currency: 'AUD' },
+      bufferAfterMinutes: 30,
+      assignment: { reason: expect.any(String) },
+      reference: expect.stringMatching(/^[A-Z0-9]{3}-[A-Z0-9]{3}$/),
+    });
+    const again = await book(
+      {
+        serviceItemId: tapFix,
+        start: at(monday, '13:00'),
+        customer: { ...visitor(1), email: 'VISITOR1@example.com' },
+      },
+      org.publishableKey,
+    );
+    expect(again.body.customerId).toBe(response.body.customerId);
+  });
+
+  it('assigns only qualified technicians, the most proficient first', async () => {
+    const response = await book({ serviceItemId: gasJob, start: at(monday, '11:00'), customer: visitor(2) });
+    expect(response.body.assignment).toEqual({ technicianId: sam, reason: 'only_available' });
+  });
+
+  it('refuses a taken slot with 409 slot_unavailable and nearby alternatives, changing nothing', async () => {
+    await book({ serviceItemId: gasJob, start: at(monday, '14:00'), customer: visitor(3) });
+    const before = await t.snapshot();
+    const lost = await book({ serviceItemId: gasJob, start: at(monday, '14:00'), customer: visitor(4) });
+    expect(lost.status).toBe(409);
+    expect(lost.body.code).toBe('slot_unavailable');
+    expect(lost.body.alternatives.length).toBeGreaterThan(0);
+    expect(lost.body.alternatives.length).toBeLessThanOrEqual(3);
+    expect(await t.snapshot()).toBe(before);
+  });
+
+  it('enforces the buffers, notice, hours and horizon the widget shows', async () => {
+    // Sam's 14:00 gas job ends 15:00; the tap fix's 30-minute buffer after… and before nothing.
+    const outside = await book({
+      serviceItemId: tapFix,
+      start: at(monday, '16:30'),
+      customer: visitor(5),
+      technicianId: priya,
+    });
+    expect(outside.body).toMatchObject({ code: 'slot_unavailable', slotReason: 'outside_working_hours' });
+    const soon = new Date(Date.now() + 30 * 60_000);
+    soon.setUTCMinutes(0, 0, 0);
+    const tooSoon = await book({ serviceItemId: tapFix, start: soon.toISOString(), customer: visitor(5) });
+    expect(tooSoon.status).toBe(409);
+    const farAway = await book({
+      serviceItemId: tapFix,
+      start: at(mondayAhead(20), '09:00'),
+      customer: visitor(5),
+    });
+    expect(farAway.body.slotReason).toBe('beyond_horizon');
+    const offGrid = await book({ serviceItemId: tapFix, start: at(monday, '09:07'), customer: visitor(5) });
+    expect(offGrid.status).toBe(409);
+  });
+
+  it('holds a slot for the visitor, which then becomes their appointment', async () => {
+    const tuesday = addDays(monday, 1);
+    const hold = await t.request('POST', `${base()}/holds`, {
+      token: org.publishableKey,
+      ...asWidget,
+      body: { serviceItemId: gasJob, start: at(tuesday, '10:00') },
+    });
+    expect(hold.status).toBe(201);
+    expect(Date.parse(hold.body.expiresAt) - Date.now()).toBeGreaterThan(4 * 60_000);
+    const other = await book({ serviceItemId: gasJob, start: at(tuesday, '10:00'), customer: visitor(6) });
+    expect(other.status).toBe(409);
+    const mine = await book(
+      { serviceItemId: gasJob, start: at(tuesday, '10:00'), customer: visitor(7), holdId: hold.body.id },
+      org.publishableKey,
+    );
+    expect(mine.status).toBe(201);
+    expect(mine.body.assignment).toEqual({ technicianId: hold.body.technicianId, reason: 'held_slot' });
+  });
+
+  it('limits how many slots one client can hold', async () => {
+    const tuesday = addDays(monday, 1);
+    const statuses: number[] = [];
+    for (const time of ['08:00', '12:00', '14:00', '15:30']) {
+      statuses.push(
+        (
+          await t.request('POST', `${base()}/holds`, {
+            token: org.publishableKey,
+            ...asWidget,
+            body: { serviceItemId: tapFix, start: at(tuesday, time) },
+          })
+        ).status,
+      );
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('frees the time of a released hold', async () => {
+    const date = addDays(mondayAhead(3), 1);
+    const start = at(date, '11:00');
+    const hold = await t.request('POST', `${base()}/holds`, {
+      token: org.secretKey,
+      body: { serviceItemId: gasJob, start },
+    });
+    expect((await book({ serviceItemId: gasJob, start, customer: visitor(8) })).status).toBe(409);
+    expect(
+      (await t.request('DELETE', `${base()}/holds/${hold.body.id}`, { token: org.secretKey })).status,
+    ).toBe(204);
+    expect((await book({ serviceItemId: gasJob, start, customer: visitor(8) })).status).toBe(201);
+  });
+
+  it('moves through the workflow, refusing other changes with the allowed ones, and keeps history', async () => {
+    const appt = await book({
+      serviceItemId: tapFix,
+      start: at(mondayAhead(3), '08:00'),
+      customer: visitor(9),
+    });
+    const path = `${base()}/appointments/${appt.body.id}`;
+    const move = (status: string) =>
+      t.request('PUT', `${path}/status`, { token: org.secretKey, body: { status, reason: `to ${status}` } });
+    const skipped = await move('completed');
+    expect(skipped.status).toBe(409);
+    expect(skipped.body.allowed).toEqual(['en_route', 'in_progress', 'cancelled', 'no_show']);
+    for (const status of ['en_route', 'in_progress', 'paused', 'in_progress', 'completed'])
+      expect((await move(status)).status).toBe(200);
+    expect((await move('cancelled')).status).toBe(409);
+    const history = await t.request('GET', `${path}/history`, { token: org.secretKey });
+    expect(history.body.data.map((h: { toStatus: string }) => h.toStatus)).toEqual([
+      'scheduled',
+      'en_route',
+      'in_progress',
+      'paused',
+      'in_progress',
+      'completed',
+    ]);
+    expect(history.body.data[1]).toMatchObject({
+      fromStatus: 'scheduled',
+      reason: 'to en_route',
+      actor: expect.stringMatching(/^secret_key:/),
+    });
+  });
+
+  it('frees the technician when an appointment is cancelled', async () => {
+    const start = at(mondayAhead(4), '09:00');
+    const first = await book({ serviceItemId: gasJob, start, customer: visitor(10) });
+    expect((await book({ serviceItemId: gasJob, start, customer: visitor(11) })).status).toBe(409);
+    await t.request('PUT', `${base()}/appointments/${first.body.id}/status`, {
+      token: org.secretKey,
+      body: { status: 'cancelled' },
+    });
+    expect((await book({ serviceItemId: gasJob, start, customer: visitor(11) })).status).toBe(201);
+  });
+
+  it('reschedules by linking old and new and freeing the old time; never a cancelled one', async () => {
+    const day = mondayAhead(5);
+    const old = await book({ serviceItemId: gasJob, start: at(day, '09:00'), customer: visitor(12) });
+    const moved = await t.request('POST', `${base()}/appointments/${old.body.id}/reschedule`, {
+      token: org.secretKey,
+      body: { start: at(day, '09:30') },
+    });
+    expect(moved.status).toBe(201);
+    expect(moved.body.rescheduledFromId).toBe(old.body.id);
+    const previous = await t.request('GET', `${base()}/appointments/${old.body.id}`, {
+      token: org.secretKey,
+    });
+    expect(previous.body).toMatchObject({ status: 'cancelled', rescheduledToId: moved.body.id });
+    const again = await t.request('POST', `${base()}/appointments/${old.body.id}/reschedule`, {
+      token: org.secretKey,
+      body: { start: at(day, '13:00') },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('reassigns only to a technician who is qualified and free', async () => {
+    const day = mondayAhead(6);
+    const appt = await book({
+      serviceItemId: tapFix,
+      start: at(day, '10:00'),
+      customer: visitor(13),
+      technicianId: sam,
+    });
+    const toPriya = await t.request('POST', `${base()}/appointments/${appt.body.id}/assign-technician`, {
+      token: org.secretKey,
+      body: { technicianId: priya },
+    });
+    expect(toPriya.status).toBe(200);
+    expect(toPriya.body.assignment).toEqual({ technicianId: priya, reason: 'reassigned' });
+    const gas = await book({ serviceItemId: gasJob, start: at(day, '13:00'), customer: visitor(13) });
+    const unqualified = await t.request('POST', `${base()}/appointments/${gas.body.id}/assign-technician`, {
+      token: org.secretKey,
+      body: { technicianId: priya },
+    });
+    expect(unqualified.status).toBe(409);
+  });
+
+  it('lists with filters, sort and pagination', async () => {
+    const all = await t.request('GET', `${base()}/appointments?limit=100&sort=start`, {
+      token: org.secretKey,
+    });
+    const starts = all.body.data.map((a: { start: string }) => a.start);
+    expect([...starts].sort()).toEqual(starts);
+    const cancelled = await t.request('GET', `${base()}/appointments?status=cancelled&status=completed`, {
+      token: org.secretKey,
+    });
+    expect(
+      cancelled.body.data.every((a: { status: string }) => ['cancelled', 'completed'].includes(a.status)),
+    ).toBe(true);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { data: { id: string }[]; nextCursor: string | null } } = await t.request(
+        'GET',
+        `${base()}/appointments?limit=4&sort=-start${cursor ? `&cursor=${cursor}` : ''}`,
+        { token: org.secretKey },
+      );
+      seen.push(...page.body.data.map((a) => a.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBe(all.body.data.length);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('never lets two live reservations of one technician overlap (checked in SQL)', async () => {
+    const overlaps = await queryRows(
+      t.database.db,
+      sql`select a.id from reservations a join reservations b
+          on a.technician_id = b.technician_id and a.id < b.id
+         and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)
+       where a.released_at is null and b.released_at is null`,
+    );
+    expect(overlaps).toEqual([]);
+  });
+});

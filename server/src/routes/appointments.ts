@@ -1,0 +1,560 @@
+import type { components } from '@crewkit/sdk/openapi';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { AppContext } from '../context.js';
+import type { Db } from '../db/index.js';
+import {
+  appointmentHistory,
+  appointments,
+  organizations,
+  reservations,
+  serviceItems,
+  technicians,
+} from '../db/schema.js';
+import { ApiError } from '../errors.js';
+import { newId } from '../lib/ids.js';
+import { decodeCursor, toPage } from '../lib/pagination.js';
+import { iso } from '../lib/time.js';
+import type { HandlerTable } from '../openapi/handlers.js';
+import { clientAddress } from '../openapi/pipeline.js';
+import { MINUTE_MS } from '../scheduling/time.js';
+import {
+  type AppointmentRow,
+  actorOf,
+  blockedRange,
+  chooseTechnicians,
+  insertAppointment,
+  reserveFirstFree,
+} from '../services/booking.js';
+import { resolveCustomer } from '../services/booking-customers.js';
+import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../services/workflow.js';
+import { localDate, pricesInForce } from './catalog.js';
+
+type Schemas = components['schemas'];
+type ItemRow = typeof serviceItems.$inferSelect;
+
+const holdMinutes = 5;
+const maxLiveHoldsPerClient = 3;
+
+export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    serviceItemId: row.serviceItemId,
+    customerId: row.customerId,
+    technicianId: row.technicianId,
+    start: iso(row.startsAt),
+    end: iso(row.endsAt),
+    bufferBeforeMinutes: row.bufferBeforeMinutes,
+    bufferAfterMinutes: row.bufferAfterMinutes,
+    price: { amountMinor: row.priceMinor, currency: row.currency },
+    notes: row.notes,
+    assignment: {
+      technicianId: row.technicianId,
+      reason: row.assignedTechnicianReason as Schemas['Assignment']['reason'],
+    },
+    rescheduledFromId: row.rescheduledFromId,
+    rescheduledToId: row.rescheduledToId,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+/** Who holds a hold: a booking widget is one publishable key at one client address. */
+function holderKey(c: AppContext): string {
+  const principal = c.var.principal!;
+  const who = principal.kind === 'user' ? `user:${principal.userId}` : `${principal.kind}:${principal.keyId}`;
+  return `${who}@${clientAddress(c)}`;
+}
+
+async function findBookableItem(c: AppContext, orgId: string, itemId: string): Promise<ItemRow> {
+  const [item] = await c.var.db
+    .select()
+    .from(serviceItems)
+    .where(and(eq(serviceItems.orgId, orgId), eq(serviceItems.id, itemId)));
+  const publicOnly = c.var.principal?.kind === 'publishable_key';
+  if (!item || (publicOnly && !item.public))
+    throw new ApiError('not_found', { detail: 'No such service item.' });
+  if (!item.active) throw new ApiError('conflict', { detail: 'This service is no longer offered.' });
+  return item;
+}
+
+/** The item as it was booked: buffers and duration are kept on the appointment. */
+function asBooked(item: ItemRow, row: AppointmentRow): ItemRow {
+  return {
+    ...item,
+    durationMinutes: (row.endsAt.getTime() - row.startsAt.getTime()) / MINUTE_MS,
+    bufferBeforeMinutes: row.bufferBeforeMinutes,
+    bufferAfterMinutes: row.bufferAfterMinutes,
+  };
+}
+
+/** Technicians see and move only their own appointments; everyone else sees the organization's. */
+async function ownTechnicianId(c: AppContext): Promise<string | undefined> {
+  const principal = c.var.principal;
+  if (principal?.kind !== 'user' || principal.role !== 'technician') return undefined;
+  const [row] = await c.var.db
+    .select({ id: technicians.id })
+    .from(technicians)
+    .where(and(eq(technicians.orgId, principal.orgId), eq(technicians.userId, principal.userId)));
+  return row?.id ?? 'none';
+}
+
+async function findAppointment(c: AppContext, orgId: string, appointmentId: string, db: Db = c.var.db) {
+  const [row] = await db
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, appointmentId)));
+  const own = await ownTechnicianId(c);
+  if (!row || (own && row.technicianId !== own)) throw new ApiError('not_found');
+  return row;
+}
+
+async function releaseReservation(db: Db, reservationId: string) {
+  await db
+    .update(reservations)
+    .set({ releasedAt: sql`now()` })
+    .where(and(eq(reservations.id, reservationId), sql`${reservations.releasedAt} is null`));
+}
+
+async function recordHistory(
+  db: Db,
+  row: AppointmentRow,
+  change: {
+    from: AppointmentRow['status'] | null;
+    to: AppointmentRow['status'];
+    actor: string;
+    reason: string | null;
+  },
+) {
+  await db.insert(appointmentHistory).values({
+    id: newId(),
+    orgId: row.orgId,
+    appointmentId: row.id,
+    fromStatus: change.from,
+    toStatus: change.to,
+    actor: change.actor,
+    reason: change.reason,
+  });
+}
+
+async function priceOn(db: Db, item: ItemRow, startMs: number, org: { timeZone: string; currency: string }) {
+  const prices = await pricesInForce(db, [item], localDate(org.timeZone, new Date(startMs)), org.currency);
+  return prices.get(item.id)!.price;
+}
+
+export const appointmentHandlers = {
+  async createHold(c, { params, body }) {
+    const item = await findBookableItem(c, params.orgId, body.serviceItemId);
+    const holder = holderKey(c);
+    const [{ live } = { live: 0 }] = await c.var.db
+      .select({ live: sql<number>`count(*)::int` })
+      .from(reservations)
+      .where(
+        and(
+          eq(reservations.holderKey, holder),
+          eq(reservations.kind, 'hold'),
+          sql`${reservations.releasedAt} is null and ${reservations.expiresAt} > now()`,
+        ),
+      );
+    if (live >= maxLiveHoldsPerClient) {
+      throw new ApiError('rate_limited', {
+        detail: `At most ${maxLiveHoldsPerClient} slots can be held at once; release one or let it lapse.`,
+        headers: { 'retry-after': String(holdMinutes * 60) },
+      });
+    }
+    const startMs = Date.parse(body.start);
+    const choice = await chooseTechnicians(c.var.db, params.orgId, item, startMs, {
+      technicianId: body.technicianId,
+    });
+    const expiresAt = new Date(Date.now() + holdMinutes * MINUTE_MS);
+    const got = await reserveFirstFree(
+      c.var.db,
+      params.orgId,
+      choice.ranked.map((r) => r.technicianId),
+      blockedRange(item, startMs),
+      { kind: 'hold', serviceItemId: item.id, holderKey: holder, expiresAt },
+    );
+    if (!got)
+      throw new ApiError('slot_unavailable', {
+        detail: 'Someone else took this time a moment ago.',
+        extensions: { slotReason: 'taken' },
+      });
+    return c.json(
+      {
+        id: got.reservationId,
+        serviceItemId: item.id,
+        technicianId: got.technicianId,
+        start: new Date(startMs).toISOString(),
+        end: new Date(startMs + item.durationMinutes * MINUTE_MS).toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      },
+      201,
+    );
+  },
+
+  async releaseHold(c, { params }) {
+    const [hold] = await c.var.db
+      .select()
+      .from(reservations)
+      .where(
+        and(
+          eq(reservations.orgId, params.orgId),
+          eq(reservations.id, params.holdId),
+          eq(reservations.kind, 'hold'),
+        ),
+      );
+    // Someone else's hold does not exist, as far as this caller can tell.
+    if (!hold || (c.var.principal?.kind === 'publishable_key' && hold.holderKey !== holderKey(c)))
+      throw new ApiError('not_found');
+    await releaseReservation(c.var.db, hold.id);
+    return c.body(null, 204);
+  },
+
+  async createAppointment(c, { params, body }) {
+    const principal = c.var.principal!;
+    if (principal.kind === 'publishable_key' && body.customerId) {
+      throw new ApiError('forbidden', {
+        detail: 'Publishable keys book with new-customer details, not customer ids.',
+      });
+    }
+    if (!body.customerId && !body.customer) {
+      throw new ApiError('validation_failed', {
+        errors: [{ path: 'body.customer', message: 'is required without customerId' }],
+      });
+    }
+    const item = await findBookableItem(c, params.orgId, body.serviceItemId);
+    const startMs = Date.parse(body.start);
+    const actor = actorOf(principal);
+    const row = await c.var.db.transaction(async (tx) => {
+      const customer = await resolveCustomer(tx, params.orgId, body);
+      let reserved:
+        | { reservationId: string; technicianId: string; reason: Schemas['Assignment']['reason'] }
+        | undefined;
+      if (body.holdId) {
+        const [hold] = await tx
+          .select()
+          .from(reservations)
+          .where(
+            and(
+              eq(reservations.orgId, params.orgId),
+              eq(reservations.id, body.holdId),
+              eq(reservations.kind, 'hold'),
+            ),
+          );
+        if (!hold || (principal.kind === 'publishable_key' && hold.holderKey !== holderKey(c))) {
+          throw new ApiError('not_found', { detail: 'No such hold.' });
+        }
+        const range = blockedRange(item, startMs);
+        if (hold.serviceItemId !== item.id || hold.startsAt.getTime() !== range.start) {
+          throw new ApiError('conflict', { detail: 'The hold is for another service or time.' });
+        }
+        const [converted] = await tx
+          .update(reservations)
+          .set({ kind: 'appointment', expiresAt: null, holderKey: null })
+          .where(
+            and(
+              eq(reservations.id, hold.id),
+              sql`${reservations.releasedAt} is null and ${reservations.expiresAt} > now()`,
+            ),
+          )
+          .returning();
+        if (converted)
+          reserved = { reservationId: hold.id, technicianId: hold.technicianId, reason: 'held_slot' };
+        // A lapsed hold is no promise, but the time may still be free: book it the normal way.
+      }
+      if (!reserved) {
+        const choice = await chooseTechnicians(tx, params.orgId, item, startMs, {
+          technicianId: body.technicianId,
+          preferredTechnicianId: customer.preferredTechnicianId,
+        });
+        const got = await reserveFirstFree(
+          tx,
+          params.orgId,
+          choice.ranked.map((r) => r.technicianId),
+          blockedRange(item, startMs),
+          { kind: 'appointment', serviceItemId: item.id },
+        );
+        if (!got) {
+          throw new ApiError('slot_unavailable', {
+            detail: 'Someone else booked this time a moment ago.',
+            extensions: { slotReason: 'taken' },
+          });
+        }
+        reserved = { ...got, reason: choice.ranked.find((r) => r.technicianId === got.technicianId)!.reason };
+      }
+      const org = await orgOf(tx, params.orgId);
+      return insertAppointment(
+        tx,
+        {
+          orgId: params.orgId,
+          status: 'scheduled',
+          serviceItemId: item.id,
+          customerId: customer.id,
+          technicianId: reserved.technicianId,
+          reservationId: reserved.reservationId,
+          startsAt: new Date(startMs),
+          endsAt: new Date(startMs + item.durationMinutes * MINUTE_MS),
+          bufferBeforeMinutes: item.bufferBeforeMinutes,
+          bufferAfterMinutes: item.bufferAfterMinutes,
+          priceMinor: (await priceOn(tx, item, startMs, org)).amountMinor,
+          currency: org.currency,
+          notes: body.notes ?? null,
+          assignedTechnicianReason: reserved.reason,
+        },
+        { actor, reason: 'booked' },
+      );
+    });
+    return c.json(toAppointment(row), 201, {
+      location: `/api/v1/organizations/${params.orgId}/appointments/${row.id}`,
+    });
+  },
+
+  async listAppointments(c, { params, query }) {
+    const limit = query.limit ?? 25;
+    const after = decodeCursor(query.cursor);
+    const own = await ownTechnicianId(c);
+    const sort = query.sort ?? 'start';
+    const byStart = sort === 'start' || sort === '-start';
+    const descending = sort.startsWith('-');
+    // Keyset pagination on (sort key, id): stable while rows are added or changed.
+    const cursorRow = after
+      ? (
+          await c.var.db
+            .select()
+            .from(appointments)
+            .where(and(eq(appointments.orgId, params.orgId), eq(appointments.id, after)))
+        )[0]
+      : undefined;
+    const keyColumn = byStart ? appointments.startsAt : appointments.createdAt;
+    const keyset = cursorRow
+      ? descending
+        ? sql`(${keyColumn}, ${appointments.id}) < (${byStart ? cursorRow.startsAt : cursorRow.createdAt}, ${cursorRow.id})`
+        : sql`(${keyColumn}, ${appointments.id}) > (${byStart ? cursorRow.startsAt : cursorRow.createdAt}, ${cursorRow.id})`
+      : undefined;
+    const rows = await c.var.db
+      .select()
+      .from(appointments)
+      .where(
+        and(
+          eq(appointments.orgId, params.orgId),
+          keyset,
+          query.status?.length ? inArray(appointments.status, query.status) : undefined,
+          own
+            ? eq(appointments.technicianId, own)
+            : query.technicianId
+              ? eq(appointments.technicianId, query.technicianId)
+              : undefined,
+          query.customerId ? eq(appointments.customerId, query.customerId) : undefined,
+          query.serviceItemId ? eq(appointments.serviceItemId, query.serviceItemId) : undefined,
+          query.from ? gte(appointments.startsAt, new Date(query.from)) : undefined,
+          query.to ? lt(appointments.startsAt, new Date(query.to)) : undefined,
+        ),
+      )
+      .orderBy(
+        descending ? desc(keyColumn) : asc(keyColumn),
+        descending ? desc(appointments.id) : asc(appointments.id),
+      )
+      .limit(limit + 1);
+    return c.json(toPage(rows, limit, toAppointment), 200);
+  },
+
+  async getAppointment(c, { params }) {
+    return c.json(toAppointment(await findAppointment(c, params.orgId, params.appointmentId)), 200);
+  },
+
+  async getAppointmentHistory(c, { params }) {
+    await findAppointment(c, params.orgId, params.appointmentId);
+    const rows = await c.var.db
+      .select()
+      .from(appointmentHistory)
+      .where(eq(appointmentHistory.appointmentId, params.appointmentId))
+      .orderBy(asc(appointmentHistory.id));
+    return c.json(
+      {
+        data: rows.map((h) => ({
+          id: h.id,
+          fromStatus: h.fromStatus,
+          toStatus: h.toStatus,
+          actor: h.actor,
+          reason: h.reason,
+          at: iso(h.at),
+        })),
+      },
+      200,
+    );
+  },
+
+  async changeAppointmentStatus(c, { params, body }) {
+    const current = await findAppointment(c, params.orgId, params.appointmentId);
+    if (!canTransition(current.status, body.status)) {
+      throw new ApiError('conflict', {
+        detail: `An appointment that is ${current.status} cannot become ${body.status}.`,
+        allowed: [...transitions[current.status]],
+      });
+    }
+    const row = await c.var.db.transaction(async (tx) => {
+      // Only from the status we checked: a concurrent change makes this one fail, not overwrite it.
+      const [updated] = await tx
+        .update(appointments)
+        .set({ status: body.status, updatedAt: sql`now()` })
+        .where(and(eq(appointments.id, current.id), eq(appointments.status, current.status)))
+        .returning();
+      if (!updated)
+        throw new ApiError('conflict', {
+          detail: 'The appointment changed meanwhile; reload it and try again.',
+        });
+      if (!activeStatuses.includes(body.status)) await releaseReservation(tx, current.reservationId);
+      await recordHistory(tx, updated, {
+        from: current.status,
+        to: body.status,
+        actor: actorOf(c.var.principal),
+        reason: body.reason ?? null,
+      });
+      return updated;
+    });
+    return c.json(toAppointment(row), 200);
+  },
+
+  async assignTechnician(c, { params, body }) {
+    const current = await findAppointment(c, params.orgId, params.appointmentId);
+    if (!['requested', 'scheduled', 'en_route'].includes(current.status)) {
+      throw new ApiError('conflict', {
+        detail: `An appointment that is ${current.status} cannot change technician.`,
+      });
+    }
+    if (current.technicianId === body.technicianId) return c.json(toAppointment(current), 200);
+    const [item] = await c.var.db
+      .select()
+      .from(serviceItems)
+      .where(eq(serviceItems.id, current.serviceItemId));
+    const booked = asBooked(item!, current);
+    const row = await c.var.db.transaction(async (tx) => {
+      await releaseReservation(tx, current.reservationId);
+      const choice = await chooseTechnicians(tx, params.orgId, booked, current.startsAt.getTime(), {
+        technicianId: body.technicianId,
+        ignoreNotice: true,
+      });
+      const got = await reserveFirstFree(
+        tx,
+        params.orgId,
+        [body.technicianId],
+        blockedRange(booked, current.startsAt.getTime()),
+        {
+          kind: 'appointment',
+          serviceItemId: booked.id,
+        },
+      );
+      if (!got || choice.ranked.length === 0) {
+        throw new ApiError('slot_unavailable', {
+          detail: 'That technician is not free then.',
+          extensions: { slotReason: 'taken' },
+        });
+      }
+      const [updated] = await tx
+        .update(appointments)
+        .set({
+          technicianId: got.technicianId,
+          reservationId: got.reservationId,
+          assignedTechnicianReason: 'reassigned',
+          updatedAt: sql`now()`,
+        })
+        .where(eq(appointments.id, current.id))
+        .returning();
+      await recordHistory(tx, updated!, {
+        from: current.status,
+        to: current.status,
+        actor: actorOf(c.var.principal),
+        reason: body.reason ?? `reassigned from technician ${current.technicianId} to ${got.technicianId}`,
+      });
+      return updated!;
+    });
+    return c.json(toAppointment(row), 200);
+  },
+
+  async rescheduleAppointment(c, { params, body }) {
+    const current = await findAppointment(c, params.orgId, params.appointmentId);
+    if (!reschedulableStatuses.includes(current.status)) {
+      throw new ApiError('conflict', {
+        detail: `An appointment that is ${current.status} cannot be rescheduled.`,
+        allowed: [...reschedulableStatuses],
+      });
+    }
+    const [item] = await c.var.db
+      .select()
+      .from(serviceItems)
+      .where(eq(serviceItems.id, current.serviceItemId));
+    const booked = asBooked(item!, current);
+    const startMs = Date.parse(body.start);
+    const actor = actorOf(c.var.principal);
+    const row = await c.var.db.transaction(async (tx) => {
+      const [cancelled] = await tx
+        .update(appointments)
+        .set({ status: 'cancelled', updatedAt: sql`now()` })
+        .where(and(eq(appointments.id, current.id), eq(appointments.status, current.status)))
+        .returning();
+      if (!cancelled)
+        throw new ApiError('conflict', {
+          detail: 'The appointment changed meanwhile; reload it and try again.',
+        });
+      // The old time is freed first, so the same technician can move to an overlapping time.
+      await releaseReservation(tx, current.reservationId);
+      const choice = await chooseTechnicians(tx, params.orgId, booked, startMs, {
+        technicianId: body.technicianId ?? undefined,
+      });
+      const got = await reserveFirstFree(
+        tx,
+        params.orgId,
+        choice.ranked.map((r) => r.technicianId),
+        blockedRange(booked, startMs),
+        {
+          kind: 'appointment',
+          serviceItemId: booked.id,
+        },
+      );
+      if (!got)
+        throw new ApiError('slot_unavailable', {
+          detail: 'Someone else booked this time a moment ago.',
+          extensions: { slotReason: 'taken' },
+        });
+      const next = await insertAppointment(
+        tx,
+        {
+          orgId: params.orgId,
+          status: 'scheduled',
+          serviceItemId: current.serviceItemId,
+          customerId: current.customerId,
+          technicianId: got.technicianId,
+          reservationId: got.reservationId,
+          startsAt: new Date(startMs),
+          endsAt: new Date(startMs + booked.durationMinutes * MINUTE_MS),
+          bufferBeforeMinutes: current.bufferBeforeMinutes,
+          bufferAfterMinutes: current.bufferAfterMinutes,
+          priceMinor: current.priceMinor,
+          currency: current.currency,
+          notes: current.notes,
+          assignedTechnicianReason: choice.ranked.find((r) => r.technicianId === got.technicianId)!.reason,
+          rescheduledFromId: current.id,
+        },
+        { actor, reason: body.reason ?? `rescheduled from ${current.reference}` },
+      );
+      await tx.update(appointments).set({ rescheduledToId: next.id }).where(eq(appointments.id, current.id));
+      await recordHistory(tx, cancelled, {
+        from: current.status,
+        to: 'cancelled',
+        actor,
+        reason: `rescheduled as ${next.reference}`,
+      });
+      return next;
+    });
+    return c.json(toAppointment(row), 201);
+  },
+} satisfies HandlerTable;
+
+async function orgOf(db: Db, orgId: string) {
+  const [org] = await db
+    .select({ timeZone: organizations.timeZone, currency: organizations.currency })
+    .from(organizations)
+    .where(eq(organizations.id, orgId));
+  return org!;
+}

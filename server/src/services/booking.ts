@@ -1,0 +1,242 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
+import type { Db } from '../db/index.js';
+import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
+import { ApiError } from '../errors.js';
+import { pgErrorCode, pgErrors } from '../lib/db-errors.js';
+import { newId } from '../lib/ids.js';
+import {
+  type AvailabilityQuery,
+  checkStart,
+  computeAvailability,
+  nearestStarts,
+} from '../scheduling/availability.js';
+import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
+import { type AssignmentReason, rankCandidates } from './assignment.js';
+import { loadSchedulingContext, type SchedulingContext } from './scheduling.js';
+
+type ItemRow = typeof serviceItems.$inferSelect;
+export type AppointmentRow = typeof appointments.$inferSelect;
+
+export function actorOf(principal: Principal | undefined): string {
+  if (!principal) return 'system';
+  return principal.kind === 'user' ? `user:${principal.userId}` : `${principal.kind}:${principal.keyId}`;
+}
+
+/** The time a booking takes from its technician: the appointment widened by its buffers. */
+export function blockedRange(item: ItemRow, startMs: number) {
+  return {
+    start: startMs - item.bufferBeforeMinutes * MINUTE_MS,
+    end: startMs + (item.durationMinutes + item.bufferAfterMinutes) * MINUTE_MS,
+  };
+}
+
+function ruleQuery(
+  context: SchedulingContext,
+  item: ItemRow,
+  ignoreNotice = false,
+): Omit<AvailabilityQuery, 'from' | 'to'> {
+  return {
+    timeZone: context.org.timeZone,
+    durationMinutes: item.durationMinutes,
+    bufferBeforeMinutes: item.bufferBeforeMinutes,
+    bufferAfterMinutes: item.bufferAfterMinutes,
+    ...context.rules,
+    // Staff moving work between technicians are not bound by the notice customers must give.
+    ...(ignoreNotice ? { minimumNoticeMinutes: 0 } : {}),
+    now: Date.now(),
+    technicians: context.calendars,
+  };
+}
+
+/** Up to 3 bookable starts nearest to the one that failed, from a week around it. */
+export async function alternativesFor(
+  db: Db,
+  orgId: string,
+  item: ItemRow,
+  startMs: number,
+): Promise<string[]> {
+  const context = await loadSchedulingContext(db, orgId, item, {
+    start: startMs - 4 * DAY_MS,
+    end: startMs + 4 * DAY_MS,
+  });
+  const day = localDateOf(context.org.timeZone, startMs);
+  const { days } = computeAvailability({
+    ...ruleQuery(context, item),
+    from: addDays(day, -3),
+    to: addDays(day, 3),
+  });
+  return nearestStarts(days, startMs, 3);
+}
+
+async function slotUnavailable(
+  db: Db,
+  orgId: string,
+  item: ItemRow,
+  startMs: number,
+  reason: string,
+): Promise<never> {
+  throw new ApiError('slot_unavailable', {
+    detail:
+      reason === 'taken'
+        ? 'Someone else booked this time a moment ago.'
+        : `This time cannot be booked (${reason.replaceAll('_', ' ')}).`,
+    extensions: { slotReason: reason, alternatives: await alternativesFor(db, orgId, item, startMs) },
+  });
+}
+
+/** Frees lapsed holds in the way: the exclusion constraint cannot see time, so lapsed holds are released first. */
+async function releaseLapsedHolds(db: Db, technicianId: string, range: { start: number; end: number }) {
+  await db
+    .update(reservations)
+    .set({ releasedAt: sql`now()` })
+    .where(
+      and(
+        eq(reservations.technicianId, technicianId),
+        eq(reservations.kind, 'hold'),
+        sql`${reservations.releasedAt} is null`,
+        sql`${reservations.expiresAt} <= now()`,
+        sql`tstzrange(${reservations.startsAt}, ${reservations.endsAt}) && tstzrange(${new Date(range.start).toISOString()}::timestamptz, ${new Date(range.end).toISOString()}::timestamptz)`,
+      ),
+    );
+}
+
+/**
+ * Tries to reserve the range for each technician in turn. The exclusion constraint decides who
+ * wins a race; a loser moves on to the next technician inside its own savepoint.
+ */
+export async function reserveFirstFree(
+  db: Db,
+  orgId: string,
+  technicianIds: string[],
+  range: { start: number; end: number },
+  fields: { kind: 'hold' | 'appointment'; serviceItemId: string; holderKey?: string; expiresAt?: Date },
+): Promise<{ reservationId: string; technicianId: string } | undefined> {
+  for (const technicianId of technicianIds) {
+    try {
+      const reservationId = await db.transaction(async (tx) => {
+        await releaseLapsedHolds(tx, technicianId, range);
+        const id = newId();
+        await tx.insert(reservations).values({
+          id,
+          orgId,
+          technicianId,
+          kind: fields.kind,
+          startsAt: new Date(range.start),
+          endsAt: new Date(range.end),
+          serviceItemId: fields.serviceItemId,
+          holderKey: fields.holderKey ?? null,
+          expiresAt: fields.expiresAt ?? null,
+        });
+        return id;
+      });
+      return { reservationId, technicianId };
+    } catch (error) {
+      if (pgErrorCode(error) !== pgErrors.exclusionViolation) throw error;
+    }
+  }
+  return undefined;
+}
+
+export interface SlotChoice {
+  context: SchedulingContext;
+  /** Free, qualified technicians in assignment order, with the reason each would be chosen. */
+  ranked: Array<{ technicianId: string; reason: AssignmentReason }>;
+}
+
+/**
+ * Applies every rule the availability endpoint applies to one start: working hours in the
+ * technician's zone, buffers against existing reservations, time off, notice, horizon, skills and
+ * certifications. A hand-made request cannot book what the widget would not offer.
+ */
+export async function chooseTechnicians(
+  db: Db,
+  orgId: string,
+  item: ItemRow,
+  startMs: number,
+  options: {
+    technicianId?: string | null | undefined;
+    preferredTechnicianId?: string | null;
+    ignoreNotice?: boolean;
+  },
+): Promise<SlotChoice> {
+  const context = await loadSchedulingContext(db, orgId, item, {
+    start: startMs - DAY_MS,
+    end: startMs + DAY_MS,
+    technicianId: options.technicianId ?? undefined,
+  });
+  const query = ruleQuery(context, item, options.ignoreNotice);
+  const verdicts = context.calendars.map((calendar) => ({
+    calendar,
+    verdict: checkStart(query, calendar, startMs),
+  }));
+  const free = verdicts.filter((v) => v.verdict === null);
+  if (free.length === 0) {
+    const reason =
+      verdicts.find((v) => v.verdict !== 'slot_unavailable')?.verdict ??
+      (verdicts.length === 0 ? 'no_qualified_technician' : 'taken');
+    return slotUnavailable(db, orgId, item, startMs, reason === 'slot_unavailable' ? 'taken' : reason);
+  }
+  const day = localDateOf(context.org.timeZone, startMs);
+  const dayStart = localToInstant(context.org.timeZone, day, 0);
+  const dayEnd = localToInstant(context.org.timeZone, addDays(day, 1), 0);
+  const ranked = rankCandidates(
+    free.map(({ calendar }) => ({
+      technicianId: calendar.id,
+      proficiency: context.technicians.get(calendar.id)?.proficiency ?? 0,
+      bookedMinutes: calendar.busy.reduce(
+        (sum, b) => sum + Math.max(0, Math.min(b.end, dayEnd) - Math.max(b.start, dayStart)) / MINUTE_MS,
+        0,
+      ),
+    })),
+    options.preferredTechnicianId,
+  );
+  return {
+    context,
+    ranked: ranked.map((r) => ({
+      technicianId: r.technicianId,
+      reason: options.technicianId ? 'requested_technician' : r.reason,
+    })),
+  };
+}
+
+const referenceAlphabet = 'ACDEFHJKMNPQRTUVWXY34679';
+
+/** A short code people can read out on the phone (no 0/O, 1/I/L, 5/S, 8/B, 2/Z). */
+export function newReference(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  const chars = [...bytes].map((b) => referenceAlphabet[b % referenceAlphabet.length]);
+  return `${chars.slice(0, 3).join('')}-${chars.slice(3).join('')}`;
+}
+
+export async function insertAppointment(
+  db: Db,
+  values: Omit<typeof appointments.$inferInsert, 'id' | 'reference'>,
+  history: { actor: string; reason: string | null; fromStatus?: AppointmentRow['status'] | null },
+): Promise<AppointmentRow> {
+  const id = newId();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const row = await db.transaction(async (tx) => {
+        const [inserted] = await tx
+          .insert(appointments)
+          .values({ ...values, id, reference: newReference() })
+          .returning();
+        return inserted!;
+      });
+      await db.insert(appointmentHistory).values({
+        id: newId(),
+        orgId: values.orgId,
+        appointmentId: id,
+        fromStatus: history.fromStatus ?? null,
+        toStatus: values.status,
+        actor: history.actor,
+        reason: history.reason,
+      });
+      return row;
+    } catch (error) {
+      // 24^6 references per organization: a clash is rare, and another draw settles it.
+      if (pgErrorCode(error) !== pgErrors.uniqueViolation || attempt >= 5) throw error;
+    }
+  }
+}

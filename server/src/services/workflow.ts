@@ -1,0 +1,42 @@
+/**
+ * The appointment state machine: every allowed change is in this one table. A change not listed
+ * is refused (409, listing the allowed ones), so no flow can, say, reschedule a cancelled job.
+ */
+export const appointmentStatuses = [
+  'requested',
+  'scheduled',
+  'en_route',
+  'in_progress',
+  'paused',
+  'completed',
+  'cancelled',
+  'no_show',
+] as const;
+export type AppointmentStatus = (typeof appointmentStatuses)[number];
+
+export const transitions: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
+  requested: ['scheduled', 'cancelled'],
+  scheduled: ['en_route', 'in_progress', 'cancelled', 'no_show'],
+  en_route: ['in_progress', 'cancelled', 'no_show'],
+  in_progress: ['paused', 'completed'],
+  paused: ['in_progress', 'completed'],
+  completed: [],
+  cancelled: [],
+  no_show: [],
+};
+
+/** Statuses in which the appointment still holds its technician's time. */
+export const activeStatuses: readonly AppointmentStatus[] = [
+  'requested',
+  'scheduled',
+  'en_route',
+  'in_progress',
+  'paused',
+];
+
+/** Only appointments that have not started can move to another time. */
+export const reschedulableStatuses: readonly AppointmentStatus[] = ['requested', 'scheduled'];
+
+export function canTransition(from: AppointmentStatus, to: AppointmentStatus): boolean {
+  return transitions[from].includes(to);
+}

@@ -1,0 +1,232 @@
+/**
+ * Scheduling benchmarks (issue #3), printed for docs/performance.md:
+ * 1. Availability for a 31-day window over 50 technicians holding 5,000 appointments — server time
+ *    (app.request, no network) p50/p99 on PGlite and on PostgreSQL. Target p50 ≤ 15 ms, p99 ≤ 50 ms.
+ * 2. Booking throughput on PostgreSQL over HTTP with 50 concurrent clients, auto-assignment on.
+ *    Target ≥ 500 successful bookings/s.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createApp } from '../../server/src/app.js';
+import { type Database, openDatabase } from '../../server/src/db/index.js';
+import { reservations, serviceItems, technicians } from '../../server/src/db/schema.js';
+import { newId } from '../../server/src/lib/ids.js';
+import { createLogger } from '../../server/src/logger.js';
+import { addDays, localDateOf, localToInstant } from '../../server/src/scheduling/time.js';
+import { createOrganization } from '../../server/src/services/organizations.js';
+import { testConfig } from '../../server/test-support/harness.js';
+import { startPostgres } from '../../server/test-support/postgres.js';
+
+const zone = 'Australia/Sydney';
+const hours = Object.fromEntries(
+  ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'].map((d) => [
+    d,
+    [{ start: '08:00', end: '17:00' }],
+  ]),
+);
+
+async function seed(database: Database, technicianCount: number, appointmentCount: number) {
+  const db = database.db;
+  const { organization, secretKey } = await createOrganization(db, {
+    name: 'Bench Plumbing',
+    timeZone: zone,
+    currency: 'AUD',
+  });
+  await db.execute(
+    // No notice and a long horizon, so every generated start is bookable on its merits.
+    (await import('drizzle-orm'))
+      .sql`update organizations set minimum_notice_minutes = 0, horizon_days = 365, slot_step_minutes = 30 where id = ${organization.id}`,
+  );
+  const techIds = Array.from({ length: technicianCount }, () => newId());
+  await db.insert(technicians).values(
+    techIds.map((id, i) => ({
+      id,
+      orgId: organization.id,
+      name: `Tech ${i}`,
+      timeZone: zone,
+      skills: [{ skill: 'plumbing', proficiency: 1 + (i % 5) }],
+      weeklyHours: hours,
+    })),
+  );
+  const itemId = newId();
+  await db.insert(serviceItems).values({
+    id: itemId,
+    orgId: organization.id,
+    name: 'Service call',
+    durationMinutes: 60,
+    bufferBeforeMinutes: 15,
+    bufferAfterMinutes: 15,
+    basePriceMinor: 15000,
+    requiredSkills: [{ skill: 'plumbing', minProficiency: 1 }],
+  });
+  // Existing bookings: spread over the next 31 days, per technician a few a day, never overlapping.
+  const today = localDateOf(zone, Date.now());
+  const rows = [];
+  for (let n = 0; n < appointmentCount; n++) {
+    const tech = techIds[n % technicianCount]!;
+    const k = Math.floor(n / technicianCount); // k-th booking of this technician
+    const day = addDays(today, 1 + Math.floor(k / 4));
+    const start = localToInstant(zone, day, 8 * 60 + (k % 4) * 120 + 15);
+    rows.push({
+      id: newId(),
+      orgId: organization.id,
+      technicianId: tech,
+      kind: 'appointment' as const,
+      startsAt: new Date(start - 15 * 60_000),
+      endsAt: new Date(start + 75 * 60_000),
+    });
+  }
+  for (let i = 0; i < rows.length; i += 1000) await db.insert(reservations).values(rows.slice(i, i + 1000));
+  return { orgId: organization.id, secretKey, itemId, today };
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function availabilityBench(database: Database, label: string) {
+  const { orgId, secretKey, itemId, today } = await seed(database, 50, 5000);
+  const app = createApp({ database, config: testConfig(), logger: createLogger({ level: 'silent' }) });
+  const url = `/api/v1/organizations/${orgId}/technicians/availability?serviceItemId=${itemId}&from=${today}&to=${addDays(today, 30)}`;
+  const headers = { authorization: `Bearer ${secretKey}` };
+  let slots = 0;
+  for (let i = 0; i < 20; i++) await app.request(url, { headers }); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const started = performance.now();
+    const response = await app.request(url, { headers });
+    const body = (await response.json()) as { days: { slots: unknown[] }[] };
+    times.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`availability answered ${response.status}`);
+    slots = body.days.reduce((sum, d) => sum + d.slots.length, 0);
+  }
+  times.sort((a, b) => a - b);
+  const row = { label, p50: percentile(times, 50), p99: percentile(times, 99), slots };
+  console.error(
+    `availability ${label}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms (${slots} slots)`,
+  );
+  return row;
+}
+
+async function bookingBench(url: string) {
+  const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 4 });
+  const { orgId, secretKey, itemId, today } = await seed(database, 50, 0);
+  await database.close();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'start'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      DATABASE_POOL_SIZE: '20',
+      CREWKIT_SECRET: testConfig().secret,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = await new Promise<string>((resolve) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const match = /running at (\S+)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+  });
+  // 50 bookings per start time (one per technician, by auto-assignment), start times walking
+  // forward through the working days, so nearly every request is bookable but they still race.
+  const starts: string[] = [];
+  for (let d = 1; starts.length < 4000; d++) {
+    const day = addDays(today, d);
+    for (let minute = 8 * 60 + 15; minute + 75 <= 17 * 60; minute += 90)
+      starts.push(new Date(localToInstant(zone, day, minute)).toISOString());
+  }
+  let n = 0;
+  const result = await autocannon({
+    url: `${base}/api/v1/organizations/${orgId}/appointments`,
+    connections: 50,
+    duration: Number(process.env.BENCH_SECONDS ?? 10),
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const i = n++;
+          return {
+            ...request,
+            body: JSON.stringify({
+              serviceItemId: itemId,
+              start: starts[Math.floor(i / 50) % starts.length],
+              customer: { name: `Bench ${i}`, email: `bench${i}@example.com` },
+            }),
+          };
+        },
+      },
+    ],
+  });
+  child.kill('SIGTERM');
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const { rows } = await admin.query(`select count(*)::int as n from appointments where org_id = $1`, [
+    orgId,
+  ]);
+  const overlaps =
+    await admin.query(`select count(*)::int as n from reservations a join reservations b on a.technician_id = b.technician_id and a.id < b.id
+      and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at) where a.released_at is null and b.released_at is null`);
+  await admin.end();
+  const created = rows[0].n as number;
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  return {
+    bookingsPerSecond: Math.round(created / seconds),
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    overlaps: overlaps.rows[0].n as number,
+  };
+}
+
+const cluster = await startPostgres();
+try {
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  await admin.query('create database avail_bench');
+  await admin.query('create database booking_bench');
+  await admin.end();
+  const dbUrl = (name: string) => cluster.url.replace(/\/postgres$/, `/${name}`);
+
+  const lite = await openDatabase({ dataDir: 'memory://' });
+  await lite.migrate();
+  const liteRow = await availabilityBench(lite, 'pglite');
+  await lite.close();
+  const pgDb = await openDatabase({ databaseUrl: dbUrl('avail_bench'), dataDir: 'memory://' });
+  await pgDb.migrate();
+  const pgRow = await availabilityBench(pgDb, 'postgres');
+  await pgDb.close();
+
+  const migrateBooking = await openDatabase({ databaseUrl: dbUrl('booking_bench'), dataDir: 'memory://' });
+  await migrateBooking.migrate();
+  await migrateBooking.close();
+  const booking = await bookingBench(dbUrl('booking_bench'));
+
+  console.log(
+    '\n### Availability: 31 days × 50 technicians × 5,000 appointments (server time, 200 requests)\n',
+  );
+  console.log('| database | p50 ms | p99 ms | slots returned |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const row of [liteRow, pgRow])
+    console.log(`| ${row.label} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${row.slots} |`);
+  console.log(
+    `\nTarget p50 ≤ 15 ms, p99 ≤ 50 ms: ${[liteRow, pgRow].every((r) => r.p50 <= 15 && r.p99 <= 50) ? 'MET' : 'NOT MET'}`,
+  );
+  console.log('\n### Booking on PostgreSQL over HTTP, 50 concurrent clients, auto-assignment\n');
+  console.log('| bookings/s | requests/s | p50 ms | p99 ms | non-2xx | overlapping reservations |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log(
+    `| ${booking.bookingsPerSecond} | ${booking.requestsPerSecond} | ${booking.p50} | ${booking.p99} | ${booking.non2xx} | ${booking.overlaps} |`,
+  );
+  console.log(
+    `\nTarget ≥ 500 bookings/s: ${booking.bookingsPerSecond >= 500 ? 'MET' : 'NOT MET'} (${booking.bookingsPerSecond})`,
+  );
+} finally {
+  await cluster.stop();
+}

@@ -1,0 +1,158 @@
+/**
+ * Double booking under real concurrency: PostgreSQL over HTTP, with one and with two server
+ * processes on one database. The exclusion constraint, not application code, must be what makes
+ * exactly the right number of bookings win.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../server/src/db/index.js';
+import { addDays, isoWeekday, localDateOf, localToInstant } from '../server/src/scheduling/time.js';
+import {
+  createTestContext,
+  type TestContext,
+  type TestOrg,
+  testDatabaseKind,
+} from '../server/test-support/harness.js';
+
+const zone = 'Australia/Sydney';
+
+async function startSecondProcess(
+  databaseUrl: string,
+  secret: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'start'], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn', CREWKIT_SECRET: secret },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /running at (\S+)/.exec(line);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`second server exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+describe.runIf(testDatabaseKind === 'postgres')('200 simultaneous bookings for one start', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  let second: { url: string; child: ChildProcess };
+  let soloItem: string;
+  let crewItem: string;
+  let day: string;
+
+  beforeAll(async () => {
+    t = await createTestContext({ http: true });
+    org = await t.createOrg();
+    second = await startSecondProcess(t.database.url!, t.config.secret);
+    day = addDays(localDateOf(zone, Date.now()), 10);
+    while (isoWeekday(day) > 5) day = addDays(day, 1);
+    const base = `/api/v1/organizations/${org.orgId}`;
+    const hours = {
+      weeklyHours: Object.fromEntries(
+        ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'].map((d) => [
+          d,
+          [{ start: '07:00', end: '18:00' }],
+        ]),
+      ),
+    };
+    for (const [name, skill] of [
+      ['Solo', 'solo'],
+      ['Crew A', 'crew'],
+      ['Crew B', 'crew'],
+      ['Crew C', 'crew'],
+    ] as const) {
+      const tech = await t.request('POST', `${base}/technicians`, {
+        token: org.secretKey,
+        body: { name, skills: [{ skill, proficiency: 3 }] },
+      });
+      await t.request('PUT', `${base}/technicians/${tech.body.id}/schedule`, {
+        token: org.secretKey,
+        body: hours,
+      });
+    }
+    const item = async (skill: string) =>
+      (
+        await t.request('POST', `${base}/services/items`, {
+          token: org.secretKey,
+          body: {
+            name: skill,
+            durationMinutes: 60,
+            bufferBeforeMinutes: 15,
+            bufferAfterMinutes: 15,
+            basePriceMinor: 100,
+            requiredSkills: [{ skill, minProficiency: 1 }],
+          },
+        })
+      ).body.id as string;
+    soloItem = await item('solo');
+    crewItem = await item('crew');
+  });
+  afterAll(async () => {
+    second?.child.kill('SIGTERM');
+    await t?.close();
+  });
+
+  /** Fires n bookings at once, alternating between the two server processes. */
+  const storm = (itemId: string, time: number, n = 200) => {
+    const start = new Date(localToInstant(zone, day, time * 60)).toISOString();
+    return Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const response = await fetch(
+          `${i % 2 === 0 ? t.baseUrl : second.url}/api/v1/organizations/${org.orgId}/appointments`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${org.secretKey}`, 'content-type': 'application/json' },
+            body: JSON.stringify({
+              serviceItemId: itemId,
+              start,
+              customer: { name: `Racer ${i}`, email: `racer${time}-${i}@example.com` },
+            }),
+          },
+        );
+        return {
+          status: response.status,
+          body: (await response.json()) as { technicianId?: string; code?: string },
+        };
+      }),
+    );
+  };
+
+  it('with one qualified technician: exactly one wins, the rest get slot_unavailable', async () => {
+    const results = await storm(soloItem, 9);
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'slot_unavailable')).toBe(
+      true,
+    );
+    expect(results.filter((r) => r.status !== 201 && r.status !== 409)).toEqual([]);
+  }, 120_000);
+
+  it('with three qualified technicians: exactly three win, on three different technicians', async () => {
+    const results = await storm(crewItem, 13);
+    const winners = results.filter((r) => r.status === 201);
+    expect(winners).toHaveLength(3);
+    expect(new Set(winners.map((w) => w.body.technicianId)).size).toBe(3);
+    expect(results.filter((r) => r.status !== 201 && r.status !== 409)).toEqual([]);
+  }, 120_000);
+
+  it('leaves no two active appointments of one technician overlapping', async () => {
+    const overlaps = await queryRows(
+      t.database.db,
+      sql`select a.id from appointments a join appointments b
+            on a.technician_id = b.technician_id and a.id < b.id
+           and tstzrange(a.starts_at - make_interval(mins => a.buffer_before_minutes), a.ends_at + make_interval(mins => a.buffer_after_minutes))
+            && tstzrange(b.starts_at - make_interval(mins => b.buffer_before_minutes), b.ends_at + make_interval(mins => b.buffer_after_minutes))
+         where a.status not in ('cancelled', 'completed', 'no_show') and b.status not in ('cancelled', 'completed', 'no_show')`,
+    );
+    expect(overlaps).toEqual([]);
+    const [{ count }] = (await queryRows<{ count: number }>(
+      t.database.db,
+      sql`select count(*)::int as count from appointments`,
+    )) as [{ count: number }];
+    expect(count).toBe(4);
+  });
+});
