@@ -114,17 +114,25 @@ async function bookingBench(url: string) {
   const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 4 });
   const { orgId, secretKey, itemId, today } = await seed(database, 50, 0);
   await database.close();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'start'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: '0',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: '20',
-      CREWKIT_SECRET: testConfig().secret,
+  // BENCH_PROFILE=dir writes a CPU profile of the server process there.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', 'server/src/cli.ts', 'start'],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        PORT: '0',
+        LOG_LEVEL: 'warn',
+        DATABASE_POOL_SIZE: '20',
+        CREWKIT_SECRET: testConfig().secret,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const base = await new Promise<string>((resolve) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const match = /running at (\S+)/.exec(line);
@@ -136,29 +144,33 @@ async function bookingBench(url: string) {
   const starts: string[] = [];
   for (let d = 1; starts.length < 4000; d++) {
     const day = addDays(today, d);
-    for (let minute = 8 * 60 + 15; minute + 75 <= 17 * 60; minute += 90)
+    for (let minute = 8 * 60; minute + 60 <= 17 * 60; minute += 90)
       starts.push(new Date(localToInstant(zone, day, minute)).toISOString());
   }
   let n = 0;
+  const bookingUrl = `${base}/api/v1/organizations/${orgId}/appointments`;
+  const bodyFor = (i: number) =>
+    JSON.stringify({
+      serviceItemId: itemId,
+      start: starts[Math.floor(i / 50) % starts.length],
+      customer: { name: `Bench ${i}`, email: `bench${i}@example.com` },
+    });
+  // One booking first, so a broken setup fails loudly instead of measuring errors.
+  const probe = await fetch(bookingUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+    body: bodyFor(n++),
+  });
+  if (probe.status !== 201) throw new Error(`booking probe answered ${probe.status}: ${await probe.text()}`);
   const result = await autocannon({
-    url: `${base}/api/v1/organizations/${orgId}/appointments`,
+    url: bookingUrl,
     connections: 50,
     duration: Number(process.env.BENCH_SECONDS ?? 10),
     method: 'POST',
     headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
     requests: [
       {
-        setupRequest: (request) => {
-          const i = n++;
-          return {
-            ...request,
-            body: JSON.stringify({
-              serviceItemId: itemId,
-              start: starts[Math.floor(i / 50) % starts.length],
-              customer: { name: `Bench ${i}`, email: `bench${i}@example.com` },
-            }),
-          };
-        },
+        setupRequest: (request) => ({ ...request, body: bodyFor(n++) }),
       },
     ],
   });
@@ -186,6 +198,10 @@ async function bookingBench(url: string) {
 }
 
 const cluster = await startPostgres();
+// pg clients still open when the throwaway cluster stops report it; by then the run is over.
+process.on('uncaughtException', (error) => {
+  if (!/Connection terminated|ECONNRESET/.test(error.message)) throw error;
+});
 try {
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
@@ -206,7 +222,10 @@ try {
   const migrateBooking = await openDatabase({ databaseUrl: dbUrl('booking_bench'), dataDir: 'memory://' });
   await migrateBooking.migrate();
   await migrateBooking.close();
-  const booking = await bookingBench(dbUrl('booking_bench'));
+  const booking =
+    process.env.BENCH_ONLY === 'availability'
+      ? { bookingsPerSecond: 0, requestsPerSecond: 0, p50: 0, p99: 0, non2xx: 0, overlaps: 0 }
+      : await bookingBench(dbUrl('booking_bench'));
 
   console.log(
     '\n### Availability: 31 days × 50 technicians × 5,000 appointments (server time, 200 requests)\n',

@@ -29,6 +29,69 @@ export type User = Schemas['User'];
 export type UserCreate = Schemas['UserCreate'];
 export type UserUpdate = Schemas['UserUpdate'];
 
+export type Money = Schemas['Money'];
+export type ServiceCategory = Schemas['ServiceCategory'];
+export type ServiceCategoryCreate = Schemas['ServiceCategoryCreate'];
+export type ServiceCategoryUpdate = Schemas['ServiceCategoryUpdate'];
+export type RequiredSkill = Schemas['RequiredSkill'];
+export type ServiceItem = Schemas['ServiceItem'];
+export type ServiceItemCreate = Schemas['ServiceItemCreate'];
+export type ServiceItemUpdate = Schemas['ServiceItemUpdate'];
+export type PricingTier = Schemas['PricingTier'];
+export type PricingTierCreate = Schemas['PricingTierCreate'];
+export type PriceInForce = Schemas['PriceInForce'];
+
+export type Skill = Schemas['Skill'];
+export type Certification = Schemas['Certification'];
+export type Technician = Schemas['Technician'];
+export type TechnicianCreate = Schemas['TechnicianCreate'];
+export type TechnicianUpdate = Schemas['TechnicianUpdate'];
+export type TechnicianSkills = Schemas['TechnicianSkills'];
+export type LocalTimeRange = Schemas['LocalTimeRange'];
+export type WeeklyHours = Schemas['WeeklyHours'];
+export type ScheduleOverride = Schemas['ScheduleOverride'];
+export type TechnicianSchedule = Schemas['TechnicianSchedule'];
+export type TechnicianScheduleUpdate = Schemas['TechnicianScheduleUpdate'];
+export type TimeOff = Schemas['TimeOff'];
+export type TimeOffCreate = Schemas['TimeOffCreate'];
+
+export type Availability = Schemas['Availability'];
+export type AvailabilityDay = Schemas['AvailabilityDay'];
+export type AvailabilitySlot = Schemas['AvailabilitySlot'];
+export type DayReason = Schemas['DayReason'];
+export type Hold = Schemas['Hold'];
+export type HoldCreate = Schemas['HoldCreate'];
+
+export type Appointment = Schemas['Appointment'];
+export type AppointmentCreate = Schemas['AppointmentCreate'];
+export type AppointmentStatus = Schemas['AppointmentStatus'];
+export type AppointmentHistoryEntry = Schemas['AppointmentHistoryEntry'];
+export type Assignment = Schemas['Assignment'];
+export type NewCustomerDetails = Schemas['NewCustomerDetails'];
+export type StatusChange = Schemas['StatusChange'];
+export type CalendarView = Schemas['CalendarView'];
+export type CalendarLane = Schemas['CalendarLane'];
+export type TimeSpan = Schemas['TimeSpan'];
+
+export type Customer = Schemas['Customer'];
+export type CustomerCreate = Schemas['CustomerCreate'];
+export type CustomerUpdate = Schemas['CustomerUpdate'];
+export type CustomerAddress = Schemas['CustomerAddress'];
+export type CustomerContact = Schemas['CustomerContact'];
+export type CustomerContactCreate = Schemas['CustomerContactCreate'];
+export type CustomerContactUpdate = Schemas['CustomerContactUpdate'];
+export type CustomerPreferences = Schemas['CustomerPreferences'];
+export type CommunicationChannel = Schemas['CommunicationChannel'];
+
+/** The JSON request body of an operation, straight from the spec (also for bodies the spec declares inline). */
+export type RequestBody<Op extends keyof operations> = NonNullable<
+  operations[Op]['requestBody']
+>['content']['application/json'];
+
+export type TechnicianAssignment = RequestBody<'assignTechnician'>;
+export type Reschedule = RequestBody<'rescheduleAppointment'>;
+export type AppointmentFeedback = RequestBody<'recordAppointmentFeedback'>;
+
 /** What a call resolves to: `{ data, response }` or `{ error, response }`, as in openapi-fetch. */
 export type ApiResult<Op extends keyof operations> = FetchResponse<
   operations[Op],
@@ -67,3 +130,6 @@ export type OrgPostOptions = OrgCallOptions & IdempotentOptions;
 
 /** The parameters of a list method: the operation's query plus the organization. */
 export type ListParams<Op extends keyof operations> = Query<Op> & OrgCallOptions;
+
+/** The parameters of any other method with a query (such as availability): the same shape. */
+export type QueryParams<Op extends keyof operations> = Query<Op> & OrgCallOptions;

@@ -41,8 +41,20 @@ export function testClient(replies: Reply[], options: Partial<CrewkitOptions & S
 
 export const json = (body: unknown, init?: ResponseInit) => Response.json(body, init);
 
-export function problem(status: number, code: ErrorCode, headers: Record<string, string> = {}) {
-  const body = { type: 'about:blank', title: `Problem ${code}`, status, code, requestId: 'req_42' };
+export function problem(
+  status: number,
+  code: ErrorCode,
+  headers: Record<string, string> = {},
+  members: Record<string, unknown> = {},
+) {
+  const body = {
+    type: 'about:blank',
+    title: `Problem ${code}`,
+    status,
+    code,
+    requestId: 'req_42',
+    ...members,
+  };
   return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/problem+json', 'X-Request-Id': 'req_42', ...headers },

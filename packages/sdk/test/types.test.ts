@@ -1,10 +1,15 @@
 import {
   type ApiKeyWithSecret,
+  type Appointment,
+  type AppointmentStatus,
+  type Availability,
   type Crewkit,
   createCrewkit,
   type ErrorCode,
   type Organization,
   type Problem,
+  type ServiceCategory,
+  type Technician,
   type TokenPair,
   type User,
 } from '@crewkit/sdk';
@@ -51,6 +56,28 @@ describe('types', () => {
     expectTypeOf(_check).toBeFunction();
   });
 
+  test('the scheduling namespaces are typed from the spec', () => {
+    async function _check() {
+      const { data: slots } = await crewkit.availability.get({ serviceItemId: 'i', from: 'd', to: 'd' });
+      expectTypeOf(slots).toEqualTypeOf<Availability | undefined>();
+      for await (const a of crewkit.appointments.list({ status: ['scheduled'] })) {
+        expectTypeOf(a).toEqualTypeOf<Appointment>();
+        expectTypeOf(a.status).toEqualTypeOf<AppointmentStatus>();
+      }
+      expectTypeOf(await crewkit.technicians.list().toArray({ limit: 5 })).toEqualTypeOf<Technician[]>();
+      const categories = await crewkit.services.categories.list();
+      expectTypeOf(categories.data?.data).toEqualTypeOf<ServiceCategory[] | undefined>();
+      const { error } = await crewkit.appointments.create({
+        serviceItemId: 'i',
+        start: 's',
+        customerId: 'c',
+      });
+      expectTypeOf(error?.alternatives).toEqualTypeOf<string[] | undefined>();
+      expectTypeOf(error?.slotReason).toEqualTypeOf<string | undefined>();
+    }
+    expectTypeOf(_check).toBeFunction();
+  });
+
   test('misuse is a compile error', () => {
     async function _check() {
       // @ts-expect-error: `emali` is not a field of UserCreate.
@@ -63,6 +90,22 @@ describe('types', () => {
       crewkit.users.list({ sort: 'name' });
       // @ts-expect-error: toArray needs a limit.
       await crewkit.users.list().toArray();
+      // @ts-expect-error: `done` is not an AppointmentStatus.
+      crewkit.appointments.list({ status: ['done'] });
+      // @ts-expect-error: status is an array, even for one value.
+      crewkit.appointments.list({ status: 'scheduled' });
+      // @ts-expect-error: serviceItemId is required.
+      await crewkit.availability.get({ from: '2026-04-07', to: '2026-04-13' });
+      // @ts-expect-error: availability needs its query.
+      await crewkit.availability.get();
+      // @ts-expect-error: `finished` is not an AppointmentStatus.
+      await crewkit.appointments.changeStatus('appointment-id', { status: 'finished' });
+      // @ts-expect-error: a hold needs its start.
+      await crewkit.holds.create({ serviceItemId: 'item-id' });
+      // @ts-expect-error: categories come in one response, so there is no page to iterate.
+      await crewkit.services.categories.list().toArray({ limit: 10 });
+      // @ts-expect-error: a customer's contacts need the customer.
+      await crewkit.customers.contacts.list();
       // @ts-expect-error: the raw methods know the paths.
       await crewkit.GET('/api/v1/no-such-path', {});
 

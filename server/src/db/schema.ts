@@ -380,6 +380,8 @@ export const appointments = pgTable(
     assignedTechnicianReason: text('assignment_reason').notNull(),
     rescheduledFromId: uuid('rescheduled_from_id'),
     rescheduledToId: uuid('rescheduled_to_id'),
+    rating: integer('rating'),
+    feedback: text('feedback'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -304,6 +304,62 @@ describe('booking and the appointment workflow', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('shows a customer’s upcoming appointments and, once rated, their service history', async () => {
+    const day = mondayAhead(7);
+    const first = await book({ serviceItemId: tapFix, start: at(day, '08:00'), customer: visitor(20) });
+    const second = await book({ serviceItemId: tapFix, start: at(day, '13:00'), customer: visitor(20) });
+    const customer = `${base()}/customers/${first.body.customerId}`;
+    const upcoming = await t.request('GET', `${customer}/upcoming-appointments`, { token: org.secretKey });
+    expect(upcoming.body.data.map((a: { id: string }) => a.id)).toEqual([first.body.id, second.body.id]);
+
+    const path = `${base()}/appointments/${first.body.id}`;
+    const early = await t.request('PUT', `${path}/feedback`, { token: org.secretKey, body: { rating: 5 } });
+    expect(early.status).toBe(409);
+    for (const status of ['in_progress', 'completed']) {
+      await t.request('PUT', `${path}/status`, { token: org.secretKey, body: { status } });
+    }
+    const rated = await t.request('PUT', `${path}/feedback`, {
+      token: org.secretKey,
+      body: { rating: 4, feedback: 'Quick and tidy' },
+    });
+    expect(rated.body).toMatchObject({ rating: 4, feedback: 'Quick and tidy' });
+    const history = await t.request('GET', `${customer}/service-history`, { token: org.secretKey });
+    expect(history.body.data).toEqual([
+      expect.objectContaining({ id: first.body.id, rating: 4, feedback: 'Quick and tidy' }),
+    ]);
+    const after = await t.request('GET', `${customer}/upcoming-appointments`, { token: org.secretKey });
+    expect(after.body.data.map((a: { id: string }) => a.id)).toEqual([second.body.id]);
+  });
+
+  it('draws a calendar per technician with hours, time off and appointments', async () => {
+    const day = mondayAhead(8);
+    const appt = await book({
+      serviceItemId: tapFix,
+      start: at(day, '09:00'),
+      customer: visitor(21),
+      technicianId: priya,
+    });
+    await t.request('POST', `${base()}/technicians/${priya}/time-off`, {
+      token: org.secretKey,
+      body: { startsAt: at(day, '14:00'), endsAt: at(day, '16:00'), reason: 'Dentist' },
+    });
+    const view = await t.request('GET', `${base()}/appointments/calendar-view?from=${day}&to=${day}`, {
+      token: org.secretKey,
+    });
+    expect(view.status).toBe(200);
+    expect(view.body.timeZone).toBe(zone);
+    const lane = view.body.lanes.find((l: { technician: { id: string } }) => l.technician.id === priya);
+    expect(lane.workingHours).toEqual([{ start: at(day, '08:00'), end: at(day, '17:00') }]);
+    expect(lane.timeOff).toEqual([{ start: at(day, '14:00'), end: at(day, '16:00'), reason: 'Dentist' }]);
+    expect(lane.appointments.map((a: { id: string }) => a.id)).toEqual([appt.body.id]);
+    const tooLong = await t.request(
+      'GET',
+      `${base()}/appointments/calendar-view?from=${day}&to=${addDays(day, 70)}`,
+      { token: org.secretKey },
+    );
+    expect(tooLong.status).toBe(400);
+  });
+
   it('never lets two live reservations of one technician overlap (checked in SQL)', async () => {
     const overlaps = await queryRows(
       t.database.db,

@@ -447,3 +447,20 @@ export function nearestStarts(days: Day[], targetMs: number, count: number): str
   }
   return result;
 }
+
+/**
+ * A technician's working time as instants overlapping [start, end), from weekly hours and
+ * overrides in their own zone (for calendars: the same reading of hours the engine books against).
+ */
+export function workingHoursBetween(
+  technician: Pick<TechnicianCalendar, 'id' | 'timeZone' | 'weeklyHours' | 'overrides'>,
+  start: number,
+  end: number,
+): Interval[] {
+  const prepared = prepareTechnician({ ...technician, busy: [], timeOff: [] }, { start, end });
+  const firstDay = localEpochDay(technician.timeZone, start) - 1;
+  const lastDay = localEpochDay(technician.timeZone, end) + 1;
+  return workingIntervals(prepared, firstDay, lastDay)
+    .filter((interval) => interval.end > start && interval.start < end)
+    .map((interval) => ({ start: Math.max(interval.start, start), end: Math.min(interval.end, end) }));
+}

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
-import type { Db } from '../db/index.js';
+import { type Db, queryRows } from '../db/index.js';
 import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { pgErrorCode, pgErrors } from '../lib/db-errors.js';
@@ -104,6 +104,13 @@ async function releaseLapsedHolds(db: Db, technicianId: string, range: { start: 
 /**
  * Tries to reserve the range for each technician in turn. The exclusion constraint decides who
  * wins a race; a loser moves on to the next technician inside its own savepoint.
+ *
+ * Checking the constraint against another request's uncommitted row means waiting for it to
+ * commit, so 50 simultaneous bookings that all rank the same technician first would queue behind
+ * each other. A first pass therefore skips technicians whose advisory lock another booking holds
+ * right now (`pg_try_advisory_xact_lock`, no waiting): concurrent bookings spread over different
+ * technicians at once. Only when every candidate is busy does a second pass wait its turn. The
+ * locks only steer; the constraint alone guarantees no overlap.
  */
 export async function reserveFirstFree(
   db: Db,
@@ -112,27 +119,40 @@ export async function reserveFirstFree(
   range: { start: number; end: number },
   fields: { kind: 'hold' | 'appointment'; serviceItemId: string; holderKey?: string; expiresAt?: Date },
 ): Promise<{ reservationId: string; technicianId: string } | undefined> {
-  for (const technicianId of technicianIds) {
-    try {
-      const reservationId = await db.transaction(async (tx) => {
-        await releaseLapsedHolds(tx, technicianId, range);
-        const id = newId();
-        await tx.insert(reservations).values({
-          id,
-          orgId,
-          technicianId,
-          kind: fields.kind,
-          startsAt: new Date(range.start),
-          endsAt: new Date(range.end),
-          serviceItemId: fields.serviceItemId,
-          holderKey: fields.holderKey ?? null,
-          expiresAt: fields.expiresAt ?? null,
+  const tried = new Set<string>();
+  for (const pass of ['without waiting', 'waiting'] as const) {
+    for (const technicianId of technicianIds) {
+      if (tried.has(technicianId)) continue;
+      try {
+        const reservationId = await db.transaction(async (tx) => {
+          if (pass === 'without waiting') {
+            const [lock] = await queryRows<{ ok: boolean }>(
+              tx,
+              sql`select pg_try_advisory_xact_lock(hashtext(${`technician:${technicianId}`})) as ok`,
+            );
+            if (!lock?.ok) return undefined;
+          }
+          await releaseLapsedHolds(tx, technicianId, range);
+          const id = newId();
+          await tx.insert(reservations).values({
+            id,
+            orgId,
+            technicianId,
+            kind: fields.kind,
+            startsAt: new Date(range.start),
+            endsAt: new Date(range.end),
+            serviceItemId: fields.serviceItemId,
+            holderKey: fields.holderKey ?? null,
+            expiresAt: fields.expiresAt ?? null,
+          });
+          return id;
         });
-        return id;
-      });
-      return { reservationId, technicianId };
-    } catch (error) {
-      if (pgErrorCode(error) !== pgErrors.exclusionViolation) throw error;
+        if (reservationId) return { reservationId, technicianId };
+        if (pass === 'waiting') tried.add(technicianId);
+      } catch (error) {
+        if (pgErrorCode(error) !== pgErrors.exclusionViolation) throw error;
+        tried.add(technicianId);
+      }
     }
   }
   return undefined;

@@ -6,6 +6,7 @@ import {
   type serviceItems,
   technicians,
   type Weekday,
+  type WeeklyHours,
   weekdays,
 } from '../db/schema.js';
 import type { Interval, TechnicianCalendar } from '../scheduling/availability.js';
@@ -69,34 +70,37 @@ export async function loadSchedulingContext(
                 lte(scheduleOverrides.date, lastDate),
               ),
             ),
-          queryRows<{
-            technician_id: string;
-            starts_at: Date | string;
-            ends_at: Date | string;
-            kind: 'busy' | 'off';
-          }>(
+          // One row per technician and kind, the intervals as a JSON array of epoch-millisecond
+          // pairs: thousands of intervals arrive as a few rows that JSON.parse reads natively.
+          queryRows<{ technician_id: string; kind: 'busy' | 'off'; spans: Array<[number, number]> | string }>(
             db,
-            sql`select technician_id, starts_at, ends_at, 'busy' as kind from reservations
-                 where org_id = ${orgId} and released_at is null
-                   and (kind = 'appointment' or expires_at > now())
-                   and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
-                   and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
-                 union all
-                select technician_id, starts_at, ends_at, 'off' as kind from time_off
-                 where org_id = ${orgId}
-                   and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
-                   and ends_at > ${new Date(window.start - DAY_MS).toISOString()}`,
+            sql`select technician_id, kind, json_agg(json_build_array(s, e)) as spans from (
+                  select technician_id, (extract(epoch from starts_at) * 1000)::bigint as s, (extract(epoch from ends_at) * 1000)::bigint as e, 'busy' as kind
+                    from reservations
+                   where org_id = ${orgId} and released_at is null
+                     and (kind = 'appointment' or expires_at > now())
+                     and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
+                     and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
+                   union all
+                  select technician_id, (extract(epoch from starts_at) * 1000)::bigint, (extract(epoch from ends_at) * 1000)::bigint, 'off'
+                    from time_off
+                   where org_id = ${orgId}
+                     and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
+                     and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
+                ) blocked group by technician_id, kind`,
           ),
         ]);
 
+  // One pass over the blocked rows, grouped by technician (not one scan per technician).
+  const blockedBy = new Map(ids.map((id) => [id, { busy: [] as Interval[], timeOff: [] as Interval[] }]));
+  for (const row of blocked) {
+    const spans =
+      typeof row.spans === 'string' ? (JSON.parse(row.spans) as Array<[number, number]>) : row.spans;
+    const list = blockedBy.get(row.technician_id)?.[row.kind === 'busy' ? 'busy' : 'timeOff'];
+    for (const [start, end] of spans) list?.push({ start, end });
+  }
   const calendars: TechnicianCalendar[] = qualified.map(({ row, q }) => {
-    const timeOff: Interval[] = [];
-    const busy: Interval[] = [];
-    for (const b of blocked) {
-      if (b.technician_id !== row.id) continue;
-      const interval = { start: new Date(b.starts_at).getTime(), end: new Date(b.ends_at).getTime() };
-      (b.kind === 'busy' ? busy : timeOff).push(interval);
-    }
+    const { busy, timeOff } = blockedBy.get(row.id)!;
     // An expiring certification ends the qualification at the end of its last valid day.
     for (const lastDay of q.gatedUntil) {
       timeOff.push({ start: localToInstant(row.timeZone, addDays(lastDay, 1), 0), end: forever });
@@ -104,9 +108,7 @@ export async function loadSchedulingContext(
     return {
       id: row.id,
       timeZone: row.timeZone,
-      weeklyHours: Object.fromEntries(
-        weekdays.map((day: Weekday, index) => [index + 1, row.weeklyHours[day] ?? []]),
-      ) as TechnicianCalendar['weeklyHours'],
+      weeklyHours: isoWeeklyHours(row.weeklyHours),
       overrides: overrides
         .filter((o) => o.technicianId === row.id)
         .map((o) => ({ date: o.date, hours: o.hours })),
@@ -125,4 +127,9 @@ export async function loadSchedulingContext(
       slotStepMinutes: org.slotStepMinutes,
     },
   };
+}
+
+/** Weekday names (the API's) to ISO weekday numbers (the engine's). */
+export function isoWeeklyHours(hours: WeeklyHours): TechnicianCalendar['weeklyHours'] {
+  return Object.fromEntries(weekdays.map((day: Weekday, index) => [index + 1, hours[day] ?? []]));
 }

@@ -1,8 +1,25 @@
 import { apiKeys } from './api-keys.js';
+import { appointments } from './appointments.js';
 import { auth } from './auth.js';
+import { availability } from './availability.js';
 import type { Resource } from './context.js';
+import { customers } from './customers.js';
+import { holds } from './holds.js';
 import { organizations } from './organizations.js';
+import { services } from './services.js';
+import { technicians } from './technicians.js';
 import { users } from './users.js';
 
 /** Every namespace of the client: a new one is a file of one-liners plus a line here. */
-export const resources = { organizations, auth, users, apiKeys } satisfies Record<string, Resource>;
+export const resources = {
+  organizations,
+  auth,
+  users,
+  apiKeys,
+  services,
+  technicians,
+  availability,
+  holds,
+  appointments,
+  customers,
+} satisfies Record<string, Resource>;

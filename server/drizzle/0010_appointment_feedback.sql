@@ -1,0 +1,2 @@
+ALTER TABLE "appointments" ADD COLUMN "rating" integer;--> statement-breakpoint
+ALTER TABLE "appointments" ADD COLUMN "feedback" text;
