@@ -21,7 +21,7 @@ import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { clientAddress } from '../openapi/pipeline.js';
 import { MAX_QUERY_DAYS, workingHoursBetween } from '../scheduling/availability.js';
-import { addDays, daysBetween, localToInstant, MINUTE_MS } from '../scheduling/time.js';
+import { addDays, daysBetween, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
 import {
   type AppointmentRow,
   actorOf,
@@ -33,7 +33,7 @@ import {
 import { resolveCustomer } from '../services/booking-customers.js';
 import { isoWeeklyHours } from '../services/scheduling.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../services/workflow.js';
-import { localDate, pricesInForce } from './catalog.js';
+import { pricesInForce } from './catalog.js';
 
 type Schemas = components['schemas'];
 type ItemRow = typeof serviceItems.$inferSelect;
@@ -147,7 +147,7 @@ async function recordHistory(
 }
 
 async function priceOn(db: Db, item: ItemRow, startMs: number, org: { timeZone: string; currency: string }) {
-  const prices = await pricesInForce(db, [item], localDate(org.timeZone, new Date(startMs)), org.currency);
+  const prices = await pricesInForce(db, [item], localDateOf(org.timeZone, startMs), org.currency);
   return prices.get(item.id)!.price;
 }
 
@@ -236,6 +236,7 @@ export const appointmentHandlers = {
     const actor = actorOf(principal);
     const row = await c.var.db.transaction(async (tx) => {
       const customer = await resolveCustomer(tx, params.orgId, body);
+      let org: { timeZone: string; currency: string } | undefined;
       let reserved:
         | { reservationId: string; technicianId: string; reason: Schemas['Assignment']['reason'] }
         | undefined;
@@ -290,8 +291,9 @@ export const appointmentHandlers = {
           });
         }
         reserved = { ...got, reason: choice.ranked.find((r) => r.technicianId === got.technicianId)!.reason };
+        org = choice.context.org;
       }
-      const org = await orgOf(tx, params.orgId);
+      org ??= await orgOf(tx, params.orgId);
       return insertAppointment(
         tx,
         {

@@ -9,6 +9,7 @@ import { newId } from '../lib/ids.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
+import { localDateOf } from '../scheduling/time.js';
 
 type Schemas = components['schemas'];
 type ItemRow = typeof serviceItems.$inferSelect;
@@ -36,16 +37,6 @@ function toTier(row: TierRow, currency: string): Schemas['PricingTier'] {
     validTo: row.validTo,
     createdAt: iso(row.createdAt),
   };
-}
-
-/** Today's date in a time zone, as YYYY-MM-DD. */
-export function localDate(timeZone: string, at = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
 }
 
 /** The tier in force on `on` for each item, in one query; items without one use their base price. */
@@ -91,7 +82,7 @@ async function orgSettings(c: AppContext, orgId: string) {
 
 async function serializeItems(c: AppContext, orgId: string, items: ItemRow[]) {
   const org = await orgSettings(c, orgId);
-  const prices = await pricesInForce(c.var.db, items, localDate(org.timeZone), org.currency);
+  const prices = await pricesInForce(c.var.db, items, localDateOf(org.timeZone, Date.now()), org.currency);
   return (item: ItemRow): Schemas['ServiceItem'] => ({
     id: item.id,
     categoryId: item.categoryId,
@@ -301,7 +292,7 @@ export const catalogHandlers = {
       .from(pricingTiers)
       .where(eq(pricingTiers.itemId, item.id))
       .orderBy(asc(pricingTiers.validFrom));
-    const on = query.on ?? localDate(org.timeZone);
+    const on = query.on ?? localDateOf(org.timeZone, Date.now());
     const prices = await pricesInForce(c.var.db, [item], on, org.currency);
     return c.json(
       { data: tiers.map((t) => toTier(t, org.currency)), priceInForce: prices.get(item.id)! },

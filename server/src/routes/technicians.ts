@@ -19,7 +19,7 @@ import { checkIntl } from '../lib/intl.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
-import { localDate } from './catalog.js';
+import { localDateOf } from '../scheduling/time.js';
 
 type Schemas = components['schemas'];
 type TechnicianRow = typeof technicians.$inferSelect;
@@ -206,7 +206,7 @@ export const technicianHandlers = {
     });
     if (errors.length > 0) throw new ApiError('validation_failed', { errors });
 
-    const today = localDate(technician.timeZone);
+    const today = localDateOf(technician.timeZone, Date.now());
     await c.var.db.transaction(async (tx) => {
       await tx
         .update(technicians)
@@ -283,7 +283,7 @@ async function loadSchedule(
   from?: string,
   to?: string,
 ): Promise<Schemas['TechnicianSchedule']> {
-  const start = from ?? localDate(technician.timeZone);
+  const start = from ?? localDateOf(technician.timeZone, Date.now());
   const [overrides, absences] = await Promise.all([
     c.var.db
       .select()

@@ -24,10 +24,15 @@ describe('auto-assignment', () => {
     expect(ranked[0]!.reason).toBe('fewest_booked_minutes');
   });
 
-  it('breaks a perfect tie deterministically and says so', () => {
-    const ranked = rankCandidates([{ ...a, technicianId: 'z' }, a]);
-    expect(ranked.map((r) => r.technicianId)).toEqual(['a', 'z']);
-    expect(ranked[0]!.reason).toBe('tie_broken_by_id');
+  it('breaks a perfect tie at random and says so', () => {
+    const draws = [0.9, 0.1];
+    const ranked = rankCandidates([a, { ...a, technicianId: 'z' }], null, () => draws.shift()!);
+    expect(ranked.map((r) => r.technicianId)).toEqual(['z', 'a']);
+    expect(ranked[0]!.reason).toBe('tie_broken_at_random');
+    const seen = new Set(
+      Array.from({ length: 50 }, () => rankCandidates([a, { ...a, technicianId: 'z' }])[0]!.technicianId),
+    );
+    expect(seen).toEqual(new Set(['a', 'z']));
   });
 
   it('says when there was no choice', () => {

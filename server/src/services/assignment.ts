@@ -13,24 +13,28 @@ export type AssignmentReason =
   | 'only_available'
   | 'highest_proficiency'
   | 'fewest_booked_minutes'
-  | 'tie_broken_by_id';
+  | 'tie_broken_at_random';
 
 /**
  * Orders free, qualified technicians for auto-assignment: the customer's preferred technician
  * first, then the highest proficiency, then the fewest minutes booked that day (a fair spread,
- * unlike round-robin, which ignores who is already loaded), then id for determinism. Each entry
- * carries the reason it beat the next one, which is recorded on the appointment.
+ * unlike round-robin, which ignores who is already loaded), then at random. Random, not by id:
+ * simultaneous bookings that see the same calendar then spread over equally good technicians
+ * instead of all racing for the first one. Each entry carries the reason it beat the next one,
+ * which is recorded on the appointment.
  */
 export function rankCandidates(
   candidates: Candidate[],
   preferredTechnicianId?: string | null,
+  random: () => number = Math.random,
 ): Array<Candidate & { reason: AssignmentReason }> {
+  const draw = new Map(candidates.map((c) => [c.technicianId, random()]));
   const sorted = [...candidates].sort(
     (a, b) =>
       Number(b.technicianId === preferredTechnicianId) - Number(a.technicianId === preferredTechnicianId) ||
       b.proficiency - a.proficiency ||
       a.bookedMinutes - b.bookedMinutes ||
-      a.technicianId.localeCompare(b.technicianId),
+      draw.get(a.technicianId)! - draw.get(b.technicianId)!,
   );
   return sorted.map((candidate, index) => ({
     ...candidate,
@@ -44,5 +48,5 @@ function reasonAgainst(winner: Candidate, rest: Candidate[], preferred?: string 
   if (!next) return 'only_available';
   if (winner.proficiency > next.proficiency) return 'highest_proficiency';
   if (winner.bookedMinutes < next.bookedMinutes) return 'fewest_booked_minutes';
-  return 'tie_broken_by_id';
+  return 'tie_broken_at_random';
 }

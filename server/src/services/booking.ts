@@ -87,7 +87,7 @@ async function slotUnavailable(
 
 /** Frees lapsed holds in the way: the exclusion constraint cannot see time, so lapsed holds are released first. */
 async function releaseLapsedHolds(db: Db, technicianId: string, range: { start: number; end: number }) {
-  await db
+  const released = await db
     .update(reservations)
     .set({ releasedAt: sql`now()` })
     .where(
@@ -98,7 +98,9 @@ async function releaseLapsedHolds(db: Db, technicianId: string, range: { start: 
         sql`${reservations.expiresAt} <= now()`,
         sql`tstzrange(${reservations.startsAt}, ${reservations.endsAt}) && tstzrange(${new Date(range.start).toISOString()}::timestamptz, ${new Date(range.end).toISOString()}::timestamptz)`,
       ),
-    );
+    )
+    .returning({ id: reservations.id });
+  return released.length;
 }
 
 /**
@@ -119,40 +121,46 @@ export async function reserveFirstFree(
   range: { start: number; end: number },
   fields: { kind: 'hold' | 'appointment'; serviceItemId: string; holderKey?: string; expiresAt?: Date },
 ): Promise<{ reservationId: string; technicianId: string } | undefined> {
+  const attempt = (tx: Db, technicianId: string) =>
+    queryRows<{ id: string }>(
+      tx,
+      sql`insert into reservations (id, org_id, technician_id, kind, starts_at, ends_at, service_item_id, holder_key, expires_at)
+          values (${newId()}, ${orgId}, ${technicianId}, ${fields.kind}, ${new Date(range.start).toISOString()}::timestamptz,
+                  ${new Date(range.end).toISOString()}::timestamptz, ${fields.serviceItemId}, ${fields.holderKey ?? null},
+                  ${fields.expiresAt?.toISOString() ?? null}::timestamptz)
+          returning id`,
+    );
+  // A cheap probe, no savepoint needed: another booking holds this technician's lock right now?
+  const lockFree = async (technicianId: string) =>
+    (
+      await queryRows<{ ok: boolean }>(
+        db,
+        sql`select pg_try_advisory_xact_lock(hashtext(${`technician:${technicianId}`})) as ok`,
+      )
+    )[0]?.ok === true;
+  // Each attempt runs in its own savepoint: a constraint violation undoes only that attempt.
+  const tryInsert = async (technicianId: string, lockFirst: boolean) => {
+    if (lockFirst && !(await lockFree(technicianId))) return { outcome: 'locked' as const };
+    try {
+      const [row] = await db.transaction((savepoint) => attempt(savepoint, technicianId));
+      return { outcome: 'reserved' as const, id: row!.id };
+    } catch (error) {
+      if (pgErrorCode(error) !== pgErrors.exclusionViolation) throw error;
+      return { outcome: 'taken' as const };
+    }
+  };
   const tried = new Set<string>();
-  for (const pass of ['without waiting', 'waiting'] as const) {
+  for (const lockFirst of [true, false]) {
     for (const technicianId of technicianIds) {
       if (tried.has(technicianId)) continue;
-      try {
-        const reservationId = await db.transaction(async (tx) => {
-          if (pass === 'without waiting') {
-            const [lock] = await queryRows<{ ok: boolean }>(
-              tx,
-              sql`select pg_try_advisory_xact_lock(hashtext(${`technician:${technicianId}`})) as ok`,
-            );
-            if (!lock?.ok) return undefined;
-          }
-          await releaseLapsedHolds(tx, technicianId, range);
-          const id = newId();
-          await tx.insert(reservations).values({
-            id,
-            orgId,
-            technicianId,
-            kind: fields.kind,
-            startsAt: new Date(range.start),
-            endsAt: new Date(range.end),
-            serviceItemId: fields.serviceItemId,
-            holderKey: fields.holderKey ?? null,
-            expiresAt: fields.expiresAt ?? null,
-          });
-          return id;
-        });
-        if (reservationId) return { reservationId, technicianId };
-        if (pass === 'waiting') tried.add(technicianId);
-      } catch (error) {
-        if (pgErrorCode(error) !== pgErrors.exclusionViolation) throw error;
-        tried.add(technicianId);
+      let result = await tryInsert(technicianId, lockFirst);
+      // The exclusion constraint cannot see time, so a lapsed hold still blocks: free lapsed
+      // holds in the way and try once more (rarely needed, so not done before every insert).
+      if (result.outcome === 'taken' && (await releaseLapsedHolds(db, technicianId, range)) > 0) {
+        result = await tryInsert(technicianId, false);
       }
+      if (result.outcome === 'reserved') return { reservationId: result.id, technicianId };
+      if (result.outcome === 'taken' || !lockFirst) tried.add(technicianId);
     }
   }
   return undefined;
@@ -235,28 +243,24 @@ export async function insertAppointment(
   history: { actor: string; reason: string | null; fromStatus?: AppointmentRow['status'] | null },
 ): Promise<AppointmentRow> {
   const id = newId();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const row = await db.transaction(async (tx) => {
-        const [inserted] = await tx
-          .insert(appointments)
-          .values({ ...values, id, reference: newReference() })
-          .returning();
-        return inserted!;
-      });
-      await db.insert(appointmentHistory).values({
-        id: newId(),
-        orgId: values.orgId,
-        appointmentId: id,
-        fromStatus: history.fromStatus ?? null,
-        toStatus: values.status,
-        actor: history.actor,
-        reason: history.reason,
-      });
-      return row;
-    } catch (error) {
-      // 24^6 references per organization: a clash is rare, and another draw settles it.
-      if (pgErrorCode(error) !== pgErrors.uniqueViolation || attempt >= 5) throw error;
-    }
+  // 24^6 references per organization: a clash is rare, and another draw settles it.
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const [row] = await db
+      .insert(appointments)
+      .values({ ...values, id, reference: newReference() })
+      .onConflictDoNothing({ target: [appointments.orgId, appointments.reference] })
+      .returning();
+    if (!row) continue;
+    await db.insert(appointmentHistory).values({
+      id: newId(),
+      orgId: values.orgId,
+      appointmentId: id,
+      fromStatus: history.fromStatus ?? null,
+      toStatus: values.status,
+      actor: history.actor,
+      reason: history.reason,
+    });
+    return row;
   }
+  throw new Error('could not draw a unique appointment reference');
 }

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/index.js';
 import {
   organizations,
@@ -37,44 +37,39 @@ export async function loadSchedulingContext(
   item: ItemRow,
   window: { start: number; end: number; technicianId?: string | undefined },
 ): Promise<SchedulingContext> {
-  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
-  if (!org) throw new Error(`organization ${orgId} vanished`);
-  const rows = await db
-    .select()
-    .from(technicians)
-    .where(
-      and(
-        eq(technicians.orgId, orgId),
-        eq(technicians.active, true),
-        window.technicianId ? eq(technicians.id, window.technicianId) : undefined,
-      ),
-    );
-  const qualified = rows
-    .map((row) => ({ row, q: qualify(row, item.requiredSkills) }))
-    .filter(({ q }) => q.qualified);
-  const ids = qualified.map(({ row }) => row.id);
   // Days are looked at a day either side, in any zone, so slots near midnight are never lost.
   const firstDate = localDateOf('UTC', window.start - DAY_MS);
   const lastDate = localDateOf('UTC', window.end + DAY_MS);
-  const [overrides, blocked] =
-    ids.length === 0
-      ? [[], []]
-      : await Promise.all([
-          db
-            .select()
-            .from(scheduleOverrides)
-            .where(
-              and(
-                inArray(scheduleOverrides.technicianId, ids),
-                gte(scheduleOverrides.date, firstDate),
-                lte(scheduleOverrides.date, lastDate),
-              ),
-            ),
-          // One row per technician and kind, the intervals as a JSON array of epoch-millisecond
-          // pairs: thousands of intervals arrive as a few rows that JSON.parse reads natively.
-          queryRows<{ technician_id: string; kind: 'busy' | 'off'; spans: Array<[number, number]> | string }>(
-            db,
-            sql`select technician_id, kind, json_agg(json_build_array(s, e)) as spans from (
+  // All four reads at once (they depend on nothing but the organization): one round trip of
+  // latency on PostgreSQL instead of four.
+  const [[org], rows, overrides, blocked] = await Promise.all([
+    db.select().from(organizations).where(eq(organizations.id, orgId)),
+    db
+      .select()
+      .from(technicians)
+      .where(
+        and(
+          eq(technicians.orgId, orgId),
+          eq(technicians.active, true),
+          window.technicianId ? eq(technicians.id, window.technicianId) : undefined,
+        ),
+      ),
+    db
+      .select()
+      .from(scheduleOverrides)
+      .where(
+        and(
+          eq(scheduleOverrides.orgId, orgId),
+          window.technicianId ? eq(scheduleOverrides.technicianId, window.technicianId) : undefined,
+          gte(scheduleOverrides.date, firstDate),
+          lte(scheduleOverrides.date, lastDate),
+        ),
+      ),
+    // One row per technician and kind, the intervals as a JSON array of epoch-millisecond
+    // pairs: thousands of intervals arrive as a few rows that JSON.parse reads natively.
+    queryRows<{ technician_id: string; kind: 'busy' | 'off'; spans: Array<[number, number]> | string }>(
+      db,
+      sql`select technician_id, kind, json_agg(json_build_array(s, e)) as spans from (
                   select technician_id, (extract(epoch from starts_at) * 1000)::bigint as s, (extract(epoch from ends_at) * 1000)::bigint as e, 'busy' as kind
                     from reservations
                    where org_id = ${orgId} and released_at is null
@@ -88,9 +83,13 @@ export async function loadSchedulingContext(
                      and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
                      and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
                 ) blocked group by technician_id, kind`,
-          ),
-        ]);
-
+    ),
+  ]);
+  if (!org) throw new Error(`organization ${orgId} vanished`);
+  const qualified = rows
+    .map((row) => ({ row, q: qualify(row, item.requiredSkills) }))
+    .filter(({ q }) => q.qualified);
+  const ids = qualified.map(({ row }) => row.id);
   // One pass over the blocked rows, grouped by technician (not one scan per technician).
   const blockedBy = new Map(ids.map((id) => [id, { busy: [] as Interval[], timeOff: [] as Interval[] }]));
   for (const row of blocked) {

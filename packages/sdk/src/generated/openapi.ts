@@ -1524,7 +1524,7 @@ export interface components {
             /** Format: uuid */
             technicianId: string;
             /** @enum {string} */
-            reason: "requested_technician" | "held_slot" | "preferred_technician" | "only_available" | "highest_proficiency" | "fewest_booked_minutes" | "tie_broken_by_id" | "reassigned";
+            reason: "requested_technician" | "held_slot" | "preferred_technician" | "only_available" | "highest_proficiency" | "fewest_booked_minutes" | "tie_broken_at_random" | "reassigned";
         };
         Appointment: {
             /** Format: uuid */
