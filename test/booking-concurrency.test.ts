@@ -116,7 +116,7 @@ describe.runIf(testDatabaseKind === 'postgres')('200 simultaneous bookings for o
         );
         return {
           status: response.status,
-          body: (await response.json()) as { technicianId?: string; code?: string },
+          body: (await response.json()) as { technicianId?: string; code?: string; alternatives?: string[] },
         };
       }),
     );

@@ -1,13 +1,27 @@
 import { randomBytes } from 'node:crypto';
 
+let lastMs = 0;
+let sequence = 0;
+
 /**
  * UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and double as pagination cursors, and
- * new rows land at the end of the primary-key index instead of at random pages.
+ * new rows land at the end of the primary-key index instead of at random pages. Within one
+ * millisecond a 12-bit counter (RFC 9562 §6.2, method 1) keeps ids of one process in creation
+ * order, so a batch inserted together lists in the order it was made.
  */
 export function newId(now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    // 4,096 ids in one millisecond: borrow the next millisecond rather than lose the order.
+    lastMs += 1;
+    sequence = 0;
+  }
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x70;
+  bytes.writeUIntBE(lastMs, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;

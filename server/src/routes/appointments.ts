@@ -14,7 +14,6 @@ import {
   timeOff,
 } from '../db/schema.js';
 import { ApiError } from '../errors.js';
-import { newId } from '../lib/ids.js';
 import { checkIntl } from '../lib/intl.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
@@ -28,7 +27,9 @@ import {
   blockedRange,
   chooseTechnicians,
   insertAppointment,
+  recordHistory,
   reserveFirstFree,
+  slotUnavailable,
 } from '../services/booking.js';
 import { resolveCustomer } from '../services/booking-customers.js';
 import { isoWeeklyHours } from '../services/scheduling.js';
@@ -125,27 +126,6 @@ async function releaseReservation(db: Db, reservationId: string) {
     .where(and(eq(reservations.id, reservationId), sql`${reservations.releasedAt} is null`));
 }
 
-async function recordHistory(
-  db: Db,
-  row: AppointmentRow,
-  change: {
-    from: AppointmentRow['status'] | null;
-    to: AppointmentRow['status'];
-    actor: string;
-    reason: string | null;
-  },
-) {
-  await db.insert(appointmentHistory).values({
-    id: newId(),
-    orgId: row.orgId,
-    appointmentId: row.id,
-    fromStatus: change.from,
-    toStatus: change.to,
-    actor: change.actor,
-    reason: change.reason,
-  });
-}
-
 async function priceOn(db: Db, item: ItemRow, startMs: number, org: { timeZone: string; currency: string }) {
   const prices = await pricesInForce(db, [item], localDateOf(org.timeZone, startMs), org.currency);
   return prices.get(item.id)!.price;
@@ -183,11 +163,7 @@ export const appointmentHandlers = {
       blockedRange(item, startMs),
       { kind: 'hold', serviceItemId: item.id, holderKey: holder, expiresAt },
     );
-    if (!got)
-      throw new ApiError('slot_unavailable', {
-        detail: 'Someone else took this time a moment ago.',
-        extensions: { slotReason: 'taken' },
-      });
+    if (!got) return slotUnavailable(c.var.db, params.orgId, item, startMs, 'taken');
     return c.json(
       {
         id: got.reservationId,
@@ -284,12 +260,7 @@ export const appointmentHandlers = {
           blockedRange(item, startMs),
           { kind: 'appointment', serviceItemId: item.id },
         );
-        if (!got) {
-          throw new ApiError('slot_unavailable', {
-            detail: 'Someone else booked this time a moment ago.',
-            extensions: { slotReason: 'taken' },
-          });
-        }
+        if (!got) return slotUnavailable(tx, params.orgId, item, startMs, 'taken');
         reserved = { ...got, reason: choice.ranked.find((r) => r.technicianId === got.technicianId)!.reason };
         org = choice.context.org;
       }
@@ -456,10 +427,7 @@ export const appointmentHandlers = {
         },
       );
       if (!got || choice.ranked.length === 0) {
-        throw new ApiError('slot_unavailable', {
-          detail: 'That technician is not free then.',
-          extensions: { slotReason: 'taken' },
-        });
+        return slotUnavailable(tx, params.orgId, booked, current.startsAt.getTime(), 'taken');
       }
       const [updated] = await tx
         .update(appointments)
@@ -522,11 +490,7 @@ export const appointmentHandlers = {
           serviceItemId: booked.id,
         },
       );
-      if (!got)
-        throw new ApiError('slot_unavailable', {
-          detail: 'Someone else booked this time a moment ago.',
-          extensions: { slotReason: 'taken' },
-        });
+      if (!got) return slotUnavailable(tx, params.orgId, booked, startMs, 'taken');
       const next = await insertAppointment(
         tx,
         {

@@ -69,7 +69,8 @@ export async function alternativesFor(
   return nearestStarts(days, startMs, 3);
 }
 
-async function slotUnavailable(
+/** 409 slot_unavailable with why, and up to 3 nearest starts that can still be booked. */
+export async function slotUnavailable(
   db: Db,
   orgId: string,
   item: ItemRow,
@@ -251,16 +252,35 @@ export async function insertAppointment(
       .onConflictDoNothing({ target: [appointments.orgId, appointments.reference] })
       .returning();
     if (!row) continue;
-    await db.insert(appointmentHistory).values({
-      id: newId(),
-      orgId: values.orgId,
-      appointmentId: id,
-      fromStatus: history.fromStatus ?? null,
-      toStatus: values.status,
+    await recordHistory(db, row, {
+      from: history.fromStatus ?? null,
+      to: values.status,
       actor: history.actor,
       reason: history.reason,
     });
     return row;
   }
   throw new Error('could not draw a unique appointment reference');
+}
+
+/** Every status change (and reassignment) leaves a line: from, to, who, when, why. */
+export async function recordHistory(
+  db: Db,
+  row: AppointmentRow,
+  change: {
+    from: AppointmentRow['status'] | null;
+    to: AppointmentRow['status'];
+    actor: string;
+    reason: string | null;
+  },
+) {
+  await db.insert(appointmentHistory).values({
+    id: newId(),
+    orgId: row.orgId,
+    appointmentId: row.id,
+    fromStatus: change.from,
+    toStatus: change.to,
+    actor: change.actor,
+    reason: change.reason,
+  });
 }
