@@ -6,7 +6,7 @@ import type { HandlerTable } from '../openapi/handlers.js';
 import { computeAvailability, MAX_QUERY_DAYS } from '../scheduling/availability.js';
 import { addDays, daysBetween, localToInstant } from '../scheduling/time.js';
 import { loadSchedulingContext } from '../services/scheduling.js';
-import { pricesInForce } from './catalog.js';
+import { priceInForce, tiersInForce } from './catalog.js';
 
 export const availabilityHandlers = {
   async getAvailability(c, { params, query }) {
@@ -18,22 +18,30 @@ export const availabilityHandlers = {
     if (errors.length > 0) throw new ApiError('validation_failed', { errors });
 
     const publicOnly = c.var.principal?.kind === 'publishable_key';
-    const [item] = await c.var.db
+    const itemLookup = c.var.db
       .select()
       .from(serviceItems)
-      .where(and(eq(serviceItems.orgId, params.orgId), eq(serviceItems.id, query.serviceItemId)));
-    // The widget must not learn of items that are not on sale.
-    if (!item || (publicOnly && !(item.active && item.public)))
-      throw new ApiError('not_found', { detail: 'No such service item.' });
-
+      .where(and(eq(serviceItems.orgId, params.orgId), eq(serviceItems.id, query.serviceItemId)))
+      .then(([item]) => {
+        // The widget must not learn of items that are not on sale.
+        if (!item || (publicOnly && !(item.active && item.public))) {
+          throw new ApiError('not_found', { detail: 'No such service item.' });
+        }
+        return item;
+      });
     const zoneHint = query.timeZone ?? 'UTC';
     const start = localToInstant(zoneHint, query.from, 0);
     const end = localToInstant(zoneHint, addDays(query.to, 1), 0);
-    const context = await loadSchedulingContext(c.var.db, params.orgId, item, {
-      start,
-      end,
-      technicianId: query.technicianId,
-    });
+    // Item, calendars and price in one round of parallel reads.
+    const [item, context, tiers] = await Promise.all([
+      itemLookup,
+      loadSchedulingContext(c.var.db, params.orgId, itemLookup, {
+        start,
+        end,
+        technicianId: query.technicianId,
+      }),
+      tiersInForce(c.var.db, [query.serviceItemId], query.from),
+    ]);
     const timeZone = query.timeZone ?? context.org.timeZone;
     const result = computeAvailability({
       from: query.from,
@@ -46,14 +54,13 @@ export const availabilityHandlers = {
       now: Date.now(),
       technicians: context.calendars,
     });
-    const prices = await pricesInForce(c.var.db, [item], query.from, context.org.currency);
     return c.json(
       {
         serviceItemId: item.id,
         technicianId: query.technicianId ?? null,
         timeZone,
         durationMinutes: item.durationMinutes,
-        price: prices.get(item.id)!,
+        price: priceInForce(item, tiers.get(item.id), query.from, context.org.currency),
         days: result.days.map((day) => ({
           date: day.date,
           slots: day.slots.map((slot) => ({

@@ -40,35 +40,43 @@ function toTier(row: TierRow, currency: string): Schemas['PricingTier'] {
 }
 
 /** The tier in force on `on` for each item, in one query; items without one use their base price. */
+/** The pricing tier in force on `on` for each item id, in one query (absent: the base price applies). */
+export async function tiersInForce(db: Db, itemIds: string[], on: string): Promise<Map<string, TierRow>> {
+  if (itemIds.length === 0) return new Map();
+  const tiers = await db
+    .select()
+    .from(pricingTiers)
+    .where(
+      and(
+        inArray(pricingTiers.itemId, itemIds),
+        lte(pricingTiers.validFrom, on),
+        or(isNull(pricingTiers.validTo), gte(pricingTiers.validTo, on)),
+      ),
+    );
+  return new Map(tiers.map((t) => [t.itemId, t]));
+}
+
+export function priceInForce(
+  item: ItemRow,
+  tier: TierRow | undefined,
+  on: string,
+  currency: string,
+): Schemas['PriceInForce'] {
+  return {
+    on,
+    price: { amountMinor: tier?.priceMinor ?? item.basePriceMinor, currency },
+    tierId: tier?.id ?? null,
+  };
+}
+
+/** The price in force on `on` for each item, in one query; items without a tier use their base price. */
 export async function pricesInForce(db: Db, items: ItemRow[], on: string, currency: string) {
-  const tiers =
-    items.length === 0
-      ? []
-      : await db
-          .select()
-          .from(pricingTiers)
-          .where(
-            and(
-              inArray(
-                pricingTiers.itemId,
-                items.map((i) => i.id),
-              ),
-              lte(pricingTiers.validFrom, on),
-              or(isNull(pricingTiers.validTo), gte(pricingTiers.validTo, on)),
-            ),
-          );
-  const byItem = new Map(tiers.map((t) => [t.itemId, t]));
-  return new Map(
-    items.map((item) => {
-      const tier = byItem.get(item.id);
-      const price: Schemas['PriceInForce'] = {
-        on,
-        price: { amountMinor: tier?.priceMinor ?? item.basePriceMinor, currency },
-        tierId: tier?.id ?? null,
-      };
-      return [item.id, price];
-    }),
+  const tiers = await tiersInForce(
+    db,
+    items.map((i) => i.id),
+    on,
   );
+  return new Map(items.map((item) => [item.id, priceInForce(item, tiers.get(item.id), on, currency)]));
 }
 
 async function orgSettings(c: AppContext, orgId: string) {
