@@ -19,6 +19,7 @@ import { loadSpec, type Spec } from './openapi/spec.js';
 import { RequestValidator } from './openapi/validation.js';
 import { serverPackageJsonPath, specPath } from './paths.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
+import { appointmentViewHandlers } from './routes/appointment-views.js';
 import { appointmentHandlers } from './routes/appointments.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
@@ -26,6 +27,7 @@ import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
+import { holdHandlers } from './routes/holds.js';
 import { organizationHandlers } from './routes/organizations.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
@@ -42,6 +44,8 @@ export const handlers: HandlerTable = {
   ...availabilityHandlers,
   ...customerHandlers,
   ...appointmentHandlers,
+  ...appointmentViewHandlers,
+  ...holdHandlers,
 };
 
 /** Routes outside the API contract: the contract itself and its rendered reference. */

@@ -1,26 +1,21 @@
 import type { components } from '@crewkit/sdk/openapi';
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import {
   appointmentHistory,
   appointments,
-  customers,
   organizations,
   reservations,
-  scheduleOverrides,
   serviceItems,
   technicians,
-  timeOff,
 } from '../db/schema.js';
 import { ApiError } from '../errors.js';
-import { checkIntl } from '../lib/intl.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { clientAddress } from '../openapi/pipeline.js';
-import { MAX_QUERY_DAYS, workingHoursBetween } from '../scheduling/availability.js';
-import { addDays, daysBetween, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
+import { localDateOf, MINUTE_MS } from '../scheduling/time.js';
 import {
   type AppointmentRow,
   actorOf,
@@ -32,15 +27,11 @@ import {
   slotUnavailable,
 } from '../services/booking.js';
 import { resolveCustomer } from '../services/booking-customers.js';
-import { isoWeeklyHours } from '../services/scheduling.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../services/workflow.js';
 import { pricesInForce } from './catalog.js';
 
 type Schemas = components['schemas'];
 type ItemRow = typeof serviceItems.$inferSelect;
-
-const holdMinutes = 5;
-const maxLiveHoldsPerClient = 3;
 
 export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
   return {
@@ -70,13 +61,13 @@ export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
 }
 
 /** Who holds a hold: a booking widget is one publishable key at one client address. */
-function holderKey(c: AppContext): string {
+export function holderKey(c: AppContext): string {
   const principal = c.var.principal!;
   const who = principal.kind === 'user' ? `user:${principal.userId}` : `${principal.kind}:${principal.keyId}`;
   return `${who}@${clientAddress(c)}`;
 }
 
-async function findBookableItem(c: AppContext, orgId: string, itemId: string): Promise<ItemRow> {
+export async function findBookableItem(c: AppContext, orgId: string, itemId: string): Promise<ItemRow> {
   const [item] = await c.var.db
     .select()
     .from(serviceItems)
@@ -99,7 +90,7 @@ function asBooked(item: ItemRow, row: AppointmentRow): ItemRow {
 }
 
 /** Technicians see and move only their own appointments; everyone else sees the organization's. */
-async function ownTechnicianId(c: AppContext): Promise<string | undefined> {
+export async function ownTechnicianId(c: AppContext): Promise<string | undefined> {
   const principal = c.var.principal;
   if (principal?.kind !== 'user' || principal.role !== 'technician') return undefined;
   const [row] = await c.var.db
@@ -119,7 +110,7 @@ async function findAppointment(c: AppContext, orgId: string, appointmentId: stri
   return row;
 }
 
-async function releaseReservation(db: Db, reservationId: string) {
+export async function releaseReservation(db: Db, reservationId: string) {
   await db
     .update(reservations)
     .set({ releasedAt: sql`now()` })
@@ -132,69 +123,6 @@ async function priceOn(db: Db, item: ItemRow, startMs: number, org: { timeZone: 
 }
 
 export const appointmentHandlers = {
-  async createHold(c, { params, body }) {
-    const item = await findBookableItem(c, params.orgId, body.serviceItemId);
-    const holder = holderKey(c);
-    const [{ live } = { live: 0 }] = await c.var.db
-      .select({ live: sql<number>`count(*)::int` })
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.holderKey, holder),
-          eq(reservations.kind, 'hold'),
-          sql`${reservations.releasedAt} is null and ${reservations.expiresAt} > now()`,
-        ),
-      );
-    if (live >= maxLiveHoldsPerClient) {
-      throw new ApiError('rate_limited', {
-        detail: `At most ${maxLiveHoldsPerClient} slots can be held at once; release one or let it lapse.`,
-        headers: { 'retry-after': String(holdMinutes * 60) },
-      });
-    }
-    const startMs = Date.parse(body.start);
-    const choice = await chooseTechnicians(c.var.db, params.orgId, item, startMs, {
-      technicianId: body.technicianId,
-    });
-    const expiresAt = new Date(Date.now() + holdMinutes * MINUTE_MS);
-    const got = await reserveFirstFree(
-      c.var.db,
-      params.orgId,
-      choice.ranked.map((r) => r.technicianId),
-      blockedRange(item, startMs),
-      { kind: 'hold', serviceItemId: item.id, holderKey: holder, expiresAt },
-    );
-    if (!got) return slotUnavailable(c.var.db, params.orgId, item, startMs, 'taken');
-    return c.json(
-      {
-        id: got.reservationId,
-        serviceItemId: item.id,
-        technicianId: got.technicianId,
-        start: new Date(startMs).toISOString(),
-        end: new Date(startMs + item.durationMinutes * MINUTE_MS).toISOString(),
-        expiresAt: expiresAt.toISOString(),
-      },
-      201,
-    );
-  },
-
-  async releaseHold(c, { params }) {
-    const [hold] = await c.var.db
-      .select()
-      .from(reservations)
-      .where(
-        and(
-          eq(reservations.orgId, params.orgId),
-          eq(reservations.id, params.holdId),
-          eq(reservations.kind, 'hold'),
-        ),
-      );
-    // Someone else's hold does not exist, as far as this caller can tell.
-    if (!hold || (c.var.principal?.kind === 'publishable_key' && hold.holderKey !== holderKey(c)))
-      throw new ApiError('not_found');
-    await releaseReservation(c.var.db, hold.id);
-    return c.body(null, 204);
-  },
-
   async createAppointment(c, { params, body }) {
     const principal = c.var.principal!;
     if (principal.kind === 'publishable_key' && body.customerId) {
@@ -536,161 +464,9 @@ export const appointmentHandlers = {
       .returning();
     return c.json(toAppointment(row!), 200);
   },
-
-  async getCustomerServiceHistory(c, { params, query }) {
-    await requireCustomer(c.var.db, params.orgId, params.customerId);
-    const limit = query.limit ?? 25;
-    const after = decodeCursor(query.cursor);
-    const cursorRow = after
-      ? (
-          await c.var.db
-            .select()
-            .from(appointments)
-            .where(and(eq(appointments.orgId, params.orgId), eq(appointments.id, after)))
-        )[0]
-      : undefined;
-    const rows = await c.var.db
-      .select()
-      .from(appointments)
-      .where(
-        and(
-          eq(appointments.orgId, params.orgId),
-          eq(appointments.customerId, params.customerId),
-          eq(appointments.status, 'completed'),
-          cursorRow
-            ? sql`(${appointments.startsAt}, ${appointments.id}) < (${cursorRow.startsAt}, ${cursorRow.id})`
-            : undefined,
-        ),
-      )
-      .orderBy(desc(appointments.startsAt), desc(appointments.id))
-      .limit(limit + 1);
-    return c.json(toPage(rows, limit, toAppointment), 200);
-  },
-
-  async getCustomerUpcomingAppointments(c, { params }) {
-    await requireCustomer(c.var.db, params.orgId, params.customerId);
-    const rows = await c.var.db
-      .select()
-      .from(appointments)
-      .where(
-        and(
-          eq(appointments.orgId, params.orgId),
-          eq(appointments.customerId, params.customerId),
-          inArray(appointments.status, [...activeStatuses]),
-          gte(appointments.endsAt, sql`now()`),
-        ),
-      )
-      .orderBy(asc(appointments.startsAt))
-      .limit(100);
-    return c.json({ data: rows.map(toAppointment) }, 200);
-  },
-
-  async getCalendarView(c, { params, query }) {
-    const errors = checkIntl({ timeZone: query.timeZone });
-    if (query.to < query.from) errors.push({ path: 'query.to', message: 'must not be before from' });
-    else if (daysBetween(query.from, query.to) + 1 > MAX_QUERY_DAYS) {
-      errors.push({ path: 'query.to', message: `must be within ${MAX_QUERY_DAYS} days of from` });
-    }
-    if (errors.length > 0) throw new ApiError('validation_failed', { errors });
-    const org = await orgOf(c.var.db, params.orgId);
-    const timeZone = query.timeZone ?? org.timeZone;
-    const start = localToInstant(timeZone, query.from, 0);
-    const end = localToInstant(timeZone, addDays(query.to, 1), 0);
-    const own = await ownTechnicianId(c);
-    const technicianFilter = own ?? query.technicianId;
-    const lanes = await c.var.db
-      .select()
-      .from(technicians)
-      .where(
-        and(
-          eq(technicians.orgId, params.orgId),
-          eq(technicians.active, true),
-          technicianFilter ? eq(technicians.id, technicianFilter) : undefined,
-        ),
-      )
-      .orderBy(asc(technicians.name), asc(technicians.id));
-    const ids = lanes.map((t) => t.id);
-    // Three queries for the whole board, whatever the number of technicians or days.
-    const [booked, absences, overrides] =
-      ids.length === 0
-        ? [[], [], []]
-        : await Promise.all([
-            c.var.db
-              .select()
-              .from(appointments)
-              .where(
-                and(
-                  inArray(appointments.technicianId, ids),
-                  inArray(appointments.status, [...activeStatuses, 'completed']),
-                  lt(appointments.startsAt, new Date(end)),
-                  gt(appointments.endsAt, new Date(start)),
-                ),
-              )
-              .orderBy(asc(appointments.startsAt)),
-            c.var.db
-              .select()
-              .from(timeOff)
-              .where(
-                and(
-                  inArray(timeOff.technicianId, ids),
-                  lt(timeOff.startsAt, new Date(end)),
-                  gt(timeOff.endsAt, new Date(start)),
-                ),
-              )
-              .orderBy(asc(timeOff.startsAt)),
-            c.var.db
-              .select()
-              .from(scheduleOverrides)
-              .where(
-                and(
-                  inArray(scheduleOverrides.technicianId, ids),
-                  gte(scheduleOverrides.date, addDays(query.from, -1)),
-                  lte(scheduleOverrides.date, addDays(query.to, 1)),
-                ),
-              ),
-          ]);
-    return c.json(
-      {
-        timeZone,
-        from: query.from,
-        to: query.to,
-        lanes: lanes.map((tech) => ({
-          technician: { id: tech.id, name: tech.name, timeZone: tech.timeZone },
-          workingHours: workingHoursBetween(
-            {
-              id: tech.id,
-              timeZone: tech.timeZone,
-              weeklyHours: isoWeeklyHours(tech.weeklyHours),
-              overrides: overrides
-                .filter((o) => o.technicianId === tech.id)
-                .map((o) => ({ date: o.date, hours: o.hours })),
-            },
-            start,
-            end,
-          ).map((span) => ({
-            start: new Date(span.start).toISOString(),
-            end: new Date(span.end).toISOString(),
-          })),
-          timeOff: absences
-            .filter((a) => a.technicianId === tech.id)
-            .map((a) => ({ start: iso(a.startsAt), end: iso(a.endsAt), reason: a.reason })),
-          appointments: booked.filter((a) => a.technicianId === tech.id).map(toAppointment),
-        })),
-      },
-      200,
-    );
-  },
 } satisfies HandlerTable;
 
-async function requireCustomer(db: Db, orgId: string, customerId: string) {
-  const [row] = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(eq(customers.orgId, orgId), eq(customers.id, customerId)));
-  if (!row) throw new ApiError('not_found');
-}
-
-async function orgOf(db: Db, orgId: string) {
+export async function orgOf(db: Db, orgId: string) {
   const [org] = await db
     .select({ timeZone: organizations.timeZone, currency: organizations.currency })
     .from(organizations)
