@@ -192,6 +192,7 @@ async function bookingBench(url: string) {
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
+    statusCodes: JSON.stringify(result.statusCodeStats),
     errors: result.errors,
     overlaps: overlaps.rows[0].n as number,
   };
@@ -224,7 +225,15 @@ try {
   await migrateBooking.close();
   const booking =
     process.env.BENCH_ONLY === 'availability'
-      ? { bookingsPerSecond: 0, requestsPerSecond: 0, p50: 0, p99: 0, non2xx: 0, overlaps: 0 }
+      ? {
+          bookingsPerSecond: 0,
+          requestsPerSecond: 0,
+          p50: 0,
+          p99: 0,
+          non2xx: 0,
+          overlaps: 0,
+          statusCodes: '{}',
+        }
       : await bookingBench(dbUrl('booking_bench'));
 
   console.log(
@@ -243,6 +252,7 @@ try {
   console.log(
     `| ${booking.bookingsPerSecond} | ${booking.requestsPerSecond} | ${booking.p50} | ${booking.p99} | ${booking.non2xx} | ${booking.overlaps} |`,
   );
+  console.log(`\nStatus codes: ${booking.statusCodes}`);
   console.log(
     `\nTarget ≥ 500 bookings/s: ${booking.bookingsPerSecond >= 500 ? 'MET' : 'NOT MET'} (${booking.bookingsPerSecond})`,
   );

@@ -26,7 +26,10 @@ export async function resolveCustomer(
     }
     customerId = row.id;
   } else {
-    customerId = (await findOrCreateCustomer(db, orgId, body.customer!)).customer.id;
+    const { customer, created } = await findOrCreateCustomer(db, orgId, body.customer!);
+    // A customer made just now has no preferences yet: skip the read.
+    if (created) return { id: customer.id, preferredTechnicianId: null };
+    customerId = customer.id;
   }
   const [preferences] = await db
     .select({ preferredTechnicianId: customerPreferences.preferredTechnicianId })

@@ -3,7 +3,6 @@ import type { Principal } from '../auth/principal.js';
 import { type Db, queryRows } from '../db/index.js';
 import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
 import { ApiError } from '../errors.js';
-import { pgErrorCode, pgErrors } from '../lib/db-errors.js';
 import { newId } from '../lib/ids.js';
 import {
   type AvailabilityQuery,
@@ -106,7 +105,7 @@ async function releaseLapsedHolds(db: Db, technicianId: string, range: { start: 
 
 /**
  * Tries to reserve the range for each technician in turn. The exclusion constraint decides who
- * wins a race; a loser moves on to the next technician inside its own savepoint.
+ * wins a race; a loser moves on to the next technician.
  *
  * Checking the constraint against another request's uncommitted row means waiting for it to
  * commit, so 50 simultaneous bookings that all rank the same technician first would queue behind
@@ -122,46 +121,33 @@ export async function reserveFirstFree(
   range: { start: number; end: number },
   fields: { kind: 'hold' | 'appointment'; serviceItemId: string; holderKey?: string; expiresAt?: Date },
 ): Promise<{ reservationId: string; technicianId: string } | undefined> {
-  const attempt = (tx: Db, technicianId: string) =>
-    queryRows<{ id: string }>(
-      tx,
+  // One statement per attempt, no savepoint: ON CONFLICT DO NOTHING also covers the exclusion
+  // constraint, so a taken slot returns no row instead of aborting the caller's transaction. In
+  // the first pass the same statement takes the technician's advisory lock without waiting; no
+  // row then means "another booking is taking this technician right now" (or taken: either way,
+  // move on and come back in the second pass, which waits its turn).
+  const attempt = async (technicianId: string, lockFirst: boolean) => {
+    const [row] = await queryRows<{ id: string }>(
+      db,
       sql`insert into reservations (id, org_id, technician_id, kind, starts_at, ends_at, service_item_id, holder_key, expires_at)
-          values (${newId()}, ${orgId}, ${technicianId}, ${fields.kind}, ${new Date(range.start).toISOString()}::timestamptz,
-                  ${new Date(range.end).toISOString()}::timestamptz, ${fields.serviceItemId}, ${fields.holderKey ?? null},
-                  ${fields.expiresAt?.toISOString() ?? null}::timestamptz)
+          select ${newId()}, ${orgId}, ${technicianId}, ${fields.kind}, ${new Date(range.start).toISOString()}::timestamptz,
+                 ${new Date(range.end).toISOString()}::timestamptz, ${fields.serviceItemId}, ${fields.holderKey ?? null},
+                 ${fields.expiresAt?.toISOString() ?? null}::timestamptz
+           where ${lockFirst ? sql`pg_try_advisory_xact_lock(hashtext(${`technician:${technicianId}`}))` : sql`true`}
+          on conflict do nothing
           returning id`,
     );
-  // A cheap probe, no savepoint needed: another booking holds this technician's lock right now?
-  const lockFree = async (technicianId: string) =>
-    (
-      await queryRows<{ ok: boolean }>(
-        db,
-        sql`select pg_try_advisory_xact_lock(hashtext(${`technician:${technicianId}`})) as ok`,
-      )
-    )[0]?.ok === true;
-  // Each attempt runs in its own savepoint: a constraint violation undoes only that attempt.
-  const tryInsert = async (technicianId: string, lockFirst: boolean) => {
-    if (lockFirst && !(await lockFree(technicianId))) return { outcome: 'locked' as const };
-    try {
-      const [row] = await db.transaction((savepoint) => attempt(savepoint, technicianId));
-      return { outcome: 'reserved' as const, id: row!.id };
-    } catch (error) {
-      if (pgErrorCode(error) !== pgErrors.exclusionViolation) throw error;
-      return { outcome: 'taken' as const };
-    }
+    return row?.id;
   };
-  const tried = new Set<string>();
   for (const lockFirst of [true, false]) {
     for (const technicianId of technicianIds) {
-      if (tried.has(technicianId)) continue;
-      let result = await tryInsert(technicianId, lockFirst);
+      let id = await attempt(technicianId, lockFirst);
       // The exclusion constraint cannot see time, so a lapsed hold still blocks: free lapsed
       // holds in the way and try once more (rarely needed, so not done before every insert).
-      if (result.outcome === 'taken' && (await releaseLapsedHolds(db, technicianId, range)) > 0) {
-        result = await tryInsert(technicianId, false);
+      if (!id && !lockFirst && (await releaseLapsedHolds(db, technicianId, range)) > 0) {
+        id = await attempt(technicianId, false);
       }
-      if (result.outcome === 'reserved') return { reservationId: result.id, technicianId };
-      if (result.outcome === 'taken' || !lockFirst) tried.add(technicianId);
+      if (id) return { reservationId: id, technicianId };
     }
   }
   return undefined;
