@@ -2,15 +2,14 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm'
 import type { Db } from '../db/index.js';
 import { appointments, customers, scheduleOverrides, technicians, timeOff } from '../db/schema.js';
 import { ApiError } from '../errors.js';
-import { checkIntl } from '../lib/intl.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
-import { MAX_QUERY_DAYS, workingHoursBetween } from '../scheduling/availability.js';
-import { addDays, daysBetween, localToInstant } from '../scheduling/time.js';
-import { isoWeeklyHours } from '../services/scheduling.js';
+import { workingHoursBetween } from '../scheduling/availability.js';
+import { addDays, localToInstant } from '../scheduling/time.js';
+import { checkDayWindow, isoWeeklyHours } from '../services/scheduling.js';
 import { activeStatuses } from '../services/workflow.js';
-import { orgOf, ownTechnicianId, toAppointment } from './appointments.js';
+import { afterCursor, orgOf, ownTechnicianId, toAppointment } from './appointments.js';
 
 /** Read-only views over appointments: a customer's history and upcoming work, the dispatch calendar. */
 export const appointmentViewHandlers = {
@@ -18,14 +17,7 @@ export const appointmentViewHandlers = {
     await requireCustomer(c.var.db, params.orgId, params.customerId);
     const limit = query.limit ?? 25;
     const after = decodeCursor(query.cursor);
-    const cursorRow = after
-      ? (
-          await c.var.db
-            .select()
-            .from(appointments)
-            .where(and(eq(appointments.orgId, params.orgId), eq(appointments.id, after)))
-        )[0]
-      : undefined;
+    const keyset = await afterCursor(c.var.db, params.orgId, after, 'startsAt', true);
     const rows = await c.var.db
       .select()
       .from(appointments)
@@ -34,9 +26,7 @@ export const appointmentViewHandlers = {
           eq(appointments.orgId, params.orgId),
           eq(appointments.customerId, params.customerId),
           eq(appointments.status, 'completed'),
-          cursorRow
-            ? sql`(${appointments.startsAt}, ${appointments.id}) < (${cursorRow.startsAt}, ${cursorRow.id})`
-            : undefined,
+          keyset,
         ),
       )
       .orderBy(desc(appointments.startsAt), desc(appointments.id))
@@ -63,12 +53,7 @@ export const appointmentViewHandlers = {
   },
 
   async getCalendarView(c, { params, query }) {
-    const errors = checkIntl({ timeZone: query.timeZone });
-    if (query.to < query.from) errors.push({ path: 'query.to', message: 'must not be before from' });
-    else if (daysBetween(query.from, query.to) + 1 > MAX_QUERY_DAYS) {
-      errors.push({ path: 'query.to', message: `must be within ${MAX_QUERY_DAYS} days of from` });
-    }
-    if (errors.length > 0) throw new ApiError('validation_failed', { errors });
+    checkDayWindow(query);
     const org = await orgOf(c.var.db, params.orgId);
     const timeZone = query.timeZone ?? org.timeZone;
     const start = localToInstant(timeZone, query.from, 0);

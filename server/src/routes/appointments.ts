@@ -1,5 +1,5 @@
 import type { components } from '@crewkit/sdk/openapi';
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import {
@@ -108,6 +108,29 @@ async function findAppointment(c: AppContext, orgId: string, appointmentId: stri
   const own = await ownTechnicianId(c);
   if (!row || (own && row.technicianId !== own)) throw new ApiError('not_found');
   return row;
+}
+
+/**
+ * Keyset pagination over appointments on (sort key, id): the condition for rows after the cursor's
+ * row, stable while rows are added or changed. Undefined on the first page.
+ */
+export async function afterCursor(
+  db: Db,
+  orgId: string,
+  cursorId: string | undefined,
+  key: 'startsAt' | 'createdAt',
+  descending: boolean,
+): Promise<SQL | undefined> {
+  if (!cursorId) return undefined;
+  const [row] = await db
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, cursorId)));
+  if (!row) return undefined;
+  const column = appointments[key];
+  return descending
+    ? sql`(${column}, ${appointments.id}) < (${row[key]}, ${row.id})`
+    : sql`(${column}, ${appointments.id}) > (${row[key]}, ${row.id})`;
 }
 
 export async function releaseReservation(db: Db, reservationId: string) {
@@ -226,21 +249,14 @@ export const appointmentHandlers = {
     const sort = query.sort ?? 'start';
     const byStart = sort === 'start' || sort === '-start';
     const descending = sort.startsWith('-');
-    // Keyset pagination on (sort key, id): stable while rows are added or changed.
-    const cursorRow = after
-      ? (
-          await c.var.db
-            .select()
-            .from(appointments)
-            .where(and(eq(appointments.orgId, params.orgId), eq(appointments.id, after)))
-        )[0]
-      : undefined;
     const keyColumn = byStart ? appointments.startsAt : appointments.createdAt;
-    const keyset = cursorRow
-      ? descending
-        ? sql`(${keyColumn}, ${appointments.id}) < (${byStart ? cursorRow.startsAt : cursorRow.createdAt}, ${cursorRow.id})`
-        : sql`(${keyColumn}, ${appointments.id}) > (${byStart ? cursorRow.startsAt : cursorRow.createdAt}, ${cursorRow.id})`
-      : undefined;
+    const keyset = await afterCursor(
+      c.var.db,
+      params.orgId,
+      after,
+      byStart ? 'startsAt' : 'createdAt',
+      descending,
+    );
     const rows = await c.var.db
       .select()
       .from(appointments)

@@ -1,21 +1,15 @@
 import { and, eq } from 'drizzle-orm';
 import { serviceItems } from '../db/schema.js';
 import { ApiError } from '../errors.js';
-import { checkIntl } from '../lib/intl.js';
 import type { HandlerTable } from '../openapi/handlers.js';
-import { computeAvailability, MAX_QUERY_DAYS } from '../scheduling/availability.js';
-import { addDays, daysBetween, localToInstant } from '../scheduling/time.js';
-import { loadSchedulingContext } from '../services/scheduling.js';
+import { computeAvailability } from '../scheduling/availability.js';
+import { addDays, localToInstant } from '../scheduling/time.js';
+import { checkDayWindow, loadSchedulingContext } from '../services/scheduling.js';
 import { priceInForce, tiersInForce } from './catalog.js';
 
 export const availabilityHandlers = {
   async getAvailability(c, { params, query }) {
-    const errors = checkIntl({ timeZone: query.timeZone });
-    if (query.to < query.from) errors.push({ path: 'query.to', message: 'must not be before from' });
-    else if (daysBetween(query.from, query.to) + 1 > MAX_QUERY_DAYS) {
-      errors.push({ path: 'query.to', message: `must be within ${MAX_QUERY_DAYS} days of from` });
-    }
-    if (errors.length > 0) throw new ApiError('validation_failed', { errors });
+    checkDayWindow(query);
 
     const publicOnly = c.var.principal?.kind === 'publishable_key';
     const itemLookup = c.var.db

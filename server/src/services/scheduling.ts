@@ -9,8 +9,10 @@ import {
   type WeeklyHours,
   weekdays,
 } from '../db/schema.js';
-import type { Interval, TechnicianCalendar } from '../scheduling/availability.js';
-import { addDays, DAY_MS, localDateOf, localToInstant } from '../scheduling/time.js';
+import { ApiError } from '../errors.js';
+import { checkIntl } from '../lib/intl.js';
+import { type Interval, MAX_QUERY_DAYS, type TechnicianCalendar } from '../scheduling/availability.js';
+import { addDays, DAY_MS, daysBetween, localDateOf, localToInstant } from '../scheduling/time.js';
 import { qualify } from './qualification.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
@@ -133,4 +135,17 @@ export async function loadSchedulingContext(
 /** Weekday names (the API's) to ISO weekday numbers (the engine's). */
 export function isoWeeklyHours(hours: WeeklyHours): TechnicianCalendar['weeklyHours'] {
   return Object.fromEntries(weekdays.map((day: Weekday, index) => [index + 1, hours[day] ?? []]));
+}
+
+/**
+ * Checks a day window query (`from`, `to` inclusive, optional `timeZone`) as availability and the
+ * calendar both take it; throws the 400 problem listing every bad field.
+ */
+export function checkDayWindow(query: { from: string; to: string; timeZone?: string | undefined }): void {
+  const errors = checkIntl({ timeZone: query.timeZone });
+  if (query.to < query.from) errors.push({ path: 'query.to', message: 'must not be before from' });
+  else if (daysBetween(query.from, query.to) + 1 > MAX_QUERY_DAYS) {
+    errors.push({ path: 'query.to', message: `must be within ${MAX_QUERY_DAYS} days of from` });
+  }
+  if (errors.length > 0) throw new ApiError('validation_failed', { errors });
 }
