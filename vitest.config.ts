@@ -23,6 +23,14 @@ const resolve = {
       find: /^@crewkit\/sdk\/openapi$/,
       replacement: fileURLToPath(new URL('packages/sdk/src/generated/openapi.ts', import.meta.url)),
     },
+    {
+      find: /^@crewkit\/ascora$/,
+      replacement: fileURLToPath(new URL('packages/ascora/src/index.ts', import.meta.url)),
+    },
+    {
+      find: /^@crewkit\/ascora\/fake$/,
+      replacement: fileURLToPath(new URL('packages/ascora/src/fake/index.ts', import.meta.url)),
+    },
   ],
 };
 
@@ -36,6 +44,14 @@ export default defineConfig({
         test: {
           name: 'sdk',
           include: ['packages/sdk/test/**/*.test.ts'],
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'ascora',
+          include: ['packages/ascora/test/**/*.test.ts'],
+          testTimeout: 20_000,
         },
       },
       {
