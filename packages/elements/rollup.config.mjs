@@ -1,0 +1,55 @@
+// @ts-check
+// Two builds of the same sources:
+// - dist/<element>/define.js … per-element ESM for bundlers, with lit and @crewkit/sdk left external;
+// - dist/crewkit.js: one self-contained, minified file that defines every element, for a single
+//   <script type="module">, served by the reference server at /elements/crewkit.js.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+const src = (path) => new URL(`./src/${path}`, import.meta.url).pathname;
+const out = (path) => new URL(`./dist/${path}`, import.meta.url).pathname;
+
+// The SDK resolves to its TypeScript sources, so the elements never bundle a stale SDK build.
+const resolve = () =>
+  nodeResolve({ exportConditions: ['crewkit-source', 'browser', 'production'], extensions: ['.ts', '.js'] });
+const typescript = () =>
+  esbuild({ target: 'es2022', tsconfig: new URL('./tsconfig.json', import.meta.url).pathname });
+const minify = () =>
+  terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } });
+
+/** @type {import('rollup').RollupOptions[]} */
+/** Shared with scripts/size-budget.mjs, which measures the same bundles. */
+export const plugins = { resolve, typescript, minify };
+
+export default [
+  {
+    input: {
+      index: src('index.ts'),
+      'booking/define': src('booking/define.ts'),
+      ...(await optional('job-list/define')),
+      ...(await optional('ascora-connect/define')),
+      ...(await optional('ascora-sync/define')),
+    },
+    external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
+    plugins: [resolve(), typescript()],
+    output: {
+      dir: out(''),
+      format: 'es',
+      sourcemap: true,
+      preserveModules: true,
+      preserveModulesRoot: src(''),
+    },
+  },
+  {
+    input: src('crewkit.ts'),
+    plugins: [resolve(), typescript(), minify()],
+    output: { file: out('crewkit.js'), format: 'es', sourcemap: true },
+  },
+];
+
+/** Another element's entry, when its folder exists (elements land one at a time). */
+async function optional(name) {
+  const { existsSync } = await import('node:fs');
+  return existsSync(src(`${name}.ts`)) ? { [name]: src(`${name}.ts`) } : {};
+}

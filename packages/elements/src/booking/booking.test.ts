@@ -1,0 +1,371 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { nextEvent } from '../../test-support/dom.js';
+import {
+  appointmentFor,
+  availabilityFor,
+  catalogHandlers,
+  holdFor,
+  items,
+  profile,
+  technicians,
+} from '../../test-support/fixtures.js';
+import {
+  api,
+  apiBase,
+  HttpResponse,
+  http,
+  mockApi,
+  orgId,
+  problem,
+  publishableKey,
+} from '../../test-support/msw.js';
+import type { CrewErrorEvent } from '../shared/events.js';
+import './define.js';
+import type { CrewBooking } from './booking.js';
+
+const mount = (attributes: { locale?: string; service?: string; technician?: string } = {}) =>
+  fixture<CrewBooking>(html`<crew-booking
+    api-base=${apiBase}
+    org=${orgId}
+    publishable-key=${publishableKey}
+    timezone="UTC"
+    locale=${attributes.locale ?? 'en'}
+    service=${attributes.service ?? ''}
+    technician=${attributes.technician ?? ''}
+  ></crew-booking>`);
+
+const $ = <E extends Element = HTMLElement>(el: CrewBooking, selector: string) =>
+  el.shadowRoot!.querySelector<E>(selector) as E;
+const $$ = <E extends Element = HTMLElement>(el: CrewBooking, selector: string) => [
+  ...el.shadowRoot!.querySelectorAll<E>(selector),
+];
+const text = (el: CrewBooking) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+const heading = (el: CrewBooking) => $(el, 'h2')?.textContent?.trim();
+const until = (el: CrewBooking, what: string, check: () => unknown) =>
+  waitUntil(check, `waited for ${what}; the widget shows: ${text(el).slice(0, 300)}`, { timeout: 4000 });
+const button = (el: CrewBooking, label: string) =>
+  $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent!.includes(label))!;
+
+/** Requests the widget made, by method and path, with their JSON bodies. */
+function recorder() {
+  const calls: Array<{ method: string; path: string; body: unknown }> = [];
+  const record = async (request: Request) => {
+    const body = request.method === 'POST' ? await request.clone().json() : undefined;
+    calls.push({ method: request.method, path: new URL(request.url).pathname.split(orgId)[1]!, body });
+  };
+  return { calls, record };
+}
+
+function bookingHandlers(record: (request: Request) => Promise<void>) {
+  return [
+    ...catalogHandlers,
+    http.get(api('/technicians/availability'), async ({ request }) => {
+      await record(request);
+      return HttpResponse.json(availabilityFor(new URL(request.url)));
+    }),
+    http.post(api('/holds'), async ({ request }) => {
+      await record(request);
+      const body = (await request.json()) as { start: string; technicianId: string | null };
+      return HttpResponse.json(holdFor(body.start, body.technicianId ?? technicians[0]!.id), { status: 201 });
+    }),
+    http.delete(api('/holds/:holdId'), async ({ request }) => {
+      await record(request);
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.post(api('/appointments'), async ({ request }) => {
+      await record(request);
+      const body = (await request.json()) as { start: string };
+      return HttpResponse.json(appointmentFor(holdFor(body.start)), { status: 201 });
+    }),
+  ];
+}
+
+/** Service → any technician → first bookable day → first time: the widget is on the details step. */
+async function goToDetails(el: CrewBooking) {
+  await until(el, 'the services', () => heading(el) === 'Choose a service');
+  button(el, 'Leaking tap repair').click();
+  await until(el, 'the technician step', () => heading(el) === 'Who should come?');
+  button(el, 'Any available technician').click();
+  await until(el, 'a bookable day', () => $(el, '.day[aria-disabled="false"]'));
+  $(el, '.day[aria-disabled="false"]').click();
+  await until(el, 'the times', () => $(el, '.slot'));
+  $(el, '.slot').click();
+  await until(el, 'the details step', () => heading(el) === 'Your details');
+}
+
+async function fillDetails(el: CrewBooking, values: Record<string, string>) {
+  for (const [field, value] of Object.entries(values)) {
+    const input = $<HTMLInputElement>(el, `#${field}`);
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }
+  await el.updateComplete;
+}
+
+describe('<crew-booking>', () => {
+  it('shows a loading view, then the services grouped by category with duration and price', async () => {
+    await mockApi(...catalogHandlers);
+    const el = await mount();
+    expect($(el, '[part~="state-loading"]')).to.exist;
+    await expect(el).to.be.accessible();
+    await until(el, 'the services', () => heading(el) === 'Choose a service');
+    expect($$(el, '.group h3').map((h) => h.textContent)).to.deep.equal(['General plumbing', 'Drains']);
+    const tap = button(el, 'Leaking tap repair').textContent!.replace(/\s+/g, ' ');
+    expect(tap).to.contain('1 hr').and.to.contain('$149.00');
+    await expect(el).to.be.accessible();
+  });
+
+  it('announces crew-ready once the catalog has loaded', async () => {
+    await mockApi(...catalogHandlers);
+    const el = document.createElement('crew-booking');
+    const ready = nextEvent(el, 'crew-ready');
+    Object.assign(el, { apiBase, org: orgId, publishableKey });
+    document.body.append(el);
+    await ready;
+    expect(heading(el)).to.equal('Choose a service');
+    el.remove();
+  });
+
+  it('shows an error from its code in the visitor’s language and retries on request', async () => {
+    let fail = true;
+    await mockApi(
+      http.get(api('/booking-profile'), () =>
+        fail ? problem(403, 'origin_not_allowed') : HttpResponse.json(profile),
+      ),
+      ...catalogHandlers.slice(1),
+    );
+    const errors: CrewErrorEvent[] = [];
+    document.addEventListener('crew-error', (e) => errors.push(e), { once: true });
+    const el = await mount({ locale: 'de' });
+    await until(el, 'the error', () => $(el, '[part~="state-error"]'));
+    expect(text(el)).to.contain('Die Online-Buchung ist für diese Website nicht freigeschaltet.');
+    expect(text(el)).to.contain('Referenz: req_test');
+    expect(errors[0]?.error.code).to.equal('origin_not_allowed');
+    await expect(el).to.be.accessible();
+    fail = false;
+    button(el, 'Erneut versuchen').click();
+    await until(el, 'the services', () => heading(el) === 'Leistung wählen');
+  });
+
+  it('says so when nothing can be booked online', async () => {
+    await mockApi(
+      ...catalogHandlers.slice(0, 2),
+      http.get(api('/services/items'), () => HttpResponse.json({ data: [], nextCursor: null })),
+    );
+    const el = await mount();
+    await until(el, 'the empty view', () => $(el, '[part~="state-empty"]'));
+    expect(text(el)).to.contain('No services can be booked online at the moment.');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says what is wrong when the host page forgets an attribute', async () => {
+    await mockApi(...catalogHandlers);
+    const el = await fixture<CrewBooking>(
+      html`<crew-booking locale="en" api-base=${apiBase}></crew-booking>`,
+    );
+    await until(el, 'the error', () => $(el, '[part~="state-error"]'));
+    expect(text(el)).to.contain('This widget is not set up correctly.');
+  });
+
+  it('books an appointment from service to confirmation, holding the time while the visitor types', async () => {
+    const { calls, record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount();
+    const selected = nextEvent(el, 'crew-service-selected');
+    await until(el, 'the services', () => heading(el) === 'Choose a service');
+    button(el, 'Leaking tap repair').click();
+    expect((await selected).service.id).to.equal(items[0]!.id);
+
+    await until(el, 'the technician step', () => heading(el) === 'Who should come?');
+    expect($$(el, '.option').map((b) => b.querySelector('.option-name')!.textContent)).to.deep.equal([
+      'Any available technician',
+      'Priya Raman',
+      'Sam Okafor',
+    ]);
+    await expect(el).to.be.accessible();
+    button(el, 'Sam Okafor').click();
+
+    await until(el, 'a bookable day', () => $(el, '.day[aria-disabled="false"]'));
+    const availability = calls.find((c) => c.path === '/technicians/availability')!;
+    expect(availability).to.exist;
+    await expect(el).to.be.accessible();
+    const firstFree = $(el, '.day[aria-disabled="false"]');
+    expect(firstFree.getAttribute('aria-label')).to.match(/^\w+day, \w+ \d{1,2}, \d{4}$/);
+    firstFree.click();
+
+    await until(el, 'the times', () => $(el, '.slot'));
+    expect($$(el, '.slot').map((b) => b.textContent!.trim())).to.deep.equal(['9:00 AM', '1:30 PM']);
+    await expect(el).to.be.accessible();
+    const slotSelected = nextEvent(el, 'crew-slot-selected');
+    $$(el, '.slot')[1]!.click();
+    const { hold } = await slotSelected;
+    const holdCall = calls.find((c) => c.method === 'POST' && c.path === '/holds')!;
+    expect(holdCall.body).to.deep.include({ serviceItemId: items[0]!.id, technicianId: technicians[1]!.id });
+    expect(hold.start).to.match(/T13:30:00/);
+
+    await until(el, 'the details step', () => heading(el) === 'Your details');
+    expect(text(el)).to.contain('We are holding this time for you until');
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await el.updateComplete;
+    expect($(el, '#name-error').textContent).to.equal('Please fill this in.');
+    expect($(el, '#name').getAttribute('aria-invalid')).to.equal('true');
+    await until(el, 'focus on the first invalid field', () => el.shadowRoot!.activeElement?.id === 'name');
+    await expect(el).to.be.accessible();
+
+    await fillDetails(el, { name: 'Bea Visitor', email: 'not-an-email' });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await el.updateComplete;
+    expect($(el, '#email-error').textContent).to.contain('name@example.com');
+    await fillDetails(el, { email: 'bea@example.com', phone: '+61 400 000 000' });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+
+    await until(el, 'the review step', () => heading(el) === 'Check and confirm');
+    expect(text(el)).to.contain('Sam Okafor').and.to.contain('bea@example.com').and.to.contain('$149.00');
+    await expect(el).to.be.accessible();
+    const confirmed = nextEvent(el, 'crew-booking-confirmed');
+    button(el, 'Confirm booking').click();
+    const { appointment } = await confirmed;
+    const booked = calls.find((c) => c.method === 'POST' && c.path === '/appointments')!;
+    expect(booked.body).to.deep.equal({
+      serviceItemId: items[0]!.id,
+      start: hold.start,
+      holdId: hold.id,
+      technicianId: technicians[1]!.id,
+      customer: { name: 'Bea Visitor', email: 'bea@example.com', phone: '+61 400 000 000' },
+      notes: null,
+    });
+
+    await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
+    expect($(el, '[part="reference"]').textContent).to.equal(appointment.reference);
+    const ics = $<HTMLAnchorElement>(el, '[part="add-to-calendar"]');
+    expect(ics.download).to.equal('HK7-3PQ.ics');
+    const file = await (await fetch(ics.href)).text();
+    expect(file)
+      .to.contain('BEGIN:VEVENT')
+      .and.to.contain('SUMMARY:Leaking tap repair — Harbour City Plumbing');
+    expect(text(el)).to.contain('What happens next');
+    await expect(el).to.be.accessible();
+  });
+
+  it('moves through the month grid with the arrow keys and picks a day with Enter', async () => {
+    const { record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount({ service: items[0]!.id, technician: technicians[0]!.id });
+    await until(el, 'a bookable day', () => $(el, '.day[aria-disabled="false"]'));
+    expect(heading(el)).to.equal('Choose a date');
+    const start = $(el, '.day[tabindex="0"]');
+    expect(start.getAttribute('aria-disabled')).to.equal('false');
+    start.focus();
+    await sendKeys({ press: 'ArrowDown' });
+    await el.updateComplete;
+    const focused = () => el.shadowRoot!.activeElement as HTMLElement;
+    const afterWeek = focused().dataset.date!;
+    const expected = new Date(`${start.dataset.date}T00:00:00Z`);
+    expected.setUTCDate(expected.getUTCDate() + 7);
+    expect(afterWeek).to.equal(expected.toISOString().slice(0, 10));
+    expect(focused().getAttribute('tabindex')).to.equal('0');
+    // Weekdays 7 days apart are both bookable in the fixture; Enter selects like a click.
+    await sendKeys({ press: 'Enter' });
+    await until(el, 'the times', () => heading(el) === 'Choose a time');
+    expect($(el, '.subtitle').textContent).to.contain(String(Number(afterWeek.slice(8))));
+  });
+
+  it('shows the server’s reason when a month has no free day', async () => {
+    await mockApi(
+      ...catalogHandlers,
+      http.get(api('/technicians/availability'), ({ request }) =>
+        HttpResponse.json(availabilityFor(new URL(request.url), { empty: true })),
+      ),
+    );
+    const el = await mount({ service: items[0]!.id, technician: technicians[0]!.id });
+    await until(el, 'the empty view', () => $(el, '[part~="state-empty"]'));
+    expect(text(el)).to.contain('No free days this month. Fully booked.');
+    expect($$(el, '.day[aria-disabled="false"]')).to.have.length(0);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says the time was taken and offers the alternatives from the 409', async () => {
+    const { calls, record } = recorder();
+    const alternative = '2030-03-04T10:00:00+00:00';
+    await mockApi(
+      http.post(api('/holds'), async ({ request }) => {
+        await record(request);
+        const body = (await request.json()) as { start: string };
+        return body.start === alternative
+          ? HttpResponse.json(holdFor(alternative), { status: 201 })
+          : problem(409, 'slot_unavailable', { slotReason: 'taken', alternatives: [alternative] });
+      }),
+      ...bookingHandlers(record),
+    );
+    const el = await mount();
+    await until(el, 'the services', () => heading(el) === 'Choose a service');
+    button(el, 'Leaking tap repair').click();
+    await until(el, 'the technician step', () => heading(el) === 'Who should come?');
+    button(el, 'Any available technician').click();
+    await until(el, 'a bookable day', () => $(el, '.day[aria-disabled="false"]'));
+    $(el, '.day[aria-disabled="false"]').click();
+    await until(el, 'the times', () => $(el, '.slot'));
+    $(el, '.slot').click();
+
+    await until(el, 'the lost-slot notice', () => $(el, '.lost'));
+    expect(text(el)).to.contain('Sorry, this time has just been taken.');
+    const offered = $(el, '.lost .slot');
+    expect(offered.textContent).to.contain('March').and.to.contain('10:00');
+    await expect(el).to.be.accessible();
+    offered.click();
+    await until(el, 'the details step', () => heading(el) === 'Your details');
+    expect(
+      calls.filter((c) => c.path === '/holds').map((c) => (c.body as { start: string }).start),
+    ).to.include(alternative);
+  });
+
+  it('offers alternatives when the time is lost at the moment of booking', async () => {
+    const { record } = recorder();
+    const alternative = '2030-03-05T14:00:00+00:00';
+    await mockApi(
+      http.post(api('/appointments'), () =>
+        problem(409, 'slot_unavailable', { slotReason: 'taken', alternatives: [alternative] }),
+      ),
+      ...bookingHandlers(record),
+    );
+    const errors: string[] = [];
+    const el = await mount();
+    el.addEventListener('crew-error', (e) => errors.push(e.error.code));
+    await goToDetails(el);
+    await fillDetails(el, { name: 'Bea', email: 'bea@example.com' });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await until(el, 'the review step', () => heading(el) === 'Check and confirm');
+    button(el, 'Confirm booking').click();
+    await until(el, 'the lost-slot notice', () => $(el, '.lost'));
+    expect(errors).to.deep.equal(['slot_unavailable']);
+    expect(button(el, 'Confirm booking').disabled).to.equal(true);
+    $(el, '.lost .slot').click();
+    await until(el, 'the new hold', () => !button(el, 'Confirm booking').disabled);
+    expect(text(el)).to.contain('March');
+  });
+
+  it('prefills the visitor’s details from properties', async () => {
+    const { record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount();
+    Object.assign(el, { name: 'Bea Visitor', email: 'bea@example.com', phone: '0400 000 000' });
+    await goToDetails(el);
+    expect($<HTMLInputElement>(el, '#name').value).to.equal('Bea Visitor');
+    expect($<HTMLInputElement>(el, '#email').value).to.equal('bea@example.com');
+    expect($<HTMLInputElement>(el, '#phone').value).to.equal('0400 000 000');
+  });
+
+  it('speaks German throughout when locale="de"', async () => {
+    const { record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount({ locale: 'de', service: items[0]!.id, technician: technicians[0]!.id });
+    await until(el, 'a bookable day', () => $(el, '.day[aria-disabled="false"]'));
+    expect(heading(el)).to.equal('Datum wählen');
+    expect($(el, '.day[aria-disabled="false"]').getAttribute('aria-label')).to.match(
+      /^\w+tag|^Mittwoch|^Freitag/,
+    );
+    expect($(el, '[aria-label="Nächster Monat"]')).to.exist;
+    await expect(el).to.be.accessible();
+  });
+});

@@ -1,0 +1,28 @@
+// The classes and helpers, without registering any tag: import a `define.ts` (or `crewkit.ts`) for that.
+export { CrewAscoraConnect } from './ascora-connect/ascora-connect.js';
+export {
+  type AscoraSettings,
+  type AscoraStatus,
+  type AscoraSyncRun,
+  CrewAscoraConnectedEvent,
+  CrewAscoraDisconnectedEvent,
+  CrewAscoraSettingsChangedEvent,
+  CrewSyncCompletedEvent,
+  CrewSyncQueuedEvent,
+} from './ascora-connect/events.js';
+export { CrewAscoraSync } from './ascora-sync/ascora-sync.js';
+export { type AscoraConflict, CrewConflictResolvedEvent } from './ascora-sync/events.js';
+export { CrewBooking } from './booking/booking.js';
+export {
+  CrewBookingConfirmedEvent,
+  CrewServiceSelectedEvent,
+  CrewSlotSelectedEvent,
+} from './booking/events.js';
+export { CrewJobSelectedEvent, type Job } from './job-list/events.js';
+export { CrewJobList } from './job-list/job-list.js';
+export { ElementError, type ElementErrorCode } from './shared/api.js';
+export { CrewElement } from './shared/element.js';
+export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';
+export { LocalizeController, type Translations } from './shared/localize.js';
+export { defineElement } from './shared/register.js';
+export { VERSION } from './shared/version.js';

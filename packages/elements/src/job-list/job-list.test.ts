@@ -1,0 +1,398 @@
+import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { nextEvent } from '../../test-support/dom.js';
+import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
+import './define.js';
+import type { Job } from './events.js';
+import type { CrewJobList } from './job-list.js';
+
+const sam = { id: '0190f3c4-2222-7000-8000-000000000001', name: 'Sam Okafor' };
+const priya = { id: '0190f3c4-2222-7000-8000-000000000002', name: 'Priya Raman' };
+const tapRepair = { id: '0190f3c4-3333-7000-8000-000000000001', name: 'Leaking tap repair' };
+
+function job(n: number, overrides: Partial<Job> = {}): Job {
+  const start = new Date(Date.UTC(2031, 2, 3, 22 + n)).toISOString();
+  return {
+    id: `0190f3c4-4444-7000-8000-${String(n).padStart(12, '0')}`,
+    reference: `HK${n % 10}-${String(100 + n).slice(-3)}`,
+    status: 'scheduled',
+    serviceItemId: tapRepair.id,
+    customerId: `0190f3c4-5555-7000-8000-${String(n).padStart(12, '0')}`,
+    technicianId: sam.id,
+    start,
+    end: start,
+    bufferBeforeMinutes: 15,
+    bufferAfterMinutes: 15,
+    price: { amountMinor: 14900, currency: 'AUD' },
+    notes: null,
+    assignment: { technicianId: sam.id, reason: 'only_available' },
+    rescheduledFromId: null,
+    rescheduledToId: null,
+    rating: null,
+    feedback: null,
+    createdAt: start,
+    updatedAt: start,
+    customer: {
+      id: `0190f3c4-5555-7000-8000-${String(n).padStart(12, '0')}`,
+      name: `Customer ${n}`,
+      email: `c${n}@example.com`,
+    },
+    allowedTransitions: ['en_route', 'in_progress', 'cancelled', 'no_show'],
+    ...overrides,
+  } as Job;
+}
+
+const lookups = [
+  http.get(api('/technicians'), () => HttpResponse.json({ data: [sam, priya], nextCursor: null })),
+  http.get(api('/services/items'), () => HttpResponse.json({ data: [tapRepair], nextCursor: null })),
+];
+
+/** Pages over `jobs` like the server (limit + cursor = index), recording each query. */
+function listOf(jobs: Job[], seen: URLSearchParams[] = []) {
+  return http.get(api('/appointments'), ({ request }) => {
+    const query = new URL(request.url).searchParams;
+    seen.push(query);
+    const limit = Number(query.get('limit') ?? 25);
+    const offset = Number(query.get('cursor') ?? 0);
+    const data = jobs.slice(offset, offset + limit);
+    const more = offset + limit < jobs.length;
+    return HttpResponse.json({ data, nextCursor: more ? String(offset + limit) : null });
+  });
+}
+
+async function mount(
+  template = html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU"></crew-job-list>`,
+) {
+  const el = await fixture<CrewJobList>(template);
+  await waitUntil(() => !el.shadowRoot!.querySelector('.state.loading'), 'the list never finished loading');
+  return el;
+}
+
+const rows = (el: CrewJobList) => [...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('tbody tr')];
+const text = (el: CrewJobList) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+const $ = <T extends Element>(el: CrewJobList, selector: string) =>
+  el.shadowRoot!.querySelector<T>(selector)!;
+
+function choose(select: HTMLSelectElement, value: string) {
+  select.value = value;
+  select.dispatchEvent(new Event('change', { bubbles: true }));
+}
+
+describe('<crew-job-list>', () => {
+  it('shows each job with its customer, service, technician and a status badge', async () => {
+    await mockApi(...lookups, listOf([job(1), job(2, { status: 'completed', allowedTransitions: [] })]));
+    const el = await mount();
+    await waitUntil(() => text(el).includes('Sam Okafor'));
+    expect(rows(el)).to.have.length(2);
+    const first = text(el);
+    expect(first).to.contain('Customer 1').and.contain('c1@example.com').and.contain('Leaking tap repair');
+    expect($(el, 'tr[data-index="1"] .badge').textContent).to.equal('Completed');
+    expect($(el, 'tr[data-index="1"]').textContent).to.contain('No further steps');
+    await expect(el).to.be.accessible();
+  });
+
+  it('sends its access token, or asks the host for a fresh one before every request', async () => {
+    const tokens: Array<string | null> = [];
+    await mockApi(
+      ...lookups,
+      http.get(api('/appointments'), ({ request }) => {
+        tokens.push(request.headers.get('authorization'));
+        return HttpResponse.json({ data: [], nextCursor: null });
+      }),
+    );
+    let calls = 0;
+    const el = document.createElement('crew-job-list');
+    el.setAttribute('api-base', apiBase);
+    el.setAttribute('org', orgId);
+    el.getAccessToken = async () => `at_fresh_${++calls}`;
+    document.body.append(el);
+    try {
+      await waitUntil(() => tokens.length === 1);
+      expect(tokens[0]).to.match(/^Bearer at_fresh_\d$/);
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('shows a loading state that a screen reader announces', async () => {
+    await mockApi(
+      ...lookups,
+      http.get(api('/appointments'), async () => {
+        await aTimeout(5_000);
+        return HttpResponse.json({ data: [], nextCursor: null });
+      }),
+    );
+    const el = await fixture<CrewJobList>(
+      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en"></crew-job-list>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('.state.loading'));
+    expect($(el, '.state.loading').getAttribute('role')).to.equal('status');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says when there are no jobs, and offers to clear filters that hide them', async () => {
+    await mockApi(...lookups, listOf([]));
+    const el = await mount();
+    expect(text(el)).to.contain('No jobs yet.');
+    await expect(el).to.be.accessible();
+    choose($(el, 'select[name="status"]'), 'paused');
+    await waitUntil(() => text(el).includes('No jobs match these filters.'));
+    const clear = [...el.shadowRoot!.querySelectorAll('button')].find((b) =>
+      b.textContent!.includes('Clear filters'),
+    )!;
+    clear.click();
+    await waitUntil(() => text(el).includes('No jobs yet.'));
+    expect($<HTMLSelectElement>(el, 'select[name="status"]').value).to.equal('');
+  });
+
+  it('shows a failed load by its code, reports it, and retries', async () => {
+    let fail = true;
+    await mockApi(
+      ...lookups,
+      http.get(api('/appointments'), () =>
+        fail ? problem(503, 'unavailable') : HttpResponse.json({ data: [job(1)], nextCursor: null }),
+      ),
+    );
+    const el = document.createElement('crew-job-list');
+    Object.assign(el, { apiBase, org: orgId, accessToken: 'at', locale: 'de' });
+    const reported = nextEvent(el, 'crew-error');
+    document.body.append(el);
+    try {
+      expect((await reported).error.code).to.equal('unavailable');
+      await waitUntil(() => el.shadowRoot!.querySelector('.state.error'));
+      expect($(el, '.state.error').textContent).to.contain('Der Buchungsdienst ist gerade ausgelastet');
+      await expect(el).to.be.accessible();
+      fail = false;
+      $<HTMLButtonElement>(el, '.state.error button').click();
+      await waitUntil(() => rows(el).length === 1);
+    } finally {
+      el.remove();
+    }
+  });
+
+  it('filters and searches on the server, waiting for the user to stop typing', async () => {
+    const seen: URLSearchParams[] = [];
+    await mockApi(...lookups, listOf([job(1)], seen));
+    const el = await mount();
+    await waitUntil(() => el.shadowRoot!.querySelector('select[name="technicianId"]'));
+    choose($(el, 'select[name="status"]'), 'cancelled');
+    await waitUntil(() => seen.at(-1)?.get('status') === 'cancelled');
+    choose($(el, 'select[name="technicianId"]'), priya.id);
+    await waitUntil(() => seen.at(-1)?.get('technicianId') === priya.id);
+
+    const from = $<HTMLInputElement>(el, 'input[name="from"]');
+    from.value = '2031-03-04';
+    from.dispatchEvent(new Event('change'));
+    const to = $<HTMLInputElement>(el, 'input[name="to"]');
+    to.value = '2031-03-04';
+    to.dispatchEvent(new Event('change'));
+    await waitUntil(() => seen.at(-1)?.has('to'));
+    // A one-day range: from that day's local midnight to the next.
+    expect(seen.at(-1)!.get('from')).to.equal(new Date(2031, 2, 4).toISOString());
+    expect(seen.at(-1)!.get('to')).to.equal(new Date(2031, 2, 5).toISOString());
+
+    const requestsBefore = seen.length;
+    const search = $<HTMLInputElement>(el, 'input[name="q"]');
+    for (const partial of ['o', 'ol', 'oli']) {
+      search.value = partial;
+      search.dispatchEvent(new Event('input'));
+    }
+    await waitUntil(() => seen.at(-1)?.get('q') === 'oli');
+    await aTimeout(400);
+    expect(seen.length, 'one request for the whole word').to.equal(requestsBefore + 1);
+    expect(seen.at(-1)!.get('status')).to.equal('cancelled');
+  });
+
+  it('sorts by start time on the server and says which way', async () => {
+    const seen: URLSearchParams[] = [];
+    await mockApi(...lookups, listOf([job(1), job(2)], seen));
+    const el = await mount();
+    expect(seen.at(-1)!.get('sort')).to.equal('start');
+    expect($(el, 'th[aria-sort]').getAttribute('aria-sort')).to.equal('ascending');
+    $<HTMLButtonElement>(el, 'button.sort').click();
+    await waitUntil(() => seen.at(-1)?.get('sort') === '-start');
+    await waitUntil(() => $(el, 'th[aria-sort]')?.getAttribute('aria-sort') === 'descending');
+  });
+
+  it('loads the next page from the server’s cursor', async () => {
+    const jobs = Array.from({ length: 7 }, (_, i) => job(i + 1));
+    await mockApi(...lookups, listOf(jobs));
+    const el = await mount(
+      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" page-size="5" locale="en"></crew-job-list>`,
+    );
+    expect(rows(el)).to.have.length(5);
+    expect(text(el)).to.contain('5 jobs shown');
+    const more = [...el.shadowRoot!.querySelectorAll('button')].find((b) =>
+      b.textContent!.includes('Load more'),
+    )!;
+    more.click();
+    await waitUntil(() => rows(el).length === 7);
+    expect(
+      [...el.shadowRoot!.querySelectorAll('button')].some((b) => b.textContent!.includes('Load more')),
+    ).to.equal(false);
+  });
+
+  it('moves between rows with the arrow keys and opens a job with Enter', async () => {
+    await mockApi(...lookups, listOf([job(1), job(2), job(3)]));
+    const el = await mount();
+    const [first] = rows(el);
+    expect(rows(el).map((row) => row.tabIndex)).to.deep.equal([0, -1, -1]);
+    first!.focus();
+    first!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, composed: true }));
+    await waitUntil(() => el.shadowRoot!.activeElement === rows(el)[1]);
+    rows(el)[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
+    await waitUntil(() => el.shadowRoot!.activeElement === rows(el)[2]);
+    expect(rows(el).map((row) => row.tabIndex)).to.deep.equal([-1, -1, 0]);
+    const selected = nextEvent(el, 'crew-job-selected');
+    rows(el)[2]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
+    expect((await selected).job.reference).to.equal(job(3).reference);
+    await el.updateComplete;
+    expect(rows(el)[2]!.getAttribute('aria-selected')).to.equal('true');
+  });
+
+  it('changes a status only after confirmation, showing it before the server answers', async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const bodies: unknown[] = [];
+    await mockApi(
+      ...lookups,
+      listOf([job(1)]),
+      http.put(api(`/appointments/${job(1).id}/status`), async ({ request }) => {
+        bodies.push(await request.json());
+        await answered;
+        const { customer: _c, allowedTransitions: _a, ...appointment } = job(1, { status: 'en_route' });
+        return HttpResponse.json(appointment);
+      }),
+    );
+    const el = await mount();
+    choose($(el, 'td.actions select'), 'en_route');
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
+    expect($(el, 'dialog').textContent).to.contain(`Move ${job(1).reference} from Scheduled to En route?`);
+    await expect(el).to.be.accessible();
+    const confirm = [...el.shadowRoot!.querySelectorAll('dialog button')].find((b) =>
+      b.textContent!.includes('Confirm'),
+    );
+    (confirm as HTMLButtonElement).click();
+    await waitUntil(() => $(el, '.badge').textContent === 'En route', 'not shown before the server answered');
+    expect(bodies).to.deep.equal([{ status: 'en_route' }]);
+    answer();
+    await waitUntil(() => text(el).includes(`${job(1).reference} updated.`));
+    const options = [...el.shadowRoot!.querySelectorAll('td.actions select option')].map(
+      (o) => o.textContent,
+    );
+    expect(options).to.include('In progress').and.include('No-show').and.not.include('En route');
+  });
+
+  it('puts the row back and says why when the server refuses the change', async () => {
+    await mockApi(
+      ...lookups,
+      listOf([job(1)]),
+      http.put(api(`/appointments/${job(1).id}/status`), () =>
+        problem(409, 'conflict', { allowed: ['completed'] }),
+      ),
+    );
+    const el = await mount();
+    const reported = nextEvent(el, 'crew-error');
+    choose($(el, 'td.actions select'), 'cancelled');
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
+    ($(el, 'dialog button.primary') as HTMLButtonElement).click();
+    expect((await reported).error.code).to.equal('conflict');
+    await waitUntil(() => el.shadowRoot!.querySelector('.notice[role="alert"]'));
+    expect($(el, '.badge').textContent).to.equal('Scheduled');
+    expect($(el, '.notice').textContent).to.contain(`${job(1).reference} was not changed`);
+    expect($(el, '.notice').textContent).to.contain('Something changed in the meantime');
+    await expect(el).to.be.accessible();
+  });
+
+  it('does nothing when the confirmation is cancelled', async () => {
+    let requests = 0;
+    await mockApi(
+      ...lookups,
+      listOf([job(1)]),
+      http.put(api(`/appointments/${job(1).id}/status`), () => {
+        requests += 1;
+        return problem(500, 'internal');
+      }),
+    );
+    const el = await mount();
+    choose($(el, 'td.actions select'), 'cancelled');
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
+    ($(el, 'dialog button:not(.primary)') as HTMLButtonElement).click();
+    await waitUntil(() => !$<HTMLDialogElement>(el, 'dialog').open);
+    await aTimeout(50);
+    expect(requests).to.equal(0);
+    expect($(el, '.badge').textContent).to.equal('Scheduled');
+  });
+
+  it('reassigns a job to another technician', async () => {
+    const bodies: unknown[] = [];
+    await mockApi(
+      ...lookups,
+      listOf([job(1)]),
+      http.post(api(`/appointments/${job(1).id}/assign-technician`), async ({ request }) => {
+        bodies.push(await request.json());
+        const { customer: _c, allowedTransitions: _a, ...appointment } = job(1, { technicianId: priya.id });
+        return HttpResponse.json(appointment);
+      }),
+    );
+    const el = await mount();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('td.actions select').length === 2);
+    const assign = el.shadowRoot!.querySelectorAll<HTMLSelectElement>('td.actions select')[1]!;
+    expect([...assign.options].map((o) => o.textContent)).to.deep.equal(['Assign', 'Priya Raman']);
+    choose(assign, priya.id);
+    await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
+    expect($(el, 'dialog').textContent).to.contain(`Give ${job(1).reference} to Priya Raman?`);
+    ($(el, 'dialog button.primary') as HTMLButtonElement).click();
+    await waitUntil(() => text(el).includes(`${job(1).reference} updated.`));
+    expect(bodies).to.deep.equal([{ technicianId: priya.id }]);
+    expect(rows(el)[0]!.textContent).to.contain('Priya Raman');
+  });
+
+  it('refreshes in place, keeping the rows shown and the scroll position', async () => {
+    const jobs = Array.from({ length: 12 }, (_, i) => job(i + 1));
+    const seen: URLSearchParams[] = [];
+    await mockApi(...lookups, listOf(jobs, seen));
+    const el = await mount(
+      html`<crew-job-list
+        api-base=${apiBase}
+        org=${orgId}
+        access-token="at"
+        page-size="5"
+        locale="en"
+        style="--crew-job-list-max-height: 10rem"
+      ></crew-job-list>`,
+    );
+    const more = () =>
+      [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Load more'))!;
+    more().click();
+    await waitUntil(() => rows(el).length === 10);
+    const scroller = $<HTMLElement>(el, '.scroller');
+    scroller.scrollTop = 120;
+    const firstRow = rows(el)[0];
+    jobs[0] = job(1, { status: 'cancelled', allowedTransitions: [] });
+    await el.refresh();
+    expect(seen.at(-1)!.get('limit')).to.equal('10');
+    expect(rows(el)).to.have.length(10);
+    expect(scroller.scrollTop).to.equal(120);
+    expect(rows(el)[0], 'the row element is kept, not rebuilt').to.equal(firstRow);
+    expect($(el, 'tr[data-index="0"] .badge').textContent).to.equal('Cancelled');
+  });
+
+  it('speaks German when asked to', async () => {
+    await mockApi(...lookups, listOf([job(1)]));
+    const el = await mount(
+      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="de-DE"></crew-job-list>`,
+    );
+    expect(text(el)).to.contain('Kunde').and.contain('Geplant').and.contain('Aktualisieren');
+    await expect(el).to.be.accessible();
+  });
+
+  it('says it is misconfigured when the host forgot the organization', async () => {
+    const el = await fixture<CrewJobList>(
+      html`<crew-job-list api-base=${apiBase} access-token="at" locale="en"></crew-job-list>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('.state.error'));
+    expect(text(el)).to.contain('This widget is not set up correctly.');
+  });
+});

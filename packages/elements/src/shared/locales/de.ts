@@ -1,0 +1,30 @@
+import type { CommonTerms } from './en.js';
+
+export const de: CommonTerms = {
+  loading: 'Wird geladen…',
+  retry: 'Erneut versuchen',
+  errorReference: (requestId) => `Referenz: ${requestId}`,
+  errors: {
+    validation_failed: 'Einige Angaben sind ungültig. Bitte prüfen Sie sie und versuchen Sie es erneut.',
+    malformed_json: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
+    unsupported_media_type: 'Die Anfrage konnte nicht gelesen werden. Bitte versuchen Sie es erneut.',
+    unauthorized: 'Bitte melden Sie sich erneut an.',
+    forbidden: 'Dazu sind Sie nicht berechtigt.',
+    origin_not_allowed: 'Die Online-Buchung ist für diese Website nicht freigeschaltet.',
+    not_found: 'Das Gesuchte wurde nicht gefunden.',
+    method_not_allowed: 'Diese Aktion ist nicht verfügbar.',
+    conflict: 'Inzwischen hat sich etwas geändert. Bitte laden Sie neu und versuchen Sie es erneut.',
+    idempotency_key_reused: 'Diese Anfrage wurde bereits mit anderen Angaben gesendet.',
+    idempotency_request_in_progress: 'Ihre Anfrage wird noch bearbeitet. Bitte warten Sie einen Moment.',
+    slot_unavailable: 'Dieser Termin wurde leider gerade vergeben.',
+    rate_limited: 'Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
+    payload_too_large: 'Der Text ist zu lang. Bitte kürzen Sie ihn.',
+    unavailable: 'Der Buchungsdienst ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
+    internal: 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
+    ascora_rejected: 'Ascora hat die Anfrage abgelehnt. Prüfen Sie die Verbindungseinstellungen.',
+    ascora_unavailable: 'Ascora ist nicht erreichbar. Bitte versuchen Sie es später erneut.',
+    network_error: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
+    misconfigured: 'Dieses Widget ist nicht richtig eingerichtet.',
+    unknown_error: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',
+  },
+};

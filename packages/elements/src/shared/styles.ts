@@ -1,0 +1,179 @@
+import { css } from 'lit';
+
+/**
+ * The theme: every `--crew-*` property a host page may set, resolved once into private `--_*`
+ * properties so component styles read one name. Light and dark defaults differ; a value the host sets
+ * wins in both. `theme="dark"` / `theme="light"` forces a scheme regardless of the visitor's setting.
+ */
+export const tokens = css`
+  :host {
+    --_primary: var(--crew-color-primary, #1d4ed8);
+    --_on-primary: var(--crew-color-on-primary, #ffffff);
+    --_surface: var(--crew-color-surface, #ffffff);
+    --_surface-raised: var(--crew-color-surface-raised, #f4f6fa);
+    --_text: var(--crew-color-text, #1a1f2b);
+    --_muted: var(--crew-color-muted, #545e70);
+    --_border: var(--crew-color-border, #c9d0dc);
+    --_danger: var(--crew-color-danger, #b42318);
+    --_success: var(--crew-color-success, #067647);
+    --_font: var(--crew-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    --_font-size: var(--crew-font-size, 1rem);
+    --_radius: var(--crew-radius, 0.5rem);
+    --_space: var(--crew-spacing, 1rem);
+    --_focus: var(--crew-focus-ring, 0 0 0 3px color-mix(in srgb, var(--_primary) 45%, transparent));
+    --_duration: 150ms;
+
+    display: block;
+    box-sizing: border-box;
+    color-scheme: light;
+    color: var(--_text);
+    background: var(--_surface);
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    line-height: 1.45;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --_primary: var(--crew-color-primary, #8ab4ff);
+      --_on-primary: var(--crew-color-on-primary, #0b1220);
+      --_surface: var(--crew-color-surface, #121722);
+      --_surface-raised: var(--crew-color-surface-raised, #1c2331);
+      --_text: var(--crew-color-text, #e8ecf4);
+      --_muted: var(--crew-color-muted, #a7b0c0);
+      --_border: var(--crew-color-border, #3a4456);
+      --_danger: var(--crew-color-danger, #ff8a80);
+      --_success: var(--crew-color-success, #6ee7a8);
+      color-scheme: dark;
+    }
+  }
+  :host([theme='dark']) {
+    --_primary: var(--crew-color-primary, #8ab4ff);
+    --_on-primary: var(--crew-color-on-primary, #0b1220);
+    --_surface: var(--crew-color-surface, #121722);
+    --_surface-raised: var(--crew-color-surface-raised, #1c2331);
+    --_text: var(--crew-color-text, #e8ecf4);
+    --_muted: var(--crew-color-muted, #a7b0c0);
+    --_border: var(--crew-color-border, #3a4456);
+    --_danger: var(--crew-color-danger, #ff8a80);
+    --_success: var(--crew-color-success, #6ee7a8);
+    color-scheme: dark;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    :host {
+      --_duration: 0ms;
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+`;
+
+/** Buttons, inputs and the focus ring, shared so every element looks and behaves alike. */
+export const controls = css`
+  button,
+  input,
+  select,
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+  button {
+    cursor: pointer;
+    border-radius: var(--_radius);
+    border: 1px solid var(--_border);
+    background: var(--_surface);
+    padding: calc(var(--_space) * 0.5) var(--_space);
+    min-height: 2.75rem; /* a 44 px touch target */
+    transition: background-color var(--_duration), border-color var(--_duration);
+  }
+  button:hover:not(:disabled) {
+    border-color: var(--_primary);
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.55;
+  }
+  button.primary {
+    background: var(--_primary);
+    border-color: var(--_primary);
+    color: var(--_on-primary);
+    font-weight: 600;
+  }
+  button.link {
+    border: none;
+    background: none;
+    padding: 0;
+    min-height: 0;
+    color: var(--_primary);
+    text-decoration: underline;
+  }
+  input,
+  select,
+  textarea {
+    width: 100%;
+    padding: calc(var(--_space) * 0.5);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    min-height: 2.75rem;
+  }
+  input[aria-invalid='true'],
+  textarea[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+  :focus-visible {
+    outline: none;
+    box-shadow: var(--_focus);
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
+
+/** The loading, empty and error views (see `states.ts`). */
+export const stateStyles = css`
+  .state {
+    display: grid;
+    justify-items: center;
+    gap: calc(var(--_space) * 0.75);
+    padding: calc(var(--_space) * 2) var(--_space);
+    text-align: center;
+    color: var(--_muted);
+  }
+  .state.error {
+    color: var(--_danger);
+  }
+  .state small {
+    color: var(--_muted);
+  }
+  .spinner {
+    width: 1.75rem;
+    height: 1.75rem;
+    border-radius: 50%;
+    border: 3px solid var(--_border);
+    border-top-color: var(--_primary);
+    animation: crew-spin 0.8s linear infinite;
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 3s;
+    }
+  }
+  @keyframes crew-spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+`;
+
+export const baseStyles = [tokens, controls, stateStyles];

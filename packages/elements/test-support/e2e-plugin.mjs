@@ -1,0 +1,45 @@
+// @ts-check
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const script = fileURLToPath(new URL('./e2e-server.ts', import.meta.url));
+
+/**
+ * Serves `GET /__e2e`: starts a real reference server on first request (so unit-only runs pay
+ * nothing) and answers `{ url, orgId, publishableKey, login }` for the demo organization. The
+ * demo's publishable key allows the origin the request came from, i.e. the test page.
+ *
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+export function e2eServerPlugin() {
+  /** @type {import('node:child_process').ChildProcess | undefined} */
+  let child;
+  /** @type {Promise<string> | undefined} */
+  let ready;
+
+  /** @param {string} origin */
+  const start = (origin) =>
+    new Promise((resolve, reject) => {
+      const origins = [origin, origin.replace('://localhost:', '://127.0.0.1:')].join(',');
+      // Workspace packages from their sources: a fresh clone has no dist folders.
+      child = spawn(process.execPath, ['--conditions=crewkit-source', '--import', 'tsx', script], {
+        env: { ...process.env, E2E_ORIGINS: origins, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      child.once('exit', (code) => reject(new Error(`the e2e server exited early (code ${code})`)));
+      createInterface({ input: /** @type {NodeJS.ReadableStream} */ (child.stdout) }).once('line', resolve);
+    });
+
+  return {
+    name: 'crewkit-e2e-server',
+    async serve(context) {
+      if (context.path !== '/__e2e') return undefined;
+      ready ??= start(`${context.protocol}://${context.host}`);
+      return { body: await ready, type: 'json' };
+    },
+    async serverStop() {
+      child?.kill('SIGTERM');
+    },
+  };
+}

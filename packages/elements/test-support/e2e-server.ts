@@ -1,0 +1,47 @@
+/**
+ * A real reference server for the end-to-end browser tests: an in-memory database, the demo
+ * organization, a publishable key that allows the test page's origin, the job queue (so a sync
+ * queued from the page runs), and a fake Ascora on its own port. The organization is NOT connected
+ * to Ascora: a test connects it through the UI with the fake's address and `DEMO_API_KEY`.
+ *
+ * Prints one JSON line (`{ url, orgId, publishableKey, login, ascora: { url, apiKey } }`) when it is
+ * ready; stops on SIGTERM. Run by the web-test-runner plugin in `e2e-plugin.mjs`, from the sources
+ * (no build needed).
+ */
+import { DEMO_API_KEY, startFakeAscora } from '@crewkit/ascora/fake';
+import { startBackgroundWork } from '../../../server/src/ascora/background.js';
+import { loadConfig } from '../../../server/src/config.js';
+import { createLogger } from '../../../server/src/logger.js';
+import { seedDemo } from '../../../server/src/seed/demo.js';
+import { closeOnSignals, startServer } from '../../../server/src/server.js';
+
+const origins = (process.env.E2E_ORIGINS ?? '').split(',').filter(Boolean);
+const config = loadConfig({ ...process.env, CREWKIT_DATA_DIR: 'memory://', PORT: '0', HOST: '127.0.0.1' });
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+const started = await startServer(config, logger);
+// As `crewkit start` does: workers in this process, webhooks pointed back at this server.
+const background = await startBackgroundWork(started.database, config, logger, {
+  publicBaseUrl: started.url,
+});
+// Small, so a whole sync takes a second or two; fixed seed, so every run sees the same records.
+const ascora = await startFakeAscora({ port: 0, seed: 11, counts: { customers: 12, jobs: 8 } });
+const server = {
+  ...started,
+  // The queue stops before the database closes, so no worker polls a closed database.
+  close: () =>
+    background
+      .stop()
+      .then(() => ascora.close())
+      .then(() => started.close()),
+};
+closeOnSignals(server, logger);
+const demo = await seedDemo(server.database.db, { secret: config.secret, origins });
+process.stdout.write(
+  `${JSON.stringify({
+    url: server.url,
+    orgId: demo.orgId,
+    publishableKey: demo.publishableKey,
+    login: demo.login,
+    ascora: { url: ascora.url, apiKey: DEMO_API_KEY },
+  })}\n`,
+);

@@ -1,0 +1,138 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html, nothing } from 'lit';
+import { delay, HttpResponse, http } from 'msw';
+import '../packages/elements/src/booking/define.js';
+import {
+  appointmentFor,
+  availabilityFor,
+  catalogHandlers,
+  holdFor,
+  technicians,
+} from '../packages/elements/test-support/fixtures.js';
+import { api, apiBase, orgId, problem, publishableKey } from '../packages/elements/test-support/msw.js';
+
+/** The whole booking API, answering like the reference server (a short delay, so loading states show). */
+const bookingApi = [
+  ...catalogHandlers,
+  http.get(api('/technicians/availability'), async ({ request }) => {
+    await delay(300);
+    return HttpResponse.json(availabilityFor(new URL(request.url)));
+  }),
+  http.post(api('/holds'), async ({ request }) => {
+    const body = (await request.json()) as { start: string; technicianId: string | null };
+    return HttpResponse.json(holdFor(body.start, body.technicianId ?? technicians[0]!.id), { status: 201 });
+  }),
+  http.delete(api('/holds/:holdId'), () => new HttpResponse(null, { status: 204 })),
+  http.post(api('/appointments'), async ({ request }) => {
+    await delay(400);
+    const body = (await request.json()) as { start: string };
+    return HttpResponse.json(appointmentFor(holdFor(body.start)), { status: 201 });
+  }),
+];
+
+interface Args {
+  locale: string;
+  theme: '' | 'light' | 'dark';
+  timezone: string;
+  style: string;
+}
+
+const meta: Meta<Args> = {
+  title: 'Elements/crew-booking',
+  component: 'crew-booking',
+  args: { locale: 'en', theme: '', timezone: '', style: '' },
+  argTypes: {
+    locale: { control: 'select', options: ['en', 'en-AU', 'en-US', 'de', 'de-AT'] },
+    theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
+  },
+  render: ({ locale, theme, timezone, style }) => html`<crew-booking
+    api-base=${apiBase}
+    org=${orgId}
+    publishable-key=${publishableKey}
+    locale=${locale}
+    theme=${theme || nothing}
+    timezone=${timezone || nothing}
+    style=${style || nothing}
+  ></crew-booking>`,
+  parameters: { msw: { handlers: bookingApi } },
+};
+export default meta;
+
+type Story = StoryObj<Args>;
+
+/** The full flow, with every call answered: choose, hold, fill in, confirm. */
+export const Success: Story = {};
+
+/** The catalog never arrives. */
+export const Loading: Story = {
+  parameters: {
+    msw: { handlers: [http.get(api('/booking-profile'), () => delay('infinite')), ...bookingApi] },
+  },
+};
+
+/** Nothing can be booked online. */
+export const Empty: Story = {
+  parameters: {
+    msw: {
+      handlers: [
+        http.get(api('/services/items'), () => HttpResponse.json({ data: [], nextCursor: null })),
+        ...bookingApi,
+      ],
+    },
+  },
+};
+
+/** The key is used from a site it does not allow: the error is shown from its code. */
+export const ErrorState: Story = {
+  name: 'Error',
+  parameters: {
+    msw: {
+      handlers: [http.get(api('/booking-profile'), () => problem(403, 'origin_not_allowed')), ...bookingApi],
+    },
+  },
+};
+
+/** Every chosen time is taken: the widget offers the alternatives from the 409. */
+export const SlotTaken: Story = {
+  parameters: {
+    msw: {
+      handlers: [
+        http.post(api('/holds'), async ({ request }) => {
+          const { start } = (await request.json()) as { start: string };
+          const later = new Date(Date.parse(start) + 90 * 60_000).toISOString();
+          return problem(409, 'slot_unavailable', { slotReason: 'taken', alternatives: [later] });
+        }),
+        ...bookingApi,
+      ],
+    },
+  },
+};
+
+/** The host site's brand, through `--crew-*` custom properties and `::part`. */
+export const Themed: Story = {
+  args: {
+    style: [
+      '--crew-color-primary: #0f766e',
+      '--crew-color-surface-raised: #f0fdfa',
+      '--crew-color-border: #99d5cc',
+      '--crew-font-family: Georgia, serif',
+      '--crew-radius: 0',
+      '--crew-spacing: 1.25rem',
+    ].join(';'),
+  },
+};
+
+/** The dark scheme (what visitors with `prefers-color-scheme: dark` see). */
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  parameters: { backgrounds: { default: 'dark' } },
+  decorators: [(story) => html`<div style="background:#0b0f17;padding:1rem">${story()}</div>`],
+};
+
+/** Another language: German, with German dates and prices. */
+export const German: Story = { args: { locale: 'de' } };
+
+/** At 320 px, the narrowest phone. */
+export const Narrow: Story = {
+  decorators: [(story) => html`<div style="width:320px">${story()}</div>`],
+};

@@ -1,0 +1,43 @@
+// @ts-check
+// Element tests in a real Chromium (the system's, so no browser download): unit tests against an
+// API mocked by msw's service worker, end-to-end tests against a real reference server.
+import { readFileSync } from 'node:fs';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { e2eServerPlugin } from './packages/elements/test-support/e2e-plugin.mjs';
+
+const mswWorker = readFileSync(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
+
+/** @type {import('@web/test-runner').TestRunnerConfig} */
+export default {
+  files: ['packages/elements/src/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['crewkit-source', 'browser', 'development'] },
+  concurrency: 1,
+  browsers: [
+    playwrightLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      },
+    }),
+  ],
+  testFramework: { config: { timeout: 15_000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/elements/tsconfig.json' }),
+    {
+      // msw's worker must be served from the page's origin; its postinstall copy step does not run here.
+      name: 'msw-worker',
+      serve(context) {
+        if (context.path === '/mockServiceWorker.js') return { body: mswWorker.toString(), type: 'js' };
+        return undefined;
+      },
+    },
+    e2eServerPlugin(),
+  ],
+};
