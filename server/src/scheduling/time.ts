@@ -124,6 +124,9 @@ export interface ZoneDay {
 interface ZoneCache {
   formatter: Intl.DateTimeFormat;
   days: Map<number, ZoneDay>;
+  /** The last instant asked about and its offset: a booking asks for one start once per technician. */
+  lastInstant: number;
+  lastOffset: number;
 }
 
 // Building a DateTimeFormat costs far more than using one, and each formatToParts call costs a
@@ -146,7 +149,7 @@ function zoneCache(timeZone: string): ZoneCache {
       minute: 'numeric',
       second: 'numeric',
     });
-    cache = { formatter, days: new Map() };
+    cache = { formatter, days: new Map(), lastInstant: Number.NaN, lastOffset: 0 };
     zoneCaches.set(timeZone, cache);
   }
   return cache;
@@ -154,13 +157,15 @@ function zoneCache(timeZone: string): ZoneCache {
 
 /** Offset of `timeZone` from UTC at `instant`, in milliseconds (local = UTC + offset). */
 export function offsetAt(timeZone: string, instant: number): number {
+  const cache = zoneCache(timeZone);
+  if (cache.lastInstant === instant) return cache.lastOffset;
   let year = 1970;
   let month = 1;
   let day = 1;
   let hour = 0;
   let minute = 0;
   let second = 0;
-  for (const part of zoneCache(timeZone).formatter.formatToParts(instant)) {
+  for (const part of cache.formatter.formatToParts(instant)) {
     switch (part.type) {
       case 'year':
         year = Number(part.value);
@@ -186,7 +191,10 @@ export function offsetAt(timeZone: string, instant: number): number {
   const wall =
     daysFromCivil(year, month, day) * DAY_MS + hour * HOUR_MS + minute * MINUTE_MS + second * SECOND_MS;
   // The formatter drops milliseconds, so compare against the instant truncated to its second.
-  return wall - (instant - mod(instant, SECOND_MS));
+  const offset = wall - (instant - mod(instant, SECOND_MS));
+  cache.lastInstant = instant;
+  cache.lastOffset = offset;
+  return offset;
 }
 
 /** Offsets and transition (if any) around local day `epochDay` in `timeZone`, cached. */

@@ -1,7 +1,16 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import { type Db, queryRows } from '../db/index.js';
-import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
+import {
+  appointmentHistory,
+  appointments,
+  organizations,
+  pricingTiers,
+  reservations,
+  scheduleOverrides,
+  serviceItems,
+  technicians,
+} from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import {
@@ -10,9 +19,18 @@ import {
   computeAvailability,
   nearestStarts,
 } from '../scheduling/availability.js';
-import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
+import { addDays, DAY_MS, HOUR_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
 import { type AssignmentReason, rankCandidates } from './assignment.js';
-import { loadSchedulingContext, type SchedulingContext } from './scheduling.js';
+import {
+  type BlockedRow,
+  blockedQuery,
+  buildSchedulingContext,
+  loadSchedulingContext,
+  pgArray,
+  readBounds,
+  rowFromJson,
+  type SchedulingContext,
+} from './scheduling.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -169,17 +187,31 @@ export async function chooseTechnicians(
   orgId: string,
   item: ItemRow,
   startMs: number,
-  options: {
-    technicianId?: string | null | undefined;
-    preferredTechnicianId?: string | null;
-    ignoreNotice?: boolean;
-  },
+  options: ChoiceOptions,
 ): Promise<SlotChoice> {
   const context = await loadSchedulingContext(db, orgId, item, {
     start: startMs - DAY_MS,
     end: startMs + DAY_MS,
     technicianId: options.technicianId ?? undefined,
   });
+  const choice = rankFree(context, item, startMs, options);
+  if (typeof choice === 'string') return slotUnavailable(db, orgId, item, startMs, choice);
+  return choice;
+}
+
+interface ChoiceOptions {
+  technicianId?: string | null | undefined;
+  preferredTechnicianId?: string | null;
+  ignoreNotice?: boolean;
+}
+
+/** The free technicians for one start in assignment order, or why there is none. */
+function rankFree(
+  context: SchedulingContext,
+  item: ItemRow,
+  startMs: number,
+  options: ChoiceOptions,
+): SlotChoice | string {
   const query = ruleQuery(context, item, options.ignoreNotice);
   const verdicts = context.calendars.map((calendar) => ({
     calendar,
@@ -190,7 +222,7 @@ export async function chooseTechnicians(
     const reason =
       verdicts.find((v) => v.verdict !== 'slot_unavailable')?.verdict ??
       (verdicts.length === 0 ? 'no_qualified_technician' : 'taken');
-    return slotUnavailable(db, orgId, item, startMs, reason === 'slot_unavailable' ? 'taken' : reason);
+    return reason === 'slot_unavailable' ? 'taken' : reason;
   }
   const day = localDateOf(context.org.timeZone, startMs);
   const dayStart = localToInstant(context.org.timeZone, day, 0);
@@ -213,6 +245,124 @@ export async function chooseTechnicians(
       reason: options.technicianId ? 'requested_technician' : r.reason,
     })),
   };
+}
+
+/** The item a caller may book: a publishable key sees only public items; a retired item is a conflict. */
+export function bookableItem(item: ItemRow | undefined, publicOnly: boolean): ItemRow {
+  if (!item || (publicOnly && !item.public))
+    throw new ApiError('not_found', { detail: 'No such service item.' });
+  if (!item.active) throw new ApiError('conflict', { detail: 'This service is no longer offered.' });
+  return item;
+}
+
+export interface NewBooking {
+  serviceItemId: string;
+  start: string;
+  technicianId?: string | null | undefined;
+  customerId?: string | null | undefined;
+  customer?: { name: string; email: string; phone?: string | null } | null | undefined;
+  notes?: string | null | undefined;
+}
+
+/**
+ * Books a new appointment (no hold) in two statements: one read of everything the rules need
+ * (item, organization, technicians, overrides, busy time around the start, price tiers, the
+ * customer and their preferred technician), then `crewkit_book_appointment` (migration 0012),
+ * which reserves the first free ranked technician, settles the customer and writes the
+ * appointment and its history at once. The rules and the ranking are the same code the other
+ * booking paths use; only the round trips are fewer (the earlier transaction made ~14).
+ */
+export async function bookAppointment(
+  db: Db,
+  orgId: string,
+  body: NewBooking,
+  caller: { publicOnly: boolean; actor: string },
+): Promise<AppointmentRow> {
+  const startMs = Date.parse(body.start);
+  // Overrides a day either side, as loadSchedulingContext reads them; busy time only where it can
+  // change the verdict or the ranking: the start's local day in any zone (25 h at most) and the
+  // blocked range (the contract caps duration at 24 h and each buffer at 8 h). About a third of
+  // the rows a ±2-day read returns.
+  const bounds = {
+    ...readBounds({ start: startMs - DAY_MS, end: startMs + DAY_MS }),
+    from: new Date(startMs - 26 * HOUR_MS).toISOString(),
+    to: new Date(startMs + 33 * HOUR_MS).toISOString(),
+  };
+  const technicianId = body.technicianId ?? undefined;
+  const onlyOne = (column: SQL) => (technicianId ? sql`and ${column} = ${technicianId}` : sql``);
+  const customerMatch = body.customerId
+    ? sql`c.id = ${body.customerId}`
+    : sql`lower(c.email) = lower(${body.customer!.email})`;
+  const [read] = await queryRows<{
+    item: Record<string, unknown> | null;
+    org: Record<string, unknown> | null;
+    technicians: Record<string, unknown>[];
+    overrides: Record<string, unknown>[];
+    blocked: BlockedRow[];
+    tiers: Record<string, unknown>[];
+    customer: { id: string; preferred_technician_id: string | null } | null;
+  }>(
+    db,
+    sql`select
+          (select row_to_json(i) from service_items i where i.org_id = ${orgId} and i.id = ${body.serviceItemId}) as item,
+          (select row_to_json(o) from organizations o where o.id = ${orgId}) as org,
+          (select coalesce(json_agg(t), '[]') from technicians t
+            where t.org_id = ${orgId} and t.active ${onlyOne(sql`t.id`)}) as technicians,
+          (select coalesce(json_agg(s), '[]') from schedule_overrides s
+            where s.org_id = ${orgId} ${onlyOne(sql`s.technician_id`)}
+              and s.date >= ${bounds.firstDate} and s.date <= ${bounds.lastDate}) as overrides,
+          (select coalesce(json_agg(b), '[]') from (${blockedQuery(orgId, bounds, technicianId)}) b) as blocked,
+          (select coalesce(json_agg(p), '[]') from pricing_tiers p
+            where p.org_id = ${orgId} and p.item_id = ${body.serviceItemId}
+              and p.valid_from <= ${bounds.lastDate} and (p.valid_to is null or p.valid_to >= ${bounds.firstDate})) as tiers,
+          (select row_to_json(x) from (
+             select c.id, p.preferred_technician_id from customers c
+               left join customer_preferences p on p.customer_id = c.id
+              where c.org_id = ${orgId} and ${customerMatch} limit 1) x) as customer`,
+  );
+  const item = bookableItem(read?.item ? rowFromJson(serviceItems, read.item) : undefined, caller.publicOnly);
+  if (body.customerId && !read!.customer) {
+    throw new ApiError('validation_failed', {
+      errors: [{ path: 'body.customerId', message: 'is not a customer of this organization' }],
+    });
+  }
+  if (!read!.org) throw new Error(`organization ${orgId} vanished`);
+  const org = rowFromJson(organizations, read!.org);
+  const context = buildSchedulingContext(item, {
+    org,
+    technicians: read!.technicians.map((t) => rowFromJson(technicians, t)),
+    overrides: read!.overrides.map((o) => rowFromJson(scheduleOverrides, o)),
+    blocked: read!.blocked,
+  });
+  const choice = rankFree(context, item, startMs, {
+    technicianId,
+    preferredTechnicianId: read!.customer?.preferred_technician_id ?? null,
+  });
+  if (typeof choice === 'string') return slotUnavailable(db, orgId, item, startMs, choice);
+
+  const on = localDateOf(org.timeZone, startMs);
+  const tier = read!.tiers
+    .map((t) => rowFromJson(pricingTiers, t))
+    .find((t) => t.validFrom <= on && (t.validTo === null || t.validTo >= on));
+  const range = blockedRange(item, startMs);
+  const ids = pgArray([newId(), newId(), newId(), newId()]);
+  const references = pgArray(Array.from({ length: 6 }, newReference));
+  const [booked] = await queryRows<{ appointment: Record<string, unknown> | null }>(
+    db,
+    sql`select crewkit_book_appointment(
+          ${orgId}, ${item.id}, ${pgArray(choice.ranked.map((r) => r.technicianId))}::uuid[],
+          ${pgArray(choice.ranked.map((r) => r.reason))}::text[],
+          ${new Date(range.start).toISOString()}::timestamptz, ${new Date(range.end).toISOString()}::timestamptz,
+          ${new Date(startMs).toISOString()}::timestamptz,
+          ${new Date(startMs + item.durationMinutes * MINUTE_MS).toISOString()}::timestamptz,
+          ${item.bufferBeforeMinutes}::integer, ${item.bufferAfterMinutes}::integer,
+          ${tier?.priceMinor ?? item.basePriceMinor}::integer, ${org.currency}::text, ${body.notes ?? null}::text,
+          ${read!.customer?.id ?? null}::uuid, ${body.customer?.name ?? null}::text,
+          ${body.customer?.email ?? null}::text, ${body.customer?.phone ?? null}::text,
+          ${ids}::uuid[], ${references}::text[], ${caller.actor}::text) as appointment`,
+  );
+  if (!booked?.appointment) return slotUnavailable(db, orgId, item, startMs, 'taken');
+  return rowFromJson(appointments, booked.appointment);
 }
 
 const referenceAlphabet = 'ACDEFHJKMNPQRTUVWXY34679';

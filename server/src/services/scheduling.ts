@@ -1,4 +1,4 @@
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, gte, lte, sql, type Table } from 'drizzle-orm';
 import { type Db, queryRows } from '../db/index.js';
 import {
   organizations,
@@ -28,10 +28,58 @@ export interface SchedulingContext {
   rules: { minimumNoticeMinutes: number; horizonDays: number; slotStepMinutes: number };
 }
 
+/** One row per technician and kind: its intervals as "start,end,start,end…" in epoch milliseconds. */
+export interface BlockedRow {
+  technician_id: string;
+  kind: 'busy' | 'off';
+  spans: string;
+}
+
+/** What a scheduling context is built from; `loadSchedulingContext` and the booking read both fetch it. */
+export interface SchedulingRows {
+  org: typeof organizations.$inferSelect;
+  technicians: TechnicianRow[];
+  overrides: Array<typeof scheduleOverrides.$inferSelect>;
+  blocked: BlockedRow[];
+}
+
+/** The stretch a window's reads cover: days are looked at a day either side, in any zone, so slots near midnight are never lost. */
+export function readBounds(window: { start: number; end: number }) {
+  return {
+    firstDate: localDateOf('UTC', window.start - DAY_MS),
+    lastDate: localDateOf('UTC', window.end + DAY_MS),
+    from: new Date(window.start - DAY_MS).toISOString(),
+    to: new Date(window.end + DAY_MS).toISOString(),
+  };
+}
+
+/**
+ * Every live reservation and absence overlapping the bounds, one row per technician and kind:
+ * thousands of intervals arrive as a few rows, cheap to build and to split.
+ */
+export function blockedQuery(orgId: string, bounds: { from: string; to: string }, technicianId?: string) {
+  const onlyOne = technicianId ? sql`and technician_id = ${technicianId}` : sql``;
+  return sql`select technician_id, kind, string_agg(s::text || ',' || e::text, ',') as spans from (
+                  select technician_id, (extract(epoch from starts_at) * 1000)::bigint as s, (extract(epoch from ends_at) * 1000)::bigint as e, 'busy' as kind
+                    from reservations
+                   where org_id = ${orgId} and released_at is null ${onlyOne}
+                     and (kind = 'appointment' or expires_at > now())
+                     and starts_at < ${bounds.to}::timestamptz
+                     and ends_at > ${bounds.from}::timestamptz
+                   union all
+                  select technician_id, (extract(epoch from starts_at) * 1000)::bigint, (extract(epoch from ends_at) * 1000)::bigint, 'off'
+                    from time_off
+                   where org_id = ${orgId} ${onlyOne}
+                     and starts_at < ${bounds.to}::timestamptz
+                     and ends_at > ${bounds.from}::timestamptz
+                ) blocked group by technician_id, kind`;
+}
+
 /**
  * Loads everything availability and booking need for one item over [start, end): the org's rules,
- * the qualified technicians' hours and overrides, and — in ONE query — every reservation and
- * absence in the window. Never one query per day or per technician.
+ * the qualified technicians' hours and overrides, and their reservations and absences in the
+ * window — from memory where a technician's schedule version has not moved (see `busyCache`),
+ * otherwise in the same single query. Never one query per day or per technician.
  */
 export async function loadSchedulingContext(
   db: Db,
@@ -40,24 +88,51 @@ export async function loadSchedulingContext(
   itemOrLookup: ItemRow | Promise<ItemRow>,
   window: { start: number; end: number; technicianId?: string | undefined },
 ): Promise<SchedulingContext> {
-  // Days are looked at a day either side, in any zone, so slots near midnight are never lost.
-  const firstDate = localDateOf('UTC', window.start - DAY_MS);
-  const lastDate = localDateOf('UTC', window.end + DAY_MS);
-  // All four reads at once (they depend on nothing but the organization): one round trip of
-  // latency on PostgreSQL instead of four.
-  const [item, [org], rows, overrides, blocked] = await Promise.all([
+  const bounds = readBounds(window);
+  const from = window.start - DAY_MS;
+  const to = window.end + DAY_MS;
+  const cache = busyCacheOf(db);
+  // What this process already holds for the window, by technician: the version it was read at.
+  // Kept aside: the shared map may change while the reads are under way.
+  const known = new Map([...cache].filter(([, entry]) => entry.from <= from && entry.to >= to));
+  // All reads at once (they depend on nothing but the organization): one round trip of latency
+  // on PostgreSQL. The technicians come with their schedule versions, and with their busy time
+  // only where the version differs from the one this process holds: versions and intervals come
+  // from one statement, hence one snapshot, so a cached entry is never newer than its version.
+  const [item, [org], rows, overrides] = await Promise.all([
     itemOrLookup,
     db.select().from(organizations).where(eq(organizations.id, orgId)),
-    db
-      .select()
-      .from(technicians)
-      .where(
-        and(
-          eq(technicians.orgId, orgId),
-          eq(technicians.active, true),
-          window.technicianId ? eq(technicians.id, window.technicianId) : undefined,
-        ),
-      ),
+    queryRows<{
+      technician: Record<string, unknown>;
+      version: string;
+      busy: string | null;
+      holds: string | null;
+      off: string | null;
+    }>(
+      db,
+      sql`select row_to_json(t) as technician, coalesce(v.version, 0)::text as version,
+                 case when c.version::bigint is distinct from coalesce(v.version, 0) then array_to_string(array(
+                   select (extract(epoch from r.starts_at) * 1000)::bigint || ',' || (extract(epoch from r.ends_at) * 1000)::bigint
+                     from reservations r
+                    where r.technician_id = t.id and r.org_id = ${orgId} and r.released_at is null and r.kind = 'appointment'
+                      and tstzrange(r.starts_at, r.ends_at, '[)') && tstzrange(${bounds.from}::timestamptz, ${bounds.to}::timestamptz)), ',') end as busy,
+                 case when c.version::bigint is distinct from coalesce(v.version, 0) then array_to_string(array(
+                   select (extract(epoch from r.starts_at) * 1000)::bigint || ',' || (extract(epoch from r.ends_at) * 1000)::bigint
+                          || ',' || (extract(epoch from r.expires_at) * 1000)::bigint
+                     from reservations r
+                    where r.technician_id = t.id and r.org_id = ${orgId} and r.released_at is null and r.kind = 'hold'
+                      and tstzrange(r.starts_at, r.ends_at, '[)') && tstzrange(${bounds.from}::timestamptz, ${bounds.to}::timestamptz)), ',') end as holds,
+                 case when c.version::bigint is distinct from coalesce(v.version, 0) then array_to_string(array(
+                   select (extract(epoch from o.starts_at) * 1000)::bigint || ',' || (extract(epoch from o.ends_at) * 1000)::bigint
+                     from time_off o
+                    where o.technician_id = t.id and o.org_id = ${orgId}
+                      and o.starts_at < ${bounds.to}::timestamptz and o.ends_at > ${bounds.from}::timestamptz), ',') end as off
+            from technicians t
+            left join schedule_versions v on v.technician_id = t.id
+            left join unnest(${pgArray([...known.keys()])}::uuid[], ${pgArray([...known.values()].map((e) => e.version))}::text[])
+                   as c(id, version) on c.id = t.id
+           where t.org_id = ${orgId} and t.active ${window.technicianId ? sql`and t.id = ${window.technicianId}` : sql``}`,
+    ),
     db
       .select()
       .from(scheduleOverrides)
@@ -65,32 +140,91 @@ export async function loadSchedulingContext(
         and(
           eq(scheduleOverrides.orgId, orgId),
           window.technicianId ? eq(scheduleOverrides.technicianId, window.technicianId) : undefined,
-          gte(scheduleOverrides.date, firstDate),
-          lte(scheduleOverrides.date, lastDate),
+          gte(scheduleOverrides.date, bounds.firstDate),
+          lte(scheduleOverrides.date, bounds.lastDate),
         ),
       ),
-    // One row per technician and kind, the intervals as one "start,end,start,end…" string of
-    // epoch milliseconds: thousands of intervals arrive as a few rows, cheap to build and to split.
-    queryRows<{ technician_id: string; kind: 'busy' | 'off'; spans: string }>(
-      db,
-      sql`select technician_id, kind, string_agg(s::text || ',' || e::text, ',') as spans from (
-                  select technician_id, (extract(epoch from starts_at) * 1000)::bigint as s, (extract(epoch from ends_at) * 1000)::bigint as e, 'busy' as kind
-                    from reservations
-                   where org_id = ${orgId} and released_at is null
-                     and (kind = 'appointment' or expires_at > now())
-                     and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
-                     and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
-                   union all
-                  select technician_id, (extract(epoch from starts_at) * 1000)::bigint, (extract(epoch from ends_at) * 1000)::bigint, 'off'
-                    from time_off
-                   where org_id = ${orgId}
-                     and starts_at < ${new Date(window.end + DAY_MS).toISOString()}
-                     and ends_at > ${new Date(window.start - DAY_MS).toISOString()}
-                ) blocked group by technician_id, kind`,
-    ),
   ]);
   if (!org) throw new Error(`organization ${orgId} vanished`);
-  const qualified = rows
+  const now = Date.now();
+  const blocked: BlockedRow[] = [];
+  const technicianRows = rows.map((row) => {
+    const technician = rowFromJson(technicians, row.technician);
+    let entry = known.get(technician.id);
+    if (row.busy !== null && row.holds !== null && row.off !== null) {
+      entry = {
+        version: row.version,
+        from,
+        to,
+        busy: row.busy,
+        holds: triples(row.holds),
+        off: row.off,
+      };
+      rememberBusy(cache, technician.id, entry);
+    }
+    if (entry) {
+      // A hold counts until it lapses; lapsing writes nothing, so it is judged at each use.
+      const live = entry.holds.filter((h) => h.expires > now).flatMap((h) => [h.start, h.end]);
+      const busy = [entry.busy, live.join(',')].filter((spans) => spans !== '').join(',');
+      if (busy !== '') blocked.push({ technician_id: technician.id, kind: 'busy', spans: busy });
+      if (entry.off !== '') blocked.push({ technician_id: technician.id, kind: 'off', spans: entry.off });
+    }
+    return technician;
+  });
+  return buildSchedulingContext(item, { org, technicians: technicianRows, overrides, blocked });
+}
+
+interface BusyEntry {
+  /** `schedule_versions.version` the intervals were read at (text: a bigint). */
+  version: string;
+  /** The stretch the intervals cover, epoch ms. */
+  from: number;
+  to: number;
+  /** Appointments and time off as "start,end,…" epoch ms, as `BlockedRow.spans`. */
+  busy: string;
+  off: string;
+  holds: Array<{ start: number; end: number; expires: number }>;
+}
+
+const maxCachedTechnicians = 10_000;
+/**
+ * Busy time per technician, per database handle (a transaction gets its own, so what it has
+ * written but not committed never reaches the shared one). Only a hint: every use is checked
+ * against the technician's current schedule version, read in the same round as everything else.
+ */
+const busyCaches = new WeakMap<Db, Map<string, BusyEntry>>();
+
+function busyCacheOf(db: Db): Map<string, BusyEntry> {
+  let cache = busyCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    busyCaches.set(db, cache);
+  }
+  return cache;
+}
+
+function rememberBusy(cache: Map<string, BusyEntry>, technicianId: string, entry: BusyEntry) {
+  if (cache.size >= maxCachedTechnicians && !cache.has(technicianId)) cache.clear();
+  cache.set(technicianId, entry);
+}
+
+function triples(spans: string): BusyEntry['holds'] {
+  const numbers = spans === '' ? [] : spans.split(',').map(Number);
+  const holds: BusyEntry['holds'] = [];
+  for (let i = 0; i + 2 < numbers.length; i += 3)
+    holds.push({ start: numbers[i]!, end: numbers[i + 1]!, expires: numbers[i + 2]! });
+  return holds;
+}
+
+/** A PostgreSQL array literal of plain tokens (uuids, numbers, codes: nothing to quote). */
+export function pgArray(values: string[]): string {
+  return `{${values.join(',')}}`;
+}
+
+/** The qualified technicians' calendars and the rules in force, from rows already read. */
+export function buildSchedulingContext(item: ItemRow, rows: SchedulingRows): SchedulingContext {
+  const { org, overrides, blocked } = rows;
+  const qualified = rows.technicians
     .map((row) => ({ row, q: qualify(row, item.requiredSkills) }))
     .filter(({ q }) => q.qualified);
   const ids = qualified.map(({ row }) => row.id);
@@ -130,6 +264,19 @@ export async function loadSchedulingContext(
       slotStepMinutes: org.slotStepMinutes,
     },
   };
+}
+
+/**
+ * A row of `table` from its `to_json` form (database column names, timestamps as text), typed and
+ * converted as drizzle's own select would return it. Lets one statement return several tables' rows.
+ */
+export function rowFromJson<T extends Table>(table: T, json: Record<string, unknown>): T['$inferSelect'] {
+  const row: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) {
+    const value = json[column.name];
+    row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+  }
+  return row as T['$inferSelect'];
 }
 
 /** Weekday names (the API's) to ISO weekday numbers (the engine's). */
