@@ -21,6 +21,9 @@ import { serverPackageJsonPath, specPath } from './paths.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { appointmentViewHandlers } from './routes/appointment-views.js';
 import { appointmentHandlers } from './routes/appointments.js';
+import { ascoraHandlers } from './routes/ascora.js';
+import { ascoraRecordHandlers } from './routes/ascora-records.js';
+import { ascoraRetryHandlers } from './routes/ascora-retry.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
 import { catalogHandlers } from './routes/catalog.js';
@@ -29,6 +32,12 @@ import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
 import { organizationHandlers } from './routes/organizations.js';
+import {
+  defaultStaticAssetOptions,
+  registerStaticRoutes,
+  type StaticAssetOptions,
+  staticRoutePaths,
+} from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 
@@ -46,10 +55,18 @@ export const handlers: HandlerTable = {
   ...appointmentHandlers,
   ...appointmentViewHandlers,
   ...holdHandlers,
+  ...ascoraHandlers,
+  ...ascoraRecordHandlers,
+  ...ascoraRetryHandlers,
 };
 
-/** Routes outside the API contract: the contract itself and its rendered reference. */
-export const infrastructureRoutes = ['/openapi.yaml', '/docs', '/docs/scalar.js'] as const;
+/** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
+export const infrastructureRoutes = [
+  '/openapi.yaml',
+  '/docs',
+  '/docs/scalar.js',
+  ...staticRoutePaths,
+] as const;
 
 export const maxBodyBytes = 1024 * 1024;
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
@@ -60,6 +77,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Overrides for tests (e.g. a clock or a shorter credential cache). */
   credentialCacheSeconds?: number;
+  /** Where the elements build and the example pages are read from (tests point elsewhere). */
+  staticAssets?: StaticAssetOptions;
 }
 
 export function createServices({
@@ -135,6 +154,8 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     });
   });
 
+  registerStaticRoutes(app, dependencies.staticAssets ?? defaultStaticAssetOptions());
+
   app.notFound((c) => {
     const allowed = spec.operations.filter((op) =>
       new RegExp(`^${op.routePath.replace(/:[^/]+/g, '[^/]+')}$`).test(c.req.path),
@@ -171,11 +192,20 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
 }
 
 /** Constraint violations that escaped a handler still mean "conflict", never "internal". */
-function fromDatabaseError(error: unknown): ApiError | undefined {
+export function fromDatabaseError(error: unknown): ApiError | undefined {
   const code = pgErrorCode(error);
   if (code === pgErrors.uniqueViolation || code === pgErrors.exclusionViolation)
     return new ApiError('conflict');
-  if (code === '57P01' || code === 'ECONNREFUSED' || code === '53300') {
+  // A deadlock or serialization failure rolled the request back whole (two reschedules crossing
+  // the same two technicians, say): nothing changed, so "try again" is the truthful answer, and
+  // the SDK does so by itself.
+  if (
+    code === '57P01' ||
+    code === 'ECONNREFUSED' ||
+    code === '53300' ||
+    code === '40P01' ||
+    code === '40001'
+  ) {
     return new ApiError('unavailable', { headers: { 'retry-after': '1' } });
   }
   return undefined;

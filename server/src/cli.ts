@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { startBackgroundWork } from './ascora/background.js';
 import { createApiKey } from './auth/api-keys.js';
 import { loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { type ApiKeyKind, apiKeyKinds } from './db/schema.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed/demo.js';
+import { seedDemoAppointments, startDemoAscora } from './seed/demo-live.js';
 import { closeOnSignals, startServer } from './server.js';
 import { createOrganization } from './services/organizations.js';
 
@@ -70,14 +72,28 @@ export async function main(argv: string[]): Promise<void> {
     case 'start': {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
-      const server = await startServer(config, logger);
+      const started = await startServer(config, logger);
+      const background = await startBackgroundWork(started.database, config, logger, {
+        publicBaseUrl: started.url,
+      });
+      // The queue stops before the database closes, so no worker polls a closed pool.
+      const server = { ...started, close: () => background.stop().then(() => started.close()) };
       closeOnSignals(server, logger);
       let demo: Awaited<ReturnType<typeof seedDemo>> | undefined;
+      let ascora: { url: string; apiKey: string } | undefined;
       if (values.demo) {
         const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
         demo = await seedDemo(server.database.db, { secret: config.secret, origins });
+        if (demo.created) await seedDemoAppointments(server.url, demo);
+        const fakeAscora = await startDemoAscora(
+          { db: server.database.db, secret: config.secret, logger },
+          { orgId: demo.orgId, publicBaseUrl: server.url, firstRun: demo.created },
+        );
+        ascora = fakeAscora;
+        const closeServer = server.close;
+        server.close = () => closeServer().then(() => fakeAscora.close());
       }
-      printBanner(server.url, config, demo);
+      printBanner(server.url, config, demo, ascora);
       return;
     }
     case 'migrate':
@@ -152,6 +168,7 @@ function printBanner(
   url: string,
   config: ReturnType<typeof loadConfig>,
   demo: Awaited<ReturnType<typeof seedDemo>> | undefined,
+  ascora?: { url: string; apiKey: string },
 ) {
   const database = config.databaseUrl ? 'PostgreSQL' : `PGlite in ${config.dataDir}`;
   const lines = [
@@ -168,6 +185,12 @@ function printBanner(
       `  Publishable key    ${demo.publishableKey}`,
       `  Secret key         ${demo.secretKey}`,
       `  Owner login        ${demo.login.email} / ${demo.login.password}`,
+      '',
+      `  Booking site       ${url}/examples/booking-site/`,
+      `  ERP job list       ${url}/examples/erp/`,
+      ...(ascora
+        ? [`  Fake Ascora        ${ascora.url}  (key ${ascora.apiKey}; the demo is connected to it)`]
+        : []),
       '',
       `  Try: curl -H "Authorization: Bearer ${demo.secretKey}" ${url}/api/v1/organizations/${demo.orgId}`,
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../test-support/harness.js';
-import { maxBodyBytes } from './app.js';
+import { fromDatabaseError, maxBodyBytes } from './app.js';
 
 describe('problem responses', () => {
   let t: TestContext;
@@ -103,5 +103,25 @@ describe('an unexpected failure', () => {
     expect([500, 503]).toContain(response.status);
     expect(body.requestId).toBe(response.headers.get('x-request-id'));
     expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+});
+
+describe('database errors that escape a handler', () => {
+  it('are a conflict when a constraint refused the change', () => {
+    expect(fromDatabaseError({ cause: { code: '23505' } })?.code).toBe('conflict');
+    expect(fromDatabaseError({ cause: { code: '23P01' } })?.code).toBe('conflict');
+  });
+
+  it('ask the client to retry after a deadlock or serialization failure, which rolled everything back', () => {
+    for (const code of ['40P01', '40001', '57P01']) {
+      const error = fromDatabaseError({ code });
+      expect(error?.code).toBe('unavailable');
+      expect(error?.options.headers).toMatchObject({ 'retry-after': '1' });
+    }
+  });
+
+  it('leave anything else to the internal-error handler', () => {
+    expect(fromDatabaseError(new Error('boom'))).toBeUndefined();
+    expect(fromDatabaseError({ code: '22P02' })).toBeUndefined();
   });
 });

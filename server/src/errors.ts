@@ -22,6 +22,8 @@ export const codeToStatus = {
   payload_too_large: 413,
   unavailable: 503,
   internal: 500,
+  ascora_rejected: 422,
+  ascora_unavailable: 502,
 } as const satisfies Record<ErrorCode, number>;
 
 const titles: Record<ErrorCode, string> = {
@@ -41,6 +43,8 @@ const titles: Record<ErrorCode, string> = {
   payload_too_large: 'The request body is too large',
   unavailable: 'The service is temporarily unavailable',
   internal: 'Something went wrong on our side',
+  ascora_rejected: 'Ascora rejected the request',
+  ascora_unavailable: 'Ascora could not be reached',
 };
 
 export interface ApiErrorOptions {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -25,6 +26,7 @@ export async function startServer(
       poolSize: config.databasePoolSize,
     }));
   await database.migrate();
+  const stopAnalyzing = database.kind === 'pglite' ? analyzePeriodically(database, logger) : () => {};
   const app = createApp({ database, config, logger });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
@@ -48,11 +50,28 @@ export async function startServer(
         });
         http.closeIdleConnections();
       });
+      stopAnalyzing();
       await database.close();
     })();
     return closing;
   };
   return { url, database, close };
+}
+
+/**
+ * PostgreSQL's autovacuum keeps the planner's statistics current; PGlite has no autovacuum, so its
+ * tables would stay at "never analyzed" and grown tables get plans made for a handful of rows.
+ * ANALYZE at start and every 15 minutes after; it samples, so it stays cheap as tables grow.
+ */
+function analyzePeriodically(database: Database, logger: Logger): () => void {
+  const analyze = () =>
+    database.db
+      .execute(sql`analyze`)
+      .catch((error: unknown) => logger.warn({ err: error }, 'analyze failed'));
+  void analyze();
+  const timer = setInterval(analyze, 15 * 60_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** SIGTERM/SIGINT: finish in-flight requests, close the database, exit; force-exit after a deadline. */

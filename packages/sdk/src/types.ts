@@ -63,6 +63,8 @@ export type Hold = Schemas['Hold'];
 export type HoldCreate = Schemas['HoldCreate'];
 
 export type Appointment = Schemas['Appointment'];
+/** An appointment as listed: with its customer's name and the statuses it may move to next. */
+export type AppointmentListItem = Schemas['AppointmentListItem'];
 export type AppointmentCreate = Schemas['AppointmentCreate'];
 export type AppointmentStatus = Schemas['AppointmentStatus'];
 export type AppointmentHistoryEntry = Schemas['AppointmentHistoryEntry'];

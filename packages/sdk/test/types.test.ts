@@ -1,6 +1,6 @@
 import {
   type ApiKeyWithSecret,
-  type Appointment,
+  type AppointmentListItem,
   type AppointmentStatus,
   type Availability,
   type Crewkit,
@@ -61,7 +61,8 @@ describe('types', () => {
       const { data: slots } = await crewkit.availability.get({ serviceItemId: 'i', from: 'd', to: 'd' });
       expectTypeOf(slots).toEqualTypeOf<Availability | undefined>();
       for await (const a of crewkit.appointments.list({ status: ['scheduled'] })) {
-        expectTypeOf(a).toEqualTypeOf<Appointment>();
+        expectTypeOf(a).toExtend<AppointmentListItem>();
+        expectTypeOf(a.allowedTransitions).toEqualTypeOf<AppointmentStatus[]>();
         expectTypeOf(a.status).toEqualTypeOf<AppointmentStatus>();
       }
       expectTypeOf(await crewkit.technicians.list().toArray({ limit: 5 })).toEqualTypeOf<Technician[]>();

@@ -4,6 +4,7 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -380,6 +381,8 @@ export const appointments = pgTable(
     assignedTechnicianReason: text('assignment_reason').notNull(),
     rescheduledFromId: uuid('rescheduled_from_id'),
     rescheduledToId: uuid('rescheduled_to_id'),
+    /** The work order this visit belongs to, if any (Ascora jobs map onto work orders, not visits). */
+    jobId: uuid('job_id').references((): AnyPgColumn => jobs.id, { onDelete: 'set null' }),
     rating: integer('rating'),
     feedback: text('feedback'),
     createdAt: createdAt(),
@@ -504,4 +507,283 @@ export const customerPreferences = pgTable(
       sql`${t.communicationChannels} <@ array['email', 'sms', 'phone']::text[]`,
     ),
   ],
+);
+
+// ── Jobs: work orders, which visits (appointments) belong to ─────────────────────────────────────
+
+export const jobStatuses = ['new', 'booked', 'in_progress', 'completed', 'cancelled'] as const;
+export type JobStatus = (typeof jobStatuses)[number];
+
+/**
+ * A job is the unit of work a customer pays for; appointments are its scheduled visits. Ascora jobs
+ * carry no schedule, so they map 1:1 onto jobs rather than onto appointments.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    /** Human reference, e.g. Ascora's `J3`. */
+    number: text('number'),
+    name: text('name').notNull(),
+    description: text('description'),
+    workUndertaken: text('work_undertaken'),
+    status: text('status').$type<JobStatus>().notNull().default('new'),
+    siteCustomerId: uuid('site_customer_id').references(() => customers.id),
+    billingCustomerId: uuid('billing_customer_id').references(() => customers.id),
+    address: jsonb('address').$type<CustomerAddress>(),
+    totalExTaxMinor: integer('total_ex_tax_minor').notNull().default(0),
+    totalIncTaxMinor: integer('total_inc_tax_minor').notNull().default(0),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('jobs_org_idx').on(t.orgId, t.id),
+    index('jobs_site_customer_idx').on(t.siteCustomerId),
+    check(
+      'jobs_status_check',
+      sql`${t.status} in ('new', 'booked', 'in_progress', 'completed', 'cancelled')`,
+    ),
+  ],
+);
+
+// ── Invoices and payments: the seed of the invoicing module ──────────────────────────────────────
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    number: text('number').notNull(),
+    jobId: uuid('job_id').references(() => jobs.id, { onDelete: 'set null' }),
+    issuedOn: date('issued_on').notNull(),
+    currency: text('currency').notNull(),
+    totalExTaxMinor: integer('total_ex_tax_minor').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('invoices_org_idx').on(t.orgId, t.id), index('invoices_number_idx').on(t.orgId, t.number)],
+);
+
+export const invoiceLineTypes = ['material', 'labour', 'discount', 'none'] as const;
+export type InvoiceLineType = (typeof invoiceLineTypes)[number];
+
+export const invoiceLines = pgTable(
+  'invoice_lines',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    itemCode: text('item_code'),
+    description: text('description').notNull(),
+    quantity: doublePrecision('quantity').notNull(),
+    unitAmountExTaxMinor: integer('unit_amount_ex_tax_minor').notNull(),
+    amountExTaxMinor: integer('amount_ex_tax_minor').notNull(),
+    lineType: text('line_type').$type<InvoiceLineType>().notNull(),
+  },
+  (t) => [uniqueIndex('invoice_lines_position_unique').on(t.invoiceId, t.position)],
+);
+
+export type PaymentPushState = 'pending' | 'pushed' | 'failed';
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    invoiceId: uuid('invoice_id')
+      .notNull()
+      .references(() => invoices.id),
+    amountMinor: integer('amount_minor').notNull(),
+    paidOn: date('paid_on').notNull(),
+    method: text('method').notNull(),
+    reference: text('reference'),
+    /** Where the payment was first recorded: here, or pulled from Ascora's payment queue. */
+    origin: text('origin').$type<'local' | 'ascora'>().notNull(),
+    /** The outbox for CreatePayment: local payments wait in `pending` until Ascora has them. */
+    pushState: text('push_state').$type<PaymentPushState>(),
+    pushAttempts: integer('push_attempts').notNull().default(0),
+    pushError: text('push_error'),
+    pushedAt: timestamp('pushed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('payments_org_idx').on(t.orgId, t.id),
+    index('payments_invoice_idx').on(t.invoiceId),
+    index('payments_push_idx').on(t.orgId).where(sql`${t.pushState} = 'pending'`),
+  ],
+);
+
+// ── Ascora integration ──────────────────────────────────────────────────────────────────────────
+
+export const ascoraEntities = ['customer', 'job', 'invoice', 'payment'] as const;
+export type AscoraEntity = (typeof ascoraEntities)[number];
+export type AscoraDirection = 'pull' | 'push' | 'both';
+export type AscoraConflictStrategy = 'local_wins' | 'remote_wins' | 'newest_wins' | 'manual';
+export interface AscoraDirections {
+  customers: AscoraDirection;
+  jobs: AscoraDirection;
+  invoices: 'pull';
+  payments: AscoraDirection;
+}
+
+/** One connection per organization; a disconnected row keeps the history but not the key. */
+export const ascoraConnections = pgTable('ascora_connections', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organizations.id, { onDelete: 'cascade' }),
+  status: text('status').$type<'connected' | 'disconnected'>().notNull(),
+  baseUrl: text('base_url').notNull(),
+  /** AES-256-GCM under a key derived from CREWKIT_SECRET; null once disconnected. */
+  apiKeySealed: text('api_key_sealed'),
+  /** sha256 of the secret in the webhook URL; the token itself is never stored. */
+  webhookTokenHash: text('webhook_token_hash'),
+  webhookSubscriptionIds: jsonb('webhook_subscription_ids').$type<string[]>().notNull().default([]),
+  directions: jsonb('directions').$type<AscoraDirections>().notNull(),
+  syncIntervalMinutes: integer('sync_interval_minutes').notNull().default(60),
+  conflictStrategy: text('conflict_strategy')
+    .$type<AscoraConflictStrategy>()
+    .notNull()
+    .default('newest_wins'),
+  connectedAt: timestamp('connected_at', { withTimezone: true }).notNull(),
+  disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
+  lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Links a local row to its Ascora record. `syncedHash` is the hash of the shared fields as both sides
+ * agreed at the last sync: a side whose current hash differs has changed since.
+ */
+export const ascoraMappings = pgTable(
+  'ascora_mappings',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    entity: text('entity').$type<AscoraEntity>().notNull(),
+    ascoraId: text('ascora_id').notNull(),
+    localId: uuid('local_id').notNull(),
+    ascoraNumber: text('ascora_number'),
+    syncedHash: text('synced_hash').notNull(),
+    syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.entity, t.ascoraId] }),
+    uniqueIndex('ascora_mappings_local_unique').on(t.orgId, t.entity, t.localId),
+  ],
+);
+
+export type AscoraRunStatus = 'running' | 'completed' | 'failed';
+export interface AscoraRunCounts {
+  created: number;
+  updated: number;
+  skipped: number;
+  conflicts: number;
+  failed: number;
+}
+/** Where an interrupted run picks up: the next page of this entity's stage. */
+export interface AscoraCheckpoint {
+  stage: string;
+  page: number;
+}
+
+export const ascoraSyncRuns = pgTable(
+  'ascora_sync_runs',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    trigger: text('trigger').$type<'manual' | 'schedule' | 'webhook' | 'connect'>().notNull(),
+    status: text('status').$type<AscoraRunStatus>().notNull(),
+    checkpoint: jsonb('checkpoint').$type<AscoraCheckpoint>(),
+    totalPages: integer('total_pages'),
+    counts: jsonb('counts').$type<AscoraRunCounts>().notNull(),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('ascora_sync_runs_org_idx').on(t.orgId, t.id),
+    // At most one live run per organization, whichever process tries to start another.
+    uniqueIndex('ascora_sync_runs_one_running').on(t.orgId).where(sql`${t.status} = 'running'`),
+  ],
+);
+
+export const ascoraSyncFailures = pgTable(
+  'ascora_sync_failures',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => ascoraSyncRuns.id, { onDelete: 'cascade' }),
+    entity: text('entity').$type<AscoraEntity>().notNull(),
+    ascoraId: text('ascora_id'),
+    localId: uuid('local_id'),
+    /** The latest reason: a retry that fails again replaces it. */
+    reason: text('reason').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** Last retried on its own (`POST …/failures/{id}/retry`). */
+    retriedAt: timestamp('retried_at', { withTimezone: true }),
+    /** Set when a retry synced the record; a resolved failure is not retried again. */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [index('ascora_sync_failures_run_idx').on(t.runId, t.id)],
+);
+
+export const ascoraConflicts = pgTable(
+  'ascora_conflicts',
+  {
+    id: uuid('id').primaryKey(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    entity: text('entity').$type<AscoraEntity>().notNull(),
+    localId: uuid('local_id').notNull(),
+    ascoraId: text('ascora_id').notNull(),
+    fields: text('fields').array().notNull(),
+    local: jsonb('local').$type<Record<string, unknown>>().notNull(),
+    remote: jsonb('remote').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<'open' | 'resolved'>().notNull().default('open'),
+    resolution: jsonb('resolution').$type<Record<string, 'local' | 'remote'>>(),
+    createdAt: createdAt(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('ascora_conflicts_org_idx').on(t.orgId, t.id),
+    // One open conflict per record: a later sync refreshes it instead of queueing another.
+    uniqueIndex('ascora_conflicts_open_unique')
+      .on(t.orgId, t.entity, t.localId)
+      .where(sql`${t.status} = 'open'`),
+  ],
+);
+
+/** Webhook deliveries already seen, so a duplicate delivery is acknowledged without work. */
+export const ascoraWebhookReceipts = pgTable(
+  'ascora_webhook_receipts',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    digest: text('digest').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.digest] })],
 );

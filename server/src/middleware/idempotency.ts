@@ -26,6 +26,7 @@ export async function runIdempotent(
   key: string,
   body: unknown,
   handler: () => Response | Promise<Response>,
+  options: { transaction: boolean } = { transaction: true },
 ): Promise<Response> {
   const { db, idempotencyKey } = c.var.services;
   const orgId = c.req.param('orgId') as string;
@@ -52,7 +53,7 @@ export async function runIdempotent(
   }
   if (!claimed) {
     const [existing] = await db.select().from(idempotencyKeys).where(where);
-    if (!existing) return runIdempotent(c, key, body, handler); // deleted between our statements
+    if (!existing) return runIdempotent(c, key, body, handler, options); // deleted between our statements
     if (existing.requestHash !== requestHash) {
       throw new ApiError('idempotency_key_reused', {
         detail:
@@ -84,23 +85,35 @@ export async function runIdempotent(
     }
   }
 
+  const keep = async (within: typeof db, response: Response) => {
+    const stored: StoredResponse = {
+      contentType: response.headers.get('content-type'),
+      body: await response.clone().text(),
+    };
+    await within
+      .update(idempotencyKeys)
+      .set({
+        state: 'completed',
+        responseStatus: response.status,
+        responseBody: encrypt(idempotencyKey, JSON.stringify(stored)),
+      })
+      .where(where);
+  };
   try {
+    if (!options.transaction) {
+      // The handler calls another service: it runs on its own, and its response is kept after.
+      // A crash in between leaves the key to be taken over, and the retry repeats the operation,
+      // which is why such operations are written to be safe to repeat.
+      const response = await handler();
+      if (response.status >= 300) throw new ResponseNotKept(response);
+      await keep(db, response);
+      return response;
+    }
     return await db.transaction(async (tx) => {
       c.set('db', tx);
       const response = await handler();
       if (response.status >= 300) throw new ResponseNotKept(response);
-      const stored: StoredResponse = {
-        contentType: response.headers.get('content-type'),
-        body: await response.clone().text(),
-      };
-      await tx
-        .update(idempotencyKeys)
-        .set({
-          state: 'completed',
-          responseStatus: response.status,
-          responseBody: encrypt(idempotencyKey, JSON.stringify(stored)),
-        })
-        .where(where);
+      await keep(tx, response);
       return response;
     });
   } catch (error) {

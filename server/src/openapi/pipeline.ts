@@ -64,7 +64,7 @@ function authorize(c: AppContext, op: Operation, principal: Principal): void {
     });
   }
   if (principal.kind === 'publishable_key') {
-    const origin = c.req.header('origin');
+    const origin = c.req.header('origin') ?? sameOriginOf(c);
     if (!origin || !principal.allowedOrigins.includes(origin)) {
       c.set('corsDenied', true);
       throw new ApiError('origin_not_allowed', {
@@ -80,6 +80,16 @@ function authorize(c: AppContext, op: Operation, principal: Principal): void {
       detail: `This operation needs one of the roles: ${op.roles.join(', ')}.`,
     });
   }
+}
+
+/**
+ * Browsers send no Origin header on same-origin GETs, so a widget served by this server itself (the
+ * examples) would be refused. Fetch metadata says the request came from the page's own origin; that
+ * origin is then the request's, and it must still be one of the key's allowed origins.
+ */
+function sameOriginOf(c: AppContext): string | undefined {
+  if (c.req.header('sec-fetch-site') !== 'same-origin') return undefined;
+  return new URL(c.req.url).origin;
 }
 
 async function readBody(c: AppContext): Promise<unknown> {
@@ -123,7 +133,9 @@ export function operationPipeline<O extends OperationId>(
     const input = result.input as unknown as Parameters<Handler<O>>[1];
     const idempotencyKey = c.req.header('idempotency-key');
     if (op.method === 'post' && op.orgScoped && idempotencyKey) {
-      return runIdempotent(c, idempotencyKey, body, () => handler(c, input));
+      return runIdempotent(c, idempotencyKey, body, () => handler(c, input), {
+        transaction: !op.callsOut,
+      });
     }
     return handler(c, input);
   };

@@ -39,6 +39,12 @@ export interface Operation {
   orgScoped: boolean;
   /** `x-crewkit-rate-limit` — per-client limit on this operation. */
   rateLimit?: { requests: number; perSeconds: number };
+  /**
+   * `x-crewkit-calls-out` — the handler waits on another service (Ascora). With an Idempotency-Key
+   * it then runs outside the database transaction, which must not stay open (on PGlite: the only
+   * connection) for the length of a remote call; the operation itself must be safe to repeat.
+   */
+  callsOut: boolean;
 }
 
 export interface Spec {
@@ -102,6 +108,7 @@ export function parseSpec(text: string): Spec {
         responses,
         anonymous,
         public: isPublic,
+        callsOut: op['x-crewkit-calls-out'] === true,
         ...(Array.isArray(op['x-crewkit-roles']) ? { roles: op['x-crewkit-roles'] as string[] } : {}),
         credentials:
           declared ?? (isPublic ? ['user', 'secret_key', 'publishable_key'] : ['user', 'secret_key']),

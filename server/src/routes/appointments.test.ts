@@ -304,6 +304,67 @@ describe('booking and the appointment workflow', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
+  it('finds appointments by reference or customer name or email, with the customer and the next allowed statuses', async () => {
+    const day = mondayAhead(9);
+    const olivia = await book({
+      serviceItemId: tapFix,
+      start: at(day, '08:00'),
+      customer: { name: 'Olivia Quartermaine', email: 'olivia.q@harbour.example' },
+    });
+    const other = await book({
+      serviceItemId: tapFix,
+      start: at(day, '13:00'),
+      customer: { name: 'Ben 100% Tiles', email: 'ben@tiles.example' },
+    });
+    await t.request('PUT', `${base()}/appointments/${other.body.id}/status`, {
+      token: org.secretKey,
+      body: { status: 'cancelled' },
+    });
+    // Another organization's customer of the same name stays invisible.
+    const stranger = await t.createOrg();
+    await t.request('POST', `/api/v1/organizations/${stranger.orgId}/customers`, {
+      token: stranger.secretKey,
+      body: { name: 'Olivia Quartermaine', email: 'olivia.q@harbour.example' },
+    });
+
+    const ids = async (q: string) => {
+      const response = await t.request('GET', `${base()}/appointments?q=${encodeURIComponent(q)}`, {
+        token: org.secretKey,
+      });
+      expect(response.status).toBe(200);
+      return response.body.data.map((a: { id: string }) => a.id);
+    };
+    expect(await ids('quarterMAINE')).toEqual([olivia.body.id]);
+    expect(await ids('@HARBOUR.example')).toEqual([olivia.body.id]);
+    expect(await ids(olivia.body.reference.toLowerCase())).toEqual([olivia.body.id]);
+    // LIKE wildcards are matched literally: "%" finds only the name that contains one.
+    expect(await ids('%')).toEqual([other.body.id]);
+    expect(await ids('nobody-by-this-name')).toEqual([]);
+
+    const listed = await t.request(
+      'GET',
+      `${base()}/appointments?q=example&from=${at(day, '00:00')}&sort=start`,
+      {
+        token: org.secretKey,
+      },
+    );
+    expect(listed.body.data.map((a: { id: string }) => a.id)).toEqual([olivia.body.id, other.body.id]);
+    expect(listed.body.data[0]).toMatchObject({
+      customer: {
+        id: olivia.body.customerId,
+        name: 'Olivia Quartermaine',
+        email: 'olivia.q@harbour.example',
+      },
+      allowedTransitions: ['en_route', 'in_progress', 'cancelled', 'no_show'],
+    });
+    expect(listed.body.data[1]).toMatchObject({ status: 'cancelled', allowedTransitions: [] });
+
+    const tooLong = await t.request('GET', `${base()}/appointments?q=${'x'.repeat(201)}`, {
+      token: org.secretKey,
+    });
+    expect(tooLong.status).toBe(400);
+  });
+
   it('shows a customer’s upcoming appointments and, once rated, their service history', async () => {
     const day = mondayAhead(7);
     const first = await book({ serviceItemId: tapFix, start: at(day, '08:00'), customer: visitor(20) });

@@ -1,10 +1,11 @@
 import type { components } from '@crewkit/sdk/openapi';
-import { and, asc, desc, eq, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import {
   appointmentHistory,
   appointments,
+  customers,
   organizations,
   reservations,
   serviceItems,
@@ -20,6 +21,8 @@ import {
   type AppointmentRow,
   actorOf,
   blockedRange,
+  bookAppointment,
+  bookableItem,
   chooseTechnicians,
   insertAppointment,
   recordHistory,
@@ -29,6 +32,7 @@ import {
 import { resolveCustomer } from '../services/booking-customers.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../services/workflow.js';
 import { pricesInForce } from './catalog.js';
+import { containsPattern } from './customers.js';
 
 type Schemas = components['schemas'];
 type ItemRow = typeof serviceItems.$inferSelect;
@@ -72,11 +76,7 @@ export async function findBookableItem(c: AppContext, orgId: string, itemId: str
     .select()
     .from(serviceItems)
     .where(and(eq(serviceItems.orgId, orgId), eq(serviceItems.id, itemId)));
-  const publicOnly = c.var.principal?.kind === 'publishable_key';
-  if (!item || (publicOnly && !item.public))
-    throw new ApiError('not_found', { detail: 'No such service item.' });
-  if (!item.active) throw new ApiError('conflict', { detail: 'This service is no longer offered.' });
-  return item;
+  return bookableItem(item, c.var.principal?.kind === 'publishable_key');
 }
 
 /** The item as it was booked: buffers and duration are kept on the appointment. */
@@ -158,9 +158,19 @@ export const appointmentHandlers = {
         errors: [{ path: 'body.customer', message: 'is required without customerId' }],
       });
     }
+    const actor = actorOf(principal);
+    if (!body.holdId) {
+      // The common case, without a hold: two statements instead of a transaction of ~14.
+      const booked = await bookAppointment(c.var.db, params.orgId, body, {
+        publicOnly: principal.kind === 'publishable_key',
+        actor,
+      });
+      return c.json(toAppointment(booked), 201, {
+        location: `/api/v1/organizations/${params.orgId}/appointments/${booked.id}`,
+      });
+    }
     const item = await findBookableItem(c, params.orgId, body.serviceItemId);
     const startMs = Date.parse(body.start);
-    const actor = actorOf(principal);
     const row = await c.var.db.transaction(async (tx) => {
       const customer = await resolveCustomer(tx, params.orgId, body);
       let org: { timeZone: string; currency: string } | undefined;
@@ -257,13 +267,26 @@ export const appointmentHandlers = {
       byStart ? 'startsAt' : 'createdAt',
       descending,
     );
+    const pattern = query.q === undefined ? undefined : containsPattern(query.q);
     const rows = await c.var.db
-      .select()
+      .select({
+        appointment: appointments,
+        customer: { id: customers.id, name: customers.name, email: customers.email },
+      })
       .from(appointments)
+      // Both sides filtered by org, so a customer id can never pull in another tenant's row.
+      .innerJoin(customers, and(eq(customers.orgId, params.orgId), eq(customers.id, appointments.customerId)))
       .where(
         and(
           eq(appointments.orgId, params.orgId),
           keyset,
+          pattern
+            ? or(
+                ilike(appointments.reference, pattern),
+                ilike(customers.name, pattern),
+                ilike(customers.email, pattern),
+              )
+            : undefined,
           query.status?.length ? inArray(appointments.status, query.status) : undefined,
           own
             ? eq(appointments.technicianId, own)
@@ -281,7 +304,16 @@ export const appointmentHandlers = {
         descending ? desc(appointments.id) : asc(appointments.id),
       )
       .limit(limit + 1);
-    return c.json(toPage(rows, limit, toAppointment), 200);
+    const page = toPage(
+      rows.map((row) => ({ ...row, id: row.appointment.id })),
+      limit,
+      ({ appointment, customer }) => ({
+        ...toAppointment(appointment),
+        customer,
+        allowedTransitions: [...transitions[appointment.status]],
+      }),
+    );
+    return c.json(page, 200);
   },
 
   async getAppointment(c, { params }) {

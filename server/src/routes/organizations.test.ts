@@ -85,6 +85,27 @@ describe('publishable keys', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('https://plumber.example');
   });
 
+  it('see the active technicians by name only, so a visitor can ask for one', async () => {
+    const other = await t.createOrg();
+    const hire = (token: string, orgId: string, body: Record<string, unknown>) =>
+      t.request('POST', `/api/v1/organizations/${orgId}/technicians`, { token, body });
+    await hire(org.secretKey, org.orgId, { name: 'Zoe Active', email: 'zoe@plumber.example' });
+    await hire(org.secretKey, org.orgId, { name: 'Adam Active' });
+    await hire(org.secretKey, org.orgId, { name: 'Ivy Inactive', active: false });
+    await hire(other.secretKey, other.orgId, { name: 'Otto Elsewhere' });
+
+    const response = await t.request('GET', profilePath(), {
+      token: org.publishableKey,
+      headers: { origin: 'https://plumber.example' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.technicians.map((tech: { name: string }) => tech.name)).toEqual([
+      'Adam Active',
+      'Zoe Active',
+    ]);
+    expect(Object.keys(response.body.technicians[1]).sort()).toEqual(['id', 'name']);
+  });
+
   it('are refused from any other origin, without CORS approval', async () => {
     const response = await t.request('GET', profilePath(), {
       token: org.publishableKey,
@@ -99,6 +120,19 @@ describe('publishable keys', () => {
     const response = await t.request('GET', profilePath(), { token: org.publishableKey });
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('origin_not_allowed');
+  });
+
+  it('are accepted from a page on the server itself, which sends fetch metadata instead of an Origin', async () => {
+    const local = await t.createOrg({ allowedOrigins: ['http://localhost'] });
+    const path = `/api/v1/organizations/${local.orgId}/booking-profile`;
+    const sameOrigin = { 'sec-fetch-site': 'same-origin' };
+    expect((await t.request('GET', path, { token: local.publishableKey, headers: sameOrigin })).status).toBe(
+      200,
+    );
+    // The server's own origin still has to be allowed for the key.
+    const refused = await t.request('GET', profilePath(), { token: org.publishableKey, headers: sameOrigin });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('origin_not_allowed');
   });
 
   it('cannot call operations that are not public', async () => {

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
-import { organizations } from '../db/schema.js';
+import { organizations, technicians } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { checkIntl } from '../lib/intl.js';
 import type { HandlerTable } from '../openapi/handlers.js';
@@ -53,7 +53,15 @@ export const organizationHandlers = {
   },
 
   async getBookingProfile(c, { params }) {
-    const org = await findOrganization(c, params.orgId);
+    // In parallel: a visitor waits for this before the widget shows anything.
+    const [org, bookable] = await Promise.all([
+      findOrganization(c, params.orgId),
+      c.var.db
+        .select({ id: technicians.id, name: technicians.name })
+        .from(technicians)
+        .where(and(eq(technicians.orgId, params.orgId), eq(technicians.active, true)))
+        .orderBy(asc(technicians.name), asc(technicians.id)),
+    ]);
     return c.json(
       {
         id: org.id,
@@ -62,6 +70,7 @@ export const organizationHandlers = {
         currency: org.currency,
         locale: org.locale,
         bookingSettings: toBookingSettings(org),
+        technicians: bookable,
       },
       200,
       { 'cache-control': 'private, max-age=60' },

@@ -45,3 +45,24 @@ describe('the demo organization', () => {
     expect(bookable.length).toBeGreaterThan(20);
   });
 });
+
+describe('the demo publishable key', () => {
+  let t: TestContext;
+  beforeAll(async () => {
+    t = await createTestContext();
+  });
+  afterAll(() => t.close());
+
+  it('also works from the origins of a later start on another port', async () => {
+    const first = await seedDemo(t.database.db, {
+      secret: t.config.secret,
+      origins: ['http://localhost:3000'],
+    });
+    const profile = `/api/v1/organizations/${first.orgId}/booking-profile`;
+    const from = (origin: string) => ({ token: first.publishableKey, headers: { origin } });
+    // No request before the second start: credentials are cached for a few seconds per process.
+    await seedDemo(t.database.db, { secret: t.config.secret, origins: ['http://localhost:4000'] });
+    await t.request('GET', profile, from('http://localhost:4000')).then((r) => expect(r.status).toBe(200));
+    await t.request('GET', profile, from('http://localhost:3000')).then((r) => expect(r.status).toBe(200));
+  });
+});

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.js';
 import type { Db } from '../db/index.js';
 import {
@@ -49,7 +49,15 @@ export async function seedDemo(db: Db, options: { secret: string; origins: strin
     .select({ id: organizations.id })
     .from(organizations)
     .where(eq(organizations.slug, demoSlug));
-  if (existing)
+  if (existing) {
+    // The port may differ from the first run's: let the demo key work from this server's origins too.
+    await db.execute(sql`
+      update api_keys set allowed_origins = array(
+        select distinct unnest(allowed_origins || array[${sql.join(
+          options.origins.map((origin) => sql`${origin}`),
+          sql`, `,
+        )}]::text[]) order by 1)
+      where org_id = ${existing.id} and kind = 'publishable' and revoked_at is null`);
     return {
       orgId: existing.id,
       created: false,
@@ -57,6 +65,7 @@ export async function seedDemo(db: Db, options: { secret: string; origins: strin
       publishableKey: keys.publishable,
       login: demoLogin,
     };
+  }
 
   // One transaction: an interrupted seed leaves nothing, so the next start seeds it whole.
   const organization = await db.transaction(async (tx) => {

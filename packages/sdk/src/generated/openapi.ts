@@ -132,7 +132,8 @@ export interface paths {
         };
         /**
          * Public facts a booking widget needs
-         * @description Name, time zone, currency, locale and booking rules. Allowed for publishable keys.
+         * @description Name, time zone, currency, locale, booking rules and the technicians a visitor may choose.
+         *     Allowed for publishable keys.
          */
         get: operations["getBookingProfile"];
         put?: never;
@@ -1009,6 +1010,401 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/ascora/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The Ascora connection, its settings and last sync
+         * @description Never includes the API key. `connected: false` when the organization never connected or disconnected.
+         */
+        get: operations["getAscoraStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Connect to Ascora, or replace the key
+         * @description The key is checked with one cheap Ascora call before it is saved, encrypted at rest and never
+         *     returned. Connecting registers Ascora webhooks for this organization and queues a first sync.
+         *     A key Ascora rejects answers `422 ascora_rejected`; an unreachable Ascora answers `502 ascora_unavailable`.
+         */
+        put: operations["connectAscora"];
+        post?: never;
+        /**
+         * Disconnect from Ascora
+         * @description Removes the webhooks from Ascora and wipes the key. Mappings, logs and synced data stay.
+         */
+        delete: operations["disconnectAscora"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change sync directions, interval or conflict strategy */
+        patch: operations["updateAscoraSettings"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a sync now
+         * @description Queues a sync on the job queue. At most one sync per organization runs at a time; an interrupted run is resumed from its last page.
+         */
+        post: operations["startAscoraSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/sync/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /** Live progress of the current or last sync */
+        get: operations["getAscoraSyncStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /** Past sync runs with their counts, newest first */
+        get: operations["listAscoraSyncRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/logs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        /** One run with its per-record failures */
+        get: operations["getAscoraSyncRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/logs/{runId}/failures/{failureId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                runId: components["parameters"]["RunId"];
+                failureId: components["parameters"]["FailureId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry one record a sync could not sync
+         * @description Tries the one record again, now, with the same rules as a sync (directions, conflict strategy).
+         *     A customer from Ascora is fetched again and applied, then pushed back when customers go both
+         *     ways; a job from Ascora is fetched by its job number when Crewkit knows it; a Crewkit record
+         *     that Ascora refused is pushed again. Ascora cannot look up a job by its id alone, and invoices
+         *     and payments only come in Ascora's queues, so for those a full sync is queued instead
+         *     (`outcome: queued`).
+         *
+         *     `synced` marks the failure resolved; `failed` keeps it open with the new reason. A resolved
+         *     failure is not retried again: 409.
+         */
+        post: operations["retryAscoraSyncFailure"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /** Conflicts waiting for a person (manual strategy) */
+        get: operations["listAscoraConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/conflicts/{conflictId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                conflictId: components["parameters"]["ConflictId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle a conflict field by field
+         * @description For every differing field, choose `local` or `remote`. The merged record is written on both sides.
+         */
+        post: operations["resolveAscoraConflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push one appointment to Ascora as a job
+         * @description Creates the appointment's work order if it has none, then creates or updates the Ascora job and
+         *     records the mapping. Repeating the call updates the same Ascora job.
+         */
+        post: operations["pushAppointmentToAscora"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/webhooks/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                /** @description The connection's secret webhook token. */
+                token: components["parameters"]["WebhookToken"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive an Ascora webhook
+         * @description Called by Ascora, which does not sign its webhooks: the unguessable token in the path is the
+         *     credential. The payload is only a hint; the record is fetched again and synced in the background.
+         */
+        post: operations["receiveAscoraWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List work orders
+         * @description Oldest first.
+         */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/jobs/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        /** Get a work order */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List invoices
+         * @description Oldest first.
+         */
+        get: operations["listInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        /** Get an invoice with its lines and payments */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a payment against an invoice
+         * @description When the organization is connected to Ascora with payments pushed, the payment is sent to Ascora once, in the background.
+         */
+        post: operations["recordPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1018,7 +1414,7 @@ export interface components {
          *     unknown code like its HTTP status.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -1108,6 +1504,14 @@ export interface components {
             currency: components["schemas"]["Currency"];
             locale: components["schemas"]["Locale"];
             bookingSettings: components["schemas"]["BookingSettings"];
+            /** @description Active technicians a visitor may ask for by name, in name order. */
+            technicians: components["schemas"]["BookableTechnician"][];
+        };
+        /** @description What a booking widget may show of a technician (no contact details). */
+        BookableTechnician: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         LoginRequest: {
             /** Format: email */
@@ -1558,6 +1962,21 @@ export interface components {
             data: components["schemas"]["Appointment"][];
             nextCursor: string | null;
         };
+        AppointmentListItem: components["schemas"]["Appointment"] & {
+            customer: components["schemas"]["AppointmentCustomer"];
+            /** @description The statuses the workflow allows from the current one; empty once final. */
+            allowedTransitions: components["schemas"]["AppointmentStatus"][];
+        };
+        AppointmentCustomer: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            email: string | null;
+        };
+        AppointmentListPage: {
+            data: components["schemas"]["AppointmentListItem"][];
+            nextCursor: string | null;
+        };
         StatusChange: {
             status: components["schemas"]["AppointmentStatus"];
             reason?: string | null;
@@ -1689,6 +2108,263 @@ export interface components {
             to: string;
             lanes: components["schemas"]["CalendarLane"][];
         };
+        /**
+         * @description `pull` copies Ascora into Crewkit, `push` Crewkit into Ascora, `both` does both.
+         * @enum {string}
+         */
+        AscoraDirection: "pull" | "push" | "both";
+        /**
+         * @description How a record changed on both sides since the last sync is settled: `local_wins`,
+         *     `remote_wins`, `newest_wins` (the side changed last, by the local `updatedAt` against the
+         *     time the Ascora change was first seen), or `manual` (queued at `…/ascora/conflicts`).
+         * @enum {string}
+         */
+        AscoraConflictStrategy: "local_wins" | "remote_wins" | "newest_wins" | "manual";
+        AscoraSettings: {
+            directions: {
+                customers: components["schemas"]["AscoraDirection"];
+                jobs: components["schemas"]["AscoraDirection"];
+                /**
+                 * @description Invoices are only pulled, from Ascora's accounting queue.
+                 * @enum {string}
+                 */
+                invoices: "pull";
+                payments: components["schemas"]["AscoraDirection"];
+            };
+            syncIntervalMinutes: number;
+            conflictStrategy: components["schemas"]["AscoraConflictStrategy"];
+        };
+        AscoraSettingsUpdate: {
+            directions?: {
+                customers?: components["schemas"]["AscoraDirection"];
+                jobs?: components["schemas"]["AscoraDirection"];
+                payments?: components["schemas"]["AscoraDirection"];
+            };
+            syncIntervalMinutes?: number;
+            conflictStrategy?: components["schemas"]["AscoraConflictStrategy"];
+        };
+        AscoraConnect: {
+            /** @description An Ascora integration key or company key. Stored encrypted; never returned. */
+            apiKey: string;
+            /**
+             * Format: uri
+             * @default https://api.ascora.com.au
+             */
+            baseUrl: string;
+            settings?: components["schemas"]["AscoraSettingsUpdate"];
+        };
+        AscoraStatus: {
+            connected: boolean;
+            baseUrl: string | null;
+            /**
+             * @description Path (relative to this server) that Ascora calls. Only returned by the connect call,
+             *     because it holds a secret token; null otherwise.
+             */
+            webhookUrl: string | null;
+            settings: components["schemas"]["AscoraSettings"] | null;
+            connectedAt: components["schemas"]["Timestamp"] | null;
+            disconnectedAt: components["schemas"]["Timestamp"] | null;
+            lastSyncAt: components["schemas"]["Timestamp"] | null;
+        };
+        AscoraSyncQueued: {
+            /** @description False when a sync for this organization was already waiting to start. */
+            queued: boolean;
+        };
+        AscoraRunCounts: {
+            created: number;
+            updated: number;
+            skipped: number;
+            conflicts: number;
+            failed: number;
+        };
+        AscoraSyncRun: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            trigger: "manual" | "schedule" | "webhook" | "connect";
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            /** @description The step in progress or last checkpointed, e.g. `customers:pull`. */
+            stage: string | null;
+            page: number | null;
+            totalPages: number | null;
+            counts: components["schemas"]["AscoraRunCounts"];
+            error: string | null;
+            startedAt: components["schemas"]["Timestamp"];
+            finishedAt: components["schemas"]["Timestamp"] | null;
+        };
+        AscoraSyncStatus: {
+            run: components["schemas"]["AscoraSyncRun"] | null;
+        };
+        AscoraSyncRunPage: {
+            data: components["schemas"]["AscoraSyncRun"][];
+            nextCursor: string | null;
+        };
+        AscoraSyncFailure: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            entity: "customer" | "job" | "invoice" | "payment";
+            ascoraId: string | null;
+            localId: string | null;
+            /** @description Why the record did not sync; after a failed retry, why the retry failed. */
+            reason: string;
+            at: components["schemas"]["Timestamp"];
+            /** @description When the record was last retried on its own. */
+            retriedAt: components["schemas"]["Timestamp"] | null;
+            /** @description When a retry synced the record; null while it is still failing. */
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+        };
+        AscoraFailureRetry: {
+            /**
+             * @description `synced`: the record went through and the failure is resolved. `failed`: it failed again;
+             *     `reason` says why. `queued`: this record cannot be retried on its own; a full sync was
+             *     queued (or was already waiting), and `reason` says why.
+             * @enum {string}
+             */
+            outcome: "synced" | "failed" | "queued";
+            reason: string | null;
+            failure: components["schemas"]["AscoraSyncFailure"];
+        };
+        AscoraSyncRunDetail: components["schemas"]["AscoraSyncRun"] & {
+            failures: components["schemas"]["AscoraSyncFailure"][];
+        };
+        AscoraConflict: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            entity: "customer" | "job";
+            /** Format: uuid */
+            localId: string;
+            ascoraId: string;
+            /** @description The fields that differ. */
+            fields: string[];
+            /** @description The shared fields as they are in Crewkit. */
+            local: {
+                [key: string]: unknown;
+            };
+            /** @description The shared fields as they are in Ascora. */
+            remote: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "open" | "resolved";
+            resolution: {
+                [key: string]: "local" | "remote";
+            } | null;
+            createdAt: components["schemas"]["Timestamp"];
+            resolvedAt: components["schemas"]["Timestamp"] | null;
+        };
+        AscoraConflictPage: {
+            data: components["schemas"]["AscoraConflict"][];
+            nextCursor: string | null;
+        };
+        AscoraConflictResolve: {
+            /** @description For each differing field, which side's value to keep. Fields left out keep the remote value. */
+            choices: {
+                [key: string]: "local" | "remote";
+            };
+        };
+        AscoraJobPush: {
+            /** Format: uuid */
+            appointmentId: string;
+        };
+        /**
+         * @description Ascora's bare customer, job or invoice object. Only the field naming the record is read
+         *     (`jobNumber`, `invoiceNumber` or `customerId`); a payload without one is refused.
+         */
+        AscoraWebhookPayload: {
+            [key: string]: unknown;
+        } | {
+            jobNumber: string;
+        } | {
+            invoiceNumber: string;
+        } | {
+            customerId: string;
+        };
+        /** @enum {string} */
+        JobStatus: "new" | "booked" | "in_progress" | "completed" | "cancelled";
+        Job: {
+            /** Format: uuid */
+            id: string;
+            number: string | null;
+            name: string;
+            description: string | null;
+            workUndertaken: string | null;
+            status: components["schemas"]["JobStatus"];
+            /** Format: uuid */
+            siteCustomerId: string | null;
+            /** Format: uuid */
+            billingCustomerId: string | null;
+            address: components["schemas"]["CustomerAddress"] | null;
+            totalExTaxMinor: number;
+            totalIncTaxMinor: number;
+            completedAt: components["schemas"]["Timestamp"] | null;
+            /** @description The linked Ascora job, if any. */
+            ascoraId: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        JobPage: {
+            data: components["schemas"]["Job"][];
+            nextCursor: string | null;
+        };
+        InvoiceLine: {
+            itemCode: string | null;
+            description: string;
+            quantity: number;
+            unitAmountExTaxMinor: number;
+            amountExTaxMinor: number;
+            /** @enum {string} */
+            lineType: "material" | "labour" | "discount" | "none";
+        };
+        Payment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            invoiceId: string;
+            amountMinor: number;
+            /** Format: date */
+            paidOn: string;
+            method: string;
+            reference: string | null;
+            /** @enum {string} */
+            origin: "local" | "ascora";
+            /**
+             * @description For local payments with Ascora connected, whether Ascora has it yet.
+             * @enum {string|null}
+             */
+            pushState: "pending" | "pushed" | "failed" | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        PaymentCreate: {
+            amountMinor: number;
+            /** Format: date */
+            paidOn: string;
+            /** @example card */
+            method: string;
+            reference?: string;
+        };
+        Invoice: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            /** Format: uuid */
+            jobId: string | null;
+            /** Format: date */
+            issuedOn: string;
+            currency: string;
+            totalExTaxMinor: number;
+            lines: components["schemas"]["InvoiceLine"][];
+            payments: components["schemas"]["Payment"][];
+            ascoraId: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        InvoicePage: {
+            data: components["schemas"]["Invoice"][];
+            nextCursor: string | null;
+        };
     };
     responses: {
         /** @description Any other error (e.g. 413, 415, 429, 500, 503), as a problem document. */
@@ -1792,6 +2468,13 @@ export interface components {
         };
     };
     parameters: {
+        RunId: string;
+        FailureId: string;
+        ConflictId: string;
+        JobId: string;
+        InvoiceId: string;
+        /** @description The connection's secret webhook token. */
+        WebhookToken: string;
         /** @description The organization's id. */
         OrgId: string;
         CategoryId: string;
@@ -3185,6 +3868,8 @@ export interface operations {
                 /** @description Appointments starting before this instant. */
                 to?: string;
                 sort?: "start" | "-start" | "created" | "-created";
+                /** @description Only appointments whose reference, or whose customer's name or email, contains this text (case-insensitive). */
+                q?: string;
             };
             header?: never;
             path: {
@@ -3195,13 +3880,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of appointments. */
+            /** @description A page of appointments, each with its customer's name and the statuses the workflow allows next, so a job list needs no further calls per row. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AppointmentPage"];
+                    "application/json": components["schemas"]["AppointmentListPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3917,6 +4602,584 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAscoraStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    connectAscora: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraConnect"];
+            };
+        };
+        responses: {
+            /** @description The connection status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    disconnectAscora: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Disconnected. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAscoraSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The connection status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    startAscoraSync: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sync is queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraSyncQueued"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAscoraSyncStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The current or last run; `run` is null before the first sync. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraSyncStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAscoraSyncRuns: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraSyncRunPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAscoraSyncRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                runId: components["parameters"]["RunId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run and up to 500 failures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraSyncRunDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    retryAscoraSyncFailure: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                runId: components["parameters"]["RunId"];
+                failureId: components["parameters"]["FailureId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the retry did, and the failure as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraFailureRetry"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAscoraConflicts: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only conflicts in this state. */
+                status?: "open" | "resolved";
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of conflicts, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraConflictPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    resolveAscoraConflict: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                conflictId: components["parameters"]["ConflictId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraConflictResolve"];
+            };
+        };
+        responses: {
+            /** @description The resolved conflict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraConflict"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    pushAppointmentToAscora: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraJobPush"];
+            };
+        };
+        responses: {
+            /** @description The work order, now linked to its Ascora job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    receiveAscoraWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                /** @description The connection's secret webhook token. */
+                token: components["parameters"]["WebhookToken"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraWebhookPayload"];
+            };
+        };
+        responses: {
+            /** @description Accepted (duplicates too, without new work). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                jobId: components["parameters"]["JobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listInvoices: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invoices. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentCreate"];
+            };
+        };
+        responses: {
+            /** @description The payment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,10 +1,13 @@
 import { apiKeys } from './api-keys.js';
 import { appointments } from './appointments.js';
+import { ascora } from './ascora.js';
 import { auth } from './auth.js';
 import { availability } from './availability.js';
 import type { Resource } from './context.js';
 import { customers } from './customers.js';
 import { holds } from './holds.js';
+import { invoices } from './invoices.js';
+import { jobs } from './jobs.js';
 import { organizations } from './organizations.js';
 import { services } from './services.js';
 import { technicians } from './technicians.js';
@@ -22,4 +25,7 @@ export const resources = {
   holds,
   appointments,
   customers,
+  ascora,
+  jobs,
+  invoices,
 } satisfies Record<string, Resource>;

@@ -1,0 +1,181 @@
+import { type AscoraClient, AscoraError } from '@crewkit/ascora';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { type AscoraEntity, ascoraMappings, customers, jobs } from '../db/schema.js';
+import {
+  ascoraCustomerInput,
+  ascoraJobInput,
+  contentHash,
+  sharedFromLocalCustomer,
+  sharedFromLocalJob,
+} from './canonical.js';
+import { type ApplyOutcome, customerLinks, emptyCounts, writeMappings } from './records.js';
+
+/** Records sent to Ascora at once; the client's retries absorb any 429 this provokes. */
+const pushConcurrency = 4;
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/**
+ * Local rows never synced, or changed since (updated after their mapping), minus open conflicts.
+ * Ids first, rows second: the usual answer is none or a few, and the full rows are then read for
+ * those alone. (The sync refreshes planner statistics after a bulk pull; with stale ones this
+ * step was a nested loop over every pair of rows — 6 s for 5,000 customers.)
+ */
+async function unsyncedIds(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  table: typeof customers | typeof jobs,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(
+      and(
+        eq(table.orgId, orgId),
+        sql`not exists (select 1 from ascora_mappings m where m.org_id = ${table.orgId}
+          and m.entity = ${entity} and m.local_id = ${table.id} and m.synced_at >= ${table.updatedAt})
+        and not exists (select 1 from ascora_conflicts c where c.org_id = ${table.orgId}
+          and c.entity = ${entity} and c.local_id = ${table.id} and c.status = 'open')`,
+      ),
+    );
+  return rows.map((row) => row.id);
+}
+
+function isPermanent(error: unknown): error is AscoraError {
+  return error instanceof AscoraError && !error.retryable;
+}
+
+/**
+ * Sends Crewkit's changes to Ascora. A record Ascora refuses is a failure of that record; Ascora
+ * being unavailable stops the step (the run fails and its job is retried), because every record
+ * left over is still found unsynced next time.
+ */
+export async function pushCustomers(
+  db: Db,
+  client: AscoraClient,
+  orgId: string,
+  onlyIds?: string[],
+): Promise<ApplyOutcome> {
+  const counts = emptyCounts();
+  const failures: ApplyOutcome['failures'] = [];
+  const ids = onlyIds ?? (await unsyncedIds(db, orgId, 'customer', customers));
+  if (ids.length === 0) return { counts, failures };
+  const rows = await db
+    .select({ row: customers, ascoraId: ascoraMappings.ascoraId, syncedHash: ascoraMappings.syncedHash })
+    .from(customers)
+    .leftJoin(
+      ascoraMappings,
+      and(
+        eq(ascoraMappings.orgId, customers.orgId),
+        eq(ascoraMappings.entity, 'customer'),
+        eq(ascoraMappings.localId, customers.id),
+      ),
+    )
+    .where(and(eq(customers.orgId, orgId), sql`${customers.id} = any(${sql.param(ids)}::uuid[])`));
+  await eachLimited(rows, pushConcurrency, async ({ row, ascoraId, syncedHash }) => {
+    const shared = sharedFromLocalCustomer(row);
+    const hash = contentHash(shared);
+    if (ascoraId && hash === syncedHash) {
+      counts.skipped += 1;
+      await writeMappings(db, orgId, 'customer', [{ ascoraId, localId: row.id, syncedHash: hash }]);
+      return;
+    }
+    try {
+      const saved = await client.saveCustomer(ascoraCustomerInput(shared, ascoraId ?? undefined));
+      await writeMappings(db, orgId, 'customer', [
+        { ascoraId: saved.customerId, localId: row.id, syncedHash: hash },
+      ]);
+      counts[ascoraId ? 'updated' : 'created'] += 1;
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      counts.failed += 1;
+      failures.push({
+        entity: 'customer',
+        ascoraId,
+        localId: row.id,
+        reason: `Ascora refused the customer: ${error.message}`,
+      });
+    }
+  });
+  return { counts, failures };
+}
+
+export async function pushJobs(
+  db: Db,
+  client: AscoraClient,
+  orgId: string,
+  onlyIds?: string[],
+): Promise<ApplyOutcome> {
+  const counts = emptyCounts();
+  const failures: ApplyOutcome['failures'] = [];
+  const ids = onlyIds ?? (await unsyncedIds(db, orgId, 'job', jobs));
+  if (ids.length === 0) return { counts, failures };
+  const rows = await db
+    .select({ row: jobs, ascoraId: ascoraMappings.ascoraId, syncedHash: ascoraMappings.syncedHash })
+    .from(jobs)
+    .leftJoin(
+      ascoraMappings,
+      and(
+        eq(ascoraMappings.orgId, jobs.orgId),
+        eq(ascoraMappings.entity, 'job'),
+        eq(ascoraMappings.localId, jobs.id),
+      ),
+    )
+    .where(and(eq(jobs.orgId, orgId), sql`${jobs.id} = any(${sql.param(ids)}::uuid[])`));
+  const links = await customerLinks(
+    db,
+    orgId,
+    'local',
+    rows.flatMap(({ row }) => [row.siteCustomerId, row.billingCustomerId]).filter((x): x is string => !!x),
+  );
+  await eachLimited(rows, pushConcurrency, async ({ row, ascoraId, syncedHash }) => {
+    const site = row.siteCustomerId ? (links.get(row.siteCustomerId) ?? null) : null;
+    const billing = row.billingCustomerId ? (links.get(row.billingCustomerId) ?? null) : null;
+    if (!site || (row.billingCustomerId && !billing)) {
+      counts.failed += 1;
+      failures.push({
+        entity: 'job',
+        ascoraId,
+        localId: row.id,
+        reason: 'the job has no site customer linked to Ascora',
+      });
+      return;
+    }
+    const shared = sharedFromLocalJob(row, site, billing);
+    const hash = contentHash(shared);
+    if (ascoraId && hash === syncedHash) {
+      counts.skipped += 1;
+      await writeMappings(db, orgId, 'job', [{ ascoraId, localId: row.id, syncedHash: hash }]);
+      return;
+    }
+    try {
+      const saved = await client.saveJob(ascoraJobInput(shared, ascoraId ?? undefined));
+      await writeMappings(db, orgId, 'job', [
+        { ascoraId: saved.jobId, localId: row.id, ascoraNumber: saved.jobNumber, syncedHash: hash },
+      ]);
+      if (!row.number) await db.update(jobs).set({ number: saved.jobNumber }).where(eq(jobs.id, row.id));
+      counts[ascoraId ? 'updated' : 'created'] += 1;
+    } catch (error) {
+      if (!isPermanent(error)) throw error;
+      counts.failed += 1;
+      failures.push({
+        entity: 'job',
+        ascoraId,
+        localId: row.id,
+        reason: `Ascora refused the job: ${error.message}`,
+      });
+    }
+  });
+  return { counts, failures };
+}

@@ -1,0 +1,145 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { fromPglite, PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
+import type { Database, Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
+
+export interface QueueDefinition {
+  name: string;
+  /** pg-boss policy; `stately` with a singleton key keeps one queued and one active job per key. */
+  policy?: QueuePolicy;
+  retryLimit?: number;
+  retryDelaySeconds?: number;
+  /** How long a job may run before pg-boss considers its worker dead and retries it. */
+  expireInSeconds?: number;
+}
+
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+
+/**
+ * The durable job queue: pg-boss in the application's own database, on PostgreSQL through the
+ * application's pool and on PGlite through pg-boss's PGlite adapter — one queue, one behaviour.
+ * Jobs survive restarts, and pg-boss's row locks (SKIP LOCKED) hand each job to one worker across
+ * every server process.
+ */
+export class JobQueue {
+  readonly boss: PgBoss;
+  readonly #handlers = new Map<string, JobHandler>();
+  readonly #logger: Logger;
+  #workersStarted = false;
+
+  private constructor(boss: PgBoss, logger: Logger) {
+    this.boss = boss;
+    this.#logger = logger;
+  }
+
+  /** Installs or migrates pg-boss's schema (idempotent) and creates the queues. */
+  static async start(
+    database: Pick<Database, 'db' | 'kind'>,
+    queues: QueueDefinition[],
+    logger: Logger,
+  ): Promise<JobQueue> {
+    const client = (database.db as unknown as { $client: unknown }).$client;
+    const boss =
+      database.kind === 'pglite'
+        ? new PgBoss({ db: fromPglite(client as PGlite), backend: 'pglite', schedule: true })
+        : new PgBoss({
+            db: { executeSql: (text, values) => (client as pg.Pool).query(text, values as unknown[]) },
+            schedule: true,
+          });
+    boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+    await boss.start();
+    for (const queue of queues) {
+      const options = {
+        policy: queue.policy ?? 'standard',
+        retryLimit: queue.retryLimit ?? 5,
+        retryDelay: queue.retryDelaySeconds ?? 10,
+        retryBackoff: true,
+        expireInSeconds: queue.expireInSeconds ?? 900,
+      };
+      if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, options);
+      else await boss.createQueue(queue.name, options);
+    }
+    return new JobQueue(boss, logger);
+  }
+
+  /** Registers the code for a queue; it runs from `work()` workers or from `drain()`. */
+  handle(name: string, handler: JobHandler): void {
+    this.#handlers.set(name, handler);
+  }
+
+  /** Polls every handled queue in the background (the server); tests call `drain()` instead. */
+  async startWorkers(pollingIntervalSeconds = 2): Promise<void> {
+    if (this.#workersStarted) return;
+    this.#workersStarted = true;
+    for (const [name, handler] of this.#handlers) {
+      await this.boss.work<Record<string, unknown>>(
+        name,
+        { pollingIntervalSeconds, batchSize: 1 },
+        async (jobs) => {
+          for (const job of jobs) await handler(job.data ?? {});
+        },
+      );
+    }
+  }
+
+  send(name: string, data: Record<string, unknown>, options: SendOptions = {}): Promise<string | null> {
+    return this.boss.send(name, data, options);
+  }
+
+  /**
+   * Runs queued jobs of these queues in this process until none is ready: a deterministic way to
+   * work the queue for tests and one-off commands. A failing job is failed in pg-boss (so its retry
+   * policy applies) and reported in the result, not thrown.
+   */
+  async drain(
+    names: string[] = [...this.#handlers.keys()],
+    maxJobs = 1000,
+  ): Promise<{ ran: number; failed: unknown[] }> {
+    let ran = 0;
+    const failed: unknown[] = [];
+    let progressed = true;
+    while (progressed && ran < maxJobs) {
+      progressed = false;
+      for (const name of names) {
+        const handler = this.#handlers.get(name);
+        if (!handler) throw new Error(`No handler for queue ${name}`);
+        const [job] = await this.boss.fetch<Record<string, unknown>>(name, { batchSize: 1 });
+        if (!job) continue;
+        progressed = true;
+        ran += 1;
+        try {
+          await handler(job.data ?? {});
+          await this.boss.complete(name, job.id);
+        } catch (error) {
+          failed.push(error);
+          this.#logger.warn({ err: error, queue: name }, 'job failed');
+          await this.boss.fail(name, job.id, {
+            message: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+    }
+    return { ran, failed };
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, close: false, timeout: 10_000 });
+  }
+}
+
+// Routes reach the queue through the database they run on, so the queue needs no slot in the
+// shared request services and an app without a queue (most tests) simply has none.
+const queues = new WeakMap<object, JobQueue>();
+
+export function registerQueue(db: Db, queue: JobQueue): void {
+  queues.set(db, queue);
+}
+
+export function unregisterQueue(db: Db): void {
+  queues.delete(db);
+}
+
+export function queueFor(db: Db): JobQueue | undefined {
+  return queues.get(db);
+}

@@ -1,0 +1,32 @@
+import type { components } from '@crewkit/sdk/openapi';
+import { depsFromContext } from '../ascora/deps.js';
+import { type FailureRow, retryFailure } from '../ascora/retry.js';
+import { enqueueSync } from '../ascora/worker.js';
+import { iso } from '../lib/time.js';
+import type { HandlerTable } from '../openapi/handlers.js';
+
+export function toSyncFailure(row: FailureRow): components['schemas']['AscoraSyncFailure'] {
+  return {
+    id: row.id,
+    entity: row.entity,
+    ascoraId: row.ascoraId,
+    localId: row.localId,
+    reason: row.reason,
+    at: iso(row.at),
+    retriedAt: iso(row.retriedAt),
+    resolvedAt: iso(row.resolvedAt),
+  };
+}
+
+export const ascoraRetryHandlers = {
+  async retryAscoraSyncFailure(c, { params }) {
+    const { outcome, reason, failure } = await retryFailure(
+      depsFromContext(c),
+      params.orgId,
+      params.runId,
+      params.failureId,
+      { queueSync: () => enqueueSync(c.var.services.db, params.orgId, 'manual', c.var.db) },
+    );
+    return c.json({ outcome, reason, failure: toSyncFailure(failure) }, 200);
+  },
+} satisfies HandlerTable;
