@@ -104,9 +104,13 @@ describe.runIf(testDatabaseKind === 'pglite')('the crewkit CLI', () => {
 
   const crewkit = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', ...args], {
-        env: { ...process.env, CREWKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
-      });
+      const child = spawn(
+        process.execPath,
+        ['--conditions=crewkit-source', '--import', 'tsx', 'server/src/cli.ts', ...args],
+        {
+          env: { ...process.env, CREWKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk) => {

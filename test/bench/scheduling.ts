@@ -121,7 +121,7 @@ async function bookingBench(url: string) {
     : [];
   const child: ChildProcess = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', 'server/src/cli.ts', 'start'],
+    [...profile, '--conditions=crewkit-source', '--import', 'tsx', 'server/src/cli.ts', 'start'],
     {
       env: {
         ...process.env,
