@@ -22,6 +22,7 @@ export { CrewJobSelectedEvent, type Job } from './job-list/events.js';
 export { CrewJobList } from './job-list/job-list.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
+export { StaffElement } from './shared/staff-element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';
 export { LocalizeController, type Translations } from './shared/localize.js';
 export { defineElement } from './shared/register.js';

@@ -1,9 +1,9 @@
 import type { Crewkit, components } from '@crewkit/sdk';
-import { html, nothing, type PropertyValues } from 'lit';
-import { createElementClient, type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
-import { CrewElement } from '../shared/element.js';
+import { html, nothing } from 'lit';
+import { type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { StaffElement } from '../shared/staff-element.js';
 import { errorView, loadingView } from '../shared/states.js';
 import { ascoraConnectStyles } from './ascora-connect.styles.js';
 import {
@@ -81,13 +81,11 @@ type FormMessage = { text: string; field?: 'apiKey' | 'interval' };
  * @cssproperty [--crew-radius=0.5rem] - Corner radius.
  * @cssproperty [--crew-spacing=1rem] - Base spacing.
  */
-export class CrewAscoraConnect extends CrewElement {
-  static override styles = [...CrewElement.styles, ascoraConnectStyles];
+export class CrewAscoraConnect extends StaffElement {
+  static override styles = [...StaffElement.styles, ascoraConnectStyles];
 
   static override properties = {
-    ...CrewElement.properties,
-    accessToken: { attribute: 'access-token' },
-    getAccessToken: { attribute: false },
+    ...StaffElement.properties,
     pollInterval: { attribute: 'poll-interval', type: Number },
     phase: { state: true },
     loadError: { state: true },
@@ -101,10 +99,6 @@ export class CrewAscoraConnect extends CrewElement {
     notice: { state: true },
   };
 
-  /** A user's access token (`access-token`). */
-  declare accessToken: string | undefined;
-  /** Called before every request, so the host can hand over a fresh access token. */
-  declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
   /** Milliseconds between progress checks while a sync runs. */
   declare pollInterval: number;
 
@@ -145,22 +139,10 @@ export class CrewAscoraConnect extends CrewElement {
     await this.#loadStatus();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // As in <crew-job-list>: the first start waits for the first update, so a getAccessToken set
-    // right after adding the element is used by the first request.
-    if (this.hasUpdated) this.#start();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#stopWatching();
     this.#load?.abort();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const settings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as const;
-    if (!this.hasUpdated || settings.some((name) => changed.has(name))) this.#start();
   }
 
   get #interval(): number {
@@ -168,22 +150,17 @@ export class CrewAscoraConnect extends CrewElement {
     return Number.isFinite(ms) ? Math.max(ms, 250) : 1000;
   }
 
-  #start(): void {
+  protected override connect(client: Crewkit, orgId: string): void {
     this.#stopWatching();
-    try {
-      this.#client = createElementClient({
-        apiBase: this.apiBase,
-        org: this.org,
-        accessToken: this.accessToken,
-        getAccessToken: this.getAccessToken,
-      });
-      this.#org = this.org!;
-    } catch (error) {
-      this.#client = undefined;
-      this.#fail(toElementError(error));
-      return;
-    }
+    this.#client = client;
+    this.#org = orgId;
     void this.#loadStatus();
+  }
+
+  protected override connectFailed(error: ElementError): void {
+    this.#stopWatching();
+    this.#client = undefined;
+    this.#fail(error);
   }
 
   get #path() {

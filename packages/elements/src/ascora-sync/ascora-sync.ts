@@ -1,13 +1,13 @@
 import type { Crewkit } from '@crewkit/sdk';
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AscoraSyncRun } from '../ascora-connect/events.js';
 import { CrewSyncQueuedEvent } from '../ascora-connect/events.js';
 import { runCounts, stageLabel } from '../ascora-connect/run.js';
-import { createElementClient, type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
-import { CrewElement } from '../shared/element.js';
+import { type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
 import { ascoraSyncStyles } from './ascora-sync.styles.js';
 import {
@@ -89,13 +89,11 @@ const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
  * @cssproperty [--crew-radius=0.5rem] - Corner radius.
  * @cssproperty [--crew-spacing=1rem] - Base spacing.
  */
-export class CrewAscoraSync extends CrewElement {
-  static override styles = [...CrewElement.styles, ascoraSyncStyles];
+export class CrewAscoraSync extends StaffElement {
+  static override styles = [...StaffElement.styles, ascoraSyncStyles];
 
   static override properties = {
-    ...CrewElement.properties,
-    accessToken: { attribute: 'access-token' },
-    getAccessToken: { attribute: false },
+    ...StaffElement.properties,
     pageSize: { attribute: 'page-size', type: Number },
     runs: { state: true },
     conflicts: { state: true },
@@ -108,10 +106,6 @@ export class CrewAscoraSync extends CrewElement {
     notice: { state: true },
   };
 
-  /** A user's access token (`access-token`). */
-  declare accessToken: string | undefined;
-  /** Called before every request, so the host can hand over a fresh access token. */
-  declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
   /** Runs and conflicts per page. */
   declare pageSize: number;
 
@@ -152,16 +146,6 @@ export class CrewAscoraSync extends CrewElement {
     await Promise.all([this.#loadRuns(), this.#loadConflicts()]);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.hasUpdated) this.#start();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const settings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as const;
-    if (!this.hasUpdated || settings.some((name) => changed.has(name))) this.#start();
-  }
-
   get #pageSize(): number {
     const size = Math.trunc(Number(this.pageSize));
     return Number.isFinite(size) ? Math.min(Math.max(size, 1), maxPageSize) : 10;
@@ -171,23 +155,16 @@ export class CrewAscoraSync extends CrewElement {
     return { orgId: this.#org };
   }
 
-  #start(): void {
-    try {
-      this.#client = createElementClient({
-        apiBase: this.apiBase,
-        org: this.org,
-        accessToken: this.accessToken,
-        getAccessToken: this.getAccessToken,
-      });
-      this.#org = this.org!;
-    } catch (error) {
-      this.#client = undefined;
-      const failure = toElementError(error);
-      this.runs = { phase: 'error', items: [], nextCursor: null, error: failure };
-      this.conflicts = { phase: 'error', items: [], nextCursor: null, error: failure };
-      this.reportError(failure);
-      return;
-    }
+  protected override connectFailed(failure: ElementError): void {
+    this.#client = undefined;
+    this.runs = { phase: 'error', items: [], nextCursor: null, error: failure };
+    this.conflicts = { phase: 'error', items: [], nextCursor: null, error: failure };
+    this.reportError(failure);
+  }
+
+  protected override connect(client: Crewkit, orgId: string): void {
+    this.#client = client;
+    this.#org = orgId;
     void this.refresh().then(async () => {
       if (this.#announcedReady) return;
       this.#announcedReady = true;

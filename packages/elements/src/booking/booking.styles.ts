@@ -1,6 +1,10 @@
 import { css } from 'lit';
 
 export const bookingStyles = css`
+  /* On the host, not the inner box: a page's own max-width then sizes the frame and its border alike. */
+  :host {
+    max-width: 44rem;
+  }
   .container {
     display: grid;
     gap: var(--_space);
@@ -8,7 +12,6 @@ export const bookingStyles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_surface);
-    max-width: 44rem;
     min-width: 0;
   }
   header {

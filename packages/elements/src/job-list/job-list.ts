@@ -1,10 +1,10 @@
 import type { Crewkit } from '@crewkit/sdk';
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { createElementClient, ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
-import { CrewElement } from '../shared/element.js';
+import { ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
 import { CrewJobSelectedEvent, type Job } from './events.js';
 import { jobListStyles } from './job-list.styles.js';
@@ -72,13 +72,11 @@ const maxPageSize = 100;
  * @cssproperty [--crew-radius=0.5rem] - Corner radius.
  * @cssproperty [--crew-spacing=1rem] - Base spacing.
  */
-export class CrewJobList extends CrewElement {
-  static override styles = [...CrewElement.styles, jobListStyles];
+export class CrewJobList extends StaffElement {
+  static override styles = [...StaffElement.styles, jobListStyles];
 
   static override properties = {
-    ...CrewElement.properties,
-    accessToken: { attribute: 'access-token' },
-    getAccessToken: { attribute: false },
+    ...StaffElement.properties,
     pageSize: { attribute: 'page-size', type: Number },
     jobs: { state: true },
     nextCursor: { state: true },
@@ -97,10 +95,6 @@ export class CrewJobList extends CrewElement {
     notice: { state: true },
   };
 
-  /** A user's access token (`access-token`). */
-  declare accessToken: string | undefined;
-  /** Called before every request, so the host can hand over a fresh access token. */
-  declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
   /** Jobs per page. */
   declare pageSize: number;
 
@@ -165,22 +159,10 @@ export class CrewJobList extends CrewElement {
     }
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // The first start waits for the first update, so properties a host sets right after adding the
-    // element (such as getAccessToken) are in place before the first request.
-    if (this.hasUpdated) this.#start();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#listRequest?.abort();
     clearTimeout(this.#searchTimer);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    const settings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as const;
-    if (!this.hasUpdated || settings.some((name) => changed.has(name))) this.#start();
   }
 
   protected override updated(): void {
@@ -195,21 +177,15 @@ export class CrewJobList extends CrewElement {
     return Number.isFinite(size) ? Math.min(Math.max(size, 1), maxPageSize) : 25;
   }
 
-  #start(): void {
-    try {
-      this.#client = createElementClient({
-        apiBase: this.apiBase,
-        org: this.org,
-        accessToken: this.accessToken,
-        getAccessToken: this.getAccessToken,
-      });
-    } catch (error) {
-      this.#client = undefined;
-      this.#fail(toElementError(error));
-      return;
-    }
+  protected override connect(client: Crewkit): void {
+    this.#client = client;
     void this.#loadLookups();
     void this.#loadFirstPage();
+  }
+
+  protected override connectFailed(error: ElementError): void {
+    this.#client = undefined;
+    this.#fail(error);
   }
 
   /** Technician and service names for the rows and filters. Optional: a technician may not list them. */

@@ -1,0 +1,58 @@
+import type { Crewkit } from '@crewkit/sdk';
+import type { PropertyDeclarations, PropertyValues } from 'lit';
+import { createElementClient, type ElementError, toElementError } from './api.js';
+import { CrewElement } from './element.js';
+
+const clientSettings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as const;
+
+/**
+ * An element for signed-in staff (ERP and admin pages): it calls the API as a user, with an access
+ * token the host hands over. Whenever where to call or as whom changes — and when the element is
+ * put back into a page — it builds a new client and calls `connect`, so a subclass only says what
+ * to load.
+ */
+export abstract class StaffElement extends CrewElement {
+  static override properties: PropertyDeclarations = {
+    ...CrewElement.properties,
+    accessToken: { attribute: 'access-token' },
+    getAccessToken: { attribute: false },
+  };
+
+  /** A user's access token (`access-token`). */
+  declare accessToken: string | undefined;
+  /** Called before every request, so the host can hand over a fresh access token. */
+  declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
+
+  /** A client for the current settings is ready: load what the element shows. */
+  protected abstract connect(client: Crewkit, orgId: string): void;
+  /** The settings cannot make a client (a missing `org`, say): show why. */
+  protected abstract connectFailed(error: ElementError): void;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The first start waits for the first update, so properties a host sets right after adding the
+    // element (such as getAccessToken) are in place before the first request.
+    if (this.hasUpdated) this.#start();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (!this.hasUpdated || clientSettings.some((name) => changed.has(name))) this.#start();
+  }
+
+  #start(): void {
+    let client: Crewkit;
+    try {
+      client = createElementClient({
+        apiBase: this.apiBase,
+        org: this.org,
+        accessToken: this.accessToken,
+        getAccessToken: this.getAccessToken,
+      });
+    } catch (error) {
+      this.connectFailed(toElementError(error));
+      return;
+    }
+    this.connect(client, this.org!);
+  }
+}
