@@ -65,6 +65,26 @@ export type HoldCreate = Schemas['HoldCreate'];
 export type Appointment = Schemas['Appointment'];
 /** An appointment as listed: with its customer's name and the statuses it may move to next. */
 export type AppointmentListItem = Schemas['AppointmentListItem'];
+
+export type Job = Schemas['Job'];
+export type JobStatus = Schemas['JobStatus'];
+export type Invoice = Schemas['Invoice'];
+export type InvoiceLine = Schemas['InvoiceLine'];
+export type Payment = Schemas['Payment'];
+export type PaymentCreate = Schemas['PaymentCreate'];
+
+export type AscoraStatus = Schemas['AscoraStatus'];
+export type AscoraSettings = Schemas['AscoraSettings'];
+export type AscoraSettingsUpdate = Schemas['AscoraSettingsUpdate'];
+export type AscoraDirection = Schemas['AscoraDirection'];
+export type AscoraConflictStrategy = Schemas['AscoraConflictStrategy'];
+export type AscoraSyncRun = Schemas['AscoraSyncRun'];
+export type AscoraSyncRunDetail = Schemas['AscoraSyncRunDetail'];
+export type AscoraSyncStatus = Schemas['AscoraSyncStatus'];
+export type AscoraSyncFailure = Schemas['AscoraSyncFailure'];
+export type AscoraFailureRetry = Schemas['AscoraFailureRetry'];
+export type AscoraRunCounts = Schemas['AscoraRunCounts'];
+export type AscoraConflict = Schemas['AscoraConflict'];
 export type AppointmentCreate = Schemas['AppointmentCreate'];
 export type AppointmentStatus = Schemas['AppointmentStatus'];
 export type AppointmentHistoryEntry = Schemas['AppointmentHistoryEntry'];

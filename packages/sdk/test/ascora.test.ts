@@ -1,8 +1,17 @@
-import { type Crewkit, CrewkitError, type components, type Problem } from '@crewkit/sdk';
+import {
+  type AscoraConflict,
+  type AscoraStatus,
+  type AscoraSyncFailure,
+  type AscoraSyncRun,
+  type Crewkit,
+  CrewkitError,
+  type Invoice,
+  type Job,
+  type Payment,
+  type Problem,
+} from '@crewkit/sdk';
 import { describe, expect, expectTypeOf, test } from 'vitest';
 import { json, ORG_ID, problem, testClient } from './fake-fetch.js';
-
-type Schemas = components['schemas'];
 
 const OTHER_ORG = '9c3b1a2d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
 const ORG_PATH = `/api/v1/organizations/${ORG_ID}`;
@@ -212,28 +221,26 @@ describe('types', () => {
   test('the ascora, jobs and invoices namespaces are typed from the spec', () => {
     async function _check() {
       const { data: status, error } = await crewkit.ascora.status();
-      expectTypeOf(status).toEqualTypeOf<Schemas['AscoraStatus'] | undefined>();
+      expectTypeOf(status).toEqualTypeOf<AscoraStatus | undefined>();
       expectTypeOf(error).toEqualTypeOf<Problem | undefined>();
-      expectTypeOf((await crewkit.ascora.settings.get()).data).toEqualTypeOf<
-        Schemas['AscoraStatus'] | undefined
-      >();
+      expectTypeOf((await crewkit.ascora.settings.get()).data).toEqualTypeOf<AscoraStatus | undefined>();
       expectTypeOf((await crewkit.ascora.logs.get('r')).data?.failures).toEqualTypeOf<
-        Schemas['AscoraSyncFailure'][] | undefined
+        AscoraSyncFailure[] | undefined
       >();
       for await (const run of crewkit.ascora.logs.list()) {
-        expectTypeOf(run).toEqualTypeOf<Schemas['AscoraSyncRun']>();
+        expectTypeOf(run).toEqualTypeOf<AscoraSyncRun>();
       }
       for await (const conflict of crewkit.ascora.conflicts.list({ status: 'open' })) {
-        expectTypeOf(conflict).toEqualTypeOf<Schemas['AscoraConflict']>();
+        expectTypeOf(conflict).toEqualTypeOf<AscoraConflict>();
       }
       expectTypeOf((await crewkit.ascora.pushJob({ appointmentId: 'a' })).data).toEqualTypeOf<
-        Schemas['Job'] | undefined
+        Job | undefined
       >();
-      expectTypeOf(await crewkit.jobs.list().toArray({ limit: 5 })).toEqualTypeOf<Schemas['Job'][]>();
-      expectTypeOf(await crewkit.invoices.list().toArray({ limit: 5 })).toEqualTypeOf<Schemas['Invoice'][]>();
+      expectTypeOf(await crewkit.jobs.list().toArray({ limit: 5 })).toEqualTypeOf<Job[]>();
+      expectTypeOf(await crewkit.invoices.list().toArray({ limit: 5 })).toEqualTypeOf<Invoice[]>();
       expectTypeOf(
         (await crewkit.invoices.payments.create('i', { amountMinor: 1, paidOn: 'd', method: 'm' })).data,
-      ).toEqualTypeOf<Schemas['Payment'] | undefined>();
+      ).toEqualTypeOf<Payment | undefined>();
 
       // @ts-expect-error: a conflict field is settled with 'local' or 'remote', nothing else.
       await crewkit.ascora.conflicts.resolve('c', { name: 'mine' });
