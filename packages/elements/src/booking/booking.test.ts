@@ -1,4 +1,4 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { nextEvent } from '../../test-support/dom.js';
 import {
@@ -47,6 +47,21 @@ const until = (el: CrewBooking, what: string, check: () => unknown) =>
 const button = (el: CrewBooking, label: string) =>
   $$<HTMLButtonElement>(el, 'button').find((b) => b.textContent!.includes(label))!;
 
+/** `+11:00`: the UTC offset of `zone` at `instant`, as in an ISO timestamp. */
+function offsetOf(zone: string, instant: Date): string {
+  const name = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' })
+    .formatToParts(instant)
+    .find((part) => part.type === 'timeZoneName')!.value;
+  return name === 'GMT' ? '+00:00' : name.slice(3);
+}
+
+let holds = 0;
+/**
+ * Every hold its own id: a widget removed at the end of one test releases its hold into the next
+ * test's mocks, and a test about releasing must tell its own hold from that one.
+ */
+const nextHoldId = () => `0190f3c4-0000-7000-8000-${String(1000 + ++holds).padStart(12, '0')}`;
+
 /** Requests the widget made, by method and path, with their JSON bodies. */
 function recorder() {
   const calls: Array<{ method: string; path: string; body: unknown }> = [];
@@ -67,7 +82,8 @@ function bookingHandlers(record: (request: Request) => Promise<void>) {
     http.post(api('/holds'), async ({ request }) => {
       await record(request);
       const body = (await request.json()) as { start: string; technicianId: string | null };
-      return HttpResponse.json(holdFor(body.start, body.technicianId ?? technicians[0]!.id), { status: 201 });
+      const hold = holdFor(body.start, body.technicianId ?? technicians[0]!.id);
+      return HttpResponse.json({ ...hold, id: nextHoldId() }, { status: 201 });
     }),
     http.delete(api('/holds/:holdId'), async ({ request }) => {
       await record(request);
@@ -343,6 +359,160 @@ describe('<crew-booking>', () => {
     $(el, '.lost .slot').click();
     await until(el, 'the new hold', () => !button(el, 'Confirm booking').disabled);
     expect(text(el)).to.contain('March');
+  });
+
+  it('releases its hold with a keepalive request when the visitor leaves the page', async () => {
+    const { calls, record } = recorder();
+    const releases: Request[] = [];
+    await mockApi(
+      http.delete(api('/holds/:holdId'), ({ request }) => {
+        releases.push(request);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      ...bookingHandlers(record),
+    );
+    const el = await mount();
+    const held = nextEvent(el, 'crew-slot-selected');
+    await goToDetails(el);
+    const { hold } = await held;
+    const ours = () => releases.filter((r) => r.url.endsWith(`/holds/${hold.id}`));
+    await aTimeout(100);
+    expect(ours()).to.have.length(0);
+    window.dispatchEvent(new PageTransitionEvent('pagehide'));
+    await until(el, 'the release', () => ours().length > 0);
+    // Leaving the page and then being removed from it must not release the same hold twice.
+    el.remove();
+    await aTimeout(200);
+    expect(ours()).to.have.length(1);
+    const [release] = ours();
+    expect(new URL(release!.url).pathname).to.equal(`/api/v1/organizations/${orgId}/holds/${hold.id}`);
+    expect(release!.keepalive).to.equal(true);
+    expect(release!.headers.get('Authorization')).to.equal(`Bearer ${publishableKey}`);
+    expect(calls.filter((c) => c.method === 'POST' && c.path === '/holds')).to.have.length(1);
+  });
+
+  it('releases its hold when the host page removes it', async () => {
+    const releases: Request[] = [];
+    await mockApi(
+      http.delete(api('/holds/:holdId'), ({ request }) => {
+        releases.push(request);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      ...bookingHandlers(recorder().record),
+    );
+    const el = await mount();
+    const held = nextEvent(el, 'crew-slot-selected');
+    await goToDetails(el);
+    const { hold } = await held;
+    const ours = () => releases.filter((r) => r.url.endsWith(`/holds/${hold.id}`));
+    el.remove();
+    await waitUntil(() => ours().length > 0, 'the hold was never released', { timeout: 4000 });
+    await aTimeout(200);
+    expect(ours()).to.have.length(1);
+    expect(ours()[0]!.keepalive).to.equal(true);
+  });
+
+  it('takes the hold again when the page comes back from the back/forward cache', async () => {
+    const { calls, record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount();
+    const held = nextEvent(el, 'crew-slot-selected');
+    await goToDetails(el);
+    const { hold } = await held;
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    await until(el, 'the release', () =>
+      calls.some((c) => c.method === 'DELETE' && c.path.endsWith(hold.id)),
+    );
+    await until(el, 'Continue disabled without a hold', () => button(el, 'Continue').disabled);
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    await until(el, 'the hold again', () => !button(el, 'Continue').disabled);
+    const holds = calls.filter((c) => c.method === 'POST' && c.path === '/holds');
+    expect(holds).to.have.length(2);
+    expect(holds[1]!.body).to.deep.equal(holds[0]!.body);
+    expect(heading(el)).to.equal('Your details');
+  });
+
+  it('fetches the times again in the zone the visitor switches to, and shows them in it', async () => {
+    const zones: string[] = [];
+    await mockApi(
+      http.get(api('/technicians/availability'), ({ request }) => {
+        const url = new URL(request.url);
+        const zone = url.searchParams.get('timeZone')!;
+        zones.push(zone);
+        // Like the server: the same wall-clock hours, as instants with that zone's offset.
+        const availability = availabilityFor(url);
+        for (const day of availability.days) {
+          for (const slot of day.slots) {
+            const offset = offsetOf(zone, new Date(`${day.date}T12:00:00Z`));
+            slot.start = slot.start.replace('+00:00', offset);
+          }
+        }
+        return HttpResponse.json(availability);
+      }),
+      ...bookingHandlers(recorder().record),
+    );
+    const el = await mount({ service: items[0]!.id, technician: technicians[0]!.id });
+    await until(el, 'a bookable day', () => $(el, '.day[aria-disabled="false"]'));
+    // Next month: today in UTC may already be tomorrow in Sydney, leaving no times on that day.
+    $(el, '[aria-label="Next month"]').click();
+    await until(el, 'next month', () => zones.length === 2 && $(el, '.day[aria-disabled="false"]'));
+    $(el, '.day[aria-disabled="false"]').click();
+    await until(el, 'the times', () => $(el, '.slot'));
+    expect(zones).to.deep.equal(['UTC', 'UTC']);
+    const requestsBefore = zones.length;
+
+    const select = $<HTMLSelectElement>(el, '.zone select');
+    select.value = 'Australia/Sydney';
+    select.dispatchEvent(new Event('change'));
+    await until(el, 'the times in Sydney', () => zones.length > requestsBefore && $(el, '.slot'));
+    expect(zones.slice(requestsBefore)).to.deep.equal(['Australia/Sydney']);
+    // 09:00 and 13:30 in Sydney; shown in UTC they would read 10 or 11 hours earlier.
+    expect($$(el, '.slot').map((b) => b.textContent!.trim())).to.deep.equal(['9:00 AM', '1:30 PM']);
+    expect($<HTMLSelectElement>(el, '.zone select').value).to.equal('Australia/Sydney');
+    await expect(el).to.be.accessible();
+  });
+
+  it('takes a lapsed hold again by itself while the visitor is still typing', async () => {
+    const { calls, record } = recorder();
+    let taken = 0;
+    await mockApi(
+      http.post(api('/holds'), async ({ request }) => {
+        await record(request);
+        const body = (await request.json()) as { start: string };
+        taken += 1;
+        // The first hold lapses after a second; the renewed one lasts.
+        const hold = holdFor(body.start);
+        const expiresAt = new Date(Date.now() + (taken === 1 ? 1000 : 5 * 60_000)).toISOString();
+        return HttpResponse.json(
+          { ...hold, id: hold.id.replace(/\d$/, String(taken)), expiresAt },
+          { status: 201 },
+        );
+      }),
+      ...bookingHandlers(record),
+    );
+    const el = await mount();
+    await goToDetails(el);
+    const first = calls.filter((c) => c.method === 'POST' && c.path === '/holds');
+    expect(first).to.have.length(1);
+    await fillDetails(el, { name: 'Bea Visitor' });
+    await until(el, 'the renewed hold', () => taken === 2);
+    await until(el, 'Continue enabled again', () => !button(el, 'Continue').disabled);
+    const renewed = calls.filter((c) => c.method === 'POST' && c.path === '/holds');
+    expect(renewed[1]!.body).to.deep.equal(renewed[0]!.body);
+    // A lapsed hold is gone on the server: nothing to release.
+    expect(calls.filter((c) => c.method === 'DELETE' && /\/holds\/.*90[12]$/.test(c.path))).to.have.length(0);
+    expect(heading(el)).to.equal('Your details');
+    expect($<HTMLInputElement>(el, '#name').value).to.equal('Bea Visitor');
+    expect(el.shadowRoot!.querySelector('.lost')).to.equal(null);
+
+    await fillDetails(el, { email: 'bea@example.com' });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await until(el, 'the review step', () => heading(el) === 'Check and confirm');
+    const confirmed = nextEvent(el, 'crew-booking-confirmed');
+    button(el, 'Confirm booking').click();
+    await confirmed;
+    const booked = calls.find((c) => c.method === 'POST' && c.path === '/appointments')!;
+    expect((booked.body as { holdId: string }).holdId).to.match(/2$/);
   });
 
   it('prefills the visitor’s details from properties', async () => {

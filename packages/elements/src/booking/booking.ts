@@ -14,6 +14,7 @@ import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
 import { baseStyles } from '../shared/styles.js';
+import { isTimeZone } from '../shared/time-zone.js';
 import { bookingStyles } from './booking.styles.js';
 import {
   addDays,
@@ -183,6 +184,8 @@ export class CrewBooking extends CrewElement {
   private loads = new AbortController();
   private availabilityRequest: AbortController | undefined;
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The start of a hold given up when the page went into the back/forward cache, to take again. */
+  private heldBeforeHide: string | undefined;
   private calendarUrl: string | undefined;
   private moveFocusToHeading = false;
 
@@ -200,6 +203,8 @@ export class CrewBooking extends CrewElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('pagehide', this.onPageHide);
+    window.addEventListener('pageshow', this.onPageShow);
     // Re-attached (moved in the DOM): start again with fresh requests.
     if (this.loads.signal.aborted) {
       this.loads = new AbortController();
@@ -209,6 +214,8 @@ export class CrewBooking extends CrewElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('pagehide', this.onPageHide);
+    window.removeEventListener('pageshow', this.onPageShow);
     this.loads.abort();
     this.availabilityRequest?.abort();
     void this.releaseHold();
@@ -217,7 +224,7 @@ export class CrewBooking extends CrewElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('timezone') && this.timezone && isZone(this.timezone)) this.zone = this.timezone;
+    if (changed.has('timezone') && this.timezone && isTimeZone(this.timezone)) this.zone = this.timezone;
     for (const field of ['name', 'email', 'phone'] as const) {
       const value = this[field];
       if (changed.has(field) && value !== undefined && this.details[field] === '') {
@@ -430,14 +437,39 @@ export class CrewBooking extends CrewElement {
     }, delay);
   }
 
+  /**
+   * Gives the held time back. `keepalive` lets the request outlive the page, because this also runs
+   * when the visitor leaves (`pagehide`) or the host removes the widget; the raw DELETE is used
+   * because `holds.release` takes no request options, and it still goes through the SDK's sender
+   * (same credential and retries).
+   */
   private async releaseHold(): Promise<void> {
     clearTimeout(this.holdTimer);
     const hold = this.hold;
     this.hold = undefined;
-    if (!hold || !this.client) return;
+    if (!hold || !this.client || !this.org) return;
     // Best effort: an unreleased hold lapses by itself within minutes.
-    await this.client.holds.release(hold.id).catch(() => undefined);
+    await this.client
+      .DELETE('/api/v1/organizations/{orgId}/holds/{holdId}', {
+        params: { path: { orgId: this.org, holdId: hold.id } },
+        keepalive: true,
+      })
+      .catch(() => undefined);
   }
+
+  /** A visitor who leaves should not block the time for others until the hold lapses. */
+  private readonly onPageHide = (event: PageTransitionEvent): void => {
+    if (!this.hold) return;
+    // A page kept in the back/forward cache may be shown again; the visitor then expects their time.
+    this.heldBeforeHide = event.persisted ? this.hold.start : undefined;
+    void this.releaseHold();
+  };
+
+  private readonly onPageShow = (event: PageTransitionEvent): void => {
+    const start = this.heldBeforeHide;
+    this.heldBeforeHide = undefined;
+    if (event.persisted && start && !this.hold && this.step !== 'done') void this.holdSlot(start);
+  };
 
   private submitDetails(event: SubmitEvent): void {
     event.preventDefault();
@@ -897,8 +929,10 @@ export class CrewBooking extends CrewElement {
   private renderTime(): TemplateResult {
     const t = this.localize.t;
     const date = this.selectedDate!;
-    const zones = [...new Set([this.zone, visitorZone(), this.timezone, this.catalogZone()])].filter(
-      (zone): zone is string => Boolean(zone && isZone(zone)),
+    // A stable order: options are reused by position, and an option whose value changed under the
+    // visitor's selection would leave the picker naming another zone than the times are shown in.
+    const zones = [...new Set([this.timezone, visitorZone(), this.catalogZone(), this.zone])].filter(
+      (zone): zone is string => Boolean(zone && isTimeZone(zone)),
     );
     const load = this.availability;
     const slots = this.slotsOn(date);
@@ -1094,15 +1128,6 @@ export class CrewBooking extends CrewElement {
         <button type="button" class="link" @click=${this.startOver}>${t.bookAnother}</button>`,
       { back: false },
     );
-  }
-}
-
-function isZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 

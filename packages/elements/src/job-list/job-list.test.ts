@@ -77,6 +77,17 @@ function choose(select: HTMLSelectElement, value: string) {
   select.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
+function setDates(el: CrewJobList, from: string, to: string) {
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    const input = $<HTMLInputElement>(el, `input[name="${name}"]`);
+    input.value = value;
+    input.dispatchEvent(new Event('change'));
+  }
+}
+
 describe('<crew-job-list>', () => {
   it('shows each job with its customer, service, technician and a status badge', async () => {
     await mockApi(...lookups, listOf([job(1), job(2, { status: 'completed', allowedTransitions: [] })]));
@@ -377,6 +388,51 @@ describe('<crew-job-list>', () => {
     expect(scroller.scrollTop).to.equal(120);
     expect(rows(el)[0], 'the row element is kept, not rebuilt').to.equal(firstRow);
     expect($(el, 'tr[data-index="0"] .badge').textContent).to.equal('Cancelled');
+  });
+
+  it('shows times and reads the From/To dates in the browser’s zone by default', async () => {
+    const seen: URLSearchParams[] = [];
+    await mockApi(...lookups, listOf([job(1)], seen));
+    const el = await mount();
+    const shown = $(el, 'tr[data-index="0"] time').textContent;
+    const local = new Intl.DateTimeFormat('en-AU', { dateStyle: 'medium', timeStyle: 'short' });
+    expect(shown).to.equal(local.format(new Date(job(1).start)));
+    setDates(el, '2031-03-04', '2031-03-04');
+    await waitUntil(() => seen.at(-1)?.has('to'));
+    expect(seen.at(-1)!.get('from')).to.equal(new Date(2031, 2, 4).toISOString());
+    expect(seen.at(-1)!.get('to')).to.equal(new Date(2031, 2, 5).toISOString());
+  });
+
+  it('shows times and reads the From/To dates in the zone set by its timezone attribute', async () => {
+    const seen: URLSearchParams[] = [];
+    await mockApi(...lookups, listOf([job(1)], seen));
+    const el = await mount(
+      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en-AU"
+        timezone="America/Los_Angeles"></crew-job-list>`,
+    );
+    // 2031-03-03T23:00Z is 3 pm the same day in Los Angeles (PST, UTC−8).
+    const shown = $(el, 'tr[data-index="0"] time').textContent!.replace(/\s+/g, ' ');
+    expect(shown).to.match(/^3 Mar 2031, 3:00 pm$/i);
+    // The range ends at the start of the day after "to", here after the switch to PDT (UTC−7).
+    setDates(el, '2031-03-04', '2031-03-09');
+    await waitUntil(() => seen.at(-1)?.get('to') === '2031-03-10T07:00:00.000Z', 'no request for the range');
+    expect(seen.at(-1)!.get('from')).to.equal('2031-03-04T08:00:00.000Z');
+
+    // Another zone: the same days are other instants, so the list is asked for again.
+    el.timezone = 'Australia/Sydney';
+    await waitUntil(() => seen.at(-1)?.get('from') === '2031-03-03T13:00:00.000Z', 'no request in Sydney');
+    expect(seen.at(-1)!.get('to')).to.equal('2031-03-09T13:00:00.000Z');
+    await waitUntil(() => /4 Mar 2031, 10:00 am/i.test($(el, 'tr[data-index="0"] time').textContent!));
+  });
+
+  it('ignores a timezone attribute the browser does not know', async () => {
+    await mockApi(...lookups, listOf([job(1)]));
+    const el = await mount(
+      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en-AU"
+        timezone="Mars/Olympus_Mons"></crew-job-list>`,
+    );
+    const local = new Intl.DateTimeFormat('en-AU', { dateStyle: 'medium', timeStyle: 'short' });
+    expect($(el, 'tr[data-index="0"] time').textContent).to.equal(local.format(new Date(job(1).start)));
   });
 
   it('speaks German when asked to', async () => {

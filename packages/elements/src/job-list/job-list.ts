@@ -1,11 +1,12 @@
 import type { Crewkit } from '@crewkit/sdk';
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
+import { isTimeZone, startOfDayIn } from '../shared/time-zone.js';
 import { CrewJobSelectedEvent, type Job } from './events.js';
 import { jobListStyles } from './job-list.styles.js';
 import { de } from './locales/de.js';
@@ -18,7 +19,7 @@ interface Filters {
   q: string;
   status: JobStatus | '';
   technicianId: string;
-  /** `YYYY-MM-DD` in the user's zone, inclusive. */
+  /** `YYYY-MM-DD` in the list's zone (`timezone`, else the browser's), inclusive. */
   from: string;
   to: string;
 }
@@ -48,6 +49,8 @@ const maxPageSize = 100;
  * @attr org - The organization id.
  * @attr access-token - A user's access token; for tokens that expire, set `getAccessToken` instead.
  * @attr page-size - Jobs per page (1–100, default 25).
+ * @attr timezone - IANA zone, e.g. `Australia/Sydney`, to show times in and to read the From/To
+ *   dates in; defaults to the browser's. An unknown zone is ignored.
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
  * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
  *
@@ -78,6 +81,7 @@ export class CrewJobList extends StaffElement {
   static override properties = {
     ...StaffElement.properties,
     pageSize: { attribute: 'page-size', type: Number },
+    timezone: {},
     jobs: { state: true },
     nextCursor: { state: true },
     phase: { state: true },
@@ -97,6 +101,8 @@ export class CrewJobList extends StaffElement {
 
   /** Jobs per page. */
   declare pageSize: number;
+  /** IANA zone for times and the date filter; unset (or unknown) means the browser's. */
+  declare timezone: string | undefined;
 
   declare private jobs: Job[];
   declare private nextCursor: string | null;
@@ -163,6 +169,12 @@ export class CrewJobList extends StaffElement {
     super.disconnectedCallback();
     this.#listRequest?.abort();
     clearTimeout(this.#searchTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // The same From/To days are other instants in another zone.
+    if (changed.has('timezone') && (this.filters.from || this.filters.to)) void this.#loadFirstPage();
   }
 
   protected override updated(): void {
@@ -274,9 +286,9 @@ export class CrewJobList extends StaffElement {
       ...(q.trim() ? { q: q.trim() } : {}),
       ...(status ? { status: [status] } : {}),
       ...(technicianId ? { technicianId } : {}),
-      ...(from ? { from: startOfLocalDay(from).toISOString() } : {}),
+      ...(from ? { from: startOfDayIn(from, this.#zone).toISOString() } : {}),
       // The "to" day is included, so the range ends at the start of the day after it.
-      ...(to ? { to: startOfLocalDay(to, 1).toISOString() } : {}),
+      ...(to ? { to: startOfDayIn(to, this.#zone, 1).toISOString() } : {}),
     };
   }
 
@@ -576,7 +588,7 @@ export class CrewJobList extends StaffElement {
       }}
     >
       <td class="when">
-        <time datetime=${job.start}>${this.localize.dateTime(job.start, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+        <time datetime=${job.start}>${this.localize.dateTime(job.start, { dateStyle: 'medium', timeStyle: 'short', timeZone: this.#zone })}</time>
       </td>
       <td class="reference">${job.reference}</td>
       <td>
@@ -653,6 +665,12 @@ export class CrewJobList extends StaffElement {
     </dialog>`;
   }
 
+  /** The zone times are shown and dates read in: `timezone` when the browser knows it. */
+  get #zone(): string {
+    const zone = this.timezone;
+    return zone && isTimeZone(zone) ? zone : Intl.DateTimeFormat().resolvedOptions().timeZone;
+  }
+
   #technicianName(id: string | null | undefined): string {
     return this.technicians.find((tech) => tech.id === id)?.name ?? this.localize.t.unknownTechnician;
   }
@@ -660,10 +678,4 @@ export class CrewJobList extends StaffElement {
 
 function isFiltered(filters: Filters): boolean {
   return Object.values(filters).some((value) => value !== '');
-}
-
-/** Midnight at the start of a `YYYY-MM-DD` day (plus `addDays`) in the browser's zone. */
-function startOfLocalDay(date: string, addDays = 0): Date {
-  const [year, month, day] = date.split('-').map(Number);
-  return new Date(year!, month! - 1, day! + addDays);
 }

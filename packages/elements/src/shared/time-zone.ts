@@ -1,0 +1,55 @@
+/*
+ * IANA time zone helpers without a time zone library: Intl knows every zone's rules, so the offset
+ * at an instant is read back from a formatter.
+ */
+
+/** Whether this browser knows `zone` (an IANA name such as `Australia/Sydney`). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** How far `zone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
+function offsetAt(instant: number, zone: string): number {
+  let format = offsetFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    offsetFormats.set(zone, format);
+  }
+  const part = Object.fromEntries(
+    format.formatToParts(instant).map(({ type, value }) => [type, Number(value)]),
+  ) as Record<Intl.DateTimeFormatPartTypes, number>;
+  const wall = Date.UTC(part.year, part.month - 1, part.day, part.hour, part.minute, part.second);
+  return wall - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/**
+ * The instant a `YYYY-MM-DD` day (plus `addDays`) starts in `zone`. Where a clock change skips
+ * midnight, the day starts at the first time that exists.
+ */
+export function startOfDayIn(date: string, zone: string, addDays = 0): Date {
+  const [year, month, day] = date.split('-').map(Number);
+  const wallMidnight = Date.UTC(year!, month! - 1, day! + addDays);
+  // The offset at midnight is unknown until midnight is found: guess with the offset at the wall
+  // time read as UTC, then correct once with the offset at that guess (enough for any real zone).
+  const guess = wallMidnight - offsetAt(wallMidnight, zone);
+  const corrected = wallMidnight - offsetAt(guess, zone);
+  return new Date(
+    offsetAt(corrected, zone) === offsetAt(guess, zone) ? corrected : Math.max(guess, corrected),
+  );
+}
