@@ -178,8 +178,9 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     if (error instanceof ApiError) return problemResponse(error, requestId);
     const mapped = fromDatabaseError(error);
     if (mapped) return problemResponse(mapped, requestId);
+    // The route template, not the path: some paths carry a secret (the Ascora webhook's token).
     services.logger.error(
-      { err: error, requestId, method: c.req.method, path: c.req.path },
+      { err: error, requestId, method: c.req.method, route: c.req.routePath },
       'unhandled error',
     );
     return problemResponse(
