@@ -115,7 +115,7 @@ async function bookingBench(url: string) {
   const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 4 });
   const { orgId, secretKey, itemId, today } = await seed(database, 50, 0);
   await database.close();
-  // BENCH_PROFILE=dir writes a CPU profile of the server process there.
+  // BENCH_PROFILE=dir writes a CPU profile of the server process there; BENCH_POOL_SIZE sizes its pool.
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
@@ -128,7 +128,7 @@ async function bookingBench(url: string) {
         DATABASE_URL: url,
         PORT: '0',
         LOG_LEVEL: 'warn',
-        DATABASE_POOL_SIZE: '20',
+        DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
         CREWKIT_SECRET: testConfig().secret,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
