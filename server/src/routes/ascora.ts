@@ -205,14 +205,16 @@ export const ascoraHandlers = {
 
   async receiveAscoraWebhook(c, { params, body }) {
     if (!(await verifyWebhookToken(c.var.db, params.orgId, params.token))) throw new ApiError('not_found');
-    // Ascora may deliver one event more than once; the same payload within a day is work done.
+    // Ascora may deliver one event more than once: the same payload within ten minutes is work
+    // done. Not longer: a record edited and then edited back sends that payload again, and since
+    // the payload is only a hint (the record is fetched anew), a late repeat costs one fetch.
     const digest = sha256(canonicalJson(body));
     await c.var.db
       .delete(ascoraWebhookReceipts)
       .where(
         and(
           eq(ascoraWebhookReceipts.orgId, params.orgId),
-          lt(ascoraWebhookReceipts.receivedAt, sql`now() - interval '1 day'`),
+          lt(ascoraWebhookReceipts.receivedAt, sql`now() - interval '10 minutes'`),
         ),
       );
     const fresh = await c.var.db
