@@ -52,6 +52,34 @@ async function unsyncedIds(
   return rows.map((row) => row.id);
 }
 
+/** The given Crewkit rows, each with its Ascora id and last agreed hash (null when never linked). */
+async function withLinks<T extends typeof customers | typeof jobs>(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  table: T,
+  ids: string[],
+): Promise<Array<{ row: T['$inferSelect']; ascoraId: string | null; syncedHash: string | null }>> {
+  // drizzle cannot select from a union of tables; the casts only name the table's own row type.
+  const t = table as typeof customers;
+  return (await db
+    .select({ row: t, ascoraId: ascoraMappings.ascoraId, syncedHash: ascoraMappings.syncedHash })
+    .from(t)
+    .leftJoin(
+      ascoraMappings,
+      and(
+        eq(ascoraMappings.orgId, t.orgId),
+        eq(ascoraMappings.entity, entity),
+        eq(ascoraMappings.localId, t.id),
+      ),
+    )
+    .where(and(eq(t.orgId, orgId), sql`${t.id} = any(${sql.param(ids)}::uuid[])`))) as Array<{
+    row: T['$inferSelect'];
+    ascoraId: string | null;
+    syncedHash: string | null;
+  }>;
+}
+
 function isPermanent(error: unknown): error is AscoraError {
   return error instanceof AscoraError && !error.retryable;
 }
@@ -71,18 +99,7 @@ export async function pushCustomers(
   const failures: ApplyOutcome['failures'] = [];
   const ids = onlyIds ?? (await unsyncedIds(db, orgId, 'customer', customers));
   if (ids.length === 0) return { counts, failures };
-  const rows = await db
-    .select({ row: customers, ascoraId: ascoraMappings.ascoraId, syncedHash: ascoraMappings.syncedHash })
-    .from(customers)
-    .leftJoin(
-      ascoraMappings,
-      and(
-        eq(ascoraMappings.orgId, customers.orgId),
-        eq(ascoraMappings.entity, 'customer'),
-        eq(ascoraMappings.localId, customers.id),
-      ),
-    )
-    .where(and(eq(customers.orgId, orgId), sql`${customers.id} = any(${sql.param(ids)}::uuid[])`));
+  const rows = await withLinks(db, orgId, 'customer', customers, ids);
   await eachLimited(rows, pushConcurrency, async ({ row, ascoraId, syncedHash }) => {
     const shared = sharedFromLocalCustomer(row);
     const hash = contentHash(shared);
@@ -121,18 +138,7 @@ export async function pushJobs(
   const failures: ApplyOutcome['failures'] = [];
   const ids = onlyIds ?? (await unsyncedIds(db, orgId, 'job', jobs));
   if (ids.length === 0) return { counts, failures };
-  const rows = await db
-    .select({ row: jobs, ascoraId: ascoraMappings.ascoraId, syncedHash: ascoraMappings.syncedHash })
-    .from(jobs)
-    .leftJoin(
-      ascoraMappings,
-      and(
-        eq(ascoraMappings.orgId, jobs.orgId),
-        eq(ascoraMappings.entity, 'job'),
-        eq(ascoraMappings.localId, jobs.id),
-      ),
-    )
-    .where(and(eq(jobs.orgId, orgId), sql`${jobs.id} = any(${sql.param(ids)}::uuid[])`));
+  const rows = await withLinks(db, orgId, 'job', jobs, ids);
   const links = await customerLinks(
     db,
     orgId,

@@ -70,6 +70,26 @@ async function mappingsByAscoraId(db: Db, orgId: string, entity: AscoraEntity, i
   return new Map(rows.map((row) => [row.ascoraId, row]));
 }
 
+/** A page's mappings by Ascora id, and the Crewkit rows they link to by local id. */
+async function linkedRecords<T extends typeof customers | typeof jobs>(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  table: T,
+  ascoraIds: string[],
+): Promise<{ mappings: Map<string, MappingRow>; locals: Map<string, T['$inferSelect']> }> {
+  const mappings = await mappingsByAscoraId(db, orgId, entity, ascoraIds);
+  const localIds = [...mappings.values()].map((m) => m.localId);
+  // drizzle cannot select from a union of tables; the casts only name the table's own row type.
+  const rows = localIds.length
+    ? ((await db
+        .select()
+        .from(table as typeof customers)
+        .where(and(eq(table.orgId, orgId), inArray(table.id, localIds)))) as T['$inferSelect'][])
+    : [];
+  return { mappings, locals: new Map(rows.map((row) => [row.id, row])) };
+}
+
 type Decision<S> =
   | { kind: 'skip' }
   | { kind: 'write'; shared: S; counted: 'created' | 'updated' }
@@ -192,21 +212,12 @@ export async function applyCustomers(
   const { orgId } = context;
   const counts = emptyCounts();
   const failures: Failure[] = [];
-  const mappings = await mappingsByAscoraId(
+  const { mappings, locals } = await linkedRecords(
     db,
     orgId,
     'customer',
+    customers,
     page.map((r) => r.customerId),
-  );
-  const localIds = [...mappings.values()].map((m) => m.localId);
-  const locals = new Map(
-    (localIds.length
-      ? await db
-          .select()
-          .from(customers)
-          .where(and(eq(customers.orgId, orgId), inArray(customers.id, localIds)))
-      : []
-    ).map((row) => [row.id, row]),
   );
 
   const writes: {
@@ -378,21 +389,12 @@ export async function applyJobs(db: Db, context: ApplyContext, page: AscoraJob[]
   const { orgId } = context;
   const counts = emptyCounts();
   const failures: Failure[] = [];
-  const mappings = await mappingsByAscoraId(
+  const { mappings, locals } = await linkedRecords(
     db,
     orgId,
     'job',
+    jobs,
     page.map((r) => r.jobId),
-  );
-  const localIds = [...mappings.values()].map((m) => m.localId);
-  const locals = new Map(
-    (localIds.length
-      ? await db
-          .select()
-          .from(jobs)
-          .where(and(eq(jobs.orgId, orgId), inArray(jobs.id, localIds)))
-      : []
-    ).map((row) => [row.id, row]),
   );
   const customerIds = page
     .flatMap((j) => [j.siteCustomer?.id, j.billingCustomer?.id])
