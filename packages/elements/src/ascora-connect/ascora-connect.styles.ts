@@ -117,24 +117,6 @@ export const ascoraConnectStyles = css`
   .message.error {
     color: var(--_danger);
   }
-  /* The live region stays in the page while empty, so the first message is announced too. */
-  .notice:not(.shown) {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
-  .notice {
-    padding: calc(var(--_space) * 0.5) var(--_space);
-    border-radius: var(--_radius);
-    background: var(--_surface-raised);
-  }
-  .notice.error {
-    color: var(--_danger);
-    border: 1px solid var(--_danger);
-  }
   .sync-head {
     display: flex;
     align-items: center;
@@ -211,21 +193,6 @@ export const ascoraConnectStyles = css`
     to {
       inset-inline-start: 100%;
     }
-  }
-  dialog {
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    padding: calc(var(--_space) * 1.5);
-    max-width: min(28rem, calc(100vw - 2rem));
-  }
-  dialog::backdrop {
-    background: rgb(0 0 0 / 0.45);
-  }
-  dialog h2 {
-    margin: 0 0 0.5rem;
-    font-size: 1.125rem;
   }
   dialog .actions {
     margin-top: var(--_space);

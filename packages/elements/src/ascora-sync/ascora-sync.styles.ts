@@ -53,35 +53,14 @@ export const ascoraSyncStyles = css`
     font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace;
     font-size: 0.8125em;
   }
-  .notice:not(.shown) {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
-  .notice {
-    padding: calc(var(--_space) * 0.5) var(--_space);
-    border-radius: var(--_radius);
-    background: var(--_surface-raised);
-  }
   .notice.error,
   .message.error {
     color: var(--_danger);
-  }
-  .notice.error {
-    border: 1px solid var(--_danger);
   }
   .scroller {
     overflow-x: auto;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
-  }
-  table {
-    width: 100%;
-    border-collapse: collapse;
-    font-size: 0.9375em;
   }
   th,
   td {

@@ -37,35 +37,11 @@ export const jobListStyles = css`
     gap: calc(var(--_space) * 0.75);
     margin-inline-start: auto;
   }
-  /* The live region stays in the page while empty, so the first message is announced too. */
-  .notice:not(.shown) {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    padding: 0;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
-  .notice {
-    padding: calc(var(--_space) * 0.5) var(--_space);
-    border-radius: var(--_radius);
-    background: var(--_surface-raised);
-    color: var(--_text);
-  }
-  .notice.error {
-    color: var(--_danger);
-    border: 1px solid var(--_danger);
-  }
   .scroller {
     max-height: var(--crew-job-list-max-height, 32rem);
     overflow: auto;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
-  }
-  table {
-    width: 100%;
-    border-collapse: collapse;
-    font-size: 0.9375em;
   }
   th,
   td {
@@ -175,21 +151,6 @@ export const jobListStyles = css`
   .centered {
     text-align: center;
     margin: 0;
-  }
-  dialog {
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_surface);
-    color: var(--_text);
-    padding: calc(var(--_space) * 1.5);
-    max-width: min(28rem, calc(100vw - 2rem));
-  }
-  dialog::backdrop {
-    background: rgb(0 0 0 / 0.45);
-  }
-  dialog h2 {
-    margin: 0 0 0.5rem;
-    font-size: 1.125rem;
   }
   .dialog-actions {
     display: flex;

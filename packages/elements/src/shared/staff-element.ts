@@ -2,6 +2,7 @@ import type { Crewkit } from '@crewkit/sdk';
 import type { PropertyDeclarations, PropertyValues } from 'lit';
 import { createElementClient, type ElementError, toElementError } from './api.js';
 import { CrewElement } from './element.js';
+import { staffStyles } from './styles.js';
 
 const clientSettings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as const;
 
@@ -12,6 +13,8 @@ const clientSettings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as co
  * to load.
  */
 export abstract class StaffElement extends CrewElement {
+  static override styles = [...CrewElement.styles, staffStyles];
+
   static override properties: PropertyDeclarations = {
     ...CrewElement.properties,
     accessToken: { attribute: 'access-token' },
