@@ -213,7 +213,9 @@ async function withDemoSettings(c: AppContext, html: string, elementsVersion: st
         'The examples run against the demo organization, which does not exist here: start the server with `npm start` (crewkit start --demo) or run `crewkit seed`.',
     });
   }
-  const origin = apiOriginFor(new URL(c.req.url));
+  // The page calls the API on its own origin: the pipeline accepts a publishable key there from
+  // the browser's fetch metadata (`Sec-Fetch-Site: same-origin`), as long as the key allows it.
+  const origin = new URL(c.req.url).origin;
   const values: Record<string, string> = {
     CREWKIT_API_BASE: origin,
     CREWKIT_ELEMENTS_URL: `${origin}/elements/v${elementsVersion}/crewkit.js`,
@@ -225,19 +227,6 @@ async function withDemoSettings(c: AppContext, html: string, elementsVersion: st
   return html.replace(/\{\{(CREWKIT_[A-Z_]+)\}\}/g, (placeholder, name: string) =>
     name in values ? escapeHtml(values[name]!) : placeholder,
   );
-}
-
-/**
- * Browsers send no Origin header on a same-origin GET, and the server accepts a publishable key
- * only with an allowed Origin. So a page on the API's own origin could not use the key; the demo
- * key allows both loopback names, and the example calls the API through the other one — just as a
- * plumber's site on its own domain calls the API on another.
- */
-function apiOriginFor(page: URL): string {
-  const api = new URL(page.origin);
-  if (api.hostname === '127.0.0.1') api.hostname = 'localhost';
-  else if (api.hostname === 'localhost') api.hostname = '127.0.0.1';
-  return api.origin;
 }
 
 function escapeHtml(text: string): string {
