@@ -40,6 +40,7 @@ import {
 } from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
+import { BookingBatcher } from './services/booking-batch.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -98,6 +99,7 @@ export function createServices({
       ...(credentialCacheSeconds === undefined ? {} : { cacheSeconds: credentialCacheSeconds }),
     }),
     rateLimiter: new RateLimiter(),
+    bookings: new BookingBatcher(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
   };

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
+import type { BookingBatcher } from './services/booking-batch.js';
 
 /** What every request can reach; built once by createApp and shared by all requests. */
 export interface Services {
@@ -14,6 +15,8 @@ export interface Services {
   logger: Logger;
   credentials: CredentialStore;
   rateLimiter: RateLimiter;
+  /** New bookings outside a transaction, written together under load (group commit). */
+  bookings: BookingBatcher;
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;

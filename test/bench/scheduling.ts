@@ -220,7 +220,11 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-const cluster = await startPostgres();
+// BENCH_POSTGRES_URL=postgres://…/postgres runs against a server of your own (to look inside with
+// pg_stat_statements, say); its bench databases are dropped first. Otherwise a throwaway cluster.
+const cluster = process.env.BENCH_POSTGRES_URL
+  ? { url: process.env.BENCH_POSTGRES_URL, stop: async () => {} }
+  : await startPostgres();
 // pg clients still open when the throwaway cluster stops report it; by then the run is over.
 process.on('uncaughtException', (error) => {
   if (!/Connection terminated|ECONNRESET/.test(error.message)) throw error;
@@ -228,6 +232,10 @@ process.on('uncaughtException', (error) => {
 try {
   const admin = new pg.Client({ connectionString: cluster.url });
   await admin.connect();
+  if (process.env.BENCH_POSTGRES_URL) {
+    await admin.query('drop database if exists avail_bench');
+    await admin.query('drop database if exists booking_bench');
+  }
   await admin.query('create database avail_bench');
   await admin.query('create database booking_bench');
   await admin.end();

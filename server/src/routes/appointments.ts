@@ -21,7 +21,6 @@ import {
   type AppointmentRow,
   actorOf,
   blockedRange,
-  bookAppointment,
   bookableItem,
   chooseTechnicians,
   insertAppointment,
@@ -29,6 +28,7 @@ import {
   reserveFirstFree,
   slotUnavailable,
 } from '../services/booking.js';
+import { bookAppointment } from '../services/booking-batch.js';
 import { resolveCustomer } from '../services/booking-customers.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../services/workflow.js';
 import { pricesInForce } from './catalog.js';
@@ -160,11 +160,16 @@ export const appointmentHandlers = {
     }
     const actor = actorOf(principal);
     if (!body.holdId) {
-      // The common case, without a hold: two statements instead of a transaction of ~14.
-      const booked = await bookAppointment(c.var.db, params.orgId, body, {
-        publicOnly: principal.kind === 'publishable_key',
-        actor,
-      });
+      // The common case, without a hold: written together with the bookings arriving alongside
+      // (one read and one write per batch), or inside the request's own transaction if it has one.
+      const request = {
+        orgId: params.orgId,
+        body,
+        caller: { publicOnly: principal.kind === 'publishable_key', actor },
+      };
+      const { services, db } = c.var;
+      const booked =
+        db === services.db ? await services.bookings.book(request) : await bookAppointment(db, request);
       return c.json(toAppointment(booked), 201, {
         location: `/api/v1/organizations/${params.orgId}/appointments/${booked.id}`,
       });

@@ -176,7 +176,20 @@ interface PreparedTechnician {
   blockedEnds: number[];
 }
 
-function prepareTechnician(technician: TechnicianCalendar, relevant: Interval): PreparedTechnician {
+/**
+ * Parsed hours by the hours objects they came from: booking checks one start against the same
+ * calendars many times (every request of a batch), and parsing "08:00" strings was most of it.
+ * Keyed by identity, so a calendar given new hours objects is parsed afresh.
+ */
+const parsedHours = new WeakMap<
+  TechnicianCalendar['weeklyHours'],
+  WeakMap<TechnicianCalendar['overrides'], { weekly: MinuteRange[][]; overrides: Map<number, MinuteRange[]> }>
+>();
+
+function parseHours(technician: TechnicianCalendar) {
+  let byOverrides = parsedHours.get(technician.weeklyHours);
+  const known = byOverrides?.get(technician.overrides);
+  if (known) return known;
   const owner = `technician ${technician.id}`;
   const weekly: MinuteRange[][] = [[]];
   for (let weekday = 1; weekday <= 7; weekday++) {
@@ -186,6 +199,17 @@ function prepareTechnician(technician: TechnicianCalendar, relevant: Interval): 
   for (const override of technician.overrides) {
     overrides.set(toEpochDay(override.date), parseRanges(override.hours, `${owner} on ${override.date}`));
   }
+  const parsed = { weekly, overrides };
+  if (!byOverrides) {
+    byOverrides = new WeakMap();
+    parsedHours.set(technician.weeklyHours, byOverrides);
+  }
+  byOverrides.set(technician.overrides, parsed);
+  return parsed;
+}
+
+function prepareTechnician(technician: TechnicianCalendar, relevant: Interval): PreparedTechnician {
+  const { weekly, overrides } = parseHours(technician);
 
   // Intervals that cannot touch any blocked range in the window are dropped before sorting.
   const blocked: Interval[] = [];

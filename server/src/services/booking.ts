@@ -1,16 +1,7 @@
-import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import { type Db, queryRows } from '../db/index.js';
-import {
-  appointmentHistory,
-  appointments,
-  organizations,
-  pricingTiers,
-  reservations,
-  scheduleOverrides,
-  serviceItems,
-  technicians,
-} from '../db/schema.js';
+import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import {
@@ -19,18 +10,9 @@ import {
   computeAvailability,
   nearestStarts,
 } from '../scheduling/availability.js';
-import { addDays, DAY_MS, HOUR_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
-import { type AssignmentReason, rankCandidates } from './assignment.js';
-import {
-  type BlockedRow,
-  blockedQuery,
-  buildSchedulingContext,
-  loadSchedulingContext,
-  pgArray,
-  readBounds,
-  rowFromJson,
-  type SchedulingContext,
-} from './scheduling.js';
+import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
+import { type AssignmentReason, type Candidate, rankCandidates } from './assignment.js';
+import { loadSchedulingContext, type SchedulingContext } from './scheduling.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -199,14 +181,20 @@ export async function chooseTechnicians(
   return choice;
 }
 
-interface ChoiceOptions {
+export interface ChoiceOptions {
   technicianId?: string | null | undefined;
   preferredTechnicianId?: string | null;
   ignoreNotice?: boolean;
+  /**
+   * Blocked ranges that bookings written in the same batch, ahead of this one, are about to take,
+   * by technician. A technician one of them overlaps is not refused (that booking may yet land
+   * elsewhere) but tried last; their minutes count towards the fair spread.
+   */
+  pending?: ReadonlyMap<string, Array<{ start: number; end: number }>>;
 }
 
 /** The free technicians for one start in assignment order, or why there is none. */
-function rankFree(
+export function rankFree(
   context: SchedulingContext,
   item: ItemRow,
   startMs: number,
@@ -227,17 +215,26 @@ function rankFree(
   const day = localDateOf(context.org.timeZone, startMs);
   const dayStart = localToInstant(context.org.timeZone, day, 0);
   const dayEnd = localToInstant(context.org.timeZone, addDays(day, 1), 0);
-  const ranked = rankCandidates(
-    free.map(({ calendar }) => ({
+  const minutesOn = (spans: Array<{ start: number; end: number }>) =>
+    spans.reduce(
+      (sum, b) => sum + Math.max(0, Math.min(b.end, dayEnd) - Math.max(b.start, dayStart)) / MINUTE_MS,
+      0,
+    );
+  const range = blockedRange(item, startMs);
+  const clear: Candidate[] = [];
+  const contested: Candidate[] = [];
+  for (const { calendar } of free) {
+    const pending = options.pending?.get(calendar.id) ?? [];
+    (pending.some((p) => p.start < range.end && range.start < p.end) ? contested : clear).push({
       technicianId: calendar.id,
       proficiency: context.technicians.get(calendar.id)?.proficiency ?? 0,
-      bookedMinutes: calendar.busy.reduce(
-        (sum, b) => sum + Math.max(0, Math.min(b.end, dayEnd) - Math.max(b.start, dayStart)) / MINUTE_MS,
-        0,
-      ),
-    })),
-    options.preferredTechnicianId,
-  );
+      bookedMinutes: minutesOn(calendar.busy) + minutesOn(pending),
+    });
+  }
+  const ranked = [
+    ...rankCandidates(clear, options.preferredTechnicianId),
+    ...rankCandidates(contested, options.preferredTechnicianId),
+  ];
   return {
     context,
     ranked: ranked.map((r) => ({
@@ -262,107 +259,6 @@ export interface NewBooking {
   customerId?: string | null | undefined;
   customer?: { name: string; email: string; phone?: string | null } | null | undefined;
   notes?: string | null | undefined;
-}
-
-/**
- * Books a new appointment (no hold) in two statements: one read of everything the rules need
- * (item, organization, technicians, overrides, busy time around the start, price tiers, the
- * customer and their preferred technician), then `crewkit_book_appointment` (migration 0012),
- * which reserves the first free ranked technician, settles the customer and writes the
- * appointment and its history at once. The rules and the ranking are the same code the other
- * booking paths use; only the round trips are fewer (the earlier transaction made ~14).
- */
-export async function bookAppointment(
-  db: Db,
-  orgId: string,
-  body: NewBooking,
-  caller: { publicOnly: boolean; actor: string },
-): Promise<AppointmentRow> {
-  const startMs = Date.parse(body.start);
-  // Overrides a day either side, as loadSchedulingContext reads them; busy time only where it can
-  // change the verdict or the ranking: the start's local day in any zone (25 h at most) and the
-  // blocked range (the contract caps duration at 24 h and each buffer at 8 h). About a third of
-  // the rows a ±2-day read returns.
-  const bounds = {
-    ...readBounds({ start: startMs - DAY_MS, end: startMs + DAY_MS }),
-    from: new Date(startMs - 26 * HOUR_MS).toISOString(),
-    to: new Date(startMs + 33 * HOUR_MS).toISOString(),
-  };
-  const technicianId = body.technicianId ?? undefined;
-  const onlyOne = (column: SQL) => (technicianId ? sql`and ${column} = ${technicianId}` : sql``);
-  const customerMatch = body.customerId
-    ? sql`c.id = ${body.customerId}`
-    : sql`lower(c.email) = lower(${body.customer!.email})`;
-  const [read] = await queryRows<{
-    item: Record<string, unknown> | null;
-    org: Record<string, unknown> | null;
-    technicians: Record<string, unknown>[];
-    overrides: Record<string, unknown>[];
-    blocked: BlockedRow[];
-    tiers: Record<string, unknown>[];
-    customer: { id: string; preferred_technician_id: string | null } | null;
-  }>(
-    db,
-    sql`select
-          (select row_to_json(i) from service_items i where i.org_id = ${orgId} and i.id = ${body.serviceItemId}) as item,
-          (select row_to_json(o) from organizations o where o.id = ${orgId}) as org,
-          (select coalesce(json_agg(t), '[]') from technicians t
-            where t.org_id = ${orgId} and t.active ${onlyOne(sql`t.id`)}) as technicians,
-          (select coalesce(json_agg(s), '[]') from schedule_overrides s
-            where s.org_id = ${orgId} ${onlyOne(sql`s.technician_id`)}
-              and s.date >= ${bounds.firstDate} and s.date <= ${bounds.lastDate}) as overrides,
-          (select coalesce(json_agg(b), '[]') from (${blockedQuery(orgId, bounds, technicianId)}) b) as blocked,
-          (select coalesce(json_agg(p), '[]') from pricing_tiers p
-            where p.org_id = ${orgId} and p.item_id = ${body.serviceItemId}
-              and p.valid_from <= ${bounds.lastDate} and (p.valid_to is null or p.valid_to >= ${bounds.firstDate})) as tiers,
-          (select row_to_json(x) from (
-             select c.id, p.preferred_technician_id from customers c
-               left join customer_preferences p on p.customer_id = c.id
-              where c.org_id = ${orgId} and ${customerMatch} limit 1) x) as customer`,
-  );
-  const item = bookableItem(read?.item ? rowFromJson(serviceItems, read.item) : undefined, caller.publicOnly);
-  if (body.customerId && !read!.customer) {
-    throw new ApiError('validation_failed', {
-      errors: [{ path: 'body.customerId', message: 'is not a customer of this organization' }],
-    });
-  }
-  if (!read!.org) throw new Error(`organization ${orgId} vanished`);
-  const org = rowFromJson(organizations, read!.org);
-  const context = buildSchedulingContext(item, {
-    org,
-    technicians: read!.technicians.map((t) => rowFromJson(technicians, t)),
-    overrides: read!.overrides.map((o) => rowFromJson(scheduleOverrides, o)),
-    blocked: read!.blocked,
-  });
-  const choice = rankFree(context, item, startMs, {
-    technicianId,
-    preferredTechnicianId: read!.customer?.preferred_technician_id ?? null,
-  });
-  if (typeof choice === 'string') return slotUnavailable(db, orgId, item, startMs, choice);
-
-  const on = localDateOf(org.timeZone, startMs);
-  const tier = read!.tiers
-    .map((t) => rowFromJson(pricingTiers, t))
-    .find((t) => t.validFrom <= on && (t.validTo === null || t.validTo >= on));
-  const range = blockedRange(item, startMs);
-  const ids = pgArray([newId(), newId(), newId(), newId()]);
-  const references = pgArray(Array.from({ length: 6 }, newReference));
-  const [booked] = await queryRows<{ appointment: Record<string, unknown> | null }>(
-    db,
-    sql`select crewkit_book_appointment(
-          ${orgId}, ${item.id}, ${pgArray(choice.ranked.map((r) => r.technicianId))}::uuid[],
-          ${pgArray(choice.ranked.map((r) => r.reason))}::text[],
-          ${new Date(range.start).toISOString()}::timestamptz, ${new Date(range.end).toISOString()}::timestamptz,
-          ${new Date(startMs).toISOString()}::timestamptz,
-          ${new Date(startMs + item.durationMinutes * MINUTE_MS).toISOString()}::timestamptz,
-          ${item.bufferBeforeMinutes}::integer, ${item.bufferAfterMinutes}::integer,
-          ${tier?.priceMinor ?? item.basePriceMinor}::integer, ${org.currency}::text, ${body.notes ?? null}::text,
-          ${read!.customer?.id ?? null}::uuid, ${body.customer?.name ?? null}::text,
-          ${body.customer?.email ?? null}::text, ${body.customer?.phone ?? null}::text,
-          ${ids}::uuid[], ${references}::text[], ${caller.actor}::text) as appointment`,
-  );
-  if (!booked?.appointment) return slotUnavailable(db, orgId, item, startMs, 'taken');
-  return rowFromJson(appointments, booked.appointment);
 }
 
 const referenceAlphabet = 'ACDEFHJKMNPQRTUVWXY34679';
