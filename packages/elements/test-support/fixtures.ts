@@ -89,7 +89,6 @@ export function availabilityFor(url: URL, options: { empty?: boolean } = {}): Av
         slots: ['09:00', '13:30'].map((time) => ({
           start: `${day}T${time}:00+00:00`,
           available: 2,
-          technicianIds: technicians.map((t) => t.id),
         })),
       });
   }

@@ -77,7 +77,9 @@ describe('availability', () => {
   afterAll(() => t.close());
 
   it('offers every start on the step grid inside working hours, with who is free', async () => {
-    const response = await availability(`serviceItemId=${itemId}&from=${monday}&to=${monday}`);
+    const response = await availability(
+      `serviceItemId=${itemId}&from=${monday}&to=${monday}&includeTechnicians=true`,
+    );
     expect(response.status).toBe(200);
     expect(startsOn(response.body, monday)).toEqual([
       '08:00',
@@ -95,6 +97,19 @@ describe('availability', () => {
     expect(response.body.price.price).toEqual({ amountMinor: 9900, currency: 'AUD' });
   });
 
+  it('gives counts only unless the ids are asked for (a widget needs no more)', async () => {
+    const plain = await availability(`serviceItemId=${itemId}&from=${monday}&to=${monday}`);
+    expect(plain.body.days[0].slots[0]).toEqual({ start: expect.any(String), available: 2 });
+    const asked = await availability(
+      `serviceItemId=${itemId}&from=${monday}&to=${monday}&includeTechnicians=false`,
+    );
+    expect(asked.body).toEqual(plain.body);
+    expect(plain.text.length).toBeLessThan(
+      (await availability(`serviceItemId=${itemId}&from=${monday}&to=${monday}&includeTechnicians=true`)).text
+        .length,
+    );
+  });
+
   it('treats existing reservations as busy, for that technician only', async () => {
     const start = localToInstant(zone, monday, 9 * 60);
     await t.database.db.execute(
@@ -105,7 +120,9 @@ describe('availability', () => {
       `serviceItemId=${itemId}&from=${monday}&to=${monday}&technicianId=${samId}`,
     );
     expect(startsOn(sam.body, monday)).toEqual(['08:00', '10:00', '10:30', '11:00']);
-    const any = await availability(`serviceItemId=${itemId}&from=${monday}&to=${monday}`);
+    const any = await availability(
+      `serviceItemId=${itemId}&from=${monday}&to=${monday}&includeTechnicians=true`,
+    );
     const nineOClock = any.body.days[0].slots.find(
       (s: { start: string }) => s.start.slice(11, 16) === '09:00',
     );
@@ -113,7 +130,9 @@ describe('availability', () => {
   });
 
   it('offers only qualified technicians, and only while their certification is valid', async () => {
-    const week = await availability(`serviceItemId=${gasItemId}&from=${monday}&to=${addDays(monday, 14)}`);
+    const week = await availability(
+      `serviceItemId=${gasItemId}&from=${monday}&to=${addDays(monday, 14)}&includeTechnicians=true`,
+    );
     const days = week.body.days as { date: string; slots: { technicianIds: string[] }[]; reason?: string }[];
     expect(days[0]!.slots.every((s) => s.technicianIds.join() === samId)).toBe(true);
     // The certificate is valid through the next Monday and lapses after it.

@@ -57,11 +57,11 @@ export const availabilityHandlers = {
         price: priceInForce(item, tiers.get(item.id), query.from, context.org.currency),
         days: result.days.map((day) => ({
           date: day.date,
-          slots: day.slots.map((slot) => ({
-            start: slot.start,
-            available: slot.available,
-            technicianIds: slot.technicianIds,
-          })),
+          slots: day.slots.map((slot) =>
+            query.includeTechnicians
+              ? { start: slot.start, available: slot.available, technicianIds: slot.technicianIds }
+              : { start: slot.start, available: slot.available },
+          ),
           ...(day.reason ? { reason: day.reason } : {}),
         })),
       },

@@ -438,9 +438,10 @@ export interface paths {
          * @description Start times at which the service can be booked, per day of the requested time zone, over at
          *     most 62 days. Honours every technician's working hours in their own zone (right across
          *     daylight-saving changes), existing appointments and holds with their buffers, time off,
-         *     minimum notice, the booking horizon and the slot step. Without `technicianId`, a slot lists
-         *     every qualified technician free then. A day with nothing bookable says why (`reason`).
-         *     The booking endpoint enforces exactly the same rules.
+         *     minimum notice, the booking horizon and the slot step. Without `technicianId`, a slot says
+         *     how many qualified technicians are free then (and which, with `includeTechnicians=true`).
+         *     A day with nothing bookable says why (`reason`). The booking endpoint enforces exactly the
+         *     same rules.
          */
         get: operations["getAvailability"];
         put?: never;
@@ -1861,7 +1862,8 @@ export interface components {
             start: string;
             /** @description How many qualified technicians are free at this start. */
             available: number;
-            technicianIds: string[];
+            /** @description The free technicians, when asked for with `includeTechnicians=true`. */
+            technicianIds?: string[];
         };
         AvailabilityDay: {
             /** Format: date */
@@ -3433,6 +3435,12 @@ export interface operations {
                 technicianId?: string;
                 /** @description IANA zone for days and start times (default the organization's). */
                 timeZone?: components["schemas"]["TimeZone"];
+                /**
+                 * @description List the free technicians' ids on every slot (for dispatching). Off by default: a booking
+                 *     widget needs only the counts, and a month over 50 technicians is ~200 KB with the ids and
+                 *     ~15 KB without.
+                 */
+                includeTechnicians?: boolean;
             };
             header?: never;
             path: {
