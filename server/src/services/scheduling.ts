@@ -41,6 +41,8 @@ export interface SchedulingRows {
   technicians: TechnicianRow[];
   overrides: Array<typeof scheduleOverrides.$inferSelect>;
   blocked: BlockedRow[];
+  /** Busy time and time off already parsed (from the busy cache), by technician; not modified. */
+  intervals?: Map<string, { busy: Interval[]; timeOff: Interval[] }>;
 }
 
 /** The stretch a window's reads cover: days are looked at a day either side, in any zone, so slots near midnight are never lost. */
@@ -147,7 +149,7 @@ export async function loadSchedulingContext(
   ]);
   if (!org) throw new Error(`organization ${orgId} vanished`);
   const now = Date.now();
-  const blocked: BlockedRow[] = [];
+  const intervals = new Map<string, { busy: Interval[]; timeOff: Interval[] }>();
   const technicianRows = rows.map((row) => {
     const technician = rowFromJson(technicians, row.technician);
     let entry = known.get(technician.id);
@@ -156,22 +158,29 @@ export async function loadSchedulingContext(
         version: row.version,
         from,
         to,
-        busy: row.busy,
+        busy: pairs(row.busy),
         holds: triples(row.holds),
-        off: row.off,
+        off: pairs(row.off),
       };
       rememberBusy(cache, technician.id, entry);
     }
     if (entry) {
       // A hold counts until it lapses; lapsing writes nothing, so it is judged at each use.
-      const live = entry.holds.filter((h) => h.expires > now).flatMap((h) => [h.start, h.end]);
-      const busy = [entry.busy, live.join(',')].filter((spans) => spans !== '').join(',');
-      if (busy !== '') blocked.push({ technician_id: technician.id, kind: 'busy', spans: busy });
-      if (entry.off !== '') blocked.push({ technician_id: technician.id, kind: 'off', spans: entry.off });
+      const live = entry.holds.filter((h) => h.expires > now);
+      intervals.set(technician.id, {
+        busy: live.length > 0 ? [...entry.busy, ...live] : entry.busy,
+        timeOff: entry.off,
+      });
     }
     return technician;
   });
-  return buildSchedulingContext(item, { org, technicians: technicianRows, overrides, blocked });
+  return buildSchedulingContext(item, {
+    org,
+    technicians: technicianRows,
+    overrides,
+    blocked: [],
+    intervals,
+  });
 }
 
 interface BusyEntry {
@@ -180,9 +189,9 @@ interface BusyEntry {
   /** The stretch the intervals cover, epoch ms. */
   from: number;
   to: number;
-  /** Appointments and time off as "start,end,…" epoch ms, as `BlockedRow.spans`. */
-  busy: string;
-  off: string;
+  /** Appointments and time off, parsed once when read (thousands of intervals for a month). */
+  busy: Interval[];
+  off: Interval[];
   holds: Array<{ start: number; end: number; expires: number }>;
 }
 
@@ -208,6 +217,14 @@ function rememberBusy(cache: Map<string, BusyEntry>, technicianId: string, entry
   cache.set(technicianId, entry);
 }
 
+function pairs(spans: string): Interval[] {
+  const numbers = spans === '' ? [] : spans.split(',');
+  const intervals: Interval[] = [];
+  for (let i = 0; i + 1 < numbers.length; i += 2)
+    intervals.push({ start: Number(numbers[i]), end: Number(numbers[i + 1]) });
+  return intervals;
+}
+
 function triples(spans: string): BusyEntry['holds'] {
   const numbers = spans === '' ? [] : spans.split(',').map(Number);
   const holds: BusyEntry['holds'] = [];
@@ -229,7 +246,13 @@ export function buildSchedulingContext(item: ItemRow, rows: SchedulingRows): Sch
     .filter(({ q }) => q.qualified);
   const ids = qualified.map(({ row }) => row.id);
   // One pass over the blocked rows, grouped by technician (not one scan per technician).
-  const blockedBy = new Map(ids.map((id) => [id, { busy: [] as Interval[], timeOff: [] as Interval[] }]));
+  // Copies: certification gates are added to time off below.
+  const blockedBy = new Map(
+    ids.map((id) => {
+      const known = rows.intervals?.get(id);
+      return [id, { busy: [...(known?.busy ?? [])], timeOff: [...(known?.timeOff ?? [])] }];
+    }),
+  );
   for (const row of blocked) {
     const list = blockedBy.get(row.technician_id)?.[row.kind === 'busy' ? 'busy' : 'timeOff'];
     const numbers = row.spans.split(',');
