@@ -236,6 +236,54 @@ describe('group commit of bookings', () => {
     expect(technicians[1]).toBe(second.entries[0]!.entry.technicianIds[0]);
   });
 
+  it('answers simultaneous requests over the API: one 201 per technician, then 409 with alternatives', async () => {
+    const { org, technicianIds, itemId } = await crew(t, 4);
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        t.request('POST', `/api/v1/organizations/${org.orgId}/appointments`, {
+          token: org.secretKey,
+          body: {
+            serviceItemId: itemId,
+            start: at('10:00'),
+            customer: { name: `Racer ${i}`, email: `racer${i}@example.com` },
+          },
+        }),
+      ),
+    );
+    const created = responses.filter((r) => r.status === 201);
+    expect(created).toHaveLength(4);
+    expect(new Set(created.map((r) => r.body.technicianId))).toEqual(new Set(technicianIds));
+    for (const refused of responses.filter((r) => r.status !== 201)) {
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'slot_unavailable', alternatives: expect.any(Array) });
+    }
+  });
+
+  it('books an idempotent request in its own transaction, once, however often it is sent', async () => {
+    const { org, itemId } = await crew(t, 1);
+    const send = (key: string, start: string) =>
+      t.request('POST', `/api/v1/organizations/${org.orgId}/appointments`, {
+        token: org.secretKey,
+        headers: { 'idempotency-key': key },
+        body: { serviceItemId: itemId, start, customer: { name: 'Once', email: 'once@example.com' } },
+      });
+    const first = await send('booking-1', at('09:00'));
+    const again = await send('booking-1', at('09:00'));
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    // A refused slot leaves the key free for a corrected retry.
+    const taken = await send('booking-2', at('09:30'));
+    expect(taken.status).toBe(409);
+    const corrected = await send('booking-2', at('11:00'));
+    expect(corrected.status).toBe(201);
+    const rows = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from appointments where org_id = ${org.orgId}`,
+    );
+    expect(rows[0]!.n).toBe(2);
+  });
+
   it('sends the first booking at once and the ones that queue behind it together', async () => {
     const { org, itemId } = await crew(t, 10);
     let statements = 0;
