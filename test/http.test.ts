@@ -158,6 +158,36 @@ describe.runIf(testDatabaseKind === 'pglite')('the crewkit CLI', () => {
     expect(JSON.parse(key.stdout)).toMatchObject({ kind: 'publishable', key: expect.stringMatching(/^pk_/) });
   }, 60_000);
 
+  it('starts the server again on the data a previous run left (a plain restart)', async () => {
+    const startOnce = async () => {
+      const child = spawn(
+        process.execPath,
+        ['--conditions=crewkit-source', '--import', 'tsx', 'server/src/cli.ts', 'start'],
+        {
+          env: { ...process.env, CREWKIT_DATA_DIR: dataDir, DATABASE_URL: '', PORT: '0', LOG_LEVEL: 'error' },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+      });
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          const match = /running at (\S+)/.exec(chunk.toString());
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`crewkit start exited with ${code}: ${stderr}`)));
+      });
+      const health = await fetch(`${url}/healthz`);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      return health.status;
+    };
+    expect(await startOnce()).toBe(200);
+    expect(await startOnce()).toBe(200);
+  }, 90_000);
+
   it('explains its usage when a command is wrong', async () => {
     const result = await crewkit(['org', 'destroy']);
     expect(result.code).toBe(2);

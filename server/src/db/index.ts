@@ -78,17 +78,31 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async migrate() {
       // Several instances may start together against one database: the advisory lock lets one
       // migrate while the others wait, then find nothing left to do.
-      const client = await pool.connect();
-      try {
-        await client.query('select pg_advisory_lock($1)', [migrationLockId]);
-        await migratePg(drizzlePg(client, { schema }), { migrationsFolder: migrationsPath });
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [migrationLockId]).catch(() => {});
-        client.release();
-      }
+      await underAdvisoryLock(pool, migrationLockId, (client) =>
+        migratePg(drizzlePg(client, { schema }), { migrationsFolder: migrationsPath }),
+      );
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Runs `work` while this process holds a PostgreSQL advisory lock (on a connection of its own,
+ * which `work` may use): across every process on the database, one at a time.
+ */
+export async function underAdvisoryLock<T>(
+  pool: pg.Pool,
+  lockId: number,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [lockId]);
+    return await work(client);
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [lockId]).catch(() => {});
+    client.release();
+  }
 }
 
 export async function ping(db: Db): Promise<void> {

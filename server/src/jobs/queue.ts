@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { fromPglite, PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
-import type { Database, Db } from '../db/index.js';
+import { type Database, type Db, underAdvisoryLock } from '../db/index.js';
 import type { Logger } from '../logger.js';
 
 export interface QueueDefinition {
@@ -13,6 +13,9 @@ export interface QueueDefinition {
   /** How long a job may run before pg-boss considers its worker dead and retries it. */
   expireInSeconds?: number;
 }
+
+// Any fixed number works; it only has to be the same in every Crewkit process.
+const queueInstallLockId = 7_215_031_224;
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
@@ -48,19 +51,40 @@ export class JobQueue {
             schedule: true,
           });
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
-    await boss.start();
-    for (const queue of queues) {
-      const options = {
-        policy: queue.policy ?? 'standard',
-        retryLimit: queue.retryLimit ?? 5,
-        retryDelay: queue.retryDelaySeconds ?? 10,
-        retryBackoff: true,
-        expireInSeconds: queue.expireInSeconds ?? 900,
-      };
-      if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, options);
-      else await boss.createQueue(queue.name, options);
-    }
+    // Replicas deployed together start at once on one database: pg-boss's schema install and the
+    // queue creation below are not safe to run side by side (a duplicate schema crashed one), so
+    // they take turns. PGlite belongs to one process.
+    const install = async () => {
+      await boss.start();
+      for (const queue of queues) await JobQueue.#defineQueue(boss, queue, logger);
+    };
+    if (database.kind === 'postgres') await underAdvisoryLock(client as pg.Pool, queueInstallLockId, install);
+    else await install();
     return new JobQueue(boss, logger);
+  }
+
+  /** Creates a queue, or brings an existing one's settings up to date (on every later start). */
+  static async #defineQueue(boss: PgBoss, queue: QueueDefinition, logger: Logger) {
+    const policy = queue.policy ?? 'standard';
+    const settings = {
+      retryLimit: queue.retryLimit ?? 5,
+      retryDelay: queue.retryDelaySeconds ?? 10,
+      retryBackoff: true,
+      expireInSeconds: queue.expireInSeconds ?? 900,
+    };
+    const existing = await boss.getQueue(queue.name);
+    if (!existing) {
+      await boss.createQueue(queue.name, { policy, ...settings });
+      return;
+    }
+    // pg-boss refuses to change a queue's policy once created (it decides the queue's indexes).
+    if (existing.policy !== policy) {
+      logger.warn(
+        { queue: queue.name, policy: existing.policy, wanted: policy },
+        'job queue keeps the policy it was created with',
+      );
+    }
+    await boss.updateQueue(queue.name, settings);
   }
 
   /** Registers the code for a queue; it runs from `work()` workers or from `drain()`. */
