@@ -3,6 +3,7 @@ import {
   type AscoraClient,
   type AscoraClientOptions,
   AscoraError,
+  AscoraNotFoundError,
   type AscoraWebhookEvent,
   createAscoraClient,
 } from '@crewkit/ascora';
@@ -185,6 +186,8 @@ async function removeWebhooks(deps: AscoraDeps, connection: ConnectionRow & { ap
     try {
       await client.deleteWebhook(id);
     } catch (error) {
+      // Already gone in Ascora (removed there, or an Ascora that forgot it): what we wanted.
+      if (error instanceof AscoraNotFoundError) continue;
       // A key that was revoked in Ascora cannot remove its webhooks; the token dies with the
       // connection anyway, so any later delivery is refused.
       deps.logger.warn({ err: error, orgId: connection.orgId }, 'ascora webhook removal failed');
