@@ -132,12 +132,9 @@ export async function prepareBookings(
           outcomes[index] = planned;
           continue;
         }
-        entries.push({ index, ...planned });
-        const likely = planned.entry.technicianIds[0]!;
-        const range = {
-          start: Date.parse(planned.entry.blockedStart),
-          end: Date.parse(planned.entry.blockedEnd),
-        };
+        const { range, ...entry } = planned;
+        entries.push({ index, ...entry });
+        const likely = entry.entry.technicianIds[0]!;
         for (const spans of [pending, taken]) spans.set(likely, [...(spans.get(likely) ?? []), range]);
       } catch (error) {
         outcomes[index] = { error };
@@ -319,7 +316,9 @@ function plan(
   read: BatchRead,
   request: BookingRequest,
   pending: Spans,
-): { entry: Entry; item: ItemRow; startMs: number } | Extract<Outcome, { unavailable: unknown }> {
+):
+  | { entry: Entry; item: ItemRow; startMs: number; range: { start: number; end: number } }
+  | Extract<Outcome, { unavailable: unknown }> {
   const { body, caller, orgId } = request;
   const item = bookableItem(read.items.get(body.serviceItemId), caller.publicOnly);
   const customer = body.customerId
@@ -358,6 +357,7 @@ function plan(
   return {
     item,
     startMs,
+    range,
     entry: {
       orgId,
       serviceItemId: item.id,
