@@ -85,6 +85,44 @@ function isPermanent(error: unknown): error is AscoraError {
 }
 
 /**
+ * Sends one record unless Ascora already has this content (its hash is the last agreed one), and
+ * links it. Ascora refusing it is counted as that record's failure; anything else stops the step.
+ */
+async function pushRecord<S extends Parameters<typeof contentHash>[0]>(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  outcome: ApplyOutcome,
+  linked: { localId: string; ascoraId: string | null; syncedHash: string | null },
+  shared: S,
+  save: (shared: S, ascoraId: string | undefined) => Promise<{ ascoraId: string; ascoraNumber?: string }>,
+): Promise<{ ascoraNumber?: string } | undefined> {
+  const { localId, ascoraId, syncedHash } = linked;
+  const hash = contentHash(shared);
+  if (ascoraId && hash === syncedHash) {
+    outcome.counts.skipped += 1;
+    await writeMappings(db, orgId, entity, [{ ascoraId, localId, syncedHash: hash }]);
+    return undefined;
+  }
+  try {
+    const saved = await save(shared, ascoraId ?? undefined);
+    await writeMappings(db, orgId, entity, [{ ...saved, localId, syncedHash: hash }]);
+    outcome.counts[ascoraId ? 'updated' : 'created'] += 1;
+    return saved;
+  } catch (error) {
+    if (!isPermanent(error)) throw error;
+    outcome.counts.failed += 1;
+    outcome.failures.push({
+      entity,
+      ascoraId,
+      localId,
+      reason: `Ascora refused the ${entity}: ${error.message}`,
+    });
+    return undefined;
+  }
+}
+
+/**
  * Sends Crewkit's changes to Ascora. A record Ascora refuses is a failure of that record; Ascora
  * being unavailable stops the step (the run fails and its job is retried), because every record
  * left over is still found unsynced next time.
@@ -95,37 +133,24 @@ export async function pushCustomers(
   orgId: string,
   onlyIds?: string[],
 ): Promise<ApplyOutcome> {
-  const counts = emptyCounts();
-  const failures: ApplyOutcome['failures'] = [];
+  const outcome: ApplyOutcome = { counts: emptyCounts(), failures: [] };
   const ids = onlyIds ?? (await unsyncedIds(db, orgId, 'customer', customers));
-  if (ids.length === 0) return { counts, failures };
+  if (ids.length === 0) return outcome;
   const rows = await withLinks(db, orgId, 'customer', customers, ids);
   await eachLimited(rows, pushConcurrency, async ({ row, ascoraId, syncedHash }) => {
-    const shared = sharedFromLocalCustomer(row);
-    const hash = contentHash(shared);
-    if (ascoraId && hash === syncedHash) {
-      counts.skipped += 1;
-      await writeMappings(db, orgId, 'customer', [{ ascoraId, localId: row.id, syncedHash: hash }]);
-      return;
-    }
-    try {
-      const saved = await client.saveCustomer(ascoraCustomerInput(shared, ascoraId ?? undefined));
-      await writeMappings(db, orgId, 'customer', [
-        { ascoraId: saved.customerId, localId: row.id, syncedHash: hash },
-      ]);
-      counts[ascoraId ? 'updated' : 'created'] += 1;
-    } catch (error) {
-      if (!isPermanent(error)) throw error;
-      counts.failed += 1;
-      failures.push({
-        entity: 'customer',
-        ascoraId,
-        localId: row.id,
-        reason: `Ascora refused the customer: ${error.message}`,
-      });
-    }
+    await pushRecord(
+      db,
+      orgId,
+      'customer',
+      outcome,
+      { localId: row.id, ascoraId, syncedHash },
+      sharedFromLocalCustomer(row),
+      async (shared, id) => ({
+        ascoraId: (await client.saveCustomer(ascoraCustomerInput(shared, id))).customerId,
+      }),
+    );
   });
-  return { counts, failures };
+  return outcome;
 }
 
 export async function pushJobs(
@@ -134,10 +159,9 @@ export async function pushJobs(
   orgId: string,
   onlyIds?: string[],
 ): Promise<ApplyOutcome> {
-  const counts = emptyCounts();
-  const failures: ApplyOutcome['failures'] = [];
+  const outcome: ApplyOutcome = { counts: emptyCounts(), failures: [] };
   const ids = onlyIds ?? (await unsyncedIds(db, orgId, 'job', jobs));
-  if (ids.length === 0) return { counts, failures };
+  if (ids.length === 0) return outcome;
   const rows = await withLinks(db, orgId, 'job', jobs, ids);
   const links = await customerLinks(
     db,
@@ -149,8 +173,8 @@ export async function pushJobs(
     const site = row.siteCustomerId ? (links.get(row.siteCustomerId) ?? null) : null;
     const billing = row.billingCustomerId ? (links.get(row.billingCustomerId) ?? null) : null;
     if (!site || (row.billingCustomerId && !billing)) {
-      counts.failed += 1;
-      failures.push({
+      outcome.counts.failed += 1;
+      outcome.failures.push({
         entity: 'job',
         ascoraId,
         localId: row.id,
@@ -158,30 +182,21 @@ export async function pushJobs(
       });
       return;
     }
-    const shared = sharedFromLocalJob(row, site, billing);
-    const hash = contentHash(shared);
-    if (ascoraId && hash === syncedHash) {
-      counts.skipped += 1;
-      await writeMappings(db, orgId, 'job', [{ ascoraId, localId: row.id, syncedHash: hash }]);
-      return;
-    }
-    try {
-      const saved = await client.saveJob(ascoraJobInput(shared, ascoraId ?? undefined));
-      await writeMappings(db, orgId, 'job', [
-        { ascoraId: saved.jobId, localId: row.id, ascoraNumber: saved.jobNumber, syncedHash: hash },
-      ]);
-      if (!row.number) await db.update(jobs).set({ number: saved.jobNumber }).where(eq(jobs.id, row.id));
-      counts[ascoraId ? 'updated' : 'created'] += 1;
-    } catch (error) {
-      if (!isPermanent(error)) throw error;
-      counts.failed += 1;
-      failures.push({
-        entity: 'job',
-        ascoraId,
-        localId: row.id,
-        reason: `Ascora refused the job: ${error.message}`,
-      });
+    const saved = await pushRecord(
+      db,
+      orgId,
+      'job',
+      outcome,
+      { localId: row.id, ascoraId, syncedHash },
+      sharedFromLocalJob(row, site, billing),
+      async (shared, id) => {
+        const job = await client.saveJob(ascoraJobInput(shared, id));
+        return { ascoraId: job.jobId, ascoraNumber: job.jobNumber };
+      },
+    );
+    if (saved?.ascoraNumber && !row.number) {
+      await db.update(jobs).set({ number: saved.ascoraNumber }).where(eq(jobs.id, row.id));
     }
   });
-  return { counts, failures };
+  return outcome;
 }
