@@ -11,20 +11,24 @@ import {
   type Problem,
 } from '@crewkit/sdk';
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import { json, ORG_ID, problem, testClient } from './fake-fetch.js';
+import {
+  json,
+  ORG_PATH,
+  OTHER_ORG,
+  page,
+  pathOf,
+  problem,
+  type RouteTable,
+  searchOf,
+  testClient,
+  testRoutes,
+  UUID,
+} from './fake-fetch.js';
 
-const OTHER_ORG = '9c3b1a2d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
-const ORG_PATH = `/api/v1/organizations/${ORG_ID}`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const APPOINTMENT_ID = '01900000-0000-7000-8000-0000000000a1';
 
-const page = (ids: string[], nextCursor: string | null) =>
-  json({ data: ids.map((id) => ({ id })), nextCursor });
-const pathOf = (request: Request | undefined) => new URL(request?.url ?? '').pathname;
-const searchOf = (request: Request | undefined) => decodeURIComponent(new URL(request?.url ?? '').search);
-
 /** Every method once, under the route it must call (relative to the client's organization). */
-const routes: Record<string, (c: Crewkit) => Promise<unknown>> = {
+const routes: RouteTable = {
   'GET /ascora/status': (c) => c.ascora.status(),
   'PUT /ascora/connection': (c) => c.ascora.connect({ apiKey: 'ascora_demo_key' }),
   'DELETE /ascora/connection': (c) => c.ascora.disconnect(),
@@ -47,23 +51,7 @@ const routes: Record<string, (c: Crewkit) => Promise<unknown>> = {
 };
 
 describe('ascora, jobs and invoices namespaces', () => {
-  test.each(Object.entries(routes))('%s, with an idempotency key only on a POST', async (route, call) => {
-    const { crewkit, requests } = testClient([json({ data: [], nextCursor: null })]);
-    await call(crewkit);
-    const [method, path] = route.split(' ');
-    expect(requests).toHaveLength(1);
-    expect(requests[0]?.method).toBe(method);
-    expect(pathOf(requests[0])).toBe(`${ORG_PATH}${path}`);
-    const key = requests[0]?.headers.get('Idempotency-Key');
-    if (method === 'POST') expect(key).toMatch(UUID);
-    else expect(key).toBeNull();
-  });
-
-  test.each(Object.entries(routes))('%s throws without any organization id and sends nothing', (_, call) => {
-    const { crewkit, requests } = testClient([], { organizationId: undefined });
-    expect(() => call(crewkit)).toThrow('set organizationId in createCrewkit({ organizationId })');
-    expect(requests).toHaveLength(0);
-  });
+  testRoutes(routes);
 
   test('a call orgId wins over the client organizationId', async () => {
     const { crewkit, requests } = testClient(Array.from({ length: 5 }, () => json({})));

@@ -1,20 +1,23 @@
-import { type Crewkit, CrewkitError, type CustomerPreferences } from '@crewkit/sdk';
+import { CrewkitError, type CustomerPreferences } from '@crewkit/sdk';
 import { describe, expect, test } from 'vitest';
-import { json, ORG_ID, problem, testClient } from './fake-fetch.js';
-
-const OTHER_ORG = '9c3b1a2d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
-const ORG_PATH = `/api/v1/organizations/${ORG_ID}`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const page = (ids: string[], nextCursor: string | null) =>
-  json({ data: ids.map((id) => ({ id })), nextCursor });
-const pathOf = (request: Request | undefined) => new URL(request?.url ?? '').pathname;
-const searchOf = (request: Request | undefined) => decodeURIComponent(new URL(request?.url ?? '').search);
+import {
+  json,
+  ORG_PATH,
+  OTHER_ORG,
+  page,
+  pathOf,
+  problem,
+  type RouteTable,
+  searchOf,
+  testClient,
+  testRoutes,
+  UUID,
+} from './fake-fetch.js';
 
 const slot = { serviceItemId: 'item-1', start: '2026-04-07T09:00:00+10:00' };
 
 /** Every new method once, under the route it must call (relative to the client's organization). */
-const routes: Record<string, (c: Crewkit) => Promise<unknown>> = {
+const routes: RouteTable = {
   'GET /services/categories': (c) => c.services.categories.list(),
   'POST /services/categories': (c) => c.services.categories.create({ name: 'Gas' }),
   'GET /services/categories/cat-1': (c) => c.services.categories.get('cat-1'),
@@ -81,23 +84,7 @@ const routes: Record<string, (c: Crewkit) => Promise<unknown>> = {
 };
 
 describe('scheduling namespaces', () => {
-  test.each(Object.entries(routes))('%s, with an idempotency key only on a POST', async (route, call) => {
-    const { crewkit, requests } = testClient([json({ data: [], nextCursor: null })]);
-    await call(crewkit);
-    const [method, path] = route.split(' ');
-    expect(requests).toHaveLength(1);
-    expect(requests[0]?.method).toBe(method);
-    expect(pathOf(requests[0])).toBe(`${ORG_PATH}${path}`);
-    const key = requests[0]?.headers.get('Idempotency-Key');
-    if (method === 'POST') expect(key).toMatch(UUID);
-    else expect(key).toBeNull();
-  });
-
-  test.each(Object.entries(routes))('%s throws without any organization id and sends nothing', (_, call) => {
-    const { crewkit, requests } = testClient([], { organizationId: undefined });
-    expect(() => call(crewkit)).toThrow('set organizationId in createCrewkit({ organizationId })');
-    expect(requests).toHaveLength(0);
-  });
+  testRoutes(routes);
 
   test('a call orgId wins over the client organizationId in every namespace', async () => {
     const { crewkit, requests } = testClient(
