@@ -1,4 +1,5 @@
 import type { components } from '@crewkit/sdk';
+import { eventOptions } from '../shared/events.js';
 
 /** The connection as the server reports it; never holds the API key. */
 export type AscoraStatus = components['schemas']['AscoraStatus'];
@@ -6,13 +7,11 @@ export type AscoraSettings = components['schemas']['AscoraSettings'];
 /** One sync run with its counts, as in `…/ascora/sync/status` and `…/ascora/logs`. */
 export type AscoraSyncRun = components['schemas']['AscoraSyncRun'];
 
-const options = { bubbles: true, composed: true } as const;
-
 /** A key was tested by Ascora and saved; `event.status` is the new connection. */
 export class CrewAscoraConnectedEvent extends Event {
   static readonly type = 'crew-ascora-connected';
   constructor(public readonly status: AscoraStatus) {
-    super(CrewAscoraConnectedEvent.type, options);
+    super(CrewAscoraConnectedEvent.type, eventOptions);
   }
 }
 
@@ -20,7 +19,7 @@ export class CrewAscoraConnectedEvent extends Event {
 export class CrewAscoraDisconnectedEvent extends Event {
   static readonly type = 'crew-ascora-disconnected';
   constructor() {
-    super(CrewAscoraDisconnectedEvent.type, options);
+    super(CrewAscoraDisconnectedEvent.type, eventOptions);
   }
 }
 
@@ -28,7 +27,7 @@ export class CrewAscoraDisconnectedEvent extends Event {
 export class CrewAscoraSettingsChangedEvent extends Event {
   static readonly type = 'crew-ascora-settings-changed';
   constructor(public readonly settings: AscoraSettings) {
-    super(CrewAscoraSettingsChangedEvent.type, options);
+    super(CrewAscoraSettingsChangedEvent.type, eventOptions);
   }
 }
 
@@ -36,7 +35,7 @@ export class CrewAscoraSettingsChangedEvent extends Event {
 export class CrewSyncQueuedEvent extends Event {
   static readonly type = 'crew-sync-queued';
   constructor() {
-    super(CrewSyncQueuedEvent.type, options);
+    super(CrewSyncQueuedEvent.type, eventOptions);
   }
 }
 
@@ -44,7 +43,7 @@ export class CrewSyncQueuedEvent extends Event {
 export class CrewSyncCompletedEvent extends Event {
   static readonly type = 'crew-sync-completed';
   constructor(public readonly run: AscoraSyncRun) {
-    super(CrewSyncCompletedEvent.type, options);
+    super(CrewSyncCompletedEvent.type, eventOptions);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { components } from '@crewkit/sdk';
+import { eventOptions } from '../shared/events.js';
 
 /** A record changed on both sides, waiting for a person to choose per field. */
 export type AscoraConflict = components['schemas']['AscoraConflict'];
@@ -11,7 +12,7 @@ export type AscoraFailureRetry = components['schemas']['AscoraFailureRetry'];
 export class CrewConflictResolvedEvent extends Event {
   static readonly type = 'crew-conflict-resolved';
   constructor(public readonly conflict: AscoraConflict) {
-    super(CrewConflictResolvedEvent.type, { bubbles: true, composed: true });
+    super(CrewConflictResolvedEvent.type, eventOptions);
   }
 }
 
@@ -19,7 +20,7 @@ export class CrewConflictResolvedEvent extends Event {
 export class CrewFailureRetriedEvent extends Event {
   static readonly type = 'crew-failure-retried';
   constructor(public readonly result: AscoraFailureRetry) {
-    super(CrewFailureRetriedEvent.type, { bubbles: true, composed: true });
+    super(CrewFailureRetriedEvent.type, eventOptions);
   }
 }
 

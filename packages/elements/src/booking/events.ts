@@ -1,12 +1,11 @@
 import type { Appointment, Hold, ServiceItem } from '@crewkit/sdk';
-
-const options = { bubbles: true, composed: true } as const;
+import { eventOptions } from '../shared/events.js';
 
 /** The visitor chose a service. */
 export class CrewServiceSelectedEvent extends Event {
   static readonly type = 'crew-service-selected';
   constructor(public readonly service: ServiceItem) {
-    super(CrewServiceSelectedEvent.type, options);
+    super(CrewServiceSelectedEvent.type, eventOptions);
   }
 }
 
@@ -14,7 +13,7 @@ export class CrewServiceSelectedEvent extends Event {
 export class CrewSlotSelectedEvent extends Event {
   static readonly type = 'crew-slot-selected';
   constructor(public readonly hold: Hold) {
-    super(CrewSlotSelectedEvent.type, options);
+    super(CrewSlotSelectedEvent.type, eventOptions);
   }
 }
 
@@ -22,7 +21,7 @@ export class CrewSlotSelectedEvent extends Event {
 export class CrewBookingConfirmedEvent extends Event {
   static readonly type = 'crew-booking-confirmed';
   constructor(public readonly appointment: Appointment) {
-    super(CrewBookingConfirmedEvent.type, options);
+    super(CrewBookingConfirmedEvent.type, eventOptions);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { components } from '@crewkit/sdk';
+import { eventOptions } from '../shared/events.js';
 
 /** A row of the job list: the appointment, its customer, and the statuses the workflow allows next. */
 export type Job = components['schemas']['AppointmentListItem'];
@@ -7,7 +8,7 @@ export type Job = components['schemas']['AppointmentListItem'];
 export class CrewJobSelectedEvent extends Event {
   static readonly type = 'crew-job-selected';
   constructor(public readonly job: Job) {
-    super(CrewJobSelectedEvent.type, { bubbles: true, composed: true });
+    super(CrewJobSelectedEvent.type, eventOptions);
   }
 }
 

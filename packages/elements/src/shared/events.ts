@@ -5,13 +5,14 @@ import type { ElementError } from './api.js';
  * every event bubbles out of the shadow root (`composed`) so a host page can listen on any ancestor.
  */
 
-const options = { bubbles: true, composed: true } as const;
+/** What every Crewkit event is dispatched with. */
+export const eventOptions = { bubbles: true, composed: true } as const;
 
 /** The element has loaded what it needs and is interactive. */
 export class CrewReadyEvent extends Event {
   static readonly type = 'crew-ready';
   constructor() {
-    super(CrewReadyEvent.type, options);
+    super(CrewReadyEvent.type, eventOptions);
   }
 }
 
@@ -19,7 +20,7 @@ export class CrewReadyEvent extends Event {
 export class CrewErrorEvent extends Event {
   static readonly type = 'crew-error';
   constructor(public readonly error: ElementError) {
-    super(CrewErrorEvent.type, options);
+    super(CrewErrorEvent.type, eventOptions);
   }
 }
 
