@@ -8,8 +8,8 @@ const installed = 'node_modules/.package-lock.json';
 
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
 if (stale) {
-  // `npm install`, not `npm ci`: see .ci/run for why; it installs the locked versions.
+  // `npm ci`: exactly the lockfile, never rewriting it (scripts/check-lockfile.mjs keeps it complete).
   console.log('Installing dependencies from package-lock.json…');
-  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { stdio: 'inherit' });
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
