@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { e2eServerPlugin } from './packages/elements/test-support/e2e-plugin.mjs';
+import { shiftClock, testNow } from './packages/elements/test-support/test-clock.mjs';
 
 const mswWorker = readFileSync(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
@@ -28,6 +29,14 @@ export default {
     }),
   ],
   testFramework: { config: { timeout: 15_000 } },
+  // Every page reads the run's "now" before any test code (the e2e server reads the same instant).
+  testRunnerHtml: (testFramework) => `<!doctype html>
+    <html>
+      <body>
+        <script>(${shiftClock})(globalThis, ${JSON.stringify(testNow())});</script>
+        <script type="module" src="${testFramework}"></script>
+      </body>
+    </html>`,
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'packages/elements/tsconfig.json' }),
     {

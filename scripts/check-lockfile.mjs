@@ -12,7 +12,8 @@ const listed = spawnSync('git', ['ls-files', '--', 'package.json', '*/package.js
   cwd: root,
   encoding: 'utf8',
 });
-const files = listed.status === 0 ? listed.stdout.split('\n').filter((f) => f && !f.includes('node_modules')) : [];
+const files =
+  listed.status === 0 ? listed.stdout.split('\n').filter((f) => f && !f.includes('node_modules')) : [];
 if (files.length === 0) {
   console.error('check-lockfile: could not list the package.json files with git');
   process.exit(1);
@@ -20,10 +21,14 @@ if (files.length === 0) {
 const scratch = mkdtempSync(join(tmpdir(), 'crewkit-lock-'));
 try {
   for (const file of files) cpSync(join(root, file), join(scratch, file), { recursive: true });
-  const npm = spawnSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-    cwd: scratch,
-    encoding: 'utf8',
-  });
+  const npm = spawnSync(
+    'npm',
+    ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'],
+    {
+      cwd: scratch,
+      encoding: 'utf8',
+    },
+  );
   if (npm.status !== 0) {
     console.error(npm.stderr);
     console.error('check-lockfile: npm could not resolve the lockfile');

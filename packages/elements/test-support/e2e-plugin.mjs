@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('./e2e-server.ts', import.meta.url));
+const shiftClock = fileURLToPath(new URL('./shift-clock-node.mjs', import.meta.url));
 
 /**
  * Serves `GET /__e2e`: starts a real reference server on first request (so unit-only runs pay
@@ -22,11 +23,16 @@ export function e2eServerPlugin() {
   const start = (origin) =>
     new Promise((resolve, reject) => {
       const origins = [origin, origin.replace('://localhost:', '://127.0.0.1:')].join(',');
-      // Workspace packages from their sources: a fresh clone has no dist folders.
-      child = spawn(process.execPath, ['--conditions=crewkit-source', '--import', 'tsx', script], {
-        env: { ...process.env, E2E_ORIGINS: origins, LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      // Workspace packages from their sources: a fresh clone has no dist folders. The server's
+      // clock reads the same "now" as the test pages (test-clock.mjs).
+      child = spawn(
+        process.execPath,
+        ['--conditions=crewkit-source', '--import', shiftClock, '--import', 'tsx', script],
+        {
+          env: { ...process.env, E2E_ORIGINS: origins, LOG_LEVEL: 'warn' },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       child.once('exit', (code) => reject(new Error(`the e2e server exited early (code ${code})`)));
       createInterface({ input: /** @type {NodeJS.ReadableStream} */ (child.stdout) }).once('line', resolve);
     });

@@ -272,12 +272,14 @@ describe('<crew-booking>', () => {
     expect(heading(el)).to.equal('Choose a date');
     const start = $(el, '.day[tabindex="0"]');
     expect(start.getAttribute('aria-disabled')).to.equal('false');
+    // Read before the key: a week down may be next month, and the grid re-renders in place.
+    const startDate = start.dataset.date!;
     start.focus();
     await sendKeys({ press: 'ArrowDown' });
     await el.updateComplete;
     const focused = () => el.shadowRoot!.activeElement as HTMLElement;
     const afterWeek = focused().dataset.date!;
-    const expected = new Date(`${start.dataset.date}T00:00:00Z`);
+    const expected = new Date(`${startDate}T00:00:00Z`);
     expected.setUTCDate(expected.getUTCDate() + 7);
     expect(afterWeek).to.equal(expected.toISOString().slice(0, 10));
     expect(focused().getAttribute('tabindex')).to.equal('0');
@@ -286,6 +288,35 @@ describe('<crew-booking>', () => {
     await until(el, 'the times', () => heading(el) === 'Choose a time');
     expect($(el, '.subtitle').textContent).to.contain(String(Number(afterWeek.slice(8))));
   });
+
+  // The zones furthest ahead of and behind the visitor: at most instants one of them is in another
+  // day than the machine, and near a month's end in another month.
+  for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+    it(`opens on this month in the business’s zone (${zone}), whatever day it is for the visitor`, async () => {
+      const asked: URL[] = [];
+      await mockApi(
+        ...catalogHandlers,
+        http.get(api('/technicians/availability'), ({ request }) => {
+          asked.push(new URL(request.url));
+          return HttpResponse.json(availabilityFor(new URL(request.url)));
+        }),
+      );
+      const el = await fixture<CrewBooking>(html`<crew-booking
+        api-base=${apiBase}
+        org=${orgId}
+        publishable-key=${publishableKey}
+        timezone=${zone}
+        locale="en"
+        service=${items[0]!.id}
+        technician=${technicians[0]!.id}
+      ></crew-booking>`);
+      await until(el, 'the month', () => asked.length > 0 && $(el, '#month'));
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+      expect(asked[0]!.searchParams.get('from')).to.equal(today);
+      const month = new Intl.DateTimeFormat('en', { timeZone: zone, month: 'long', year: 'numeric' });
+      expect($(el, '#month').textContent).to.equal(month.format(new Date()));
+    });
+  }
 
   it('shows the server’s reason when a month has no free day', async () => {
     await mockApi(

@@ -224,7 +224,13 @@ export class CrewBooking extends CrewElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('timezone') && this.timezone && isTimeZone(this.timezone)) this.zone = this.timezone;
+    if (changed.has('timezone') && this.timezone && isTimeZone(this.timezone)) {
+      // The month first shown was today's in the visitor's zone; the business's may already be in
+      // the next month (30 November in London is 1 December in Sydney), or still in the last.
+      const shownToday = this.month === firstOfMonth(todayIn(this.zone));
+      this.zone = this.timezone;
+      if (shownToday) this.month = firstOfMonth(todayIn(this.zone));
+    }
     for (const field of ['name', 'email', 'phone'] as const) {
       const value = this[field];
       if (changed.has(field) && value !== undefined && this.details[field] === '') {
@@ -384,6 +390,9 @@ export class CrewBooking extends CrewElement {
 
   private changeZone(zone: string): void {
     this.zone = zone;
+    // A month that has ended in the new zone has no bookable day left to show.
+    const current = firstOfMonth(todayIn(zone));
+    if (this.month < current) this.month = current;
     void this.loadAvailability();
   }
 
