@@ -1415,7 +1415,7 @@ export interface components {
          *     unknown code like its HTTP status.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "invalid_publishable_key" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -2387,7 +2387,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No credential, or one that is unknown, expired or revoked. */
+        /**
+         * @description No credential, or one that is unknown, expired or revoked (`unauthorized`); for a publishable
+         *     key that is unknown, revoked, expired or of another organization, `invalid_publishable_key`.
+         */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
