@@ -29,8 +29,6 @@ export interface AppEnv {
     /** The database for this request: a transaction when the request is idempotent. */
     db: Db;
     principal?: Principal;
-    /** Set when a publishable key's origin was refused, so CORS does not bless the response. */
-    corsDenied?: boolean;
   };
 }
 

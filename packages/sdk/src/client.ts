@@ -17,7 +17,7 @@ export interface CrewkitOptions {
   organizationId?: string;
   /** Defaults to the global fetch. It is always called with one Request, so any fetch will do. */
   fetch?: (request: Request) => Promise<Response>;
-  /** Retries after a network error, 429 or 503. Default 2. */
+  /** Retries after a network error, 429, 503 or a 409 for an attempt still running. Default 2. */
   maxRetries?: number;
   /** Sent with every request. */
   headers?: Record<string, string>;

@@ -47,8 +47,9 @@ export function createSender({
       } catch (error) {
         failure = error;
       }
+      const code = response?.status === 409 ? await problemCode(response) : undefined;
       const delay = retryDelay(
-        { response, retries, aborted: request.signal.aborted },
+        { response, retries, aborted: request.signal.aborted, code },
         { maxRetries, random },
       );
       if (delay === undefined) {
@@ -60,6 +61,17 @@ export function createSender({
       await sleep(delay, request.signal);
     }
   };
+}
+
+/** Reads a copy, so the caller still gets the body; anything but a problem document has no code. */
+async function problemCode(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = await response.clone().json();
+    const code = (body as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {

@@ -14,6 +14,7 @@ export type ApiKey = Schemas['ApiKey'];
 export type ApiKeyCreate = Schemas['ApiKeyCreate'];
 export type ApiKeyKind = Schemas['ApiKeyKind'];
 export type ApiKeyRotate = Schemas['ApiKeyRotate'];
+export type ApiKeyUpdate = Schemas['ApiKeyUpdate'];
 export type ApiKeyWithSecret = Schemas['ApiKeyWithSecret'];
 export type BookingProfile = Schemas['BookingProfile'];
 export type BookingSettings = Schemas['BookingSettings'];

@@ -105,11 +105,33 @@ describe('retries', () => {
     expect(delays).toEqual([299, 599, 1198, 2397, 4795, 7992, 7992, 7992]);
   });
 
+  test('a 409 for an earlier attempt still running is retried after its Retry-After, under the same key', async () => {
+    const { crewkit, requests, delays } = testClient([
+      problem(409, 'idempotency_request_in_progress', { 'Retry-After': '1' }),
+      json(user(1), { status: 201 }),
+    ]);
+    const { data } = await crewkit.users.create(newUser);
+    expect(data?.id).toBe(user(1).id);
+    expect(delays).toEqual([1000]);
+    expect(new Set(requests.map((r) => r.headers.get('Idempotency-Key'))).size).toBe(1);
+  });
+
+  test('a 409 that is not a problem document is returned at once, its body still readable', async () => {
+    const { crewkit, requests } = testClient([new Response('<html>busy</html>', { status: 409 })]);
+    const { response } = await crewkit.users.create(newUser);
+    expect(response.status).toBe(409);
+    expect(requests).toHaveLength(1);
+  });
+
   test.each([
     [400, 'validation_failed'],
+    [401, 'unauthorized'],
+    [401, 'invalid_publishable_key'],
+    [403, 'origin_not_allowed'],
     [409, 'conflict'],
+    [422, 'idempotency_key_reused'],
     [500, 'internal'],
-  ] as const)('a %i is returned at once, without a retry', async (status, code) => {
+  ] as const)('a %i %s is returned at once with its code, without a retry', async (status, code) => {
     const { crewkit, requests, delays } = testClient([problem(status, code)]);
     const { error } = await crewkit.users.create(newUser);
     expect(error?.code).toBe(code);

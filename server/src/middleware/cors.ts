@@ -7,9 +7,14 @@ const allowMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /**
  * CORS for browser callers. Credentials are bearer tokens, never cookies, so a page on another
- * origin gains nothing it could not do with the token anyway. Publishable keys are the exception:
- * they are public by design, so the server refuses them from origins the key does not list, and
- * such a refusal carries no Access-Control-Allow-Origin, so the browser hides it from the page too.
+ * origin gains nothing it could not do with the token anyway.
+ *
+ * Every answer carries the headers, refusals included. A publishable key used from an origin it
+ * does not list is refused by the operation (403 origin_not_allowed), and that refusal must be
+ * readable: a response without Access-Control-Allow-Origin makes fetch reject as though the network
+ * had failed, so the SDK would retry it and the widget would tell the visitor to check their
+ * connection. The refusal names neither the key's origins nor any data, so reading it discloses
+ * nothing.
  */
 export function cors(): MiddlewareHandler<AppEnv> {
   return async function corsMiddleware(c, next) {
@@ -27,7 +32,6 @@ export function cors(): MiddlewareHandler<AppEnv> {
     await next();
     if (!origin) return;
     c.res.headers.append('vary', 'Origin');
-    if (c.var.corsDenied) return;
     c.res.headers.set('access-control-allow-origin', origin);
     c.res.headers.set('access-control-expose-headers', exposeHeaders);
   };

@@ -42,6 +42,13 @@ async function authenticate(c: AppContext): Promise<Principal> {
     });
   }
   const principal = await c.var.services.credentials.authenticate(match[1]);
+  if (!principal && match[1].startsWith('pk_')) {
+    // Nobody on the page can sign in to fix this, so the booking page must say it is set up wrongly.
+    throw new ApiError('invalid_publishable_key', {
+      detail: 'This publishable key is unknown, revoked or expired; the page needs a current key.',
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    });
+  }
   if (!principal) {
     throw new ApiError('unauthorized', {
       detail: 'The credential is unknown, expired or revoked.',
@@ -54,7 +61,15 @@ async function authenticate(c: AppContext): Promise<Principal> {
 /** Checks that this principal may call this operation on this organization. */
 function authorize(c: AppContext, op: Operation, principal: Principal): void {
   // Tenancy first: another organization's credential learns nothing, not even that the path exists.
-  if (op.orgScoped && c.req.param('orgId') !== principal.orgId) throw new ApiError('not_found');
+  // A publishable key is public, so saying it belongs elsewhere tells nobody anything new (the
+  // answer is the same whether the organization exists), and tells the page's owner what to fix.
+  if (op.orgScoped && c.req.param('orgId') !== principal.orgId) {
+    if (principal.kind !== 'publishable_key') throw new ApiError('not_found');
+    throw new ApiError('invalid_publishable_key', {
+      detail: 'This publishable key belongs to another organization than the one in the path.',
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+    });
+  }
   if (!op.credentials.includes(principal.kind)) {
     throw new ApiError('forbidden', {
       detail:
@@ -66,7 +81,6 @@ function authorize(c: AppContext, op: Operation, principal: Principal): void {
   if (principal.kind === 'publishable_key') {
     const origin = c.req.header('origin') ?? sameOriginOf(c);
     if (!origin || !principal.allowedOrigins.includes(origin)) {
-      c.set('corsDenied', true);
       throw new ApiError('origin_not_allowed', {
         detail: origin
           ? `Origin ${origin} is not among this key's allowed origins.`

@@ -112,6 +112,117 @@ describe('API keys', () => {
     expect(ok.body.secret).toMatch(/^pk_/);
   });
 
+  describe('updated in place', () => {
+    const profile = () => `${orgPath()}/booking-profile`;
+    const from = (origin: string, token: string) =>
+      t.request('GET', profile(), { token, headers: { origin } });
+    const publishable = async (allowedOrigins: string[]) =>
+      (
+        await t.request('POST', keys(), {
+          token: org.secretKey,
+          body: { kind: 'publishable', name: 'Website', allowedOrigins },
+        })
+      ).body;
+
+    it('let a publishable key work on a new website at once, and stop on one taken off', async () => {
+      const key = await publishable(['https://old.example']);
+      expect((await from('https://old.example', key.secret)).status).toBe(200);
+      expect((await from('https://new.example', key.secret)).body.code).toBe('origin_not_allowed');
+
+      const updated = await t.request('PATCH', `${keys()}/${key.id}`, {
+        token: org.secretKey,
+        body: { allowedOrigins: ['https://new.example'] },
+      });
+      expect(updated.status).toBe(200);
+      expect(updated.body).toMatchObject({
+        id: key.id,
+        name: 'Website',
+        allowedOrigins: ['https://new.example'],
+      });
+      expect(updated.text).not.toContain(key.secret);
+      // Both keys were verified moments ago, so this also shows the cached principal was dropped.
+      expect((await from('https://new.example', key.secret)).status).toBe(200);
+      expect((await from('https://old.example', key.secret)).body.code).toBe('origin_not_allowed');
+    });
+
+    it('rename a key without touching its origins', async () => {
+      const key = await publishable(['https://a.example']);
+      const renamed = await t.request('PATCH', `${keys()}/${key.id}`, {
+        token: org.secretKey,
+        body: { name: 'Website (2026)' },
+      });
+      expect(renamed.body).toMatchObject({ name: 'Website (2026)', allowedOrigins: ['https://a.example'] });
+      const listed = await t.request('GET', keys(), { token: org.secretKey });
+      expect(listed.body.data.find((k: { id: string }) => k.id === key.id).name).toBe('Website (2026)');
+    });
+
+    it('refuse origins a browser would never send, saying how to write them, and change nothing', async () => {
+      const key = await publishable(['https://a.example']);
+      const secret = await t.request('POST', keys(), {
+        token: org.secretKey,
+        body: { kind: 'secret', name: 'S' },
+      });
+      const before = await t.snapshot();
+      const patch = (id: string, body: unknown) =>
+        t.request('PATCH', `${keys()}/${id}`, { token: org.secretKey, body });
+
+      const spelled = await patch(key.id, {
+        allowedOrigins: ['https://a.example', 'https://Plumber.example', 'https://b.example:443'],
+      });
+      expect(spelled.status).toBe(400);
+      expect(spelled.body.errors).toEqual([
+        { path: 'body.allowedOrigins.1', message: expect.stringContaining('https://plumber.example') },
+        { path: 'body.allowedOrigins.2', message: expect.stringContaining('https://b.example') },
+      ]);
+      for (const body of [
+        { allowedOrigins: ['https://a.example/booking'] },
+        { allowedOrigins: ['https://a.example?x=1'] },
+        { allowedOrigins: ['ftp://a.example'] },
+        { allowedOrigins: [] },
+        {},
+      ]) {
+        expect((await patch(key.id, body)).status, JSON.stringify(body)).toBe(400);
+      }
+      const onSecret = await patch(secret.body.id, { allowedOrigins: ['https://a.example'] });
+      expect(onSecret.status).toBe(400);
+      expect(onSecret.body.errors[0].message).toContain('publishable keys only');
+      expect(await t.snapshot()).toBe(before);
+    });
+
+    it('are refused for a revoked key, and for a key of another organization', async () => {
+      const key = await publishable(['https://a.example']);
+      await t.request('DELETE', `${keys()}/${key.id}`, { token: org.secretKey });
+      const revoked = await t.request('PATCH', `${keys()}/${key.id}`, {
+        token: org.secretKey,
+        body: { allowedOrigins: ['https://b.example'] },
+      });
+      expect(revoked.status).toBe(409);
+      const other = await t.createOrg();
+      const foreign = await t.request('PATCH', `${keys()}/${key.id}`, {
+        token: other.secretKey,
+        body: { name: 'Mine' },
+      });
+      expect(foreign.status).toBe(404);
+      const unknown = await t.request('PATCH', `/api/v1/organizations/${other.orgId}/api-keys/${key.id}`, {
+        token: other.secretKey,
+        body: { name: 'Mine' },
+      });
+      expect(unknown.status).toBe(404);
+    });
+  });
+
+  it('are refused at creation for an origin spelled unlike a browser would', async () => {
+    const response = await t.request('POST', keys(), {
+      token: org.secretKey,
+      body: { kind: 'publishable', name: 'Widget', allowedOrigins: ['http://localhost:80'] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors[0]).toEqual({
+      path: 'body.allowedOrigins.0',
+      message: expect.stringContaining('http://localhost'),
+    });
+  });
+
   it('cannot be managed by a dispatcher', async () => {
     await t.request('POST', `/api/v1/organizations/${org.orgId}/users`, {
       token: org.secretKey,
@@ -119,5 +230,11 @@ describe('API keys', () => {
     });
     const { accessToken } = await t.login('d@example.com', 'dispatcher-password');
     expect((await t.request('GET', keys(), { token: accessToken })).status).toBe(403);
+    const [first] = (await t.request('GET', keys(), { token: org.secretKey })).body.data;
+    const renamed = await t.request('PATCH', `${keys()}/${first.id}`, {
+      token: accessToken,
+      body: { name: 'Mine' },
+    });
+    expect(renamed.status).toBe(403);
   });
 });

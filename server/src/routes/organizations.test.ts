@@ -106,14 +106,16 @@ describe('publishable keys', () => {
     expect(Object.keys(response.body.technicians[1]).sort()).toEqual(['id', 'name']);
   });
 
-  it('are refused from any other origin, without CORS approval', async () => {
+  it('are refused from any other origin, in an answer that page can read but that holds no data', async () => {
     const response = await t.request('GET', profilePath(), {
       token: org.publishableKey,
       headers: { origin: 'https://evil.example' },
     });
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('origin_not_allowed');
-    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.body).not.toHaveProperty('id');
+    expect(response.text).not.toContain('plumber.example');
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://evil.example');
   });
 
   it('are refused without an Origin header', async () => {

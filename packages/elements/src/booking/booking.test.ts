@@ -164,6 +164,25 @@ describe('<crew-booking>', () => {
     await until(el, 'the services', () => heading(el) === 'Leistung wählen');
   });
 
+  for (const [status, code, message] of [
+    [403, 'origin_not_allowed', 'Online booking is not enabled for this website.'],
+    [401, 'invalid_publishable_key', 'This booking page is not set up correctly.'],
+  ] as const) {
+    it(`says “${message}” for a ${status} ${code}, and raises crew-error with that code`, async () => {
+      await mockApi(
+        http.get(api('/booking-profile'), () => problem(status, code)),
+        ...catalogHandlers.slice(1),
+      );
+      const errors: CrewErrorEvent[] = [];
+      document.addEventListener('crew-error', (e) => errors.push(e), { once: true });
+      const el = await mount();
+      await until(el, 'the error', () => $(el, '[part~="state-error"]'));
+      expect(text(el)).to.contain(message);
+      expect(errors[0]?.error.code).to.equal(code);
+      expect(errors[0]?.error.status).to.equal(status);
+    });
+  }
+
   it('says so when nothing can be booked online', async () => {
     await mockApi(
       ...catalogHandlers.slice(0, 2),

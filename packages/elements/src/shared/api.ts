@@ -31,6 +31,10 @@ export interface ClientSettings {
   apiBase: string | undefined;
   /** The organization id (`org`). */
   org: string | undefined;
+  /**
+   * For public elements (`publishable-key`). An element that passes this member at all needs a key:
+   * without one every call would answer 401, and the visitor would be told to sign in.
+   */
   publishableKey?: string | undefined;
   accessToken?: string | undefined;
   getAccessToken?: (() => string | undefined | Promise<string | undefined>) | undefined;
@@ -42,7 +46,8 @@ export interface ClientSettings {
  */
 export function createElementClient(settings: ClientSettings): Crewkit {
   const { apiBase, org, publishableKey, accessToken, getAccessToken } = settings;
-  const missing = [!apiBase && 'api-base', !org && 'org'].filter(Boolean);
+  const keyless = 'publishableKey' in settings && !publishableKey && !accessToken && !getAccessToken;
+  const missing = [!apiBase && 'api-base', !org && 'org', keyless && 'publishable-key'].filter(Boolean);
   if (missing.length > 0) {
     throw new ElementError('misconfigured', { cause: `missing ${missing.join(', ')}` });
   }

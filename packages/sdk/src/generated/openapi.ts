@@ -246,7 +246,15 @@ export interface paths {
         delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Rename a key or change its allowed origins
+         * @description Changes the name, or a publishable key's allowed origins, without replacing the key: pages
+         *     already using it keep working, and a new website can be allowed without redeploying the old
+         *     ones. The new origins apply at once on the server that answers this request and, because
+         *     servers keep a verified key in memory for a few seconds (5 by default), within that time on
+         *     every other server. A revoked or expired key cannot be changed (`409`).
+         */
+        patch: operations["updateApiKey"];
         trace?: never;
     };
     "/api/v1/organizations/{orgId}/api-keys/{keyId}/rotate": {
@@ -1415,7 +1423,7 @@ export interface components {
          *     unknown code like its HTTP status.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "invalid_publishable_key" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -1600,8 +1608,22 @@ export interface components {
             kind: components["schemas"]["ApiKeyKind"];
             name: string;
             /** @description Required and non-empty for publishable keys, e.g. `https://plumber.example`. */
-            allowedOrigins?: string[];
+            allowedOrigins?: components["schemas"]["Origin"][];
         };
+        ApiKeyUpdate: {
+            name?: string;
+            /**
+             * @description Replaces the list (publishable keys only); it must not be empty. To stop a key working
+             *     anywhere, revoke it.
+             */
+            allowedOrigins?: components["schemas"]["Origin"][];
+        };
+        /**
+         * @description A web origin exactly as a browser sends it in the `Origin` header, `scheme://host[:port]`:
+         *     lower case, no path, query or trailing slash, and no port when it is the scheme's default
+         *     (`https://plumber.example`, `http://localhost:5173`). Anything else could never match.
+         */
+        Origin: string;
         ApiKeyRotate: {
             /** @description Seconds the old key keeps working; 0 or absent revokes it at once. */
             graceSeconds?: number;
@@ -2387,7 +2409,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No credential, or one that is unknown, expired or revoked. */
+        /**
+         * @description No credential, or one that is unknown, expired or revoked (`unauthorized`); for a publishable
+         *     key that is unknown, revoked, expired or of another organization, `invalid_publishable_key`.
+         */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;
@@ -2968,6 +2993,40 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                keyId: components["parameters"]["KeyId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyUpdate"];
+            };
+        };
+        responses: {
+            /** @description The key as it is now (without its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };

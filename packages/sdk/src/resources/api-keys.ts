@@ -2,6 +2,7 @@ import { paginate } from '../paginate.js';
 import type {
   ApiKeyCreate,
   ApiKeyRotate,
+  ApiKeyUpdate,
   ApiList,
   ApiResult,
   ListParams,
@@ -32,6 +33,16 @@ export const apiKeys = ({ client, org }: Context) => ({
       params: { path: { orgId: org(o?.orgId), keyId } },
       body,
       headers: idempotencyHeader(o),
+      signal: o?.signal,
+    }),
+  /**
+   * Renames a key or replaces a publishable key's allowed origins, keeping the key itself, so the
+   * pages using it need no change. Other servers may accept the old origins for a few seconds more.
+   */
+  update: (keyId: string, body: ApiKeyUpdate, o?: OrgCallOptions): Promise<ApiResult<'updateApiKey'>> =>
+    client.PATCH('/api/v1/organizations/{orgId}/api-keys/{keyId}', {
+      params: { path: { orgId: org(o?.orgId), keyId } },
+      body,
       signal: o?.signal,
     }),
   revoke: (keyId: string, o?: OrgCallOptions): Promise<ApiResult<'revokeApiKey'>> =>

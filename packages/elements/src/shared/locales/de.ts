@@ -11,6 +11,7 @@ export const de: CommonTerms = {
     unauthorized: 'Bitte melden Sie sich erneut an.',
     forbidden: 'Dazu sind Sie nicht berechtigt.',
     origin_not_allowed: 'Die Online-Buchung ist für diese Website nicht freigeschaltet.',
+    invalid_publishable_key: 'Diese Buchungsseite ist nicht richtig eingerichtet.',
     not_found: 'Das Gesuchte wurde nicht gefunden.',
     method_not_allowed: 'Diese Aktion ist nicht verfügbar.',
     conflict: 'Inzwischen hat sich etwas geändert. Bitte laden Sie neu und versuchen Sie es erneut.',

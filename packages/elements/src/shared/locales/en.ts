@@ -12,6 +12,7 @@ export const en = {
     unauthorized: 'You need to sign in again.',
     forbidden: 'You are not allowed to do this.',
     origin_not_allowed: 'Online booking is not enabled for this website.',
+    invalid_publishable_key: 'This booking page is not set up correctly.',
     not_found: 'We could not find what you were looking for.',
     method_not_allowed: 'This action is not available.',
     conflict: 'Something changed in the meantime. Please reload and try again.',
