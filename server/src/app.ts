@@ -18,6 +18,7 @@ import { operationPipeline } from './openapi/pipeline.js';
 import { loadSpec, type Spec } from './openapi/spec.js';
 import { RequestValidator } from './openapi/validation.js';
 import { serverPackageJsonPath, specPath } from './paths.js';
+import { Readiness } from './readiness.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { appointmentViewHandlers } from './routes/appointment-views.js';
 import { appointmentHandlers } from './routes/appointments.js';
@@ -80,6 +81,8 @@ export interface AppDependencies {
   credentialCacheSeconds?: number;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
+  /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
+  readiness?: Readiness;
 }
 
 export function createServices({
@@ -87,6 +90,7 @@ export function createServices({
   config,
   logger,
   credentialCacheSeconds,
+  readiness,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   return {
@@ -102,6 +106,7 @@ export function createServices({
     bookings: new BookingBatcher(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
+    readiness: readiness ?? new Readiness('ready'),
   };
 }
 
