@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeAscora, DEMO_API_KEY } from '@crewkit/ascora/fake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, maxBodyBytes } from '../server/src/app.js';
 import type { Config } from '../server/src/config.js';
 import { createLogger, type Logger } from '../server/src/logger.js';
 import { Readiness } from '../server/src/readiness.js';
-import { listen, type RunningServer, startServer } from '../server/src/server.js';
+import { listen, type RunningServer, startCrewkit, startServer } from '../server/src/server.js';
+import { createOrganization } from '../server/src/services/organizations.js';
 import { openTestDatabase, testConfig, testDatabaseKind } from '../server/test-support/harness.js';
 
 describe('the server over real HTTP', () => {
@@ -209,6 +211,37 @@ describe('the address the server hands out', () => {
     expect(lines).toEqual([
       expect.objectContaining({ level: 40, msg: expect.stringContaining('CREWKIT_PUBLIC_URL is not set') }),
     ]);
+  });
+});
+
+describe('crewkit start', () => {
+  it('registers Ascora webhooks at CREWKIT_PUBLIC_URL, not at the address it listens on', async () => {
+    const fake = createFakeAscora();
+    const ascora = await fake.listen(0);
+    const server = await startCrewkit(
+      testConfig({ host: '0.0.0.0', publicUrl: 'https://crewkit.example.com' }),
+      createLogger({ level: 'silent' }),
+      { database: await openTestDatabase() },
+    );
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const { organization, secretKey } = await createOrganization(server.database.db, { name: 'Hooks Co' });
+      const connected = await fetch(
+        `${server.url}/api/v1/organizations/${organization.id}/ascora/connection`,
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ apiKey: DEMO_API_KEY, baseUrl: ascora.url }),
+        },
+      );
+      expect(connected.status).toBe(200);
+      const hookUrls = [...fake.store.webhooks.values()].map((hook) => hook.hookUrl);
+      expect(hookUrls).toHaveLength(5);
+      for (const hookUrl of hookUrls) expect(hookUrl).toMatch(/^https:\/\/crewkit\.example\.com\/api\/v1\//);
+    } finally {
+      await server.close();
+      await ascora.close();
+    }
   });
 });
 

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { startBackgroundWork } from './ascora/background.js';
 import { createApiKey } from './auth/api-keys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -9,7 +8,7 @@ import { type ApiKeyKind, apiKeyKinds } from './db/schema.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed/demo.js';
 import { seedDemoAppointments, startDemoAscora } from './seed/demo-live.js';
-import { closeOnSignals, startServer } from './server.js';
+import { closeOnSignals, startCrewkit } from './server.js';
 import { createOrganization } from './services/organizations.js';
 
 const usage = `Usage: crewkit <command> [options]
@@ -73,21 +72,7 @@ export async function main(argv: string[]): Promise<void> {
     case 'start': {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
-      const started = await startServer(config, logger);
-      const background = await startBackgroundWork(started.database, config, logger, {
-        publicBaseUrl: started.publicUrl,
-      });
-      started.readiness.ready();
-      // Requests finish first (they may queue work), then the queue stops, then the database
-      // closes, so no worker polls a closed pool.
-      const server = {
-        ...started,
-        close: () =>
-          started
-            .stopListening()
-            .then(() => background.stop())
-            .then(() => started.close()),
-      };
+      const server = await startCrewkit(config, logger);
       closeOnSignals(server, logger, config.shutdownTimeoutMs + 5_000);
       let demo: Awaited<ReturnType<typeof seedDemo>> | undefined;
       let ascora: { url: string; apiKey: string } | undefined;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createApp } from './app.js';
+import { startBackgroundWork } from './ascora/background.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import type { Logger } from './logger.js';
@@ -64,6 +65,32 @@ export async function startServer(
     return closing;
   };
   return { url: listener.url, publicUrl, database, readiness, stopListening: listener.close, close };
+}
+
+/**
+ * What `crewkit start` runs: the server, then the queue and its workers, and only then ready.
+ * Webhooks are registered at the public URL, the one address of this server Ascora can reach.
+ */
+export async function startCrewkit(
+  config: Config,
+  logger: Logger,
+  options: { database?: Database } = {},
+): Promise<RunningServer> {
+  const started = await startServer(config, logger, options);
+  const background = await startBackgroundWork(started.database, config, logger, {
+    publicBaseUrl: started.publicUrl,
+  });
+  started.readiness.ready();
+  return {
+    ...started,
+    // Requests finish first (they may queue work), then the queue stops, then the database
+    // closes, so no worker polls a closed pool.
+    close: () =>
+      started
+        .stopListening()
+        .then(() => background.stop())
+        .then(() => started.close()),
+  };
 }
 
 function unreachableFromOutside(host: string): boolean {
