@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
@@ -11,6 +12,8 @@ const gzipAsync = promisify(gzip);
 const compressible =
   /^(?:application\/(?:json|problem\+json|[\w.+-]*\+json|yaml|javascript|xml)|text\/(?!event-stream)[\w.+-]+|image\/svg\+xml)(?:;|$)/i;
 
+const sharedCacheEntries = 16;
+
 export interface CompressionOptions {
   /** Bodies smaller than this go as they are: the headers would cost more than the saving. */
   thresholdBytes?: number;
@@ -22,6 +25,7 @@ export interface CompressionOptions {
  * pre-gzipped elements bundle) and streams are left alone.
  */
 export function compression({ thresholdBytes = 1024 }: CompressionOptions = {}): MiddlewareHandler<AppEnv> {
+  const sharedCache = new Map<string, Uint8Array<ArrayBuffer>>();
   return async function compressionMiddleware(c, next) {
     await next();
     const response = c.res;
@@ -50,19 +54,19 @@ export function compression({ thresholdBytes = 1024 }: CompressionOptions = {}):
         headers.set('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
       const encoding = preferredEncoding(c.req.header('accept-encoding'));
       if (encoding) {
-        encoded =
-          encoding === 'br'
-            ? new Uint8Array(
-                await brotli(body, {
-                  // Quality 11 (the default) is for files compressed once; an API answer is
-                  // compressed on every request.
-                  params: {
-                    [constants.BROTLI_PARAM_QUALITY]: 5,
-                    [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
-                  },
-                }),
-              )
-            : new Uint8Array(await gzipAsync(body));
+        // A public answer is the same for everyone (the API reference's 3 MB script: over half a
+        // second of brotli each time), so it is compressed once per distinct body.
+        const shared = /\bpublic\b/i.test(headers.get('cache-control') ?? '');
+        const key = shared ? `${encoding}:${createHash('sha256').update(body).digest('base64')}` : undefined;
+        let compressed = key ? sharedCache.get(key) : undefined;
+        if (!compressed) {
+          compressed = await encode(body, encoding);
+          if (key) {
+            if (sharedCache.size >= sharedCacheEntries) sharedCache.delete(sharedCache.keys().next().value!);
+            sharedCache.set(key, compressed);
+          }
+        }
+        encoded = compressed;
         headers.set('content-encoding', encoding);
         const etag = headers.get('etag');
         if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
@@ -72,6 +76,17 @@ export function compression({ thresholdBytes = 1024 }: CompressionOptions = {}):
     c.res = undefined;
     c.res = new Response(encoded, { status: response.status, statusText: response.statusText, headers });
   };
+}
+
+async function encode(body: Uint8Array, encoding: 'br' | 'gzip'): Promise<Uint8Array<ArrayBuffer>> {
+  if (encoding === 'gzip') return new Uint8Array(await gzipAsync(body));
+  return new Uint8Array(
+    await brotli(body, {
+      // Quality 11 (the default) is for files compressed once; an API answer is compressed on
+      // every request.
+      params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength },
+    }),
+  );
 }
 
 /** `br` or `gzip`, by the client's q-values; brotli on a tie, as it is smaller. */
