@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createFakeAscora, DEMO_API_KEY } from '@crewkit/ascora/fake';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../server/src/logger.js';
-import { type RunningServer, startServer } from '../server/src/server.js';
+import { createApp, maxBodyBytes } from '../server/src/app.js';
+import type { Config } from '../server/src/config.js';
+import { createLogger, type Logger } from '../server/src/logger.js';
+import { Readiness } from '../server/src/readiness.js';
+import { listen, type RunningServer, startCrewkit, startServer } from '../server/src/server.js';
+import { createOrganization } from '../server/src/services/organizations.js';
 import { openTestDatabase, testConfig, testDatabaseKind } from '../server/test-support/harness.js';
 
 describe('the server over real HTTP', () => {
@@ -34,6 +39,26 @@ describe('the server over real HTTP', () => {
     expect(await (await fetch(`${server.url}/openapi.yaml`)).text()).toContain('openapi: 3.1.0');
   });
 
+  it('compresses large answers for clients that accept it, and says it varies by encoding', async () => {
+    const contract = await fetch(`${server.url}/openapi.yaml`, { headers: { 'accept-encoding': 'br' } });
+    expect(contract.headers.get('content-encoding')).toBe('br');
+    expect(contract.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(await contract.text()).toContain('openapi: 3.1.0');
+    const health = await fetch(`${server.url}/healthz`, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(health.headers.get('content-encoding')).toBeNull();
+  });
+
+  it('forbids framing and sniffing of the API and the docs, and caching of API answers', async () => {
+    const api = await fetch(`${server.url}/api/v1/organizations/${crypto.randomUUID()}`);
+    expect(api.headers.get('cache-control')).toBe('no-store');
+    for (const response of [api, await fetch(`${server.url}/docs`)]) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    }
+  });
+
   it('sends X-Request-Id on every response', async () => {
     const response = await fetch(`${server.url}/api/v1/organizations/${crypto.randomUUID()}`);
     expect(response.status).toBe(401);
@@ -41,36 +66,245 @@ describe('the server over real HTTP', () => {
   });
 });
 
+/** A server on the real listener, with a route whose answer the test releases when it likes. */
+async function startListening(options: { config?: Partial<Config>; logger?: Logger } = {}) {
+  const database = await openTestDatabase();
+  const config = testConfig(options.config);
+  const readiness = new Readiness();
+  const app = createApp({
+    database,
+    config,
+    logger: options.logger ?? createLogger({ level: 'silent' }),
+    readiness,
+  });
+  let arrived!: () => void;
+  let release!: () => void;
+  const slowArrived = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  app.get('/test/slow', async (c) => {
+    arrived();
+    await released;
+    return c.text('finished');
+  });
+  const listener = await listen(app.fetch, {
+    port: 0,
+    host: '127.0.0.1',
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    drainTimeoutMs: config.shutdownTimeoutMs,
+    readiness,
+  });
+  return {
+    url: listener.url,
+    readiness,
+    slowArrived,
+    release,
+    close: () => listener.close().then(() => database.close()),
+    stopListening: listener.close,
+  };
+}
+
+/** Opens a raw connection, writes `text`, and collects what comes back until the server closes it. */
+function rawConnection(url: string, text: string) {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  socket.write(text);
+  let received = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    received += chunk;
+  });
+  const closed = new Promise<string>((resolve) => {
+    socket.on('close', () => resolve(received));
+  });
+  socket.on('error', () => {});
+  return { socket, closed };
+}
+
 describe('graceful shutdown', () => {
-  it('finishes the request in flight, then refuses new connections', async () => {
-    const database = await openTestDatabase();
-    const server = await startServer(testConfig(), createLogger({ level: 'silent' }), { database });
-    const body = JSON.stringify({ email: 'nobody@example.com', password: 'whatever' });
-    const { hostname, port } = new URL(server.url);
-    // The request starts (headers and half the body are on the server) before shutdown begins,
-    // and only completes afterwards, so it is unambiguously in flight during close().
-    const request = httpRequest({
-      hostname,
-      port,
-      method: 'POST',
-      path: '/api/v1/auth/login',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    });
-    const response = new Promise<number>((resolve, reject) => {
-      request.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      request.on('error', reject);
-    });
-    request.write(body.slice(0, 10));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const closed = server.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    request.end(body.slice(10));
-    expect(await response).toBe(401);
-    await closed;
+  it('is not ready until its background work has started', async () => {
+    const server = await startListening();
+    try {
+      const starting = await fetch(`${server.url}/readyz`);
+      expect(starting.status).toBe(503);
+      expect((await starting.json()).detail).toBe('The server is still starting.');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      server.readiness.ready();
+      const ready = await fetch(`${server.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('says it is not ready from the moment it is asked to stop, finishes the request in flight, then stops listening', async () => {
+    const server = await startListening();
+    server.readiness.ready();
+    const slow = fetch(`${server.url}/test/slow`);
+    await server.slowArrived;
+
+    const stopped = server.stopListening();
+    const readiness = await fetch(`${server.url}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(readiness.headers.get('connection')).toBe('close');
+    expect((await readiness.json()).detail).toBe('The server is shutting down.');
+    // Liveness stays green: an orchestrator must not kill the process while it drains.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+
+    server.release();
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('finished');
+    await stopped;
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    await server.close();
+  });
+
+  it('cuts requests that outlive the drain timeout instead of waiting for them forever', async () => {
+    const server = await startListening({ config: { shutdownTimeoutMs: 50 } });
+    const slow = fetch(`${server.url}/test/slow`);
+    await server.slowArrived;
+    await server.stopListening();
+    await expect(slow).rejects.toThrow();
+    server.release();
+    await server.close();
+  });
+});
+
+describe('the address the server hands out', () => {
+  const capture = () => {
+    const lines: { level: number; msg: string }[] = [];
+    const logger = createLogger({
+      level: 'warn',
+      destination: { write: (line: string) => lines.push(JSON.parse(line)) },
+    });
+    return { lines, logger };
+  };
+
+  it('is CREWKIT_PUBLIC_URL when set, with no warning', async () => {
+    const { lines, logger } = capture();
+    const server = await startServer(
+      testConfig({ host: '0.0.0.0', publicUrl: 'https://crewkit.example.com' }),
+      logger,
+      {
+        database: await openTestDatabase(),
+      },
+    );
+    await server.close();
+    expect(server.publicUrl).toBe('https://crewkit.example.com');
+    expect(lines).toEqual([]);
+  });
+
+  it('falls back to the bind address, warning that Ascora cannot reach an unspecified address', async () => {
+    const { lines, logger } = capture();
+    const server = await startServer(testConfig({ host: '0.0.0.0' }), logger, {
+      database: await openTestDatabase(),
+    });
+    await server.close();
+    expect(server.publicUrl).toBe(server.url);
+    expect(server.url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('CREWKIT_PUBLIC_URL is not set') }),
+    ]);
+  });
+});
+
+describe('crewkit start', () => {
+  it('registers Ascora webhooks at CREWKIT_PUBLIC_URL, not at the address it listens on', async () => {
+    const fake = createFakeAscora();
+    const ascora = await fake.listen(0);
+    const server = await startCrewkit(
+      testConfig({ host: '0.0.0.0', publicUrl: 'https://crewkit.example.com' }),
+      createLogger({ level: 'silent' }),
+      { database: await openTestDatabase() },
+    );
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const { organization, secretKey } = await createOrganization(server.database.db, { name: 'Hooks Co' });
+      const connected = await fetch(
+        `${server.url}/api/v1/organizations/${organization.id}/ascora/connection`,
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ apiKey: DEMO_API_KEY, baseUrl: ascora.url }),
+        },
+      );
+      expect(connected.status).toBe(200);
+      const hookUrls = [...fake.store.webhooks.values()].map((hook) => hook.hookUrl);
+      expect(hookUrls).toHaveLength(5);
+      for (const hookUrl of hookUrls) expect(hookUrl).toMatch(/^https:\/\/crewkit\.example\.com\/api\/v1\//);
+    } finally {
+      await server.close();
+      await ascora.close();
+    }
+  });
+});
+
+describe('connections that misbehave', () => {
+  it('closes a connection whose body trickles in slower than the request timeout, and logs no error', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    let logged!: () => void;
+    const requestLogged = new Promise<void>((resolve) => {
+      logged = resolve;
+    });
+    const logger = createLogger({
+      level: 'info',
+      destination: {
+        write(line: string) {
+          const entry = JSON.parse(line);
+          lines.push(entry);
+          if (entry.msg === 'request') logged();
+        },
+      },
+    });
+    const server = await startListening({
+      config: { headersTimeoutMs: 100, requestTimeoutMs: 200 },
+      logger,
+    });
+    try {
+      const { closed } = rawConnection(
+        server.url,
+        'POST /api/v1/auth/login HTTP/1.1\r\nHost: crewkit\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"em',
+      );
+      expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
+      await requestLogged;
+      expect(lines.filter((entry) => entry.level >= 50)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes a connection whose headers never finish', async () => {
+    const server = await startListening({ config: { headersTimeoutMs: 100, requestTimeoutMs: 200 } });
+    try {
+      const { closed } = rawConnection(server.url, 'GET /healthz HTTP/1.1\r\nHost: crewkit\r\n');
+      expect(await closed).toMatch(/^HTTP\/1\.1 408 /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers a body that is too large with 413 and Connection: close, then closes the connection', async () => {
+    const server = await startListening();
+    try {
+      const { closed } = rawConnection(
+        server.url,
+        `POST /api/v1/auth/login HTTP/1.1\r\nHost: crewkit\r\nContent-Type: application/json\r\nContent-Length: ${maxBodyBytes + 1}\r\n\r\n{"email":`,
+      );
+      const answer = await closed;
+      const [head, body] = answer.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 413 /);
+      expect(head).toMatch(/^connection: close$/im);
+      expect(head).not.toMatch(/keep-alive/i);
+      expect(JSON.parse(body!)).toMatchObject({ status: 413, code: 'payload_too_large' });
+    } finally {
+      await server.close();
+    }
   });
 });
 
@@ -102,13 +336,13 @@ describe.runIf(testDatabaseKind === 'pglite')('the crewkit CLI', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'crewkit-cli-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  const crewkit = (args: string[]) =>
+  const crewkit = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(
         process.execPath,
         ['--conditions=crewkit-source', '--import', 'tsx', 'server/src/cli.ts', ...args],
         {
-          env: { ...process.env, CREWKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+          env: { ...process.env, CREWKIT_DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
         },
       );
       let stdout = '';
@@ -179,14 +413,37 @@ describe.runIf(testDatabaseKind === 'pglite')('the crewkit CLI', () => {
         child.once('exit', (code) => reject(new Error(`crewkit start exited with ${code}: ${stderr}`)));
       });
       const health = await fetch(`${url}/healthz`);
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // The banner is printed once the background work runs, so the server is ready by then.
+      const ready = await fetch(`${url}/readyz`);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await exited;
-      return health.status;
+      return { health: health.status, ready: ready.status, exitCode: await exited };
     };
-    expect(await startOnce()).toBe(200);
-    expect(await startOnce()).toBe(200);
+    expect(await startOnce()).toEqual({ health: 200, ready: 200, exitCode: 0 });
+    expect(await startOnce()).toEqual({ health: 200, ready: 200, exitCode: 0 });
   }, 90_000);
+
+  it('names the migrations it applies, and says when there were none', async () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'crewkit-migrate-'));
+    try {
+      const first = await crewkit(['migrate'], { CREWKIT_DATA_DIR: fresh });
+      expect(first.code).toBe(0);
+      expect(first.stdout).toMatch(
+        /^Applied \d+ migrations:\n {2}0000_enable_btree_gist\n {2}0001_foundation\n/,
+      );
+      const second = await crewkit(['migrate'], { CREWKIT_DATA_DIR: fresh });
+      expect(second.stdout).toBe('Database is already up to date.\n');
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('refuses to start with a bad configuration, naming the variable', async () => {
+    const result = await crewkit(['migrate'], { PORT: 'abc', DATABASE_URL: 'postgres://db/crewkit' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PORT must be a whole number, got "abc"');
+    expect(result.stderr).toContain('CREWKIT_SECRET is required with DATABASE_URL');
+  }, 30_000);
 
   it('explains its usage when a command is wrong', async () => {
     const result = await crewkit(['org', 'destroy']);

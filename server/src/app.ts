@@ -11,13 +11,16 @@ import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
+import { compression } from './middleware/compression.js';
 import { cors } from './middleware/cors.js';
-import { requestContext } from './middleware/request-context.js';
+import { clientClosedRequest, clientWentAway, requestContext } from './middleware/request-context.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import type { HandlerTable, OperationId } from './openapi/handlers.js';
 import { operationPipeline } from './openapi/pipeline.js';
 import { loadSpec, type Spec } from './openapi/spec.js';
 import { RequestValidator } from './openapi/validation.js';
 import { serverPackageJsonPath, specPath } from './paths.js';
+import { Readiness } from './readiness.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { appointmentViewHandlers } from './routes/appointment-views.js';
 import { appointmentHandlers } from './routes/appointments.js';
@@ -80,6 +83,8 @@ export interface AppDependencies {
   credentialCacheSeconds?: number;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
+  /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
+  readiness?: Readiness;
 }
 
 export function createServices({
@@ -87,6 +92,7 @@ export function createServices({
   config,
   logger,
   credentialCacheSeconds,
+  readiness,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   return {
@@ -102,6 +108,7 @@ export function createServices({
     bookings: new BookingBatcher(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
+    readiness: readiness ?? new Readiness('ready'),
   };
 }
 
@@ -112,14 +119,19 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(services));
+  app.use(securityHeaders());
+  app.use(compression());
   app.use('/api/*', cors());
   // Only where bodies are allowed: touching the body of a GET makes the Node adapter build a full
   // Request object, which costs more than the rest of a cached, authenticated read.
   const limitBody = bodyLimit({
     maxSize: maxBodyBytes,
     onError: () => {
+      // The rest of the body is never read, so the connection cannot carry another request: say
+      // so, instead of promising keep-alive and then dropping the socket.
       throw new ApiError('payload_too_large', {
         detail: `Request bodies are limited to ${maxBodyBytes} bytes.`,
+        headers: { connection: 'close' },
       });
     },
   });
@@ -180,6 +192,7 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     if (error instanceof ApiError) return problemResponse(error, requestId);
     const mapped = fromDatabaseError(error);
     if (mapped) return problemResponse(mapped, requestId);
+    if (clientWentAway(c)) return c.body(null, clientClosedRequest as never);
     // The route template, not the path: some paths carry a secret (the Ascora webhook's token).
     services.logger.error(
       { err: error, requestId, method: c.req.method, route: c.req.routePath },

@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { startBackgroundWork } from './ascora/background.js';
 import { createApiKey } from './auth/api-keys.js';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { type ApiKeyKind, apiKeyKinds } from './db/schema.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed/demo.js';
 import { seedDemoAppointments, startDemoAscora } from './seed/demo-live.js';
-import { closeOnSignals, startServer } from './server.js';
+import { closeOnSignals, startCrewkit } from './server.js';
 import { createOrganization } from './services/organizations.js';
 
 const usage = `Usage: crewkit <command> [options]
@@ -25,7 +24,8 @@ Commands:
       [--json]                   Print { orgId, secretKey, publishableKey } as JSON
   keys create --org <id> --kind secret|publishable --name <name> [--origin <url>]... [--json]
 
-Configuration comes from the environment: PORT, HOST, DATABASE_URL, CREWKIT_DATA_DIR, CREWKIT_SECRET, LOG_LEVEL.`;
+Configuration comes from the environment: PORT, HOST, CREWKIT_PUBLIC_URL, DATABASE_URL, CREWKIT_DATA_DIR,
+CREWKIT_SECRET, LOG_LEVEL and others (see the README).`;
 
 class UsageError extends Error {}
 
@@ -45,12 +45,12 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-async function withDatabase<T>(run: (database: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(run: (database: Database, applied: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await database.migrate();
-    return await run(database);
+    const applied = await database.migrate();
+    return await run(database, applied);
   } finally {
     await database.close();
   }
@@ -72,19 +72,15 @@ export async function main(argv: string[]): Promise<void> {
     case 'start': {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel });
-      const started = await startServer(config, logger);
-      const background = await startBackgroundWork(started.database, config, logger, {
-        publicBaseUrl: started.url,
-      });
-      // The queue stops before the database closes, so no worker polls a closed pool.
-      const server = { ...started, close: () => background.stop().then(() => started.close()) };
-      closeOnSignals(server, logger);
+      const server = await startCrewkit(config, logger);
+      closeOnSignals(server, logger, config.shutdownTimeoutMs + 5_000);
       let demo: Awaited<ReturnType<typeof seedDemo>> | undefined;
       let ascora: { url: string; apiKey: string } | undefined;
       if (values.demo) {
-        const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+        const origins = demoOrigins(config);
         demo = await seedDemo(server.database.db, { secret: config.secret, origins });
         if (demo.created) await seedDemoAppointments(server.url, demo);
+        // The fake Ascora runs on this machine, so it reaches the server at its local address.
         const fakeAscora = await startDemoAscora(
           { db: server.database.db, secret: config.secret, logger },
           { orgId: demo.orgId, publicBaseUrl: server.url, firstRun: demo.created },
@@ -93,19 +89,24 @@ export async function main(argv: string[]): Promise<void> {
         const closeServer = server.close;
         server.close = () => closeServer().then(() => fakeAscora.close());
       }
-      printBanner(server.url, config, demo, ascora);
+      printBanner(server.publicUrl, config, demo, ascora);
       return;
     }
-    case 'migrate':
-      await withDatabase(async () => {});
-      console.log('Database is up to date.');
+    case 'migrate': {
+      const applied = await withDatabase(async (_database, applied) => applied);
+      console.log(
+        applied.length === 0
+          ? 'Database is already up to date.'
+          : `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n${applied.map((name) => `  ${name}`).join('\n')}`,
+      );
       return;
+    }
     case 'seed': {
       const config = loadConfig();
       const demo = await withDatabase((database) =>
         seedDemo(database.db, {
           secret: config.secret,
-          origins: [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`],
+          origins: demoOrigins(config),
         }),
       );
       console.log(JSON.stringify(demo, null, 2));
@@ -164,6 +165,13 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** The demo's publishable key works from the addresses a browser on this machine uses, and the public one. */
+function demoOrigins(config: ReturnType<typeof loadConfig>): string[] {
+  const origins = [`http://localhost:${config.port}`, `http://127.0.0.1:${config.port}`];
+  if (config.publicUrl) origins.push(new URL(config.publicUrl).origin);
+  return origins;
+}
+
 function printBanner(
   url: string,
   config: ReturnType<typeof loadConfig>,
@@ -201,6 +209,10 @@ function printBanner(
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     process.exit(2);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomToken } from './lib/crypto.js';
 
@@ -15,37 +16,176 @@ export interface Config {
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
   trustProxy: boolean;
   databasePoolSize: number;
+  /**
+   * Where clients and Ascora reach this server (`https://crewkit.example.com`, no trailing slash),
+   * when that is not the address it listens on: behind a proxy, in a container. Unset: the bind address.
+   */
+  publicUrl: string | undefined;
+  /** Longest a client may take to send a request's headers (Node's `server.headersTimeout`). */
+  headersTimeoutMs: number;
+  /** Longest a client may take to send a whole request (Node's `server.requestTimeout`). */
+  requestTimeoutMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutMs: number;
 }
 
 type Env = Record<string, string | undefined>;
 
+/** Every problem found in the environment, each naming its variable, so one restart fixes them all. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses one variable's text; throws a message that completes "NAME …". */
+type Parser<T> = (text: string) => T;
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (text) => {
+    if (!/^\d+$/.test(text.trim())) throw new Error(`must be a whole number, got "${text}"`);
+    const value = Number(text);
+    if (value < min || value > max) throw new Error(`must be between ${min} and ${max}, got ${value}`);
+    return value;
+  };
+
+const boolean: Parser<boolean> = (text) => {
+  if (/^(true|1)$/i.test(text)) return true;
+  if (/^(false|0)$/i.test(text)) return false;
+  throw new Error(`must be true or false, got "${text}"`);
+};
+
+const hostname =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
+const host: Parser<string> = (text) => {
+  if (isIP(text) || hostname.test(text)) return text;
+  if (isIP(text.replace(/^\[(.*)\]$/, '$1'))) throw new Error(`takes an IPv6 address without brackets`);
+  throw new Error(`must be an IP address or a host name (127.0.0.1, 0.0.0.0, ::), got "${text}"`);
+};
+
+const databaseUrl: Parser<string> = (text) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('must be a URL like postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`must be a postgres:// URL, got a ${url.protocol}// one`);
+  }
+  return text;
+};
+
+const publicUrl: Parser<string> = (text) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error(`must be an absolute URL like https://crewkit.example.com, got "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`must be an http:// or https:// URL, got "${text}"`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new Error(`must have no query, fragment or credentials, got "${text}"`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+};
+
+const secret: Parser<string> = (text) => {
+  if (text.length < 32)
+    throw new Error(`must be at least 32 characters, got ${text.length} (try: openssl rand -base64 48)`);
+  return text;
+};
+
 /**
- * Reads configuration from the environment. Without CREWKIT_SECRET a secret is generated once and
- * kept in the data folder, so tokens and encrypted data survive a restart with zero setup.
+ * Reads configuration from the environment and refuses a bad one with every mistake at once.
+ * Without CREWKIT_SECRET a secret is generated once and kept in the data folder, so tokens and
+ * encrypted data survive a restart with zero setup — but not with PostgreSQL, where several
+ * instances share the data and each would generate its own.
  */
 export function loadConfig(env: Env = process.env): Config {
-  const dataDir =
-    env.CREWKIT_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.CREWKIT_DATA_DIR ?? '.crewkit/data');
-  const fromEnv = env.CREWKIT_SECRET;
-  if (fromEnv !== undefined && fromEnv.length < 32) {
-    throw new Error('CREWKIT_SECRET must be at least 32 characters (try: openssl rand -base64 48)');
+  const problems: string[] = [];
+  // An empty variable counts as unset: `DATABASE_URL=` in a compose file means "none".
+  function read<T>(name: string, parse: Parser<T>, fallback: T): T;
+  function read<T>(name: string, parse: Parser<T>): T | undefined;
+  function read<T>(name: string, parse: Parser<T>, fallback?: T): T | undefined {
+    const text = env[name];
+    if (text === undefined || text === '') return fallback;
+    try {
+      return parse(text);
+    } catch (error) {
+      problems.push(`${name} ${(error as Error).message}`);
+      return fallback;
+    }
   }
-  let secret = fromEnv;
+
+  const port = read('PORT', integer(0, 65_535), 3000);
+  const listenHost = read('HOST', host, '127.0.0.1');
+  const database = read('DATABASE_URL', databaseUrl);
+  const databasePoolSize = read('DATABASE_POOL_SIZE', integer(1, 1000), 10);
+  const logLevel = read(
+    'LOG_LEVEL',
+    (text) => {
+      const level = text.toLowerCase();
+      if (!(logLevels as readonly string[]).includes(level))
+        throw new Error(`must be one of ${logLevels.join(', ')}, got "${text}"`);
+      return level;
+    },
+    'info',
+  );
+  const trustProxy = read('CREWKIT_TRUST_PROXY', boolean, false);
+  const publicBase = read('CREWKIT_PUBLIC_URL', publicUrl);
+  const headersTimeoutMs = read('CREWKIT_HEADERS_TIMEOUT_MS', integer(1, 3_600_000), 10_000);
+  const requestTimeoutMs = read('CREWKIT_REQUEST_TIMEOUT_MS', integer(1, 3_600_000), 30_000);
+  const shutdownTimeoutMs = read('CREWKIT_SHUTDOWN_TIMEOUT_MS', integer(0, 3_600_000), 10_000);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    problems.push(
+      `CREWKIT_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed CREWKIT_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  const givenSecret = env.CREWKIT_SECRET;
+  if (givenSecret !== undefined) {
+    try {
+      secret(givenSecret);
+    } catch (error) {
+      problems.push(`CREWKIT_SECRET ${(error as Error).message}`);
+    }
+  } else if (database) {
+    problems.push(
+      'CREWKIT_SECRET is required with DATABASE_URL: every instance on the database must share one secret, or they reject each other’s tokens and cannot read each other’s sealed data (generate one: openssl rand -base64 48)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir =
+    env.CREWKIT_DATA_DIR === 'memory://' ? 'memory://' : resolve(env.CREWKIT_DATA_DIR || '.crewkit/data');
+  let chosenSecret = givenSecret;
   let secretGenerated = false;
-  if (!secret) {
+  if (!chosenSecret) {
     secretGenerated = true;
-    secret = dataDir === 'memory://' ? randomToken() : readOrCreateSecret(dataDir);
+    chosenSecret = dataDir === 'memory://' ? randomToken() : readOrCreateSecret(dataDir);
   }
   return {
-    port: Number(env.PORT ?? 3000),
-    host: env.HOST ?? '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || undefined,
+    port,
+    host: listenHost,
+    databaseUrl: database,
     dataDir,
-    secret,
+    secret: chosenSecret,
     secretGenerated,
-    logLevel: env.LOG_LEVEL ?? 'info',
-    trustProxy: env.CREWKIT_TRUST_PROXY === 'true',
-    databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    logLevel,
+    trustProxy,
+    databasePoolSize,
+    publicUrl: publicBase,
+    headersTimeoutMs,
+    requestTimeoutMs,
+    shutdownTimeoutMs,
   };
 }
 

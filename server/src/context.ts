@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
+import type { Readiness } from './readiness.js';
 import type { BookingBatcher } from './services/booking-batch.js';
 
 /** What every request can reach; built once by createApp and shared by all requests. */
@@ -20,6 +21,8 @@ export interface Services {
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;
+  /** Whether this process should get traffic (`/readyz`). */
+  readiness: Readiness;
 }
 
 export interface AppEnv {

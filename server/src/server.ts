@@ -1,15 +1,25 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createApp } from './app.js';
+import { startBackgroundWork } from './ascora/background.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import type { Logger } from './logger.js';
+import { Readiness } from './readiness.js';
 
 export interface RunningServer {
+  /** Where this process listens. */
   url: string;
+  /** Where clients and Ascora reach it: CREWKIT_PUBLIC_URL, or else `url`. */
+  publicUrl: string;
   database: Database;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  /** Starts as "starting": call `readiness.ready()` once the background work runs too. */
+  readiness: Readiness;
+  /** Stops being ready, lets in-flight requests finish (bounded), then stops listening. */
+  stopListening(): Promise<void>;
+  /** stopListening(), then closes the database. */
   close(): Promise<void>;
 }
 
@@ -27,8 +37,101 @@ export async function startServer(
     }));
   await database.migrate();
   const stopAnalyzing = database.kind === 'pglite' ? analyzePeriodically(database, logger) : () => {};
-  const app = createApp({ database, config, logger });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  const readiness = new Readiness();
+  const app = createApp({ database, config, logger, readiness });
+  const listener = await listen(app.fetch, {
+    port: config.port,
+    host: config.host,
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    drainTimeoutMs: config.shutdownTimeoutMs,
+    readiness,
+  });
+  const publicUrl = config.publicUrl ?? listener.url;
+  if (!config.publicUrl && unreachableFromOutside(config.host)) {
+    logger.warn(
+      { url: listener.url },
+      `CREWKIT_PUBLIC_URL is not set: Ascora webhooks are registered at ${listener.url}, which Ascora cannot reach (set it to the address the internet reaches this server at)`,
+    );
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await listener.close();
+      stopAnalyzing();
+      await database.close();
+    })();
+    return closing;
+  };
+  return { url: listener.url, publicUrl, database, readiness, stopListening: listener.close, close };
+}
+
+/**
+ * What `crewkit start` runs: the server, then the queue and its workers, and only then ready.
+ * Webhooks are registered at the public URL, the one address of this server Ascora can reach.
+ */
+export async function startCrewkit(
+  config: Config,
+  logger: Logger,
+  options: { database?: Database } = {},
+): Promise<RunningServer> {
+  const started = await startServer(config, logger, options);
+  const background = await startBackgroundWork(started.database, config, logger, {
+    publicBaseUrl: started.publicUrl,
+  });
+  started.readiness.ready();
+  return {
+    ...started,
+    // Requests finish first (they may queue work), then the queue stops, then the database
+    // closes, so no worker polls a closed pool.
+    close: () =>
+      started
+        .stopListening()
+        .then(() => background.stop())
+        .then(() => started.close()),
+  };
+}
+
+function unreachableFromOutside(host: string): boolean {
+  return ['0.0.0.0', '::', '::1', 'localhost'].includes(host) || host.startsWith('127.');
+}
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** How long close() lets requests in flight run before cutting their connections. */
+  drainTimeoutMs: number;
+  readiness: Readiness;
+}
+
+export interface Listener {
+  url: string;
+  /** Marks the process draining, waits for requests in flight (bounded), then stops listening. */
+  close(): Promise<void>;
+}
+
+/** Serves `fetch` over HTTP with the timeouts and the graceful shutdown a public server needs. */
+export async function listen(
+  fetch: Parameters<typeof serve>[0]['fetch'],
+  options: ListenOptions,
+): Promise<Listener> {
+  const { readiness } = options;
+  const server = serve({
+    fetch,
+    port: options.port,
+    hostname: options.host,
+    serverOptions: {
+      // A client trickling its headers or body a byte at a time would otherwise hold a connection
+      // (and a request slot) for minutes. Node checks these only every connectionsCheckingInterval,
+      // 30 s by default, which would make a short timeout meaningless.
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(options.headersTimeoutMs / 4))),
+    },
+  }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -36,26 +139,43 @@ export async function startServer(
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    inFlight++;
+    // Clients move to another instance for their next request instead of reusing this connection.
+    if (readiness.state === 'draining') response.setHeader('connection', 'close');
+    response.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) onIdle?.();
+    });
+  });
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
-      const http = server as unknown as { closeIdleConnections(): void };
-      await new Promise<void>((resolve) => {
-        // Keep-alive sockets would hold close() open until they time out. In-flight requests
-        // finish; their sockets turn idle afterwards, so idle sockets are swept until all are gone.
-        const sweep = setInterval(() => http.closeIdleConnections(), 25);
-        server.close(() => {
-          clearInterval(sweep);
-          resolve();
+      readiness.drain();
+      // Still listening: a load balancer polling /readyz sees 503 and stops sending traffic while
+      // the requests already here finish.
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          const deadline = setTimeout(resolve, options.drainTimeoutMs);
+          onIdle = () => {
+            clearTimeout(deadline);
+            resolve();
+          };
         });
-        http.closeIdleConnections();
+      }
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open until they time out; past the deadline,
+        // so would requests that did not finish in time.
+        server.closeAllConnections();
       });
-      stopAnalyzing();
-      await database.close();
     })();
     return closing;
   };
-  return { url, database, close };
+  return { url, close };
 }
 
 /**
@@ -74,8 +194,15 @@ function analyzePeriodically(database: Database, logger: Logger): () => void {
   return () => clearInterval(timer);
 }
 
-/** SIGTERM/SIGINT: finish in-flight requests, close the database, exit; force-exit after a deadline. */
-export function closeOnSignals(server: RunningServer, logger: Logger, deadlineMs = 10_000): void {
+/**
+ * SIGTERM/SIGINT: stop being ready, finish in-flight requests, close the database, exit. The
+ * deadline is a last resort behind the drain timeout, for a database or queue that will not close.
+ */
+export function closeOnSignals(
+  server: { close(): Promise<void> },
+  logger: Logger,
+  deadlineMs = 15_000,
+): void {
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {

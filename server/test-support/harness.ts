@@ -80,6 +80,10 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     logLevel: 'silent',
     trustProxy: false,
     databasePoolSize: 10,
+    publicUrl: undefined,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    shutdownTimeoutMs: 10_000,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
@@ -21,8 +21,11 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema, any>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
-  /** Applies pending migrations; safe to call from several processes at once. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations and returns their names (empty: already up to date); safe to call
+   * from several processes at once.
+   */
+  migrate(): Promise<string[]>;
   close(): Promise<void>;
   /** PGlite only: a snapshot of the whole database, loadable with `pgliteSnapshot`. */
   dump?: () => Promise<Blob | File>;
@@ -61,7 +64,8 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Database> {
     db: db as unknown as Db,
     kind: 'pglite',
     // One process owns a PGlite folder, so no lock is needed.
-    migrate: () => migratePglite(db, { migrationsFolder: migrationsPath }),
+    migrate: () =>
+      reportingApplied(db as unknown as Db, () => migratePglite(db, { migrationsFolder: migrationsPath })),
     close: () => client.close(),
     dump: () => client.dumpDataDir('none'),
   };
@@ -78,12 +82,39 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async migrate() {
       // Several instances may start together against one database: the advisory lock lets one
       // migrate while the others wait, then find nothing left to do.
-      await underAdvisoryLock(pool, migrationLockId, (client) =>
-        migratePg(drizzlePg(client, { schema }), { migrationsFolder: migrationsPath }),
-      );
+      return underAdvisoryLock(pool, migrationLockId, (client) => {
+        const locked = drizzlePg(client, { schema });
+        return reportingApplied(locked as unknown as Db, () =>
+          migratePg(locked, { migrationsFolder: migrationsPath }),
+        );
+      });
     },
     close: () => pool.end(),
   };
+}
+
+/**
+ * Drizzle applies every journal entry newer than the newest one recorded in the database, and says
+ * nothing; the same comparison made before it runs names what it is about to apply.
+ */
+async function reportingApplied(db: Db, migrate: () => Promise<void>): Promise<string[]> {
+  const [table] = await queryRows<{ exists: boolean }>(
+    db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as exists`,
+  );
+  let last = 0;
+  if (table?.exists) {
+    const [recorded] = await queryRows<{ last: string | null }>(
+      db,
+      sql`select max(created_at)::text as last from drizzle.__drizzle_migrations`,
+    );
+    last = Number(recorded?.last ?? 0);
+  }
+  const journal = JSON.parse(readFileSync(join(migrationsPath, 'meta', '_journal.json'), 'utf8')) as {
+    entries: { tag: string; when: number }[];
+  };
+  await migrate();
+  return journal.entries.filter((entry) => entry.when > last).map((entry) => entry.tag);
 }
 
 /**

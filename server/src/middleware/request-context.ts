@@ -1,6 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv, Services } from '../context.js';
+import type { AppContext, AppEnv, Services } from '../context.js';
+
+/**
+ * nginx's "client closed request": the status the access log records for a request whose client
+ * went away (or was cut off by the request timeout) before it was answered. Never sent to anyone.
+ */
+export const clientClosedRequest = 499;
+
+/**
+ * Whether the client is gone, so whatever failed (reading a body that stopped arriving, typically)
+ * is the client's doing and not a server fault worth an error log.
+ */
+export function clientWentAway(c: AppContext): boolean {
+  if (c.req.raw.signal?.aborted) return true;
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return Boolean(incoming?.destroyed && !incoming.complete);
+}
 
 const acceptableId = /^[\w.:-]{1,128}$/;
 

@@ -65,9 +65,12 @@ describe('static assets: the elements bundle and the example pages', () => {
   });
 
   /** Sends the path exactly as written: fetch and URL would normalise `..` away before it is sent. */
-  function rawGet(path: string): Promise<{ status: number; body: string }> {
+  function rawGet(
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpRequest(`${baseUrl}/`, { path, method: 'GET' }, (res) => {
+      const req = httpRequest(`${baseUrl}/`, { path, method: 'GET', headers }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -204,7 +207,7 @@ describe('static assets: the elements bundle and the example pages', () => {
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(response.headers.get('cache-control')).toBe('no-store');
       const html = await response.text();
-      expect(html).toContain(`src="${origin}/elements/v1.2.3/crewkit.js"`);
+      expect(html).toContain(`src="/elements/v1.2.3/crewkit.js"`);
       expect(html).toContain(`api-base="${origin}"`);
       expect(html).toContain(`org="${demo.orgId}"`);
       expect(html).toContain(`publishable-key="${demoKeys(config.secret).publishable}"`);
@@ -214,6 +217,34 @@ describe('static assets: the elements bundle and the example pages', () => {
       const css = await app.request('/examples/booking-site/site.css');
       expect(css.status).toBe(200);
       expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    });
+
+    it('never points the page at a host named by the Host header', async () => {
+      await seedDemo(database.db, { secret: config.secret, origins: [new URL(baseUrl).origin] });
+      const { status, body } = await rawGet('/examples/booking-site/', { host: 'evil.example' });
+      expect(status).toBe(200);
+      expect(body).not.toContain('evil.example');
+      expect(body).toContain(`api-base="${new URL(baseUrl).origin}"`);
+      expect(body).toContain(`src="/elements/v1.2.3/crewkit.js"`);
+    });
+
+    it('uses CREWKIT_PUBLIC_URL for the API and the script when it is set', async () => {
+      await seedDemo(database.db, { secret: config.secret, origins: [new URL(baseUrl).origin] });
+      const publicApp = createApp({
+        database,
+        config: { ...config, publicUrl: 'https://crewkit.example.com' },
+        logger: createLogger({ level: 'silent' }),
+        staticAssets: {
+          elementsDir: join(root, 'elements-dist'),
+          elementsVersion: '1.2.3',
+          examplesDir: join(root, 'examples'),
+        },
+      });
+      const html = await (
+        await publicApp.request('/examples/booking-site/', { headers: { host: 'evil.example' } })
+      ).text();
+      expect(html).toContain('api-base="https://crewkit.example.com"');
+      expect(html).toContain('src="https://crewkit.example.com/elements/v1.2.3/crewkit.js"');
     });
   });
 });

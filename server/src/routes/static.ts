@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -215,10 +216,10 @@ async function withDemoSettings(c: AppContext, html: string, elementsVersion: st
   }
   // The page calls the API on its own origin: the pipeline accepts a publishable key there from
   // the browser's fetch metadata (`Sec-Fetch-Site: same-origin`), as long as the key allows it.
-  const origin = new URL(c.req.url).origin;
+  const publicUrl = c.var.services.config.publicUrl;
   const values: Record<string, string> = {
-    CREWKIT_API_BASE: origin,
-    CREWKIT_ELEMENTS_URL: `${origin}/elements/v${elementsVersion}/crewkit.js`,
+    CREWKIT_API_BASE: publicUrl ?? ownOrigin(c),
+    CREWKIT_ELEMENTS_URL: `${publicUrl ?? ''}/elements/v${elementsVersion}/crewkit.js`,
     CREWKIT_ORG_ID: demo.id,
     CREWKIT_PUBLISHABLE_KEY: demoKeys(c.var.services.config.secret).publishable,
     CREWKIT_DEMO_EMAIL: demoLogin.email,
@@ -227,6 +228,26 @@ async function withDemoSettings(c: AppContext, html: string, elementsVersion: st
   return html.replace(/\{\{(CREWKIT_[A-Z_]+)\}\}/g, (placeholder, name: string) =>
     name in values ? escapeHtml(values[name]!) : placeholder,
   );
+}
+
+/**
+ * This server's origin as the browser sees it, without CREWKIT_PUBLIC_URL. The Host header is the
+ * caller's to write, so it is believed only when it names the very address and port the request
+ * came in on, or loopback on that port (`npm start` opened at http://localhost:3000); anything
+ * else gets the socket's own address, and never a page that loads scripts from a host of the
+ * caller's choosing.
+ */
+function ownOrigin(c: AppContext): string {
+  const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket;
+  const config = c.var.services.config;
+  const address = socket?.localAddress ?? config.host;
+  const port = socket?.localPort ?? config.port;
+  const literal = (host: string) => (host.includes(':') ? `[${host}]` : host);
+  const trusted = new Set(
+    ['localhost', '127.0.0.1', '[::1]', literal(address)].map((host) => `${host}:${port}`),
+  );
+  const claimed = c.req.header('host')?.toLowerCase();
+  return `http://${claimed && trusted.has(claimed) ? claimed : `${literal(address)}:${port}`}`;
 }
 
 function escapeHtml(text: string): string {

@@ -21,6 +21,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness to take traffic
+         * @description 200 when this process should be sent requests: it has started its background work, its
+         *     database answers and it is not shutting down. From the moment it is asked to stop (SIGTERM)
+         *     it answers 503 while it finishes the requests it has, then stops listening; `/healthz`
+         *     (liveness) stays 200 meanwhile. Point load balancers' health checks here.
+         */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1454,6 +1477,10 @@ export interface components {
             database: "pglite" | "postgres";
             version: string;
         };
+        Readiness: {
+            /** @enum {string} */
+            status: "ready";
+        };
         /** @enum {string} */
         Role: "owner" | "admin" | "dispatcher" | "technician";
         /** Format: date-time */
@@ -2482,6 +2509,17 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Still starting, shutting down, or the database does not answer (`detail` says which). */
+        NotReady: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The database does not answer. */
         Unavailable: {
             headers: {
@@ -2543,6 +2581,28 @@ export interface operations {
                 };
             };
             503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready for traffic. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            503: components["responses"]["NotReady"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const secret = 'a-shared-secret-of-at-least-32-characters';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ CREWKIT_DATA_DIR: 'memory://', ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('the configuration was accepted');
+}
+
+describe('configuration from the environment', () => {
+  it('starts with zero setup: defaults for everything and a generated secret', () => {
+    const config = loadConfig({ CREWKIT_DATA_DIR: 'memory://' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      logLevel: 'info',
+      trustProxy: false,
+      databasePoolSize: 10,
+      publicUrl: undefined,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      secretGenerated: true,
+    });
+    expect(config.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads every variable it documents', () => {
+    const config = loadConfig({
+      CREWKIT_DATA_DIR: 'memory://',
+      PORT: '8080',
+      HOST: '::',
+      DATABASE_URL: 'postgres://crewkit@db:5432/crewkit',
+      DATABASE_POOL_SIZE: '25',
+      CREWKIT_SECRET: secret,
+      LOG_LEVEL: 'warn',
+      CREWKIT_TRUST_PROXY: 'true',
+      CREWKIT_PUBLIC_URL: 'https://crewkit.example.com/',
+      CREWKIT_HEADERS_TIMEOUT_MS: '5000',
+      CREWKIT_REQUEST_TIMEOUT_MS: '20000',
+      CREWKIT_SHUTDOWN_TIMEOUT_MS: '15000',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '::',
+      databaseUrl: 'postgres://crewkit@db:5432/crewkit',
+      databasePoolSize: 25,
+      secret,
+      secretGenerated: false,
+      logLevel: 'warn',
+      trustProxy: true,
+      publicUrl: 'https://crewkit.example.com',
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 20_000,
+      shutdownTimeoutMs: 15_000,
+    });
+  });
+
+  it('refuses PostgreSQL without CREWKIT_SECRET, because every instance would make up its own', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://db/crewkit' })).toEqual([
+      expect.stringMatching(/^CREWKIT_SECRET is required with DATABASE_URL: every instance/),
+    ]);
+  });
+
+  it('names the variable and the value in every complaint, all of them at once', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      HOST: 'not a host!',
+      LOG_LEVEL: 'loud',
+      DATABASE_POOL_SIZE: '0',
+      CREWKIT_SECRET: 'short',
+      CREWKIT_TRUST_PROXY: 'yes',
+      CREWKIT_PUBLIC_URL: 'crewkit.example.com',
+    });
+    expect(problems).toEqual([
+      'PORT must be a whole number, got "abc"',
+      'HOST must be an IP address or a host name (127.0.0.1, 0.0.0.0, ::), got "not a host!"',
+      'DATABASE_POOL_SIZE must be between 1 and 1000, got 0',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"',
+      'CREWKIT_TRUST_PROXY must be true or false, got "yes"',
+      'CREWKIT_PUBLIC_URL must be an absolute URL like https://crewkit.example.com, got "crewkit.example.com"',
+      'CREWKIT_SECRET must be at least 32 characters, got 5 (try: openssl rand -base64 48)',
+    ]);
+  });
+
+  it('lists the problems in the error message itself, for a log that shows only the message', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(
+      /Invalid configuration:\n {2}- PORT must be between 0 and 65535/,
+    );
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://db/crewkit', 'must be a postgres:// URL'],
+    ['DATABASE_URL', 'db:5432', 'must be a postgres:// URL'],
+    ['HOST', '[::1]', 'takes an IPv6 address without brackets'],
+    ['PORT', '3000.5', 'must be a whole number'],
+    ['PORT', '-1', 'must be a whole number'],
+    ['CREWKIT_PUBLIC_URL', 'ftp://crewkit.example.com', 'must be an http:// or https:// URL'],
+    ['CREWKIT_PUBLIC_URL', 'https://crewkit.example.com/?x=1', 'must have no query'],
+    ['CREWKIT_REQUEST_TIMEOUT_MS', 'soon', 'must be a whole number'],
+  ])('refuses %s=%s', (name, value, message) => {
+    expect(problemsOf({ CREWKIT_SECRET: secret, [name]: value })).toEqual([
+      expect.stringContaining(`${name} ${message}`),
+    ]);
+  });
+
+  it('refuses a headers timeout longer than the request timeout, which Node would reject at start', () => {
+    expect(problemsOf({ CREWKIT_HEADERS_TIMEOUT_MS: '60000', CREWKIT_REQUEST_TIMEOUT_MS: '30000' })).toEqual([
+      expect.stringMatching(/^CREWKIT_HEADERS_TIMEOUT_MS \(60000\) must not exceed/),
+    ]);
+  });
+
+  it('treats an empty variable as unset, as compose files write "none"', () => {
+    expect(loadConfig({ CREWKIT_DATA_DIR: 'memory://', DATABASE_URL: '', PORT: '' })).toMatchObject({
+      databaseUrl: undefined,
+      port: 3000,
+    });
+  });
+});
