@@ -9,31 +9,21 @@
  * (no build needed).
  */
 import { DEMO_API_KEY, startFakeAscora } from '@crewkit/ascora/fake';
-import { startBackgroundWork } from '../../../server/src/ascora/background.js';
+import { pino } from 'pino';
 import { loadConfig } from '../../../server/src/config.js';
 import { createLogger } from '../../../server/src/logger.js';
 import { seedDemo } from '../../../server/src/seed/demo.js';
-import { closeOnSignals, startServer } from '../../../server/src/server.js';
+import { closeOnSignals, startCrewkit } from '../../../server/src/server.js';
 
 const origins = (process.env.E2E_ORIGINS ?? '').split(',').filter(Boolean);
 const config = loadConfig({ ...process.env, CREWKIT_DATA_DIR: 'memory://', PORT: '0', HOST: '127.0.0.1' });
-const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
-const started = await startServer(config, logger);
+// Logs go to stderr: stdout carries only the one line the plugin waits for.
+const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: pino.destination(2) });
 // As `crewkit start` does: workers in this process, webhooks pointed back at this server.
-const background = await startBackgroundWork(started.database, config, logger, {
-  publicBaseUrl: started.url,
-});
+const started = await startCrewkit(config, logger);
 // Small, so a whole sync takes a second or two; fixed seed, so every run sees the same records.
 const ascora = await startFakeAscora({ port: 0, seed: 11, counts: { customers: 12, jobs: 8 } });
-const server = {
-  ...started,
-  // The queue stops before the database closes, so no worker polls a closed database.
-  close: () =>
-    background
-      .stop()
-      .then(() => ascora.close())
-      .then(() => started.close()),
-};
+const server = { ...started, close: () => started.close().then(() => ascora.close()) };
 closeOnSignals(server, logger);
 const demo = await seedDemo(server.database.db, { secret: config.secret, origins });
 process.stdout.write(
