@@ -392,6 +392,66 @@ describe('booking and the appointment workflow', () => {
     expect(after.body.data.map((a: { id: string }) => a.id)).toEqual([second.body.id]);
   });
 
+  it('shows a technician only their own appointments of a customer, as the appointment list does', async () => {
+    const day = mondayAhead(10);
+    const email = 'priya.the.technician@example.com';
+    const user = await t.request('POST', `${base()}/users`, {
+      token: org.secretKey,
+      body: { email, name: 'Priya', role: 'technician', password: 'technician-password-123' },
+    });
+    await t.request('PATCH', `${base()}/technicians/${priya}`, {
+      token: org.secretKey,
+      body: { userId: user.body.id },
+    });
+    const token = (await t.login(email, 'technician-password-123')).accessToken;
+    const customer = visitor(22);
+    const samsVisit = await book({
+      serviceItemId: tapFix,
+      start: at(day, '08:00'),
+      customer,
+      technicianId: sam,
+    });
+    const priyasVisit = await book({
+      serviceItemId: tapFix,
+      start: at(day, '13:00'),
+      customer,
+      technicianId: priya,
+    });
+    for (const visit of [samsVisit, priyasVisit]) {
+      for (const status of ['in_progress', 'completed']) {
+        await t.request('PUT', `${base()}/appointments/${visit.body.id}/status`, {
+          token: org.secretKey,
+          body: { status },
+        });
+      }
+    }
+    const samsNext = await book({
+      serviceItemId: tapFix,
+      start: at(day, '10:30'),
+      customer,
+      technicianId: sam,
+    });
+    const priyasNext = await book({
+      serviceItemId: tapFix,
+      start: at(addDays(day, 1), '10:30'),
+      customer,
+      technicianId: priya,
+    });
+    const path = `${base()}/customers/${samsVisit.body.customerId}`;
+    const ids = async (url: string) =>
+      (await t.request('GET', url, { token })).body.data.map((a: { id: string }) => a.id);
+
+    expect(await ids(`${base()}/appointments?customerId=${samsVisit.body.customerId}`)).toEqual([
+      priyasVisit.body.id,
+      priyasNext.body.id,
+    ]);
+    expect(await ids(`${path}/upcoming-appointments`)).toEqual([priyasNext.body.id]);
+    expect(await ids(`${path}/service-history`)).toEqual([priyasVisit.body.id]);
+    // Staff still see the customer's whole record.
+    const all = await t.request('GET', `${path}/upcoming-appointments`, { token: org.secretKey });
+    expect(all.body.data.map((a: { id: string }) => a.id)).toEqual([samsNext.body.id, priyasNext.body.id]);
+  });
+
   it('draws a calendar per technician with hours, time off and appointments', async () => {
     const day = mondayAhead(8);
     const appt = await book({
