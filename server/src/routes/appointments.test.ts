@@ -101,7 +101,55 @@ describe('booking and the appointment workflow', () => {
       },
       org.publishableKey,
     );
-    expect(again.body.customerId).toBe(response.body.customerId);
+    const asStaff = async (id: string) =>
+      (await t.request('GET', `${base()}/appointments/${id}`, { token: org.secretKey })).body;
+    expect((await asStaff(again.body.id)).customerId).toBe((await asStaff(response.body.id)).customerId);
+  });
+
+  it('answers a widget booking alike whether or not its email belongs to a customer', async () => {
+    const regular = await t.request('POST', `${base()}/customers`, {
+      token: org.secretKey,
+      body: { name: 'Rita Regular', email: 'rita.regular@example.com' },
+    });
+    await t.request('PUT', `${base()}/customers/${regular.body.id}/preferences`, {
+      token: org.secretKey,
+      body: { preferredTechnicianId: priya, communicationChannels: [], specialInstructions: null },
+    });
+    // Two days on which both technicians are free and have nothing booked.
+    const monday = mondayAhead(11);
+    const known = await book(
+      {
+        serviceItemId: tapFix,
+        start: at(monday, '09:00'),
+        customer: { name: 'Someone Else', email: 'RITA.Regular@example.com' },
+      },
+      org.publishableKey,
+    );
+    const unknown = await book(
+      {
+        serviceItemId: tapFix,
+        start: at(addDays(monday, 1), '09:00'),
+        customer: { name: 'Someone Else', email: 'nobody.yet@example.com' },
+      },
+      org.publishableKey,
+    );
+    expect(known.status).toBe(201);
+    expect(unknown.status).toBe(201);
+    const withoutIdsAndTimes = ({ body }: { body: Record<string, unknown> }) => {
+      const { id, reference, technicianId, start, end, createdAt, updatedAt, assignment, ...rest } = body;
+      return { ...rest, reason: (assignment as { reason: string }).reason };
+    };
+    expect(known.body).not.toHaveProperty('customerId');
+    expect(withoutIdsAndTimes(known)).toEqual(withoutIdsAndTimes(unknown));
+    // The booking is still the regular's, and staff booking for them still get their technician.
+    const seen = await t.request('GET', `${base()}/appointments/${known.body.id}`, { token: org.secretKey });
+    expect(seen.body.customerId).toBe(regular.body.id);
+    const byStaff = await book({
+      serviceItemId: tapFix,
+      start: at(monday, '13:00'),
+      customerId: regular.body.id,
+    });
+    expect(byStaff.body.assignment).toEqual({ technicianId: priya, reason: 'preferred_technician' });
   });
 
   it('assigns only qualified technicians, the most proficient first', async () => {
@@ -343,7 +391,7 @@ describe('booking and the appointment workflow', () => {
 
     const listed = await t.request(
       'GET',
-      `${base()}/appointments?q=example&from=${at(day, '00:00')}&sort=start`,
+      `${base()}/appointments?q=example&from=${at(day, '00:00')}&to=${at(addDays(day, 1), '00:00')}&sort=start`,
       {
         token: org.secretKey,
       },

@@ -1,5 +1,6 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { and, asc, desc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import {
@@ -62,6 +63,15 @@ export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
+}
+
+/**
+ * A new appointment as its booker sees it. A publishable key is anyone with a booking form, so it
+ * never learns whether the email it sent matched a customer, nor who: no customer id.
+ */
+function toBooked(row: AppointmentRow, principal: Principal): Schemas['Appointment'] {
+  const { customerId, ...appointment } = toAppointment(row);
+  return principal.kind === 'publishable_key' ? appointment : { ...appointment, customerId };
 }
 
 /** Who holds a hold: a booking widget is one publishable key at one client address. */
@@ -170,7 +180,7 @@ export const appointmentHandlers = {
       const { services, db } = c.var;
       const booked =
         db === services.db ? await services.bookings.book(request) : await bookAppointment(db, request);
-      return c.json(toAppointment(booked), 201, {
+      return c.json(toBooked(booked, principal), 201, {
         location: `/api/v1/organizations/${params.orgId}/appointments/${booked.id}`,
       });
     }
@@ -217,7 +227,8 @@ export const appointmentHandlers = {
       if (!reserved) {
         const choice = await chooseTechnicians(tx, params.orgId, item, startMs, {
           technicianId: body.technicianId,
-          preferredTechnicianId: customer.preferredTechnicianId,
+          // A widget visitor only claims an email: a preference would say the customer exists.
+          preferredTechnicianId: principal.kind === 'publishable_key' ? null : customer.preferredTechnicianId,
         });
         const got = await reserveFirstFree(
           tx,
@@ -252,7 +263,7 @@ export const appointmentHandlers = {
         { actor, reason: 'booked' },
       );
     });
-    return c.json(toAppointment(row), 201, {
+    return c.json(toBooked(row, principal), 201, {
       location: `/api/v1/organizations/${params.orgId}/appointments/${row.id}`,
     });
   },
