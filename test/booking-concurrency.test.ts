@@ -166,3 +166,103 @@ describe.runIf(testDatabaseKind === 'postgres')('200 simultaneous bookings for o
     expect(count).toBe(4);
   });
 });
+
+describe.runIf(testDatabaseKind === 'postgres')('holds and reschedules racing each other', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  let second: { url: string; child: ChildProcess };
+  let crewItem: string;
+  let crew: string[];
+  let day: string;
+  const widget = 'https://widget.example';
+  const at = (date: string, minutes: number) => new Date(localToInstant(zone, date, minutes)).toISOString();
+
+  beforeAll(async () => {
+    t = await createTestContext({ http: true });
+    org = await t.createOrg({ allowedOrigins: [widget] });
+    second = await startSecondProcess(t.database.url!, t.config.secret);
+    day = addDays(localDateOf(zone, Date.now()), 3);
+    const base = `/api/v1/organizations/${org.orgId}`;
+    const everyDay = {
+      weeklyHours: Object.fromEntries(
+        ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [
+          d,
+          [{ start: '07:00', end: '18:00' }],
+        ]),
+      ),
+    };
+    crew = [];
+    for (const name of ['Crew A', 'Crew B', 'Crew C', 'Crew D']) {
+      const tech = await t.request('POST', `${base}/technicians`, {
+        token: org.secretKey,
+        body: { name, skills: [{ skill: 'crew', proficiency: 3 }] },
+      });
+      await t.request('PUT', `${base}/technicians/${tech.body.id}/schedule`, {
+        token: org.secretKey,
+        body: everyDay,
+      });
+      crew.push(tech.body.id);
+    }
+    crewItem = (
+      await t.request('POST', `${base}/services/items`, {
+        token: org.secretKey,
+        body: {
+          name: 'Crew job',
+          durationMinutes: 60,
+          bufferBeforeMinutes: 15,
+          bufferAfterMinutes: 15,
+          basePriceMinor: 100,
+          public: true,
+          requiredSkills: [{ skill: 'crew', minProficiency: 1 }],
+        },
+      })
+    ).body.id;
+  });
+  afterAll(async () => {
+    second?.child.kill('SIGTERM');
+    await t?.close();
+  });
+
+  /** POSTs to one of the two server processes. */
+  const post = async (i: number, path: string, token: string, body: unknown, origin?: string) => {
+    const response = await fetch(
+      `${i % 2 === 0 ? t.baseUrl : second.url}/api/v1/organizations/${org.orgId}${path}`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(origin ? { origin } : {}),
+        },
+        body: JSON.stringify(body),
+      },
+    );
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        id?: string;
+        technicianId?: string;
+        code?: string;
+        alternatives?: string[];
+      },
+    };
+  };
+
+  it('lets one visitor hold at most 3 slots, however many they ask for at once, on either process', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        post(
+          i,
+          '/holds',
+          org.publishableKey,
+          { serviceItemId: crewItem, start: at(addDays(day, 1 + (i % 5)), 8 * 60 + 120 * Math.floor(i / 5)) },
+          widget,
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(3);
+    expect(results.filter((r) => r.status !== 201).map((r) => [r.status, r.body.code])).toEqual(
+      Array.from({ length: 22 }, () => [429, 'rate_limited']),
+    );
+  }, 120_000);
+});
