@@ -265,4 +265,33 @@ describe.runIf(testDatabaseKind === 'postgres')('holds and reschedules racing ea
       Array.from({ length: 22 }, () => [429, 'rate_limited']),
     );
   }, 120_000);
+
+  it('moves 12 appointments into one slot at once: one per free technician, the rest refused at once', async () => {
+    const reschedulable: string[] = [];
+    for (const [i, time] of [8 * 60, 10 * 60, 12 * 60].entries()) {
+      for (const [j, technicianId] of crew.entries()) {
+        const booked = await post(0, '/appointments', org.secretKey, {
+          serviceItemId: crewItem,
+          start: at(addDays(day, 7), time),
+          technicianId,
+          customer: { name: `Mover ${i}-${j}`, email: `mover-${i}-${j}@example.com` },
+        });
+        expect(booked.status).toBe(201);
+        reschedulable.push(booked.body.id!);
+      }
+    }
+    const results = await Promise.all(
+      reschedulable.map((id, i) =>
+        post(i, `/appointments/${id}/reschedule`, org.secretKey, { start: at(addDays(day, 8), 9 * 60) }),
+      ),
+    );
+    const moved = results.filter((r) => r.status === 201);
+    expect(moved).toHaveLength(4);
+    expect(new Set(moved.map((r) => r.body.technicianId)).size).toBe(4);
+    const refused = results.filter((r) => r.status !== 201);
+    expect(refused.map((r) => [r.status, r.body.code])).toEqual(
+      Array.from({ length: 8 }, () => [409, 'slot_unavailable']),
+    );
+    expect(refused.every((r) => r.body.alternatives!.length > 0)).toBe(true);
+  }, 120_000);
 });

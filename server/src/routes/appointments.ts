@@ -25,8 +25,11 @@ import {
   bookableItem,
   chooseTechnicians,
   insertAppointment,
+  lockSchedules,
+  qualifiedTechnicianIds,
   recordHistory,
   reserveFirstFree,
+  SlotRefused,
   slotUnavailable,
 } from '../services/booking.js';
 import { bookAppointment } from '../services/booking-batch.js';
@@ -403,6 +406,8 @@ export const appointmentHandlers = {
       .where(eq(serviceItems.id, current.serviceItemId));
     const booked = asBooked(item!, current);
     const row = await c.var.db.transaction(async (tx) => {
+      // Both technicians' counters first, in one order: see lockSchedules.
+      await lockSchedules(tx, [current.technicianId, body.technicianId]);
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, params.orgId, booked, current.startsAt.getTime(), {
         technicianId: body.technicianId,
@@ -457,7 +462,16 @@ export const appointmentHandlers = {
     const booked = asBooked(item!, current);
     const startMs = Date.parse(body.start);
     const actor = actorOf(c.var.principal);
-    const row = await c.var.db.transaction(async (tx) => {
+    const move = async (tx: Db) => {
+      // Every technician this move may touch, locked before anything changes (see lockSchedules):
+      // simultaneous moves sharing one queue instead of deadlocking.
+      const reachable = await qualifiedTechnicianIds(
+        tx,
+        params.orgId,
+        booked,
+        body.technicianId ?? undefined,
+      );
+      await lockSchedules(tx, [current.technicianId, ...reachable]);
       const [cancelled] = await tx
         .update(appointments)
         .set({ status: 'cancelled', updatedAt: sql`now()` })
@@ -471,18 +485,20 @@ export const appointmentHandlers = {
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, params.orgId, booked, startMs, {
         technicianId: body.technicianId ?? undefined,
+        alternativesLater: true,
       });
       const got = await reserveFirstFree(
         tx,
         params.orgId,
-        choice.ranked.map((r) => r.technicianId),
+        // Only technicians locked above: one qualified meanwhile waits for the next move.
+        choice.ranked.map((r) => r.technicianId).filter((id) => reachable.includes(id)),
         blockedRange(booked, startMs),
         {
           kind: 'appointment',
           serviceItemId: booked.id,
         },
       );
-      if (!got) return slotUnavailable(tx, params.orgId, booked, startMs, 'taken');
+      if (!got) throw new SlotRefused('taken');
       const next = await insertAppointment(
         tx,
         {
@@ -512,7 +528,16 @@ export const appointmentHandlers = {
         reason: `rescheduled as ${next.reference}`,
       });
       return next;
-    });
+    };
+    let row: AppointmentRow;
+    try {
+      row = await c.var.db.transaction(move);
+    } catch (error) {
+      // Rolled back, locks released: now the nearest free starts can be looked up.
+      if (error instanceof SlotRefused)
+        return slotUnavailable(c.var.db, params.orgId, booked, startMs, error.reason);
+      throw error;
+    }
     return c.json(toAppointment(row), 201);
   },
 

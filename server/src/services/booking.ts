@@ -1,7 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import { type Db, queryRows } from '../db/index.js';
-import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
+import {
+  appointmentHistory,
+  appointments,
+  reservations,
+  type serviceItems,
+  technicians,
+} from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import {
@@ -12,6 +18,7 @@ import {
 } from '../scheduling/availability.js';
 import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
 import { type AssignmentReason, type Candidate, rankCandidates } from './assignment.js';
+import { qualify } from './qualification.js';
 import { loadSchedulingContext, type SchedulingContext } from './scheduling.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
@@ -177,8 +184,70 @@ export async function chooseTechnicians(
     technicianId: options.technicianId ?? undefined,
   });
   const choice = rankFree(context, item, startMs, options);
-  if (typeof choice === 'string') return slotUnavailable(db, orgId, item, startMs, choice);
+  if (typeof choice === 'string') {
+    if (options.alternativesLater) throw new SlotRefused(choice);
+    return slotUnavailable(db, orgId, item, startMs, choice);
+  }
   return choice;
+}
+
+/**
+ * A refused slot whose alternatives are read after the transaction that found it has rolled back:
+ * read inside it, a week of availability would be computed while it holds its locks.
+ */
+export class SlotRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`slot unavailable: ${reason}`);
+  }
+}
+
+/** The technicians a booking of the item could go to: active and qualified, or the one requested. */
+export async function qualifiedTechnicianIds(
+  db: Db,
+  orgId: string,
+  item: ItemRow,
+  technicianId?: string,
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: technicians.id, skills: technicians.skills, certifications: technicians.certifications })
+    .from(technicians)
+    .where(
+      and(
+        eq(technicians.orgId, orgId),
+        eq(technicians.active, true),
+        technicianId ? eq(technicians.id, technicianId) : undefined,
+      ),
+    );
+  return rows.filter((row) => qualify(row, item.requiredSkills).qualified).map((row) => row.id);
+}
+
+/**
+ * Takes these technicians' schedule counters (`schedule_versions`, migration 0012) for the rest
+ * of the transaction, in id order. Every change to a technician's reservations bumps their counter,
+ * a row lock held to commit; a move (free one technician's time, take another's) therefore locks
+ * two counters, and two moves taking them in opposite order deadlock. Taken first and in one
+ * order, they make moves that share a technician queue instead.
+ */
+export async function lockSchedules(db: Db, technicianIds: string[]): Promise<void> {
+  const ids = [...new Set(technicianIds)].sort();
+  if (ids.length === 0) return;
+  const list = sql.join(
+    ids.map((id) => sql`(${id}::uuid)`),
+    sql`, `,
+  );
+  // A counter never bumped has no row yet, and reads as version 0.
+  await queryRows(
+    db,
+    sql`insert into schedule_versions (technician_id, version)
+        select id, 0 from (values ${list}) as t(id) order by id
+        on conflict do nothing`,
+  );
+  await queryRows(
+    db,
+    sql`select technician_id from schedule_versions
+         where technician_id in (select id from (values ${list}) as t(id))
+         order by technician_id for no key update`,
+  );
 }
 
 export interface ChoiceOptions {
@@ -191,6 +260,8 @@ export interface ChoiceOptions {
    * elsewhere) but tried last; their minutes count towards the fair spread.
    */
   pending?: ReadonlyMap<string, Array<{ start: number; end: number }>>;
+  /** Refuse with `SlotRefused`, leaving the alternatives to the caller, outside its transaction. */
+  alternativesLater?: boolean;
 }
 
 /** The free technicians for one start in assignment order, or why there is none. */
