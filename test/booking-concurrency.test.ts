@@ -266,25 +266,35 @@ describe.runIf(testDatabaseKind === 'postgres')('holds and reschedules racing ea
     );
   }, 120_000);
 
-  it('moves 12 appointments into one slot at once: one per free technician, the rest refused at once', async () => {
-    const reschedulable: string[] = [];
-    for (const [i, time] of [8 * 60, 10 * 60, 12 * 60].entries()) {
+  /** Books 3 appointments for each of the 4 technicians on one day, at 08:00, 10:00 and 12:00, through both processes. */
+  const bookTwelve = async (date: string) => {
+    const ids: Record<number, string[]> = {};
+    for (const time of [8 * 60, 10 * 60, 12 * 60]) {
+      ids[time] = [];
       for (const [j, technicianId] of crew.entries()) {
-        const booked = await post(0, '/appointments', org.secretKey, {
+        const booked = await post(j, '/appointments', org.secretKey, {
           serviceItemId: crewItem,
-          start: at(addDays(day, 7), time),
+          start: at(date, time),
           technicianId,
-          customer: { name: `Mover ${i}-${j}`, email: `mover-${i}-${j}@example.com` },
+          customer: { name: `Mover ${date} ${time}-${j}`, email: `mover-${date}-${time}-${j}@example.com` },
         });
         expect(booked.status).toBe(201);
-        reschedulable.push(booked.body.id!);
+        ids[time]!.push(booked.body.id!);
       }
     }
-    const results = await Promise.all(
-      reschedulable.map((id, i) =>
-        post(i, `/appointments/${id}/reschedule`, org.secretKey, { start: at(addDays(day, 8), 9 * 60) }),
-      ),
+    return ids;
+  };
+  const rescheduleAll = (ids: string[], start: string) =>
+    Promise.all(
+      ids.map(async (id, i) => ({
+        id,
+        ...(await post(i, `/appointments/${id}/reschedule`, org.secretKey, { start })),
+      })),
     );
+
+  it('moves 12 appointments into one free slot at once: one per technician, the rest refused at once', async () => {
+    const booked = await bookTwelve(addDays(day, 7));
+    const results = await rescheduleAll(Object.values(booked).flat(), at(addDays(day, 8), 9 * 60));
     const moved = results.filter((r) => r.status === 201);
     expect(moved).toHaveLength(4);
     expect(new Set(moved.map((r) => r.body.technicianId)).size).toBe(4);
@@ -293,5 +303,16 @@ describe.runIf(testDatabaseKind === 'postgres')('holds and reschedules racing ea
       Array.from({ length: 8 }, () => [409, 'slot_unavailable']),
     );
     expect(refused.every((r) => r.body.alternatives!.length > 0)).toBe(true);
+  }, 120_000);
+
+  it('moves 12 appointments at once into a slot only the ones booked over it can take', async () => {
+    const date = addDays(day, 9);
+    const booked = await bookTwelve(date);
+    // 10:30 overlaps every technician's 10:00 visit: only moving that visit frees the time.
+    const results = await rescheduleAll(Object.values(booked).flat(), at(date, 10 * 60 + 30));
+    expect(results.filter((r) => r.status === 201).map((r) => r.id)).toEqual(booked[10 * 60]);
+    expect(results.filter((r) => r.status !== 201).map((r) => [r.status, r.body.code])).toEqual(
+      Array.from({ length: 8 }, () => [409, 'slot_unavailable']),
+    );
   }, 120_000);
 });
