@@ -305,6 +305,34 @@ describe.runIf(testDatabaseKind === 'postgres')('holds and reschedules racing ea
     expect(refused.every((r) => r.body.alternatives!.length > 0)).toBe(true);
   }, 120_000);
 
+  it('lets moves and new bookings race into one slot: one winner per technician, no 5xx', async () => {
+    // Three rounds: a deadlock needs an unlucky interleaving, and one round may miss it.
+    for (let round = 0; round < 3; round++) {
+      const date = addDays(day, 12 + round);
+      const booked = await bookTwelve(date);
+      const target = at(addDays(date, 20), 9 * 60);
+      const [moves, bookings] = await Promise.all([
+        rescheduleAll(Object.values(booked).flat(), target),
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            post(i + 1, '/appointments', org.secretKey, {
+              serviceItemId: crewItem,
+              start: target,
+              customer: { name: `Newcomer ${i}`, email: `newcomer-${round}-${i}@example.com` },
+            }),
+          ),
+        ),
+      ]);
+      const results = [...moves, ...bookings];
+      const winners = results.filter((r) => r.status === 201);
+      expect(new Set(winners.map((r) => r.body.technicianId)).size).toBe(4);
+      expect(winners).toHaveLength(4);
+      expect(results.filter((r) => r.status !== 201).map((r) => [r.status, r.body.code])).toEqual(
+        Array.from({ length: 20 }, () => [409, 'slot_unavailable']),
+      );
+    }
+  }, 120_000);
+
   it('moves 12 appointments at once into a slot only the ones booked over it can take', async () => {
     const date = addDays(day, 9);
     const booked = await bookTwelve(date);

@@ -25,8 +25,7 @@ import {
   bookableItem,
   chooseTechnicians,
   insertAppointment,
-  lockSchedules,
-  qualifiedTechnicianIds,
+  lockMoves,
   recordHistory,
   reserveFirstFree,
   SlotRefused,
@@ -406,8 +405,7 @@ export const appointmentHandlers = {
       .where(eq(serviceItems.id, current.serviceItemId));
     const booked = asBooked(item!, current);
     const row = await c.var.db.transaction(async (tx) => {
-      // Both technicians' counters first, in one order: see lockSchedules.
-      await lockSchedules(tx, [current.technicianId, body.technicianId]);
+      await lockMoves(tx, params.orgId);
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, params.orgId, booked, current.startsAt.getTime(), {
         technicianId: body.technicianId,
@@ -463,15 +461,8 @@ export const appointmentHandlers = {
     const startMs = Date.parse(body.start);
     const actor = actorOf(c.var.principal);
     const move = async (tx: Db) => {
-      // Every technician this move may touch, locked before anything changes (see lockSchedules):
-      // simultaneous moves sharing one queue instead of deadlocking.
-      const reachable = await qualifiedTechnicianIds(
-        tx,
-        params.orgId,
-        booked,
-        body.technicianId ?? undefined,
-      );
-      await lockSchedules(tx, [current.technicianId, ...reachable]);
+      // Moves take turns (see lockMoves): simultaneous ones queue instead of deadlocking.
+      await lockMoves(tx, params.orgId);
       const [cancelled] = await tx
         .update(appointments)
         .set({ status: 'cancelled', updatedAt: sql`now()` })
@@ -490,8 +481,7 @@ export const appointmentHandlers = {
       const got = await reserveFirstFree(
         tx,
         params.orgId,
-        // Only technicians locked above: one qualified meanwhile waits for the next move.
-        choice.ranked.map((r) => r.technicianId).filter((id) => reachable.includes(id)),
+        choice.ranked.map((r) => r.technicianId),
         blockedRange(booked, startMs),
         {
           kind: 'appointment',

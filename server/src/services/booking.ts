@@ -1,13 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../auth/principal.js';
 import { type Db, queryRows } from '../db/index.js';
-import {
-  appointmentHistory,
-  appointments,
-  reservations,
-  type serviceItems,
-  technicians,
-} from '../db/schema.js';
+import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import {
@@ -18,7 +12,6 @@ import {
 } from '../scheduling/availability.js';
 import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
 import { type AssignmentReason, type Candidate, rankCandidates } from './assignment.js';
-import { qualify } from './qualification.js';
 import { loadSchedulingContext, type SchedulingContext } from './scheduling.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
@@ -201,53 +194,16 @@ export class SlotRefused extends Error {
   }
 }
 
-/** The technicians a booking of the item could go to: active and qualified, or the one requested. */
-export async function qualifiedTechnicianIds(
-  db: Db,
-  orgId: string,
-  item: ItemRow,
-  technicianId?: string,
-): Promise<string[]> {
-  const rows = await db
-    .select({ id: technicians.id, skills: technicians.skills, certifications: technicians.certifications })
-    .from(technicians)
-    .where(
-      and(
-        eq(technicians.orgId, orgId),
-        eq(technicians.active, true),
-        technicianId ? eq(technicians.id, technicianId) : undefined,
-      ),
-    );
-  return rows.filter((row) => qualify(row, item.requiredSkills).qualified).map((row) => row.id);
-}
-
 /**
- * Takes these technicians' schedule counters (`schedule_versions`, migration 0012) for the rest
- * of the transaction, in id order. Every change to a technician's reservations bumps their counter,
- * a row lock held to commit; a move (free one technician's time, take another's) therefore locks
- * two counters, and two moves taking them in opposite order deadlock. Taken first and in one
- * order, they make moves that share a technician queue instead.
+ * Makes the organization's moves (reschedules, reassignments) take turns, until the transaction
+ * ends. A move frees one technician's time and takes another's, and each change to a technician's
+ * reservations bumps their schedule counter (`schedule_versions`, migration 0012), a row lock held
+ * to commit: two moves crossing two technicians in opposite order would deadlock. A booking takes
+ * one technician's time and frees none, so bookings need no turn (a batch of them that meets a
+ * deadlock is written again one by one, see booking-batch.ts).
  */
-export async function lockSchedules(db: Db, technicianIds: string[]): Promise<void> {
-  const ids = [...new Set(technicianIds)].sort();
-  if (ids.length === 0) return;
-  const list = sql.join(
-    ids.map((id) => sql`(${id}::uuid)`),
-    sql`, `,
-  );
-  // A counter never bumped has no row yet, and reads as version 0.
-  await queryRows(
-    db,
-    sql`insert into schedule_versions (technician_id, version)
-        select id, 0 from (values ${list}) as t(id) order by id
-        on conflict do nothing`,
-  );
-  await queryRows(
-    db,
-    sql`select technician_id from schedule_versions
-         where technician_id in (select id from (values ${list}) as t(id))
-         order by technician_id for no key update`,
-  );
+export async function lockMoves(db: Db, orgId: string): Promise<void> {
+  await queryRows(db, sql`select pg_advisory_xact_lock(hashtext('moves'), hashtext(${orgId}))`);
 }
 
 export interface ChoiceOptions {
