@@ -227,6 +227,32 @@ describe('booking and the appointment workflow', () => {
     expect(statuses).toEqual([201, 201, 201, 429]);
   });
 
+  it('limits how many slots one client can hold, however many it asks for at once', async () => {
+    // A widget of its own, holding nothing yet.
+    const widget = await t.request('POST', `${base()}/api-keys`, {
+      token: org.secretKey,
+      body: { kind: 'publishable', name: 'Second widget', allowedOrigins: [origin] },
+    });
+    const monday = mondayAhead(1);
+    const starts = [monday, addDays(monday, 1)].flatMap((date) =>
+      ['08:00', '09:30', '11:00', '12:30', '14:00'].map((time) => at(date, time)),
+    );
+    const statuses = await Promise.all(
+      starts.map(
+        async (start) =>
+          (
+            await t.request('POST', `${base()}/holds`, {
+              token: widget.body.secret,
+              ...asWidget,
+              body: { serviceItemId: tapFix, start },
+            })
+          ).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(3);
+    expect(statuses.filter((s) => s !== 201)).toEqual(Array.from({ length: 7 }, () => 429));
+  });
+
   it('frees the time of a released hold', async () => {
     const date = addDays(mondayAhead(3), 1);
     const start = at(date, '11:00');
