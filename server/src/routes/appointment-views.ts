@@ -18,6 +18,7 @@ export const appointmentViewHandlers = {
     const limit = query.limit ?? 25;
     const after = decodeCursor(query.cursor);
     const keyset = await afterCursor(c.var.db, params.orgId, after, 'startsAt', true);
+    const own = await ownTechnicianId(c);
     const rows = await c.var.db
       .select()
       .from(appointments)
@@ -26,6 +27,8 @@ export const appointmentViewHandlers = {
           eq(appointments.orgId, params.orgId),
           eq(appointments.customerId, params.customerId),
           eq(appointments.status, 'completed'),
+          // A technician sees only their own work, here as in the appointment list.
+          own ? eq(appointments.technicianId, own) : undefined,
           keyset,
         ),
       )
@@ -36,6 +39,7 @@ export const appointmentViewHandlers = {
 
   async getCustomerUpcomingAppointments(c, { params }) {
     await requireCustomer(c.var.db, params.orgId, params.customerId);
+    const own = await ownTechnicianId(c);
     const rows = await c.var.db
       .select()
       .from(appointments)
@@ -43,6 +47,7 @@ export const appointmentViewHandlers = {
         and(
           eq(appointments.orgId, params.orgId),
           eq(appointments.customerId, params.customerId),
+          own ? eq(appointments.technicianId, own) : undefined,
           inArray(appointments.status, [...activeStatuses]),
           gte(appointments.endsAt, sql`now()`),
         ),

@@ -101,7 +101,55 @@ describe('booking and the appointment workflow', () => {
       },
       org.publishableKey,
     );
-    expect(again.body.customerId).toBe(response.body.customerId);
+    const asStaff = async (id: string) =>
+      (await t.request('GET', `${base()}/appointments/${id}`, { token: org.secretKey })).body;
+    expect((await asStaff(again.body.id)).customerId).toBe((await asStaff(response.body.id)).customerId);
+  });
+
+  it('answers a widget booking alike whether or not its email belongs to a customer', async () => {
+    const regular = await t.request('POST', `${base()}/customers`, {
+      token: org.secretKey,
+      body: { name: 'Rita Regular', email: 'rita.regular@example.com' },
+    });
+    await t.request('PUT', `${base()}/customers/${regular.body.id}/preferences`, {
+      token: org.secretKey,
+      body: { preferredTechnicianId: priya, communicationChannels: [], specialInstructions: null },
+    });
+    // Two days on which both technicians are free and have nothing booked.
+    const monday = mondayAhead(11);
+    const known = await book(
+      {
+        serviceItemId: tapFix,
+        start: at(monday, '09:00'),
+        customer: { name: 'Someone Else', email: 'RITA.Regular@example.com' },
+      },
+      org.publishableKey,
+    );
+    const unknown = await book(
+      {
+        serviceItemId: tapFix,
+        start: at(addDays(monday, 1), '09:00'),
+        customer: { name: 'Someone Else', email: 'nobody.yet@example.com' },
+      },
+      org.publishableKey,
+    );
+    expect(known.status).toBe(201);
+    expect(unknown.status).toBe(201);
+    const withoutIdsAndTimes = ({ body }: { body: Record<string, unknown> }) => {
+      const { id, reference, technicianId, start, end, createdAt, updatedAt, assignment, ...rest } = body;
+      return { ...rest, reason: (assignment as { reason: string }).reason };
+    };
+    expect(known.body).not.toHaveProperty('customerId');
+    expect(withoutIdsAndTimes(known)).toEqual(withoutIdsAndTimes(unknown));
+    // The booking is still the regular's, and staff booking for them still get their technician.
+    const seen = await t.request('GET', `${base()}/appointments/${known.body.id}`, { token: org.secretKey });
+    expect(seen.body.customerId).toBe(regular.body.id);
+    const byStaff = await book({
+      serviceItemId: tapFix,
+      start: at(monday, '13:00'),
+      customerId: regular.body.id,
+    });
+    expect(byStaff.body.assignment).toEqual({ technicianId: priya, reason: 'preferred_technician' });
   });
 
   it('assigns only qualified technicians, the most proficient first', async () => {
@@ -177,6 +225,32 @@ describe('booking and the appointment workflow', () => {
       );
     }
     expect(statuses).toEqual([201, 201, 201, 429]);
+  });
+
+  it('limits how many slots one client can hold, however many it asks for at once', async () => {
+    // A widget of its own, holding nothing yet.
+    const widget = await t.request('POST', `${base()}/api-keys`, {
+      token: org.secretKey,
+      body: { kind: 'publishable', name: 'Second widget', allowedOrigins: [origin] },
+    });
+    const monday = mondayAhead(1);
+    const starts = [monday, addDays(monday, 1)].flatMap((date) =>
+      ['08:00', '09:30', '11:00', '12:30', '14:00'].map((time) => at(date, time)),
+    );
+    const statuses = await Promise.all(
+      starts.map(
+        async (start) =>
+          (
+            await t.request('POST', `${base()}/holds`, {
+              token: widget.body.secret,
+              ...asWidget,
+              body: { serviceItemId: tapFix, start },
+            })
+          ).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(3);
+    expect(statuses.filter((s) => s !== 201)).toEqual(Array.from({ length: 7 }, () => 429));
   });
 
   it('frees the time of a released hold', async () => {
@@ -343,7 +417,7 @@ describe('booking and the appointment workflow', () => {
 
     const listed = await t.request(
       'GET',
-      `${base()}/appointments?q=example&from=${at(day, '00:00')}&sort=start`,
+      `${base()}/appointments?q=example&from=${at(day, '00:00')}&to=${at(addDays(day, 1), '00:00')}&sort=start`,
       {
         token: org.secretKey,
       },
@@ -390,6 +464,66 @@ describe('booking and the appointment workflow', () => {
     ]);
     const after = await t.request('GET', `${customer}/upcoming-appointments`, { token: org.secretKey });
     expect(after.body.data.map((a: { id: string }) => a.id)).toEqual([second.body.id]);
+  });
+
+  it('shows a technician only their own appointments of a customer, as the appointment list does', async () => {
+    const day = mondayAhead(10);
+    const email = 'priya.the.technician@example.com';
+    const user = await t.request('POST', `${base()}/users`, {
+      token: org.secretKey,
+      body: { email, name: 'Priya', role: 'technician', password: 'technician-password-123' },
+    });
+    await t.request('PATCH', `${base()}/technicians/${priya}`, {
+      token: org.secretKey,
+      body: { userId: user.body.id },
+    });
+    const token = (await t.login(email, 'technician-password-123')).accessToken;
+    const customer = visitor(22);
+    const samsVisit = await book({
+      serviceItemId: tapFix,
+      start: at(day, '08:00'),
+      customer,
+      technicianId: sam,
+    });
+    const priyasVisit = await book({
+      serviceItemId: tapFix,
+      start: at(day, '13:00'),
+      customer,
+      technicianId: priya,
+    });
+    for (const visit of [samsVisit, priyasVisit]) {
+      for (const status of ['in_progress', 'completed']) {
+        await t.request('PUT', `${base()}/appointments/${visit.body.id}/status`, {
+          token: org.secretKey,
+          body: { status },
+        });
+      }
+    }
+    const samsNext = await book({
+      serviceItemId: tapFix,
+      start: at(day, '10:30'),
+      customer,
+      technicianId: sam,
+    });
+    const priyasNext = await book({
+      serviceItemId: tapFix,
+      start: at(addDays(day, 1), '10:30'),
+      customer,
+      technicianId: priya,
+    });
+    const path = `${base()}/customers/${samsVisit.body.customerId}`;
+    const ids = async (url: string) =>
+      (await t.request('GET', url, { token })).body.data.map((a: { id: string }) => a.id);
+
+    expect(await ids(`${base()}/appointments?customerId=${samsVisit.body.customerId}`)).toEqual([
+      priyasVisit.body.id,
+      priyasNext.body.id,
+    ]);
+    expect(await ids(`${path}/upcoming-appointments`)).toEqual([priyasNext.body.id]);
+    expect(await ids(`${path}/service-history`)).toEqual([priyasVisit.body.id]);
+    // Staff still see the customer's whole record.
+    const all = await t.request('GET', `${path}/upcoming-appointments`, { token: org.secretKey });
+    expect(all.body.data.map((a: { id: string }) => a.id)).toEqual([samsNext.body.id, priyasNext.body.id]);
   });
 
   it('draws a calendar per technician with hours, time off and appointments', async () => {

@@ -1,5 +1,6 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { and, asc, desc, eq, gte, ilike, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import {
@@ -24,8 +25,10 @@ import {
   bookableItem,
   chooseTechnicians,
   insertAppointment,
+  lockMoves,
   recordHistory,
   reserveFirstFree,
+  SlotRefused,
   slotUnavailable,
 } from '../services/booking.js';
 import { bookAppointment } from '../services/booking-batch.js';
@@ -62,6 +65,15 @@ export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
+}
+
+/**
+ * A new appointment as its booker sees it. A publishable key is anyone with a booking form, so it
+ * never learns whether the email it sent matched a customer, nor who: no customer id.
+ */
+function toBooked(row: AppointmentRow, principal: Principal): Schemas['Appointment'] {
+  const { customerId, ...appointment } = toAppointment(row);
+  return principal.kind === 'publishable_key' ? appointment : { ...appointment, customerId };
 }
 
 /** Who holds a hold: a booking widget is one publishable key at one client address. */
@@ -170,7 +182,7 @@ export const appointmentHandlers = {
       const { services, db } = c.var;
       const booked =
         db === services.db ? await services.bookings.book(request) : await bookAppointment(db, request);
-      return c.json(toAppointment(booked), 201, {
+      return c.json(toBooked(booked, principal), 201, {
         location: `/api/v1/organizations/${params.orgId}/appointments/${booked.id}`,
       });
     }
@@ -217,7 +229,8 @@ export const appointmentHandlers = {
       if (!reserved) {
         const choice = await chooseTechnicians(tx, params.orgId, item, startMs, {
           technicianId: body.technicianId,
-          preferredTechnicianId: customer.preferredTechnicianId,
+          // A widget visitor only claims an email: a preference would say the customer exists.
+          preferredTechnicianId: principal.kind === 'publishable_key' ? null : customer.preferredTechnicianId,
         });
         const got = await reserveFirstFree(
           tx,
@@ -252,7 +265,7 @@ export const appointmentHandlers = {
         { actor, reason: 'booked' },
       );
     });
-    return c.json(toAppointment(row), 201, {
+    return c.json(toBooked(row, principal), 201, {
       location: `/api/v1/organizations/${params.orgId}/appointments/${row.id}`,
     });
   },
@@ -392,6 +405,7 @@ export const appointmentHandlers = {
       .where(eq(serviceItems.id, current.serviceItemId));
     const booked = asBooked(item!, current);
     const row = await c.var.db.transaction(async (tx) => {
+      await lockMoves(tx, params.orgId);
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, params.orgId, booked, current.startsAt.getTime(), {
         technicianId: body.technicianId,
@@ -446,7 +460,9 @@ export const appointmentHandlers = {
     const booked = asBooked(item!, current);
     const startMs = Date.parse(body.start);
     const actor = actorOf(c.var.principal);
-    const row = await c.var.db.transaction(async (tx) => {
+    const move = async (tx: Db) => {
+      // Moves take turns (see lockMoves): simultaneous ones queue instead of deadlocking.
+      await lockMoves(tx, params.orgId);
       const [cancelled] = await tx
         .update(appointments)
         .set({ status: 'cancelled', updatedAt: sql`now()` })
@@ -460,6 +476,7 @@ export const appointmentHandlers = {
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, params.orgId, booked, startMs, {
         technicianId: body.technicianId ?? undefined,
+        alternativesLater: true,
       });
       const got = await reserveFirstFree(
         tx,
@@ -471,7 +488,7 @@ export const appointmentHandlers = {
           serviceItemId: booked.id,
         },
       );
-      if (!got) return slotUnavailable(tx, params.orgId, booked, startMs, 'taken');
+      if (!got) throw new SlotRefused('taken');
       const next = await insertAppointment(
         tx,
         {
@@ -501,7 +518,16 @@ export const appointmentHandlers = {
         reason: `rescheduled as ${next.reference}`,
       });
       return next;
-    });
+    };
+    let row: AppointmentRow;
+    try {
+      row = await c.var.db.transaction(move);
+    } catch (error) {
+      // Rolled back, locks released: now the nearest free starts can be looked up.
+      if (error instanceof SlotRefused)
+        return slotUnavailable(c.var.db, params.orgId, booked, startMs, error.reason);
+      throw error;
+    }
     return c.json(toAppointment(row), 201);
   },
 

@@ -344,7 +344,9 @@ function plan(
   const startMs = Date.parse(body.start);
   const choice = rankFree(context, item, startMs, {
     technicianId,
-    preferredTechnicianId: customer?.preferred_technician_id ?? null,
+    // A publishable key only claims an email: honouring the customer's preference would tell it
+    // the customer exists (and whom they prefer).
+    preferredTechnicianId: caller.publicOnly ? null : (customer?.preferred_technician_id ?? null),
     pending,
   });
   if (typeof choice === 'string') return { unavailable: { orgId, item, startMs, reason: choice } };

@@ -177,8 +177,33 @@ export async function chooseTechnicians(
     technicianId: options.technicianId ?? undefined,
   });
   const choice = rankFree(context, item, startMs, options);
-  if (typeof choice === 'string') return slotUnavailable(db, orgId, item, startMs, choice);
+  if (typeof choice === 'string') {
+    if (options.alternativesLater) throw new SlotRefused(choice);
+    return slotUnavailable(db, orgId, item, startMs, choice);
+  }
   return choice;
+}
+
+/**
+ * A refused slot whose alternatives are read after the transaction that found it has rolled back:
+ * read inside it, a week of availability would be computed while it holds its locks.
+ */
+export class SlotRefused extends Error {
+  constructor(readonly reason: string) {
+    super(`slot unavailable: ${reason}`);
+  }
+}
+
+/**
+ * Makes the organization's moves (reschedules, reassignments) take turns, until the transaction
+ * ends. A move frees one technician's time and takes another's, and each change to a technician's
+ * reservations bumps their schedule counter (`schedule_versions`, migration 0012), a row lock held
+ * to commit: two moves crossing two technicians in opposite order would deadlock. A booking takes
+ * one technician's time and frees none, so bookings need no turn (a batch of them that meets a
+ * deadlock is written again one by one, see booking-batch.ts).
+ */
+export async function lockMoves(db: Db, orgId: string): Promise<void> {
+  await queryRows(db, sql`select pg_advisory_xact_lock(hashtext('moves'), hashtext(${orgId}))`);
 }
 
 export interface ChoiceOptions {
@@ -191,6 +216,8 @@ export interface ChoiceOptions {
    * elsewhere) but tried last; their minutes count towards the fair spread.
    */
   pending?: ReadonlyMap<string, Array<{ start: number; end: number }>>;
+  /** Refuse with `SlotRefused`, leaving the alternatives to the caller, outside its transaction. */
+  alternativesLater?: boolean;
 }
 
 /** The free technicians for one start in assignment order, or why there is none. */

@@ -688,7 +688,9 @@ export interface paths {
          *     for new-customer details matched by email. Without `technicianId` the server assigns a
          *     qualified, free technician: the customer's preferred one first, then the highest
          *     proficiency, then the fewest minutes booked that day; the choice and its reason are
-         *     returned. Every rule of the availability endpoint is enforced. When the slot is gone, the
+         *     returned. A publishable key's booking is answered the same whether or not its email
+         *     belongs to an existing customer: without `customerId`, and assigned without the
+         *     customer's preferred technician (anyone can type an email into a booking form). Every rule of the availability endpoint is enforced. When the slot is gone, the
          *     answer is `409 slot_unavailable` with up to 3 nearest alternative starts.
          */
         post: operations["createAppointment"];
@@ -1989,8 +1991,12 @@ export interface components {
             status: components["schemas"]["AppointmentStatus"];
             /** Format: uuid */
             serviceItemId: string;
-            /** Format: uuid */
-            customerId: string;
+            /**
+             * Format: uuid
+             * @description Always present, except in the answer to a publishable key: a booking widget never
+             *     learns whether its email matched an existing customer, nor who that customer is.
+             */
+            customerId?: string;
             /** Format: uuid */
             technicianId: string;
             start: components["schemas"]["Timestamp"];
