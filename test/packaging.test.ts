@@ -102,6 +102,9 @@ describe.skipIf(process.env.CREWKIT_TEST_DB !== 'pglite')('the packages as npm p
   let org: { orgId: string; secretKey: string; publishableKey: string };
 
   beforeAll(async () => {
+    // From a tree without build output, as on a fresh clone, so the build cannot lean on leftovers.
+    for (const dist of ['packages/sdk/dist', 'packages/ascora/dist', 'packages/elements/dist', 'server/dist'])
+      await rm(join(repoRoot, dist), { recursive: true, force: true });
     await run('npm', ['run', 'pack:all'], { cwd: repoRoot });
     const packed = join(repoRoot, 'dist/packages');
     tarballs = (await readdir(packed))
