@@ -55,10 +55,7 @@ async function folderSize(path: string): Promise<number> {
 }
 
 /** Starts `npx crewkit start` in its own process group, so stopping it reaches the node process behind npx. */
-function startServer(
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-): { child: ChildProcess; url: Promise<string>; output: () => string } {
+function startServer(cwd: string, env: NodeJS.ProcessEnv): { child: ChildProcess; url: Promise<string> } {
   const child = spawn('npx', ['crewkit', 'start'], {
     cwd,
     env,
@@ -78,19 +75,27 @@ function startServer(
       reject(new Error(`crewkit start exited (${code}) before listening:\n${output}`)),
     );
   });
-  return { child, url, output: () => output };
+  return { child, url };
 }
 
-/** SIGTERM to the whole group; resolves once every process in it is gone (they share the pipes). */
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null && child.stdout!.closed) return Promise.resolve();
+/**
+ * SIGTERM to the whole group; resolves once every process in it is gone (they share the pipes, so
+ * 'close' waits for the last). A server that ignores SIGTERM is killed rather than left behind.
+ */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null && child.stdout!.closed) return;
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  try {
-    process.kill(-child.pid!, 'SIGTERM');
-  } catch {
-    // The group is already gone.
-  }
-  return closed;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, name);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  signal('SIGTERM');
+  const kill = setTimeout(() => signal('SIGKILL'), 30_000);
+  await closed;
+  clearTimeout(kill);
 }
 
 describe.skipIf(process.env.CREWKIT_TEST_DB !== 'pglite')('the packages as npm publishes them', () => {
