@@ -10,8 +10,11 @@ import { register } from 'node:module';
 const source = new URL('../src/cli.ts', import.meta.url);
 
 if (existsSync(source)) {
-  const { register: registerTypeScript } = await import('tsx/esm/api');
-  registerTypeScript();
+  const tsx = await import('tsx/esm/api').catch(() => {
+    console.error("crewkit: the repository's development dependencies are missing (tsx); run `npm ci`.");
+    process.exit(1);
+  });
+  tsx.register();
   // Registered last, so it runs first: the workspace packages resolve to their sources too (their
   // "crewkit-source" export condition, as in the tests and benchmarks), so none needs building.
   const sourceCondition = `export function resolve(specifier, context, next) {
