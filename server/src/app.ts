@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { CredentialStore } from './auth/credentials.js';
@@ -19,7 +18,7 @@ import type { HandlerTable, OperationId } from './openapi/handlers.js';
 import { operationPipeline } from './openapi/pipeline.js';
 import { loadSpec, type Spec } from './openapi/spec.js';
 import { RequestValidator } from './openapi/validation.js';
-import { serverPackageJsonPath, specPath } from './paths.js';
+import { scalarScriptPath, serverPackageJsonPath, specPath } from './paths.js';
 import { Readiness } from './readiness.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { appointmentViewHandlers } from './routes/appointment-views.js';
@@ -157,11 +156,9 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     c.body(specText, 200, { 'content-type': 'application/yaml; charset=utf-8' }),
   );
   app.get('/docs', (c) => c.html(docsPage()));
-  const require = createRequire(import.meta.url);
-  const scalarPath = require.resolve('@scalar/api-reference/browser/standalone.js');
   let scalar: Buffer | undefined;
   app.get('/docs/scalar.js', (c) => {
-    scalar ??= readFileSync(scalarPath);
+    scalar ??= readFileSync(scalarScriptPath);
     return c.body(new Uint8Array(scalar), 200, {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=86400',

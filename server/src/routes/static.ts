@@ -3,17 +3,14 @@ import { readFileSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../context.js';
 import { organizations } from '../db/schema.js';
 import { ApiError } from '../errors.js';
+import { elementsDistPath, elementsPackageJsonPath, examplesPath } from '../paths.js';
 import { demoKeys, demoLogin, demoSlug } from '../seed/demo.js';
-
-// Both src/routes (tests, tsx) and dist/routes (the build) sit two levels below server/.
-const repoRoot = new URL('../../../', import.meta.url);
 
 export interface StaticAssetOptions {
   /** The elements build output (`npm run build` fills it). */
@@ -24,11 +21,10 @@ export interface StaticAssetOptions {
 }
 
 export function defaultStaticAssetOptions(): StaticAssetOptions {
-  const elementsPackage = fileURLToPath(new URL('packages/elements/package.json', repoRoot));
   return {
-    elementsDir: fileURLToPath(new URL('packages/elements/dist/', repoRoot)),
-    elementsVersion: JSON.parse(readFileSync(elementsPackage, 'utf8')).version as string,
-    examplesDir: fileURLToPath(new URL('examples/', repoRoot)),
+    elementsDir: elementsDistPath,
+    elementsVersion: JSON.parse(readFileSync(elementsPackageJsonPath, 'utf8')).version as string,
+    examplesDir: examplesPath,
   };
 }
 
