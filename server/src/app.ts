@@ -78,6 +78,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Overrides for tests (e.g. a clock or a shorter credential cache). */
   credentialCacheSeconds?: number;
+  /** The clock rate limits count by (tests move it instead of waiting). */
+  now?: () => number;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
 }
@@ -87,6 +89,7 @@ export function createServices({
   config,
   logger,
   credentialCacheSeconds,
+  now = Date.now,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   return {
@@ -98,7 +101,8 @@ export function createServices({
       secret: config.secret,
       ...(credentialCacheSeconds === undefined ? {} : { cacheSeconds: credentialCacheSeconds }),
     }),
-    rateLimiter: new RateLimiter(),
+    rateLimiter: new RateLimiter(database.db, { now }),
+    now,
     bookings: new BookingBatcher(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,

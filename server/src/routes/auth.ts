@@ -9,21 +9,17 @@ import { toUser } from './serializers.js';
 
 // Per account, on top of the per-address limit every anonymous operation has: slows password
 // guessing against one account from many addresses.
-const perAccountLogins = { limit: 10, windowSeconds: 15 * 60 };
+const perAccountLogins = { requests: 10, perSeconds: 15 * 60 };
 
 export const authHandlers = {
   async login(c, { body }) {
     const { db, services } = { db: c.var.db, services: c.var.services };
     const email = body.email.toLowerCase();
-    const limited = services.rateLimiter.hit(
-      `login:${email}`,
-      perAccountLogins.limit,
-      perAccountLogins.windowSeconds,
-    );
+    const limited = await services.rateLimiter.hit(`login:${email}`, perAccountLogins);
     if (!limited.allowed) {
       throw new ApiError('rate_limited', {
         detail: 'Too many sign-in attempts for this account; wait before trying again.',
-        headers: { 'retry-after': String(limited.retryAfter) },
+        headers: { 'retry-after': String(limited.resetSeconds) },
       });
     }
     const [user] = await db
