@@ -158,3 +158,69 @@ describe('refreshing tokens', () => {
     expect(await signedIn(next.body.accessToken)).toBe(true);
   });
 });
+
+describe('sign-in throttling', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  let clock = Date.parse('2026-03-02T09:00:00Z');
+  beforeAll(async () => {
+    t = await createTestContext({ config: { trustProxy: true }, now: () => clock });
+  });
+  beforeEach(async () => {
+    clock += 15 * 60_000; // a fresh window for every counter
+    org = await t.createOrg();
+  });
+  afterAll(() => t.close());
+
+  const signIn = (address: string, email: string, password: string) =>
+    t.request('POST', '/api/v1/auth/login', {
+      headers: { 'x-forwarded-for': address },
+      body: { email, password },
+    });
+  const attacker = '203.0.113.7';
+  const owner = '198.51.100.2';
+
+  it('stops an address after five wrong passwords for one account, with Retry-After, checking no more passwords', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await signIn(attacker, org.owner.email, `guess-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const refused = await signIn(attacker, org.owner.email, org.owner.password);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('does not let fifty wrong passwords from one address lock the owner out from another', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++)
+      statuses.push((await signIn(attacker, org.owner.email, `guess-${i}`)).status);
+    expect(statuses.at(-1)).toBe(429);
+    const last = await signIn(attacker, org.owner.email, 'guess-51');
+    expect(last.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+  });
+
+  it('stops many addresses guessing one account, except the owner from an address they signed in from', async () => {
+    expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+    for (let a = 1; a <= 4; a++) {
+      for (let i = 0; i < 5; i++) await signIn(`203.0.113.${a}`, org.owner.email, `guess-${i}`);
+    }
+    expect((await signIn('203.0.113.99', org.owner.email, 'guess')).status).toBe(429);
+    expect((await signIn('192.0.2.1', org.owner.email, org.owner.password)).status).toBe(429);
+    expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+  });
+
+  it('counts only failures: the owner may sign in as often as they like', async () => {
+    for (let i = 0; i < 8; i++) {
+      expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+    }
+  });
+
+  it('lets a stopped address try again once the window has passed', async () => {
+    for (let i = 0; i < 6; i++) await signIn(attacker, org.owner.email, `guess-${i}`);
+    const refused = await signIn(attacker, org.owner.email, org.owner.password);
+    expect(refused.status).toBe(429);
+    clock += Number(refused.headers.get('retry-after')) * 1000;
+    expect((await signIn(attacker, org.owner.email, org.owner.password)).status).toBe(200);
+  });
+});
