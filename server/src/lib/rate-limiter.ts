@@ -24,6 +24,8 @@ interface LocalWindow {
   used: number;
   /** The database said the window is full: refuse locally until it ends. */
   exhausted: boolean;
+  /** A block being reserved: simultaneous hits wait for it rather than each reserving their own. */
+  reserving?: Promise<unknown> | undefined;
 }
 
 export interface RateLimiterOptions {
@@ -71,26 +73,26 @@ export class RateLimiter {
       return result(rule, now, endsAt, window.countedBefore + window.used);
     }
     if (window.exhausted) return result(rule, now, endsAt, rule.requests + 1);
+    if (window.reserving) {
+      await window.reserving;
+      return this.hit(key, rule);
+    }
 
     const block = Math.max(1, Math.floor(rule.requests * this.#blockFraction));
-    const total = await this.#reserve(key, endsAt, block);
+    const reservation = this.#reserve(key, endsAt, block);
+    window.reserving = reservation.catch(() => undefined);
+    let total: number;
+    try {
+      total = await reservation;
+    } finally {
+      window.reserving = undefined;
+    }
     const before = total - block;
     const granted = Math.min(block, Math.max(0, rule.requests - before));
     Object.assign(window, { countedBefore: before, granted, used: 0, exhausted: granted === 0 });
     if (granted === 0) return result(rule, now, endsAt, rule.requests + 1);
     window.used = 1;
     return result(rule, now, endsAt, before + 1);
-  }
-
-  /** Says whether one more hit would be allowed, without counting it (exact: asks the database). */
-  async peek(key: string, rule: RateLimitRule): Promise<RateLimitResult> {
-    const now = this.#now();
-    const endsAt = windowEnd(now, rule);
-    const [row] = await queryRows<{ hits: number }>(
-      this.#db,
-      sql`select hits from rate_limit_counters where key = ${key} and window_ends_at = ${new Date(endsAt).toISOString()}`,
-    );
-    return result(rule, now, endsAt, (row?.hits ?? 0) + 1);
   }
 
   /**
