@@ -80,6 +80,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Overrides for tests (e.g. a clock or a shorter credential cache). */
   credentialCacheSeconds?: number;
+  /** The clock rate limits count by (tests move it instead of waiting). */
+  now?: () => number;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
   /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
@@ -92,6 +94,7 @@ export function createServices({
   logger,
   credentialCacheSeconds,
   readiness,
+  now = Date.now,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   return {
@@ -103,7 +106,8 @@ export function createServices({
       secret: config.secret,
       ...(credentialCacheSeconds === undefined ? {} : { cacheSeconds: credentialCacheSeconds }),
     }),
-    rateLimiter: new RateLimiter(),
+    rateLimiter: new RateLimiter(database.db, { now }),
+    now,
     bookings: new BookingBatcher(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,

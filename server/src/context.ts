@@ -16,6 +16,8 @@ export interface Services {
   logger: Logger;
   credentials: CredentialStore;
   rateLimiter: RateLimiter;
+  /** The clock for rate limits and sign-in throttling. */
+  now: () => number;
   /** New bookings outside a transaction, written together under load (group commit). */
   bookings: BookingBatcher;
   /** Key for sealing stored idempotent responses. */

@@ -1,15 +1,18 @@
 import type { components } from '@crewkit/sdk/openapi';
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Services } from '../context.js';
-import type { Db } from '../db/index.js';
+import { type Db, queryRows } from '../db/index.js';
 import { sessions, users } from '../db/schema.js';
-import { randomToken, sha256 } from '../lib/crypto.js';
+import { decrypt, deriveKey, encrypt, randomToken, sha256 } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
 import { toUser } from '../routes/serializers.js';
 import { accessTokenSeconds } from './credentials.js';
 
 export const refreshTokenSeconds = 30 * 24 * 3600;
-/** A refresh token presented again within this window is a retried request whose response was lost. */
+/**
+ * A refresh token presented again within this window of its rotation is a retry whose response was
+ * lost; it gets the same new token as the first request did.
+ */
 const retryGraceSeconds = 30;
 
 type TokenPair = components['schemas']['TokenPair'];
@@ -49,8 +52,16 @@ export async function startSession(db: Db, services: Services, user: UserRow): P
 }
 
 /**
- * Rotates a refresh token: each works once. A token used a second time revokes its session (it
- * was probably stolen), except just after rotation, when it is a retry of a lost response.
+ * Rotates a refresh token; each works once, and a session is one chain of tokens descended from one
+ * sign-in.
+ *
+ * - The current token gets a new pair. Simultaneous rotations queue on the session row's lock:
+ *   the first rotates, the rest find the token already rotated.
+ * - The token just rotated away from, presented again within `retryGraceSeconds`, is a retry whose
+ *   response was lost (or a simultaneous request that lost the race): it gets the same new token
+ *   back, never a second chain.
+ * - Any other token the session has held is reuse: someone copied it. The whole session ends, the
+ *   thief's chain and the real client's alike.
  */
 export async function rotateSession(
   db: Db,
@@ -59,38 +70,61 @@ export async function rotateSession(
 ): Promise<TokenPair | undefined> {
   const hash = sha256(presented);
   const next = randomToken('rt_');
-  const live = and(isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`));
-  const rotate = (match: ReturnType<typeof and>) =>
-    db
-      .update(sessions)
-      .set({
-        refreshHash: sha256(next),
-        previousRefreshHash: sql`case when ${sessions.refreshHash} = ${hash} then ${hash} else ${sessions.previousRefreshHash} end`,
-        rotatedAt: sql`now()`,
-      })
-      .where(and(match, live))
-      .returning({ id: sessions.id, userId: sessions.userId });
+  const sealing = deriveKey(services.config.secret, 'refresh-tokens');
+  const [rotated] = await queryRows<{ id: string; user_id: string }>(
+    db,
+    sql`with rotated as (
+          update sessions set
+            refresh_hash = ${sha256(next)},
+            previous_refresh_hash = ${hash},
+            refresh_sealed = ${encrypt(sealing, next)},
+            rotated_at = now()
+          where refresh_hash = ${hash} and revoked_at is null and expires_at > now()
+          returning id, user_id
+        ), retired as (
+          insert into retired_refresh_tokens (token_hash, session_id)
+          select ${hash}, id from rotated on conflict do nothing
+        )
+        select id, user_id from rotated`,
+  );
+  if (rotated) return pairFor(db, services, rotated.id, rotated.user_id, next);
 
-  let [session] = await rotate(eq(sessions.refreshHash, hash));
-  if (!session) {
-    [session] = await rotate(
-      and(
-        eq(sessions.previousRefreshHash, hash),
-        gt(sessions.rotatedAt, sql`now() - make_interval(secs => ${retryGraceSeconds})`),
-      ),
-    );
+  const [retried] = await queryRows<{ id: string; user_id: string; refresh_sealed: string }>(
+    db,
+    sql`select id, user_id, refresh_sealed from sessions
+        where previous_refresh_hash = ${hash} and refresh_sealed is not null
+          and rotated_at > now() - make_interval(secs => ${retryGraceSeconds})
+          and revoked_at is null and expires_at > now()`,
+  );
+  if (retried) {
+    return pairFor(db, services, retried.id, retried.user_id, decrypt(sealing, retried.refresh_sealed));
   }
-  if (!session) {
-    const reused = await db
-      .update(sessions)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(sessions.previousRefreshHash, hash), isNull(sessions.revokedAt)))
-      .returning({ id: sessions.id });
-    for (const { id } of reused) services.credentials.forget((p) => p.kind === 'user' && p.sessionId === id);
-    return undefined;
+
+  const reused = await queryRows<{ id: string }>(
+    db,
+    sql`update sessions set revoked_at = now()
+        where revoked_at is null and (
+          previous_refresh_hash = ${hash}
+          or id = (select session_id from retired_refresh_tokens where token_hash = ${hash}))
+        returning id`,
+  );
+  if (reused.length > 0) {
+    const ids = new Set(reused.map((r) => r.id));
+    services.credentials.forget((p) => p.kind === 'user' && ids.has(p.sessionId));
+    services.logger.warn({ sessions: [...ids] }, 'refresh token reused; session revoked');
   }
-  const [user] = await db.select().from(users).where(eq(users.id, session.userId));
-  return user ? tokenPair(services, user, session.id, next) : undefined;
+  return undefined;
+}
+
+async function pairFor(
+  db: Db,
+  services: Services,
+  sessionId: string,
+  userId: string,
+  refreshToken: string,
+): Promise<TokenPair | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, userId));
+  return user ? tokenPair(services, user, sessionId, refreshToken) : undefined;
 }
 
 export async function revokeSessions(

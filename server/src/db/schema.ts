@@ -74,11 +74,57 @@ export const sessions = pgTable(
     // being retried; later it means the token was stolen.
     previousRefreshHash: text('previous_refresh_hash'),
     rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    // The current refresh token, encrypted: a retry of the rotation within the grace period gets
+    // this same token back, so simultaneous or retried refreshes never fork a second chain.
+    refreshSealed: text('refresh_sealed'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [index('sessions_previous_idx').on(t.previousRefreshHash), index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Every refresh token a session has rotated away from. One presented again (past the retry grace)
+ * was copied by someone: the session it belongs to, the chain descended from one sign-in, ends.
+ */
+export const retiredRefreshTokens = pgTable(
+  'retired_refresh_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    retiredAt: timestamp('retired_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('retired_refresh_tokens_session_idx').on(t.sessionId)],
+);
+
+/** Addresses a user has signed in from; the per-account failure limit spares them (see routes/auth.ts). */
+export const signInAddresses = pgTable(
+  'sign_in_addresses',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.address] })],
+);
+
+/**
+ * Fixed-window request counters shared by every server instance (lib/rate-limiter.ts). `hits` may
+ * run past the limit: instances reserve hits in blocks and work out what they were granted.
+ */
+export const rateLimitCounters = pgTable(
+  'rate_limit_counters',
+  {
+    key: text('key').primaryKey(),
+    windowEndsAt: timestamp('window_ends_at', { withTimezone: true, mode: 'date' }).notNull(),
+    hits: integer('hits').notNull(),
+  },
+  (t) => [index('rate_limit_counters_window_idx').on(t.windowEndsAt)],
 );
 
 export const apiKeyKinds = ['secret', 'publishable'] as const;
@@ -114,6 +160,9 @@ export const idempotencyKeys = pgTable(
     orgId: uuid('org_id')
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
+    // Whose key it is: `key:<api key id>` or `session:<session id>`. Two callers in one organization
+    // may pick the same key, and neither may see the other's response.
+    scope: text('scope').notNull().default(''),
     key: text('key').notNull(),
     requestHash: text('request_hash').notNull(),
     state: text('state').$type<'in_progress' | 'completed'>().notNull(),
@@ -123,7 +172,10 @@ export const idempotencyKeys = pgTable(
     lockedAt: timestamp('locked_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.orgId, t.key] }), index('idempotency_created_idx').on(t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.scope, t.key] }),
+    index('idempotency_created_idx').on(t.createdAt),
+  ],
 );
 
 // ── Service catalog ─────────────────────────────────────────────────────────────────────────────

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 import { queryRows } from '../db/index.js';
+import { canonicalJson } from './idempotency.js';
 
 describe('idempotent POSTs', () => {
   let t: TestContext;
@@ -15,9 +16,13 @@ describe('idempotent POSTs', () => {
       )
     )[0]!.n;
 
+  let secretKeyScope: string;
+
   beforeAll(async () => {
     t = await createTestContext();
     org = await t.createOrg();
+    const me = await t.request('GET', '/api/v1/auth/me', { token: org.secretKey });
+    secretKeyScope = `key:${me.body.apiKeyId}`;
   });
   afterAll(() => t.close());
 
@@ -71,7 +76,7 @@ describe('idempotent POSTs', () => {
 
   it('answer 409 while the first request with the key is still running', async () => {
     await t.database.db.execute(
-      sql`insert into idempotency_keys (org_id, key, request_hash, state, locked_at) values (${org.orgId}, 'busy', 'x', 'in_progress', now())`,
+      sql`insert into idempotency_keys (org_id, scope, key, request_hash, state, locked_at) values (${org.orgId}, ${secretKeyScope}, 'busy', 'x', 'in_progress', now())`,
     );
     const response = await t.request('POST', keys(), {
       token: org.secretKey,
@@ -81,7 +86,7 @@ describe('idempotent POSTs', () => {
     // The stored hash differs, so first make it match by asking with the request the claim was for.
     expect([409, 422]).toContain(response.status);
     const hash = (await import('../lib/crypto.js')).sha256(
-      `POST ${keys()}\n${JSON.stringify({ kind: 'secret', name: 'Busy' })}`,
+      `POST ${keys()}\n${canonicalJson({ kind: 'secret', name: 'Busy' })}`,
     );
     await t.database.db.execute(sql`update idempotency_keys set request_hash = ${hash} where key = 'busy'`);
     const busy = await t.request('POST', keys(), {
@@ -95,9 +100,9 @@ describe('idempotent POSTs', () => {
 
   it('let a retry take over a claim left by a process that died mid-request', async () => {
     const body = { kind: 'secret', name: 'Orphan' };
-    const hash = (await import('../lib/crypto.js')).sha256(`POST ${keys()}\n${JSON.stringify(body)}`);
+    const hash = (await import('../lib/crypto.js')).sha256(`POST ${keys()}\n${canonicalJson(body)}`);
     await t.database.db.execute(
-      sql`insert into idempotency_keys (org_id, key, request_hash, state, locked_at) values (${org.orgId}, 'orphan', ${hash}, 'in_progress', now() - interval '5 minutes')`,
+      sql`insert into idempotency_keys (org_id, scope, key, request_hash, state, locked_at) values (${org.orgId}, ${secretKeyScope}, 'orphan', ${hash}, 'in_progress', now() - interval '5 minutes')`,
     );
     const before = await countKeys();
     const response = await t.request('POST', keys(), {
@@ -156,5 +161,43 @@ describe('idempotent POSTs', () => {
     });
     expect(theirs.status).toBe(201);
     expect(theirs.body.id).not.toBe(mine.body.id);
+  });
+
+  it('treat the same body with its keys in another order as the same request', async () => {
+    const before = await countKeys();
+    const first = await t.request('POST', keys(), {
+      token: org.secretKey,
+      rawBody: '{"kind":"secret","name":"Reordered"}',
+      headers: { 'idempotency-key': 'reordered', 'content-type': 'application/json' },
+    });
+    const retry = await t.request('POST', keys(), {
+      token: org.secretKey,
+      rawBody: '{"name":"Reordered","kind":"secret"}',
+      headers: { 'idempotency-key': 'reordered', 'content-type': 'application/json' },
+    });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await countKeys()).toBe(before + 1);
+  });
+
+  it("never show one caller's response to another caller who picked the same key", async () => {
+    const owner = await t.login(org.owner.email, org.owner.password);
+    const body = { kind: 'secret', name: 'Mine' };
+    const byKey = await t.request('POST', keys(), {
+      token: org.secretKey,
+      headers: { 'idempotency-key': 'same-key' },
+      body,
+    });
+    const byUser = await t.request('POST', keys(), {
+      token: owner.accessToken,
+      headers: { 'idempotency-key': 'same-key' },
+      body,
+    });
+    expect(byUser.status).toBe(201);
+    expect(byUser.headers.get('idempotent-replayed')).toBeNull();
+    expect(byUser.body.id).not.toBe(byKey.body.id);
+    expect(byUser.body.secret).not.toBe(byKey.body.secret);
   });
 });

@@ -15,7 +15,26 @@ interface StoredResponse {
 }
 
 /**
- * Runs a POST at most once per (organization, Idempotency-Key).
+ * The body as JSON with every object's keys sorted: the same request sent by another JSON encoder,
+ * or rebuilt by a retrying client, hashes the same.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value ?? null, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/** Whose keys these are: a retry comes from the same credential, and nobody else sees its response. */
+function credentialScope(c: AppContext): string {
+  const principal = c.var.principal;
+  if (!principal) return '';
+  return principal.kind === 'user' ? `user:${principal.userId}` : `key:${principal.keyId}`;
+}
+
+/**
+ * Runs a POST at most once per (organization, credential, Idempotency-Key).
  *
  * The key is claimed in its own statement, so a concurrent retry sees it at once and gets 409. The
  * handler then runs in a transaction that also records its response: the work and the record of it
@@ -30,14 +49,19 @@ export async function runIdempotent(
 ): Promise<Response> {
   const { db, idempotencyKey } = c.var.services;
   const orgId = c.req.param('orgId') as string;
-  const requestHash = sha256(`${c.req.method} ${c.req.path}\n${JSON.stringify(body ?? null)}`);
-  const where = and(eq(idempotencyKeys.orgId, orgId), eq(idempotencyKeys.key, key));
+  const scope = credentialScope(c);
+  const requestHash = sha256(`${c.req.method} ${c.req.path}\n${canonicalJson(body)}`);
+  const where = and(
+    eq(idempotencyKeys.orgId, orgId),
+    eq(idempotencyKeys.scope, scope),
+    eq(idempotencyKeys.key, key),
+  );
 
   const claim = async () =>
     (
       await db
         .insert(idempotencyKeys)
-        .values({ orgId, key, requestHash, state: 'in_progress', lockedAt: sql`now()` })
+        .values({ orgId, scope, key, requestHash, state: 'in_progress', lockedAt: sql`now()` })
         .onConflictDoNothing()
         .returning({ key: idempotencyKeys.key })
     ).length === 1;

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext, AppEnv } from '../context.js';
 import { ApiError } from '../errors.js';
+import { type RateLimitResult, rateLimitHeaders } from '../lib/rate-limiter.js';
 import { runIdempotent } from '../middleware/idempotency.js';
 import type { Handler, OperationId } from './handlers.js';
 import type { Operation } from './spec.js';
@@ -16,20 +17,38 @@ export function clientAddress(c: Context<AppEnv>): string {
   return incoming?.socket?.remoteAddress ?? 'local';
 }
 
-/** Applies the operation's `x-crewkit-rate-limit` to one client, named by `key`. */
-function rateLimit(c: AppContext, op: Operation, key: string): void {
-  if (!op.rateLimit) return;
-  const result = c.var.services.rateLimiter.hit(
-    `${op.operationId}:${key}`,
-    op.rateLimit.requests,
-    op.rateLimit.perSeconds,
-  );
-  if (!result.allowed) {
-    throw new ApiError('rate_limited', {
-      detail: `Too many requests from this client; retry in ${result.retryAfter} s.`,
-      headers: { 'retry-after': String(result.retryAfter) },
-    });
+/** Counts this request against `x-crewkit-rate-limit`, per client (named by `client`). */
+function clientLimit(c: AppContext, op: Operation, client: string): Promise<RateLimitResult> | undefined {
+  if (!op.rateLimit) return undefined;
+  return c.var.services.rateLimiter.hit(`${op.operationId}:${client}`, op.rateLimit);
+}
+
+/** Counts this request against the organization's `x-crewkit-org-rate-limit`. */
+function orgLimit(c: AppContext, op: Operation, orgId: string): Promise<RateLimitResult> | undefined {
+  if (!op.orgRateLimit) return undefined;
+  return c.var.services.rateLimiter.hit(`org:${orgId}:${op.orgRateLimit.bucket}`, op.orgRateLimit);
+}
+
+/**
+ * Refuses the request if any limit is spent; otherwise returns the limit closest to running out,
+ * which is the one the RateLimit-* headers describe.
+ */
+async function enforceLimits(
+  checks: (() => Promise<RateLimitResult> | undefined)[],
+): Promise<RateLimitResult | undefined> {
+  let tightest: RateLimitResult | undefined;
+  for (const check of checks) {
+    const limit = await check();
+    if (!limit) continue;
+    if (!limit.allowed) {
+      throw new ApiError('rate_limited', {
+        detail: `Too many requests; retry in ${limit.resetSeconds} s.`,
+        headers: rateLimitHeaders(limit),
+      });
+    }
+    if (!tightest || limit.remaining < tightest.remaining) tightest = limit;
   }
+  return tightest;
 }
 
 async function authenticate(c: AppContext): Promise<Principal> {
@@ -87,7 +106,6 @@ function authorize(c: AppContext, op: Operation, principal: Principal): void {
           : 'Publishable keys are accepted only from browsers on their allowed origins (no Origin header was sent).',
       });
     }
-    rateLimit(c, op, `${principal.keyId}:${clientAddress(c)}`);
   }
   if (principal.kind === 'user' && op.roles && !op.roles.includes(principal.role)) {
     throw new ApiError('forbidden', {
@@ -128,12 +146,20 @@ export function operationPipeline<O extends OperationId>(
   validator: RequestValidator,
 ): MiddlewareHandler<AppEnv> {
   return async function runOperation(c) {
+    let limit: RateLimitResult | undefined;
     if (op.anonymous) {
-      rateLimit(c, op, clientAddress(c));
+      limit = await enforceLimits([() => clientLimit(c, op, clientAddress(c))]);
     } else {
       const principal = await authenticate(c);
       c.set('principal', principal);
       authorize(c, op, principal);
+      limit = await enforceLimits([
+        () =>
+          principal.kind === 'publishable_key'
+            ? clientLimit(c, op, `${principal.keyId}:${clientAddress(c)}`)
+            : undefined,
+        () => orgLimit(c, op, principal.orgId),
+      ]);
     }
     const body = op.requestBody ? await readBody(c) : undefined;
     const query: Record<string, string[]> = c.req.queries();
@@ -146,11 +172,14 @@ export function operationPipeline<O extends OperationId>(
     if ('errors' in result) throw new ApiError('validation_failed', { errors: result.errors });
     const input = result.input as unknown as Parameters<Handler<O>>[1];
     const idempotencyKey = c.req.header('idempotency-key');
-    if (op.method === 'post' && op.orgScoped && idempotencyKey) {
-      return runIdempotent(c, idempotencyKey, body, () => handler(c, input), {
-        transaction: !op.callsOut,
-      });
-    }
-    return handler(c, input);
+    const response =
+      op.method === 'post' && op.orgScoped && idempotencyKey
+        ? await runIdempotent(c, idempotencyKey, body, () => handler(c, input), {
+            transaction: !op.callsOut,
+          })
+        : await handler(c, input);
+    if (limit)
+      for (const [name, value] of Object.entries(rateLimitHeaders(limit))) response.headers.set(name, value);
+    return response;
   };
 }

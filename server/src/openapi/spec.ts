@@ -40,6 +40,12 @@ export interface Operation {
   /** `x-crewkit-rate-limit` — per-client limit on this operation. */
   rateLimit?: { requests: number; perSeconds: number };
   /**
+   * `x-crewkit-org-rate-limit` — the limit on one organization's requests (all its credentials
+   * together), for every authenticated operation. The spec's top level sets the default, counted in
+   * one bucket shared by all operations that use it; an operation declaring its own is counted apart.
+   */
+  orgRateLimit?: { requests: number; perSeconds: number; bucket: string };
+  /**
    * `x-crewkit-calls-out` — the handler waits on another service (Ascora). With an Idempotency-Key
    * it then runs outside the database transaction, which must not stay open (on PGlite: the only
    * connection) for the length of a remote call; the operation itself must be safe to repeat.
@@ -70,6 +76,7 @@ export function parseSpec(text: string): Spec {
   const document = parse(text) as Obj;
   const operations: Operation[] = [];
   const defaultSecured = Array.isArray(document.security) && document.security.length > 0;
+  const defaultOrgLimit = rateLimitRule(document['x-crewkit-org-rate-limit'], 'the top level');
   for (const [path, rawItem] of Object.entries((document.paths ?? {}) as Obj)) {
     const item = resolveRef<Obj>(document, rawItem as Obj);
     const shared = ((item.parameters ?? []) as Obj[]).map((p) => resolveRef<Parameter>(document, p));
@@ -96,6 +103,10 @@ export function parseSpec(text: string): Spec {
       const isPublic = op['x-crewkit-public'] === true;
       const orgScoped = path.startsWith('/api/v1/organizations/{orgId}');
       const declared = op['x-crewkit-credentials'] as CredentialKind[] | undefined;
+      const ownOrgLimit = rateLimitRule(op['x-crewkit-org-rate-limit'], String(op.operationId));
+      const orgRateLimit = ownOrgLimit
+        ? { ...ownOrgLimit, bucket: String(op.operationId) }
+        : defaultOrgLimit && { ...defaultOrgLimit, bucket: 'default' };
       operations.push({
         operationId: String(op.operationId),
         method,
@@ -114,12 +125,27 @@ export function parseSpec(text: string): Spec {
           declared ?? (isPublic ? ['user', 'secret_key', 'publishable_key'] : ['user', 'secret_key']),
         orgScoped,
         ...(op['x-crewkit-rate-limit']
-          ? { rateLimit: op['x-crewkit-rate-limit'] as Operation['rateLimit'] }
+          ? { rateLimit: rateLimitRule(op['x-crewkit-rate-limit'], String(op.operationId)) }
           : {}),
+        ...(!anonymous && orgRateLimit ? { orgRateLimit } : {}),
       });
     }
   }
   return { document, operations, byId: new Map(operations.map((o) => [o.operationId, o])) };
+}
+
+/** A limit of nothing, or a fraction of a request, would be a typo that locks everyone out. */
+function rateLimitRule(value: unknown, where: string): { requests: number; perSeconds: number } | undefined {
+  if (value === undefined) return undefined;
+  const { requests, perSeconds } = (value ?? {}) as Obj;
+  if (
+    !Number.isInteger(requests) ||
+    !Number.isInteger(perSeconds) ||
+    Number(requests) < 1 ||
+    Number(perSeconds) < 1
+  )
+    throw new Error(`openapi.yaml: the rate limit at ${where} needs whole, positive requests and perSeconds`);
+  return { requests: Number(requests), perSeconds: Number(perSeconds) };
 }
 
 let cached: Spec | undefined;

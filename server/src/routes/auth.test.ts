@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 
 describe('signing in', () => {
@@ -50,50 +51,6 @@ describe('signing in', () => {
     expect(me.body).toMatchObject({ kind: 'secret_key', organizationId: org.orgId });
   });
 
-  it('rotates refresh tokens, and a reused one ends the session', async () => {
-    const first = await t.login(org.owner.email, org.owner.password);
-    const second = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: first.refreshToken },
-    });
-    expect(second.status).toBe(200);
-    expect(second.body.refreshToken).not.toBe(first.refreshToken);
-
-    const third = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: second.body.refreshToken },
-    });
-    expect(third.status).toBe(200);
-    // The first token is two rotations old: presenting it now looks like theft.
-    const replayed = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: second.body.refreshToken },
-    });
-    expect(replayed.status).toBe(200); // within the retry grace period it rotates again…
-    const stolen = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: first.refreshToken },
-    });
-    expect(stolen.status).toBe(401);
-  });
-
-  it('revokes the whole session when a refresh token is reused after the grace period', async () => {
-    const tokens = await t.login(org.owner.email, org.owner.password);
-    const rotated = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: tokens.refreshToken },
-    });
-    await t.database.db.execute(
-      // Move the rotation outside the 30-second window in which a repeat counts as a lost response.
-      (await import('drizzle-orm')).sql`update sessions set rotated_at = now() - interval '5 minutes'`,
-    );
-    const reuse = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: tokens.refreshToken },
-    });
-    expect(reuse.status).toBe(401);
-    const newest = await t.request('POST', '/api/v1/auth/refresh', {
-      body: { refreshToken: rotated.body.refreshToken },
-    });
-    expect(newest.status).toBe(401);
-    const me = await t.request('GET', '/api/v1/auth/me', { token: rotated.body.accessToken });
-    expect(me.status).toBe(401);
-  });
-
   it('logs out: the access token and the refresh token stop working', async () => {
     const tokens = await t.login(org.owner.email, org.owner.password);
     const out = await t.request('POST', '/api/v1/auth/logout', { token: tokens.accessToken });
@@ -116,20 +73,154 @@ describe('signing in', () => {
     const forged = `${header}.${payload}.${signature!.slice(0, -2)}xx`;
     expect((await t.request('GET', '/api/v1/auth/me', { token: forged })).status).toBe(401);
   });
+});
 
-  it('slows down password guessing against one account', async () => {
-    const victim = await t.createOrg();
+describe('refreshing tokens', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  beforeAll(async () => {
+    // Over HTTP, so simultaneous refreshes really are simultaneous requests on PostgreSQL.
+    t = await createTestContext({ http: true, config: { trustProxy: true } });
+    org = await t.createOrg();
+  });
+  afterAll(() => t.close());
+
+  // Each test from its own address, clear of the per-client limit on refreshing.
+  let address = 0;
+  beforeEach(() => {
+    address += 1;
+  });
+  const refresh = (refreshToken: string) =>
+    t.request('POST', '/api/v1/auth/refresh', {
+      headers: { 'x-forwarded-for': `198.51.100.${address}` },
+      body: { refreshToken },
+    });
+  const signedIn = async (accessToken: string) =>
+    (await t.request('GET', '/api/v1/auth/me', { token: accessToken })).status === 200;
+  const pastGracePeriod = () =>
+    t.database.db.execute(sql`update sessions set rotated_at = rotated_at - interval '5 minutes'`);
+
+  it('gives a new pair for the current token, and the old refresh token stops giving new ones', async () => {
+    const first = await t.login(org.owner.email, org.owner.password);
+    const second = await refresh(first.refreshToken);
+    expect(second.status).toBe(200);
+    expect(second.body.refreshToken).not.toBe(first.refreshToken);
+    expect((await refresh(second.body.refreshToken)).status).toBe(200);
+  });
+
+  it('answers a retry just after rotation with the same new token, and the real client stays signed in', async () => {
+    const first = await t.login(org.owner.email, org.owner.password);
+    const rotated = await refresh(first.refreshToken);
+    const replayed = await refresh(first.refreshToken);
+    expect(replayed.status).toBe(200);
+    expect(replayed.body.refreshToken).toBe(rotated.body.refreshToken);
+    const next = await refresh(rotated.body.refreshToken);
+    expect(next.status).toBe(200);
+    expect(await signedIn(next.body.accessToken)).toBe(true);
+  });
+
+  it('ends the whole session when a token two rotations old comes back', async () => {
+    const first = await t.login(org.owner.email, org.owner.password);
+    const second = await refresh(first.refreshToken);
+    const third = await refresh(second.body.refreshToken);
+    expect((await refresh(first.refreshToken)).status).toBe(401);
+    expect((await refresh(third.body.refreshToken)).status).toBe(401);
+    expect(await signedIn(third.body.accessToken)).toBe(false);
+  });
+
+  it('ends the whole session when a rotated token comes back after the grace period', async () => {
+    const first = await t.login(org.owner.email, org.owner.password);
+    const rotated = await refresh(first.refreshToken);
+    await pastGracePeriod();
+    expect((await refresh(first.refreshToken)).status).toBe(401);
+    expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
+    expect(await signedIn(rotated.body.accessToken)).toBe(false);
+  });
+
+  it('ends only the session the reused token belongs to', async () => {
+    const phone = await t.login(org.owner.email, org.owner.password);
+    const laptop = await t.login(org.owner.email, org.owner.password);
+    await refresh(phone.refreshToken);
+    await pastGracePeriod();
+    await refresh(phone.refreshToken);
+    expect((await refresh(laptop.refreshToken)).status).toBe(200);
+  });
+
+  it('makes one chain out of ten simultaneous refreshes of one token', async () => {
+    const first = await t.login(org.owner.email, org.owner.password);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => refresh(first.refreshToken)));
+    const issued = new Set(answers.filter((a) => a.status === 200).map((a) => a.body.refreshToken));
+    expect(answers.every((a) => a.status === 200 || a.status === 401)).toBe(true);
+    expect(issued.size).toBe(1);
+    const [only] = issued;
+    const next = await refresh(only as string);
+    expect(next.status).toBe(200);
+    expect(await signedIn(next.body.accessToken)).toBe(true);
+  });
+});
+
+describe('sign-in throttling', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  let clock = Date.parse('2026-03-02T09:00:00Z');
+  beforeAll(async () => {
+    t = await createTestContext({ config: { trustProxy: true }, now: () => clock });
+  });
+  beforeEach(async () => {
+    clock += 15 * 60_000; // a fresh window for every counter
+    org = await t.createOrg();
+  });
+  afterAll(() => t.close());
+
+  const signIn = (address: string, email: string, password: string) =>
+    t.request('POST', '/api/v1/auth/login', {
+      headers: { 'x-forwarded-for': address },
+      body: { email, password },
+    });
+  const attacker = '203.0.113.7';
+  const owner = '198.51.100.2';
+
+  it('stops an address after five wrong passwords for one account, with Retry-After, checking no more passwords', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 12; i++) {
-      statuses.push(
-        (
-          await t.request('POST', '/api/v1/auth/login', {
-            body: { email: victim.owner.email, password: `guess-${i}` },
-          })
-        ).status,
-      );
-    }
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    for (let i = 0; i < 6; i++) statuses.push((await signIn(attacker, org.owner.email, `guess-${i}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    const refused = await signIn(attacker, org.owner.email, org.owner.password);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('does not let fifty wrong passwords from one address lock the owner out from another', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 50; i++)
+      statuses.push((await signIn(attacker, org.owner.email, `guess-${i}`)).status);
     expect(statuses.at(-1)).toBe(429);
+    const last = await signIn(attacker, org.owner.email, 'guess-51');
+    expect(last.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+  });
+
+  it('stops many addresses guessing one account, except the owner from an address they signed in from', async () => {
+    expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+    for (let a = 1; a <= 4; a++) {
+      for (let i = 0; i < 5; i++) await signIn(`203.0.113.${a}`, org.owner.email, `guess-${i}`);
+    }
+    expect((await signIn('203.0.113.99', org.owner.email, 'guess')).status).toBe(429);
+    expect((await signIn('192.0.2.1', org.owner.email, org.owner.password)).status).toBe(429);
+    expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+  });
+
+  it('counts only failures: the owner may sign in as often as they like', async () => {
+    for (let i = 0; i < 8; i++) {
+      expect((await signIn(owner, org.owner.email, org.owner.password)).status).toBe(200);
+    }
+  });
+
+  it('lets a stopped address try again once the window has passed', async () => {
+    for (let i = 0; i < 6; i++) await signIn(attacker, org.owner.email, `guess-${i}`);
+    const refused = await signIn(attacker, org.owner.email, org.owner.password);
+    expect(refused.status).toBe(429);
+    clock += Number(refused.headers.get('retry-after')) * 1000;
+    expect((await signIn(attacker, org.owner.email, org.owner.password)).status).toBe(200);
   });
 });
