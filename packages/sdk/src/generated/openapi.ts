@@ -2146,7 +2146,7 @@ export interface components {
             conflictStrategy?: components["schemas"]["AscoraConflictStrategy"];
         };
         AscoraConnect: {
-            /** @description An Ascora integration key or company key. Stored encrypted; never returned. */
+            /** @description An Ascora integration key or company key (printable ASCII). Stored encrypted; never returned. */
             apiKey: string;
             /**
              * Format: uri

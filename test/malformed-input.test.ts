@@ -1,0 +1,140 @@
+/**
+ * The malformed-input sweep, generated from openapi.yaml: every parameter and body field of every
+ * operation gets wrong types, NUL, oversize text, a leap second, years 0000 and 9999, deep nesting
+ * and odd Unicode. What no valid request holds is a 4xx problem that changes nothing; nothing is
+ * ever a 5xx. The cases are the same on every run (a fixed seed picks the sampled ones).
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../server/src/db/index.js';
+import { createLogger } from '../server/src/logger.js';
+import { loadSpec, type Operation } from '../server/src/openapi/spec.js';
+import { seedDemo } from '../server/src/seed/demo.js';
+import { seedDemoAppointments } from '../server/src/seed/demo-live.js';
+import { createTestContext, type TestContext } from '../server/test-support/harness.js';
+import {
+  marker,
+  SchemaSampler,
+  type SweepCase,
+  seededRandom,
+  sweepCases,
+} from './support/malformed-input.js';
+
+const spec = loadSpec();
+const origin = 'https://widget.example';
+
+// Which table holds the rows a path parameter or body field names.
+const tableFor: Record<string, string> = {
+  userId: 'users',
+  keyId: 'api_keys',
+  categoryId: 'service_categories',
+  itemId: 'service_items',
+  serviceItemId: 'service_items',
+  tierId: 'pricing_tiers',
+  technicianId: 'technicians',
+  timeOffId: 'time_off',
+  holdId: 'reservations',
+  appointmentId: 'appointments',
+  customerId: 'customers',
+  contactId: 'customer_contacts',
+  jobId: 'jobs',
+  invoiceId: 'invoices',
+  runId: 'ascora_sync_runs',
+  failureId: 'ascora_sync_failures',
+  conflictId: 'ascora_conflicts',
+};
+
+describe('malformed input, for every operation in openapi.yaml', () => {
+  let t: TestContext;
+  let orgId: string;
+  let secretKey: string;
+  let accessToken: string;
+  let ids: Record<string, string>;
+  const logLines: string[] = [];
+  const sent = new Set<string>();
+
+  beforeAll(async () => {
+    const logger = createLogger({
+      level: 'info',
+      destination: { write: (line: string) => logLines.push(line) },
+    });
+    t = await createTestContext({ http: true, logger });
+    // The demo business: technicians, services, customers and booked appointments, so the cases
+    // reach the handlers with ids that exist instead of stopping at "not found".
+    const demo = await seedDemo(t.database.db, { secret: t.config.secret, origins: [origin] });
+    await seedDemoAppointments(t.baseUrl!, demo);
+    orgId = demo.orgId;
+    secretKey = demo.secretKey;
+    accessToken = (await t.login(demo.login.email, demo.login.password)).accessToken;
+    ids = { orgId };
+    for (const [name, table] of Object.entries(tableFor)) {
+      const [row] = await queryRows<{ id: string }>(
+        t.database.db,
+        sql`select id::text as id from ${sql.identifier(table)} where org_id = ${orgId} order by id limit 1`,
+      );
+      if (row) ids[name] = row.id;
+    }
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  const idFor = (name: string) => ids[name] ?? randomUUID();
+  const casesFor = (op: Operation, seed: number): SweepCase[] => {
+    const sampler = new SchemaSampler(spec, idFor);
+    const pathParams = Object.fromEntries(
+      op.parameters.filter((p) => p.in === 'path').map((p) => [p.name, idFor(p.name)]),
+    );
+    return sweepCases(sampler, op, pathParams, seededRandom(seed));
+  };
+
+  const send = (op: Operation, c: SweepCase) => {
+    sent.add(c.rawBody ?? '');
+    const token = op.anonymous ? undefined : op.credentials.includes('secret_key') ? secretKey : accessToken;
+    return t.request(op.method.toUpperCase(), `${c.path}${c.query ? `?${c.query}` : ''}`, {
+      token,
+      headers: { 'content-type': 'application/json', origin },
+      ...(c.rawBody === undefined ? {} : { rawBody: c.rawBody }),
+    });
+  };
+
+  const everyOp = spec.operations.map(
+    (op, index) => [`${op.method.toUpperCase()} ${op.path}`, op, index] as const,
+  );
+
+  it.each(everyOp)(
+    '%s refuses what no valid request holds with a 4xx problem, changing nothing',
+    async (_, op, index) => {
+      const cases = casesFor(op, index).filter((c) => c.refused);
+      const before = await t.snapshot();
+      for (const c of cases) {
+        const response = await send(op, c);
+        const label = `${c.where} ${c.what} → ${response.status} ${response.text.slice(0, 300)}`;
+        expect(response.status, label).toBeGreaterThanOrEqual(400);
+        expect(response.status, label).toBeLessThan(500);
+      }
+      expect(await t.snapshot()).toBe(before);
+    },
+  );
+
+  it.each(everyOp)('%s answers odd but legitimate text without a 5xx', async (_, op, index) => {
+    for (const c of casesFor(op, index).filter((c) => !c.refused)) {
+      const response = await send(op, c);
+      expect(
+        response.status,
+        `${c.where} ${c.what} → ${response.status} ${response.text.slice(0, 300)}`,
+      ).toBeLessThan(500);
+    }
+  });
+
+  it('logged none of the values it sent, nor any credential', async () => {
+    const logs = logLines.join('');
+    const [owner] = await queryRows<{ password_hash: string }>(
+      t.database.db,
+      sql`select password_hash from users where org_id = ${orgId} and role = 'owner'`,
+    );
+    expect(logs).not.toContain(marker);
+    expect(logs).not.toContain(secretKey);
+    expect(logs).not.toContain(accessToken);
+    expect(logs).not.toContain(owner!.password_hash);
+  });
+});
