@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../server/src/db/index.js';
 import { createLogger } from '../server/src/logger.js';
 import { loadSpec, type Operation } from '../server/src/openapi/spec.js';
-import { seedDemo } from '../server/src/seed/demo.js';
-import { seedDemoAppointments } from '../server/src/seed/demo-live.js';
 import { createTestContext, type TestContext } from '../server/test-support/harness.js';
+import { seedDemoOrg } from './support/demo-org.js';
 import {
   marker,
   SchemaSampler,
@@ -23,27 +22,6 @@ import {
 
 const spec = loadSpec();
 const origin = 'https://widget.example';
-
-// Which table holds the rows a path parameter or body field names.
-const tableFor: Record<string, string> = {
-  userId: 'users',
-  keyId: 'api_keys',
-  categoryId: 'service_categories',
-  itemId: 'service_items',
-  serviceItemId: 'service_items',
-  tierId: 'pricing_tiers',
-  technicianId: 'technicians',
-  timeOffId: 'time_off',
-  holdId: 'reservations',
-  appointmentId: 'appointments',
-  customerId: 'customers',
-  contactId: 'customer_contacts',
-  jobId: 'jobs',
-  invoiceId: 'invoices',
-  runId: 'ascora_sync_runs',
-  failureId: 'ascora_sync_failures',
-  conflictId: 'ascora_conflicts',
-};
 
 describe('malformed input, for every operation in openapi.yaml', () => {
   let t: TestContext;
@@ -60,21 +38,12 @@ describe('malformed input, for every operation in openapi.yaml', () => {
       destination: { write: (line: string) => logLines.push(line) },
     });
     t = await createTestContext({ http: true, logger });
-    // The demo business: technicians, services, customers and booked appointments, so the cases
-    // reach the handlers with ids that exist instead of stopping at "not found".
-    const demo = await seedDemo(t.database.db, { secret: t.config.secret, origins: [origin] });
-    await seedDemoAppointments(t.baseUrl!, demo);
+    // Real ids of every kind, so the cases reach the handlers instead of stopping at "not found".
+    const demo = await seedDemoOrg(t, [origin]);
     orgId = demo.orgId;
     secretKey = demo.secretKey;
     accessToken = (await t.login(demo.login.email, demo.login.password)).accessToken;
-    ids = { orgId };
-    for (const [name, table] of Object.entries(tableFor)) {
-      const [row] = await queryRows<{ id: string }>(
-        t.database.db,
-        sql`select id::text as id from ${sql.identifier(table)} where org_id = ${orgId} order by id limit 1`,
-      );
-      if (row) ids[name] = row.id;
-    }
+    ids = { orgId, ...demo.ids };
   }, 120_000);
   afterAll(() => t?.close());
 

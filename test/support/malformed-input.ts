@@ -92,13 +92,18 @@ export class SchemaSampler {
         const count = Math.max(1, (s.minItems as number | undefined) ?? 1);
         return Array.from({ length: count }, () => this.sample((s.items as JsonSchema) ?? {}, name));
       }
-      case 'object':
+      case 'object': {
+        // The required members, then optional ones while `minProperties` asks for more (PATCH bodies).
+        const properties = (s.properties as Obj | undefined) ?? {};
+        const keys = [...((s.required as string[] | undefined) ?? [])];
+        for (const key of Object.keys(properties)) {
+          if (keys.length >= ((s.minProperties as number | undefined) ?? 0)) break;
+          if (!keys.includes(key)) keys.push(key);
+        }
         return Object.fromEntries(
-          ((s.required as string[] | undefined) ?? []).map((key) => [
-            key,
-            this.sample(((s.properties as Obj | undefined)?.[key] as JsonSchema) ?? {}, key),
-          ]),
+          keys.map((key) => [key, this.sample((properties[key] as JsonSchema) ?? {}, key)]),
         );
+      }
       default:
         return `${marker}`;
     }
