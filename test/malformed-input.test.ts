@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultDirections } from '../server/src/ascora/connection.js';
 import { queryRows } from '../server/src/db/index.js';
+import { ascoraConnections } from '../server/src/db/schema.js';
+import { sha256 } from '../server/src/lib/crypto.js';
 import { createLogger } from '../server/src/logger.js';
 import { loadSpec, type Operation } from '../server/src/openapi/spec.js';
 import { createTestContext, type TestContext } from '../server/test-support/harness.js';
@@ -105,5 +108,45 @@ describe('malformed input, for every operation in openapi.yaml', () => {
     expect(logs).not.toContain(secretKey);
     expect(logs).not.toContain(accessToken);
     expect(logs).not.toContain(owner!.password_hash);
+  });
+});
+
+describe('an Ascora webhook nested 10,000 levels deep', () => {
+  let t: TestContext;
+  let orgId: string;
+  const token = 'w'.repeat(43);
+
+  beforeAll(async () => {
+    t = await createTestContext();
+    orgId = (await t.createOrg()).orgId;
+    // A connection as connecting leaves it, so the webhook's token is accepted.
+    await t.database.db.insert(ascoraConnections).values({
+      orgId,
+      status: 'connected',
+      baseUrl: 'https://api.ascora.com.au',
+      webhookTokenHash: sha256(token),
+      directions: defaultDirections,
+      connectedAt: new Date(),
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('is refused with a 400 naming the body, before its digest is computed, changing nothing', async () => {
+    const before = await t.snapshot();
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const response = await t.request('POST', `/api/v1/organizations/${orgId}/ascora/webhooks/${token}`, {
+      rawBody: `{"customerId":"C-1","history":${deep}}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ path: 'body', message: expect.stringContaining('64 deep') }]);
+    expect(await t.snapshot()).toBe(before);
+  });
+
+  it('is accepted when nested as deep as Ascora actually sends', async () => {
+    const response = await t.request('POST', `/api/v1/organizations/${orgId}/ascora/webhooks/${token}`, {
+      body: { customerId: 'C-1', address: { lines: [['12 Harbour St']] } },
+    });
+    expect(response.status).toBe(202);
   });
 });

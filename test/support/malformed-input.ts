@@ -187,6 +187,8 @@ function mutationsFor(sampler: SchemaSampler, schema: JsonSchema, base: unknown)
     }
     if (s.format === 'date')
       list.push(refused('year 0000', '0000-01-01'), refused('year 9999', '9999-12-31'));
+    // Every pattern in the contract is anchored and narrow (codes, times, a key sent as a header).
+    if (s.pattern) list.push(refused('CR/LF, RTL override and emoji', `${text}\r\n\u202E🙂`));
     if (!s.format && !s.enum && !s.pattern) {
       list.push(
         tolerated('RTL override', `\u202E${text}`),
