@@ -49,4 +49,11 @@ describe('logging a failed query', () => {
     expect(logged.err.message).toBe('Cannot read properties of undefined');
     expect(logged.err.type).toBe('TypeError');
   });
+
+  it("keeps a system error's message: EPIPE is not a SQLSTATE", () => {
+    const lines: string[] = [];
+    const logger = createLogger({ destination: { write: (line: string) => lines.push(line) } });
+    logger.warn({ err: Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) }, 'client went away');
+    expect(JSON.parse(lines[0]!).err).toMatchObject({ message: 'write EPIPE', code: 'EPIPE' });
+  });
 });

@@ -12,15 +12,27 @@ function causes(error: ErrorLike): ErrorLike[] {
   return chain;
 }
 
-/** A PostgreSQL error (node-postgres or PGlite) carries a five-character SQLSTATE and a routine. */
+/**
+ * PostgreSQL's errors (node-postgres or PGlite) carry a SQLSTATE and a severity; drizzle's wrapper
+ * carries the params. (No SQLSTATE class starts with E, unlike Node's EPIPE or EPERM.)
+ */
+function isPostgresError(error: ErrorLike): boolean {
+  return typeof error.code === 'string' && /^[0-9A-DF-Z][0-9A-Z]{4}$/.test(error.code) && 'severity' in error;
+}
+
 function isDatabaseError(error: ErrorLike): boolean {
-  return (typeof error.code === 'string' && /^[0-9A-Z]{5}$/.test(error.code)) || 'params' in error;
+  return isPostgresError(error) || 'params' in error;
 }
 
 function pick(error: ErrorLike, names: string[]): Record<string, unknown> {
   return Object.fromEntries(
     names.filter((name) => typeof error[name] === 'string').map((name) => [name, error[name]]),
   );
+}
+
+/** An error that is, or was caused by, a failed query. */
+function isDatabaseFailure(value: unknown): value is Error {
+  return value instanceof Error && causes(value as ErrorLike).some(isDatabaseError);
 }
 
 /**
@@ -30,15 +42,11 @@ function pick(error: ErrorLike, names: string[]): Record<string, unknown> {
  * the routine that raised it and the statement text with its placeholders — and nothing that came
  * from a request. Other errors are serialized as usual.
  */
-function isDatabaseFailure(value: unknown): value is Error {
-  return value instanceof Error && causes(value as ErrorLike).some(isDatabaseError);
-}
-
 export function serializeError(value: unknown): unknown {
   if (!(value instanceof Error)) return value;
   const chain = causes(value as ErrorLike);
   if (!isDatabaseFailure(value)) return pino.stdSerializers.err(value);
-  const database = chain.find((e) => typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code));
+  const database = chain.find(isPostgresError);
   const failedQuery = chain.find((e) => typeof e.query === 'string');
   return {
     type: chain.map((e) => e.constructor.name).join(' ← '),
