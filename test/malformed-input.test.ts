@@ -62,7 +62,7 @@ describe('malformed input, for every operation in openapi.yaml', () => {
     const token = op.anonymous ? undefined : op.credentials.includes('secret_key') ? secretKey : accessToken;
     return t.request(op.method.toUpperCase(), `${c.path}${c.query ? `?${c.query}` : ''}`, {
       token,
-      headers: { 'content-type': 'application/json', origin },
+      headers: { 'content-type': 'application/json', origin, ...c.headers },
       ...(c.rawBody === undefined ? {} : { rawBody: c.rawBody }),
     });
   };

@@ -144,6 +144,8 @@ export interface SweepCase {
   query: string;
   /** The JSON text sent, if the operation has a body. */
   rawBody?: string;
+  /** Header parameters sent, e.g. an Idempotency-Key. */
+  headers?: Record<string, string>;
   /**
    * True: no valid request holds this value, so the answer must be a 4xx problem that changed
    * nothing. False: unusual but legitimate text (an emoji in a name); only a 5xx is a failure.
@@ -352,6 +354,23 @@ export function sweepCases(
   };
 
   const cases: SweepCase[] = [];
+  // Headers travel as bytes (no NUL, nothing beyond Latin-1), so only length and Latin-1 remain.
+  for (const p of op.parameters.filter((param) => param.in === 'header')) {
+    const s = sampler.resolve(p.schema);
+    const mutations: Mutation[] = [{ what: 'Latin-1 text', value: `${marker}-clé-ñ`, refused: false }];
+    if (typeof s.maxLength === 'number')
+      mutations.push({ what: 'oversize', value: 'k'.repeat(s.maxLength + 1), refused: true });
+    for (const m of mutations) {
+      cases.push(
+        build(baseParams, requiredQuery, baseBody, {
+          where: `header.${p.name}`,
+          what: m.what,
+          refused: m.refused,
+          headers: { [p.name]: m.value as string },
+        }),
+      );
+    }
+  }
   for (const p of params) {
     // The organization's id is checked against the credential before anything else runs.
     if (p.name === 'orgId') continue;
