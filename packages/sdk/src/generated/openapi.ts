@@ -1448,7 +1448,10 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "dispatcher" | "technician";
-        /** Format: date-time */
+        /**
+         * Format: date-time
+         * @description An RFC 3339 instant. The server accepts years 1900–2200 (dates too) and no leap second (second 60), which neither PostgreSQL nor JavaScript can hold.
+         */
         Timestamp: string;
         /**
          * @description An IANA time zone name.
