@@ -186,9 +186,17 @@ describe("isolation: the attacker's own organization, the victim's records", () 
     );
     return t.request(op.method.toUpperCase(), `${path}${query}`, {
       token,
+      // A publishable key is only accepted from its allowed origins.
+      ...(token.startsWith('pk_') ? { headers: { origin } } : {}),
       ...(op.requestBody ? { body: sampler().sample(op.requestBody.schema) } : {}),
     });
   };
+  // Each credential the operation accepts: the secret key, an owner's token, the widget's key.
+  const attackerCredentials = (op: Operation) => [
+    attacker.secretKey,
+    attackerToken,
+    ...(op.public ? [attacker.publishableKey] : []),
+  ];
 
   const orgOps = spec.operations
     .filter((op) => op.orgScoped && !op.anonymous)
@@ -198,7 +206,7 @@ describe("isolation: the attacker's own organization, the victim's records", () 
   it.each(withIdInPath)(
     "%s with the victim's ids in the attacker's organization → 404, nothing changed",
     async (_, op) => {
-      for (const token of [attacker.secretKey, attackerToken]) {
+      for (const token of attackerCredentials(op)) {
         const before = await t.snapshot();
         const response = await requestAs(op, token);
         expect(response.status, response.text.slice(0, 300)).toBe(404);
@@ -217,11 +225,13 @@ describe("isolation: the attacker's own organization, the victim's records", () 
   it.each(withIdInBody)(
     "%s naming the victim's records in its body → 4xx, nothing changed",
     async (_, op) => {
-      const before = await t.snapshot();
-      const response = await requestAs(op, attacker.secretKey);
-      expect(response.status, response.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
-      expect(await t.snapshot()).toBe(before);
+      for (const token of attackerCredentials(op)) {
+        const before = await t.snapshot();
+        const response = await requestAs(op, token);
+        expect(response.status, response.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(await t.snapshot()).toBe(before);
+      }
     },
   );
 
