@@ -318,7 +318,7 @@ export function sweepCases(
   op: Operation,
   pathParams: Record<string, string>,
   random: () => number,
-  tolerated = 1,
+  tolerated = 3,
 ): SweepCase[] {
   const params = op.parameters.filter((p) => p.in === 'path' || p.in === 'query');
   const baseParams = Object.fromEntries(
