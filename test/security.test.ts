@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../server/src/db/index.js';
 import { loadSpec, type Operation } from '../server/src/openapi/spec.js';
 import { createTestContext, type TestContext, type TestOrg } from '../server/test-support/harness.js';
+import { type DemoOrg, seedDemoOrg, tableFor } from './support/demo-org.js';
+import { SchemaSampler } from './support/malformed-input.js';
 
 const spec = loadSpec();
 const origin = 'https://widget.example';
@@ -153,5 +155,97 @@ describe('security, for every operation in openapi.yaml', () => {
         expect(response.status, `${op.method} ${op.path} with ${value.slice(0, 20)}`).toBeLessThan(500);
       }
     }
+  });
+});
+
+describe("isolation: the attacker's own organization, the victim's records", () => {
+  // Every case above names the victim's organization and is refused by the one tenancy check that
+  // runs before any handler. Here the path names the attacker's own organization, which the
+  // credential may use, so every handler's own scoping of the victim's ids is what is tested.
+  let t: TestContext;
+  let victim: DemoOrg;
+  let attacker: TestOrg;
+  let attackerToken: string;
+  let victimText: string[];
+
+  beforeAll(async () => {
+    t = await createTestContext({ http: true });
+    victim = await seedDemoOrg(t, [origin]);
+    attacker = await t.createOrg({ allowedOrigins: [origin] });
+    attackerToken = (await t.login(attacker.owner.email, attacker.owner.password)).accessToken;
+    // What the victim's records say, which no answer to the attacker may repeat.
+    victimText = ['olivia.hart@example.com', 'Harbour City Plumbing', 'Winter rate', 'Site manager'];
+  }, 120_000);
+  afterAll(() => t?.close());
+
+  // Also used while collecting the cases, before any victim exists: then any uuid stands in.
+  const sampler = () => new SchemaSampler(spec, (name) => victim?.ids[name] ?? randomUUID());
+  const requestAs = (op: Operation, token: string, query = '') => {
+    const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      name === 'orgId' ? attacker.orgId : (victim.ids[name] ?? randomUUID()),
+    );
+    return t.request(op.method.toUpperCase(), `${path}${query}`, {
+      token,
+      // A publishable key is only accepted from its allowed origins.
+      ...(token.startsWith('pk_') ? { headers: { origin } } : {}),
+      ...(op.requestBody ? { body: sampler().sample(op.requestBody.schema) } : {}),
+    });
+  };
+  // Each credential the operation accepts: the secret key, an owner's token, the widget's key.
+  const attackerCredentials = (op: Operation) => [
+    attacker.secretKey,
+    attackerToken,
+    ...(op.public ? [attacker.publishableKey] : []),
+  ];
+
+  const orgOps = spec.operations
+    .filter((op) => op.orgScoped && !op.anonymous)
+    .map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const);
+  const withIdInPath = orgOps.filter(([, op]) => /\{(?!orgId\})[^}]+\}/.test(op.path));
+
+  it.each(withIdInPath)(
+    "%s with the victim's ids in the attacker's organization → 404, nothing changed",
+    async (_, op) => {
+      for (const token of attackerCredentials(op)) {
+        const before = await t.snapshot();
+        const response = await requestAs(op, token);
+        expect(response.status, response.text.slice(0, 300)).toBe(404);
+        expect(response.body.code).toBe('not_found');
+        expect(await t.snapshot()).toBe(before);
+      }
+    },
+  );
+
+  const withIdInBody = orgOps.filter(
+    ([, op]) =>
+      !withIdInPath.some(([, other]) => other === op) &&
+      op.requestBody !== undefined &&
+      JSON.stringify(sampler().sample(op.requestBody.schema)).match(/[0-9a-f]{8}-[0-9a-f]{4}-/),
+  );
+  it.each(withIdInBody)(
+    "%s naming the victim's records in its body → 4xx, nothing changed",
+    async (_, op) => {
+      for (const token of attackerCredentials(op)) {
+        const before = await t.snapshot();
+        const response = await requestAs(op, token);
+        expect(response.status, response.text.slice(0, 300)).toBeGreaterThanOrEqual(400);
+        expect(response.status).toBeLessThan(500);
+        expect(await t.snapshot()).toBe(before);
+      }
+    },
+  );
+
+  const withIdInQuery = orgOps.filter(([, op]) =>
+    op.parameters.some((p) => p.in === 'query' && p.name in tableFor),
+  );
+  it.each(withIdInQuery)("%s filtering by the victim's ids shows nothing of the victim's", async (_, op) => {
+    const query = op.parameters
+      .filter((p) => p.in === 'query' && (p.name in tableFor || p.required))
+      .map((p) => `${p.name}=${encodeURIComponent(String(sampler().sample(p.schema, p.name)))}`)
+      .join('&');
+    const response = await requestAs(op, attacker.secretKey, `?${query}`);
+    expect(response.status, response.text.slice(0, 300)).toBeLessThan(500);
+    for (const id of Object.values(victim.ids)) expect(response.text).not.toContain(id);
+    for (const text of victimText) expect(response.text).not.toContain(text);
   });
 });

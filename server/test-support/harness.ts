@@ -9,7 +9,7 @@ import { createApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
 import type { AppEnv } from '../src/context.js';
 import { type Database, openDatabase, queryRows } from '../src/db/index.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger, type Logger } from '../src/logger.js';
 import { loadSpec } from '../src/openapi/spec.js';
 import { matchOperation, ResponseValidator } from '../src/openapi/validation.js';
 import { createOrganization, type NewOrganization } from '../src/services/organizations.js';
@@ -105,14 +105,14 @@ export interface TestContext {
 }
 
 export async function createTestContext(
-  options: { http?: boolean; config?: Partial<Config>; now?: () => number } = {},
+  options: { http?: boolean; config?: Partial<Config>; now?: () => number; logger?: Logger } = {},
 ): Promise<TestContext> {
   const database = await openTestDatabase();
   const config = testConfig(options.config);
   const app = createApp({
     database,
     config,
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
     ...(options.now ? { now: options.now } : {}),
   });
   let baseUrl: string | undefined;

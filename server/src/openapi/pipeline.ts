@@ -124,11 +124,41 @@ function sameOriginOf(c: AppContext): string | undefined {
   return new URL(c.req.url).origin;
 }
 
+/** Far deeper than any body in the contract, far shallower than what overflows a recursive walk. */
+export const maxJsonDepth = 64;
+
+/**
+ * The deepest nesting of arrays and objects in a JSON text, counted without parsing it: a body
+ * 10,000 levels deep would parse, then overflow the stack of whatever walks it recursively (schema
+ * validation, the webhook's canonical digest).
+ */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c)
+        i += 1; // backslash: the next character is escaped, even a quote
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x7b || char === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (char === 0x7d || char === 0x5d) depth -= 1;
+  }
+  return deepest;
+}
+
 async function readBody(c: AppContext): Promise<unknown> {
   const text = await c.req.text();
   if (text.length === 0) return undefined;
   const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json' && !type?.endsWith('+json')) throw new ApiError('unsupported_media_type');
+  if (jsonDepth(text) > maxJsonDepth) {
+    throw new ApiError('validation_failed', {
+      errors: [{ path: 'body', message: `must not nest arrays and objects more than ${maxJsonDepth} deep` }],
+    });
+  }
   try {
     return JSON.parse(text);
   } catch {

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import type { FieldError } from '../errors.js';
 import type { JsonSchema, Operation, Spec } from './spec.js';
 
@@ -24,9 +25,34 @@ function rewriteRefs(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Dates the business can mean. RFC 3339 allows years 0000–9999 and a leap second, but PostgreSQL
+ * has no year 0, JavaScript's Date turns second 60 into Invalid Date, and a schedule reaching year
+ * 9999 is a typo that would have the availability engine walk millennia.
+ */
+const earliestYear = 1900;
+const latestYear = 2200;
+
+function plausibleYear(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return year >= earliestYear && year <= latestYear;
+}
+
+const rfcDate = fullFormats.date as { validate: (value: string) => boolean };
+const rfcDateTime = fullFormats['date-time'] as { validate: (value: string) => boolean };
+
+const businessFormats = {
+  date: (value: string) => rfcDate.validate(value) && plausibleYear(value),
+  // Seconds sit at index 17 whatever the offset; a leap second is the only way to spell 60 there.
+  'date-time': (value: string) =>
+    rfcDateTime.validate(value) && plausibleYear(value) && value.slice(17, 19) !== '60',
+};
+
 function createAjv(spec: Spec, options: { coerceTypes?: 'array'; useDefaults: boolean }): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true, ...options });
   addFormats(ajv);
+  for (const [name, validate] of Object.entries(businessFormats))
+    ajv.addFormat(name, { type: 'string', validate });
   // OpenAPI's own annotation keywords are allowed in schemas; Ajv should ignore them, not fail.
   ajv.addKeyword({ keyword: 'example' });
   const schemas = ((spec.document.components as Record<string, unknown>)?.schemas ?? {}) as object;
@@ -52,6 +78,40 @@ function toFieldErrors(prefix: string, errors: ErrorObject[] | null | undefined)
               : (e.message ?? 'is invalid');
       return { path, message };
     });
+}
+
+// A UTF-16 surrogate without its partner: JSON can spell it (\ud800), UTF-8 cannot encode it.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function unstorable(text: string): string | undefined {
+  // PostgreSQL cannot store U+0000 in text or jsonb and fails the whole query.
+  if (text.includes('\u0000')) return 'must not contain a NUL character';
+  // The driver would silently store U+FFFD instead: refused, rather than changed without a word.
+  if (loneSurrogate.test(text)) return 'must be well-formed Unicode (no lone surrogates)';
+  return undefined;
+}
+
+/**
+ * Text the database cannot hold as sent, anywhere in a request — values and keys, every field of
+ * every operation — refused here once, naming where it was.
+ */
+function unstorableFields(prefix: string, value: unknown): FieldError[] {
+  const found: FieldError[] = [];
+  const pending: Array<[string, unknown]> = [[prefix, value]];
+  while (pending.length > 0) {
+    const [path, current] = pending.pop()!;
+    if (typeof current === 'string') {
+      const message = unstorable(current);
+      if (message) found.push({ path, message });
+    } else if (current && typeof current === 'object') {
+      for (const [key, inner] of Object.entries(current)) {
+        const message = unstorable(key);
+        if (message) found.push({ path, message: `has a key that ${message}` });
+        else pending.push([`${path}.${key}`, inner]);
+      }
+    }
+  }
+  return found;
 }
 
 export interface RequestInput {
@@ -132,15 +192,17 @@ export class RequestValidator {
           if (value !== undefined) values[p.name.toLowerCase()] = value;
         }
       }
-      if (!validate(values))
-        errors.push(...toFieldErrors(location === 'path' ? 'path' : location, validate.errors));
+      const prefix = location === 'path' ? 'path' : location;
+      errors.push(...unstorableFields(prefix, values));
+      if (!validate(values)) errors.push(...toFieldErrors(prefix, validate.errors));
       input[location === 'path' ? 'params' : location === 'query' ? 'query' : 'headers'] = values;
     }
     if (op.requestBody && compiled.body) {
       if (raw.body === undefined) {
         if (op.requestBody.required) errors.push({ path: 'body', message: 'is required' });
-      } else if (!compiled.body(raw.body)) {
-        errors.push(...toFieldErrors('body', compiled.body.errors));
+      } else {
+        errors.push(...unstorableFields('body', raw.body));
+        if (!compiled.body(raw.body)) errors.push(...toFieldErrors('body', compiled.body.errors));
       }
       input.body = raw.body;
     }

@@ -1485,7 +1485,10 @@ export interface components {
         };
         /** @enum {string} */
         Role: "owner" | "admin" | "dispatcher" | "technician";
-        /** Format: date-time */
+        /**
+         * Format: date-time
+         * @description An RFC 3339 instant. The server accepts years 1900–2200 (dates too) and no leap second (second 60), which neither PostgreSQL nor JavaScript can hold.
+         */
         Timestamp: string;
         /**
          * @description An IANA time zone name.
@@ -2201,7 +2204,7 @@ export interface components {
             conflictStrategy?: components["schemas"]["AscoraConflictStrategy"];
         };
         AscoraConnect: {
-            /** @description An Ascora integration key or company key. Stored encrypted; never returned. */
+            /** @description An Ascora integration key or company key (printable ASCII). Stored encrypted; never returned. */
             apiKey: string;
             /**
              * Format: uri
