@@ -25,7 +25,7 @@ export const marker = 'sweep7f3a';
 const patternSamples: Record<string, string> = {
   '^[A-Z]{3}$': 'AUD',
   '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$': 'en-AU',
-  '^https?://[^/\\s]+$': 'https://shop.example',
+  '^https?://[^/\\s?#@]+$': 'https://shop.example',
   '^([01][0-9]|2[0-3]):[0-5][0-9]$': '09:00',
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': '17:00',
   '^[A-Z]{2}$': 'AU',

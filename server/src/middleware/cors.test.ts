@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 import { sha256 } from '../lib/crypto.js';
+import { canonicalJson } from './idempotency.js';
 
 const site = 'https://plumber.example';
 
@@ -133,9 +134,12 @@ describe.each([
     const keys = `${orgPath()}/api-keys`;
     const body = { kind: 'secret', name: 'Busy' };
     const key = `busy-${http}`;
-    const hash = sha256(`POST ${keys}\n${JSON.stringify(body)}`);
+    const hash = sha256(`POST ${keys}\n${canonicalJson(body)}`);
+    // Keys are scoped to the credential that sent them.
+    const me = await t.request('GET', '/api/v1/auth/me', { token: org.secretKey });
+    const scope = `key:${me.body.apiKeyId}`;
     await t.database.db.execute(
-      sql`insert into idempotency_keys (org_id, key, request_hash, state, locked_at) values (${org.orgId}, ${key}, ${hash}, 'in_progress', now())`,
+      sql`insert into idempotency_keys (org_id, scope, key, request_hash, state, locked_at) values (${org.orgId}, ${scope}, ${key}, ${hash}, 'in_progress', now())`,
     );
     const response = await t.request('POST', keys, {
       ...crossOrigin(org.secretKey, { 'idempotency-key': key }),
