@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { startBackgroundWork } from './ascora/background.js';
+import { ascoraUrlAllowance } from './ascora/connection.js';
 import { createApiKey } from './auth/api-keys.js';
 import { loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -25,7 +26,9 @@ Commands:
       [--json]                   Print { orgId, secretKey, publishableKey } as JSON
   keys create --org <id> --kind secret|publishable --name <name> [--origin <url>]... [--json]
 
-Configuration comes from the environment: PORT, HOST, DATABASE_URL, CREWKIT_DATA_DIR, CREWKIT_SECRET, LOG_LEVEL.`;
+Configuration comes from the environment: PORT, HOST, DATABASE_URL, CREWKIT_DATA_DIR, CREWKIT_SECRET, LOG_LEVEL,
+CREWKIT_ALLOW_PRIVATE_URLS=true (outbound calls may use http and reach loopback and private addresses; implied by --demo),
+CREWKIT_ASCORA_ALLOWED_HOSTS=host,... (Ascora base URLs besides https://api.ascora.com.au).`;
 
 class UsageError extends Error {}
 
@@ -70,7 +73,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start': {
-      const config = loadConfig();
+      const loaded = loadConfig();
+      // The demo's Ascora is a fake on this machine, which outbound calls may not reach otherwise.
+      const config = values.demo ? { ...loaded, allowPrivateUrls: true } : loaded;
       const logger = createLogger({ level: config.logLevel });
       const started = await startServer(config, logger);
       const background = await startBackgroundWork(started.database, config, logger, {
@@ -86,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
         demo = await seedDemo(server.database.db, { secret: config.secret, origins });
         if (demo.created) await seedDemoAppointments(server.url, demo);
         const fakeAscora = await startDemoAscora(
-          { db: server.database.db, secret: config.secret, logger },
+          { db: server.database.db, secret: config.secret, logger, urls: ascoraUrlAllowance(config) },
           { orgId: demo.orgId, publicBaseUrl: server.url, firstRun: demo.created },
         );
         ascora = fakeAscora;

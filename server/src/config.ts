@@ -15,6 +15,10 @@ export interface Config {
   /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
   trustProxy: boolean;
   databasePoolSize: number;
+  /** CREWKIT_ALLOW_PRIVATE_URLS=true: outbound calls may use http and reach loopback and private addresses. */
+  allowPrivateUrls?: boolean;
+  /** CREWKIT_ASCORA_ALLOWED_HOSTS (comma-separated): hosts besides api.ascora.com.au an Ascora connection may use. */
+  ascoraAllowedHosts?: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -46,6 +50,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.CREWKIT_TRUST_PROXY === 'true',
     databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 10),
+    allowPrivateUrls: env.CREWKIT_ALLOW_PRIVATE_URLS === 'true',
+    ascoraAllowedHosts: (env.CREWKIT_ASCORA_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((host) => host.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

@@ -89,7 +89,6 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy): URL {
   }
   if (url.username || url.password)
     throw new OutboundUrlRefusedError('must not carry a user name or password');
-  if (url.search || url.hash) throw new OutboundUrlRefusedError('must not have a query or a fragment');
   const host = bareHost(url);
   const literal = isIP(host) !== 0;
   if (literal && !isPublicAddress(host) && !policy.allowPrivate) {
