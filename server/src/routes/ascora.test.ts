@@ -247,6 +247,33 @@ describe('Pushing an appointment to Ascora as a job', () => {
     expect(job.body).toEqual(second.body);
   });
 
+  it('creates one Ascora job and one customer when ten pushes of one appointment arrive at once', async () => {
+    const context = await setup();
+    const { t, fake, org, base } = context;
+    await connect(context);
+    const appointment = await bookAppointment(t, org);
+    const jobsBefore = fake.store.jobs.size;
+    const customersBefore = fake.store.customers.size;
+    // Each Ascora create takes a moment, as a real one does, so the pushes really overlap.
+    fake.faults.latencyMs = 50;
+
+    const pushes = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.request('POST', `${base}/jobs`, { token: org.secretKey, body: { appointmentId: appointment.id } }),
+      ),
+    );
+    expect(pushes.map((push) => push.status)).toEqual(Array(10).fill(200));
+    expect(new Set(pushes.map((push) => push.body.id)).size).toBe(1);
+    expect(new Set(pushes.map((push) => push.body.ascoraId)).size).toBe(1);
+    expect(fake.store.jobs.size).toBe(jobsBefore + 1);
+    expect(fake.store.customers.size).toBe(customersBefore + 1);
+    const links = await t.database.db
+      .select()
+      .from(ascoraMappings)
+      .where(and(eq(ascoraMappings.orgId, org.orgId), eq(ascoraMappings.localId, pushes[0]!.body.id)));
+    expect(links).toHaveLength(1);
+  });
+
   it('keeps the database free for other requests while Ascora answers slowly', async () => {
     const context = await setup();
     const { t, fake, org, base } = context;
