@@ -168,24 +168,28 @@ const bodiless = new Set([101, 103, 204, 205, 304]);
 /**
  * A `fetch` that goes only where the policy allows: the URL is checked on every request and the
  * connection made to an address checked after resolution. Redirects are returned, never followed
- * (a 3xx could send the request, and its credentials, anywhere). Each request has its own
- * connection, so no socket opened under one check serves a request that would fail it.
+ * (a 3xx could send the request, and its credentials, anywhere). Connections are kept alive for
+ * this fetch alone, so a socket is only ever reused under the policy that checked its address.
  */
 export function outboundFetch(policy: OutboundPolicy, options: { resolve?: Resolver } = {}): typeof fetch {
   const lookup = checkedLookup(policy, options.resolve ?? systemResolver);
+  const agents = {
+    'http:': new http.Agent({ keepAlive: true, lookup }),
+    'https:': new https.Agent({ keepAlive: true, lookup }),
+  };
   return async function outbound(input, init) {
     const request = new Request(input, init);
     const url = checkOutboundUrl(request.url, policy);
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const transport = url.protocol === 'https:' ? https : http;
+    const agent = agents[url.protocol as keyof typeof agents];
     return new Promise<Response>((resolve, reject) => {
       const outgoing = transport.request(
         url,
         {
           method: request.method,
           headers: Object.fromEntries(request.headers),
-          lookup,
-          agent: false,
+          agent,
           signal: request.signal,
         },
         (incoming) => {
