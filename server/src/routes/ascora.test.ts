@@ -1,9 +1,17 @@
 import { createFakeAscora, DEMO_API_KEY } from '@crewkit/ascora/fake';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
+import {
+  createTestContext,
+  type TestContext,
+  type TestOrg,
+  testConfig,
+  testDatabaseKind,
+} from '../../test-support/harness.js';
+import { createApp } from '../app.js';
 import { setAscoraRuntime } from '../ascora/deps.js';
 import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
+import { openDatabase } from '../db/index.js';
 import { ascoraConnections, ascoraMappings, customers } from '../db/schema.js';
 import { JobQueue, registerQueue } from '../jobs/queue.js';
 import { createLogger } from '../logger.js';
@@ -273,6 +281,45 @@ describe('Pushing an appointment to Ascora as a job', () => {
       .where(and(eq(ascoraMappings.orgId, org.orgId), eq(ascoraMappings.localId, pushes[0]!.body.id)));
     expect(links).toHaveLength(1);
   });
+
+  it.runIf(testDatabaseKind === 'postgres')(
+    'creates one Ascora job and one customer when two server instances share ten pushes of one appointment',
+    async () => {
+      const context = await setup();
+      const { t, fake, org, base } = context;
+      await connect(context);
+      const appointment = await bookAppointment(t, org);
+      const jobsBefore = fake.store.jobs.size;
+      const customersBefore = fake.store.customers.size;
+      fake.faults.latencyMs = 50;
+      // A second process's view: its own pool on the same database, its own app.
+      const other = await openDatabase({ databaseUrl: t.database.url!, dataDir: 'memory://', poolSize: 5 });
+      closers.push(() => other.close());
+      const otherApp = createApp({
+        database: other,
+        config: testConfig({ allowPrivateUrls: true }),
+        logger: createLogger({ level: 'silent' }),
+      });
+      const body = JSON.stringify({ appointmentId: appointment.id });
+      const headers = { authorization: `Bearer ${org.secretKey}`, 'content-type': 'application/json' };
+
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) =>
+          i % 2 === 0
+            ? (
+                await t.request('POST', `${base}/jobs`, {
+                  token: org.secretKey,
+                  body: { appointmentId: appointment.id },
+                })
+              ).status
+            : (await otherApp.request(`${base}/jobs`, { method: 'POST', headers, body })).status,
+        ),
+      );
+      expect(statuses).toEqual(Array(10).fill(200));
+      expect(fake.store.jobs.size).toBe(jobsBefore + 1);
+      expect(fake.store.customers.size).toBe(customersBefore + 1);
+    },
+  );
 
   it('keeps the database free for other requests while Ascora answers slowly', async () => {
     const context = await setup();
