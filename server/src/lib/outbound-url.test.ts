@@ -80,9 +80,24 @@ describe('an outbound URL', () => {
     expect(refusal('http://127.0.0.1:4101', development)).toBeUndefined();
     expect(refusal('http://localhost:4101', development)).toBeUndefined();
     expect(refusal('http://10.0.0.5', development)).toBeUndefined();
+    expect(refusal('http://[::1]:4101', development)).toBeUndefined();
     expect(refusal('https://evil.example', development)).toMatch(/not configured/);
     expect(refusal('file:///etc/passwd', development)).toBe('must use https or http');
   });
+
+  it.each([
+    'http://169.254.169.254/latest/meta-data',
+    'http://[fe80::1]',
+    'http://0.0.0.0:4101',
+    'http://[::]:4101',
+    'http://224.0.0.1',
+    'http://[::ffff:127.0.0.1]',
+  ])(
+    'is refused even when private targets are allowed when it is link-local, unspecified, multicast or mapped: %s',
+    (raw) => {
+      expect(refusal(raw, development)).toBe('points at a link-local, multicast or reserved address');
+    },
+  );
 
   it('tells public addresses from the rest', () => {
     expect(isPublicAddress('203.0.114.1')).toBe(true);
@@ -101,6 +116,9 @@ describe('an outbound URL', () => {
     await expect(
       checkOutboundAddresses(url, { allowPrivate: true }, resolvesTo('10.0.0.1')),
     ).resolves.toBeUndefined();
+    await expect(
+      checkOutboundAddresses(url, { allowPrivate: true }, resolvesTo('169.254.169.254')),
+    ).rejects.toThrow(/169\.254\.169\.254/);
   });
 
   it('is not refused for failing to resolve: the request reports that', async () => {

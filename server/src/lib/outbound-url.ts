@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
  * reach this machine, its network or a cloud metadata service, nor carry a credential there.
  */
 export interface OutboundPolicy {
-  /** CREWKIT_ALLOW_PRIVATE_URLS: plain http, and loopback, private and link-local targets (development, tests, the demo). */
+  /** CREWKIT_ALLOW_PRIVATE_URLS: plain http, and loopback and private targets (development, tests, the demo). */
   allowPrivate: boolean;
   /** Host names requests may go to; absent means any public host. */
   hosts?: readonly string[] | undefined;
@@ -22,8 +22,28 @@ export class OutboundUrlRefusedError extends Error {
 }
 
 /**
- * Addresses that are not someone else's public server, by RFC 6890 and its IPv6 counterparts. One
- * list per family: BlockList matches an IPv4 address against IPv6 rules in its IPv4-mapped form.
+ * Loopback and private networks: the operator's own machine and network, which CREWKIT_ALLOW_PRIVATE_URLS
+ * opens (a fake Ascora in development, a proxy on the LAN). One list per family: BlockList matches an
+ * IPv4 address against IPv6 rules in its IPv4-mapped form.
+ */
+const privateV4 = new BlockList();
+for (const [network, prefix] of [
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
+  privateV4.addSubnet(network, prefix, 'ipv4');
+}
+const privateV6 = new BlockList();
+privateV6.addAddress('::1', 'ipv6');
+privateV6.addSubnet('fc00::', 7, 'ipv6'); // unique local
+
+/**
+ * Every address that is not someone else's public server, by RFC 6890 and its IPv6 counterparts.
+ * What is here and not above is never called, whatever the configuration: link-local (where cloud
+ * metadata services answer), unspecified, multicast, reserved, and other spellings of IPv4.
  */
 const nonPublicV4 = new BlockList();
 const nonPublicV6 = new BlockList();
@@ -59,11 +79,28 @@ for (const [network, prefix] of [
   nonPublicV6.addSubnet(network, prefix, 'ipv6');
 }
 
-export function isPublicAddress(address: string): boolean {
+type AddressKind = 'public' | 'private' | 'never';
+
+function kindOf(address: string): AddressKind {
   const family = isIP(address);
-  if (family === 4) return !nonPublicV4.check(address, 'ipv4');
-  if (family === 6) return !nonPublicV6.check(address, 'ipv6');
-  return false;
+  if (family === 4) {
+    if (privateV4.check(address, 'ipv4')) return 'private';
+    return nonPublicV4.check(address, 'ipv4') ? 'never' : 'public';
+  }
+  if (family === 6) {
+    if (privateV6.check(address, 'ipv6')) return 'private';
+    return nonPublicV6.check(address, 'ipv6') ? 'never' : 'public';
+  }
+  return 'never';
+}
+
+export function isPublicAddress(address: string): boolean {
+  return kindOf(address) === 'public';
+}
+
+function addressAllowed(address: string, policy: OutboundPolicy): boolean {
+  const kind = kindOf(address);
+  return kind === 'public' || (kind === 'private' && policy.allowPrivate);
 }
 
 /** The URL parser keeps IPv6 literals in brackets and a fully qualified name's final dot. */
@@ -91,12 +128,16 @@ export function checkOutboundUrl(raw: string, policy: OutboundPolicy): URL {
     throw new OutboundUrlRefusedError('must not carry a user name or password');
   const host = bareHost(url);
   const literal = isIP(host) !== 0;
-  if (literal && !isPublicAddress(host) && !policy.allowPrivate) {
-    throw new OutboundUrlRefusedError('points at a loopback, private or otherwise non-public address');
+  if (literal && !addressAllowed(host, policy)) {
+    throw new OutboundUrlRefusedError(
+      policy.allowPrivate
+        ? 'points at a link-local, multicast or reserved address'
+        : 'points at a loopback, private or otherwise non-public address',
+    );
   }
   // With private targets allowed, this machine and its network are the operator's to use (a local
   // fake Ascora, a proxy); the host list still keeps credentials from going to a stranger's server.
-  const local = policy.allowPrivate && ((literal && !isPublicAddress(host)) || host === 'localhost');
+  const local = policy.allowPrivate && ((literal && kindOf(host) === 'private') || host === 'localhost');
   if (policy.hosts && !local && !policy.hosts.some((allowed) => allowed.toLowerCase() === host)) {
     throw new OutboundUrlRefusedError(`names a host this server is not configured to call (${host})`);
   }
@@ -112,10 +153,9 @@ const systemResolver: Resolver = (hostname) =>
     ),
   );
 
-/** Every address of a name must be public: a name that also points inward is not trusted at all. */
+/** Every address of a name must be allowed: a name that also points inward is not trusted at all. */
 function refuseNonPublic(hostname: string, addresses: LookupAddress[], policy: OutboundPolicy): void {
-  if (policy.allowPrivate) return;
-  const inward = addresses.find((a) => !isPublicAddress(a.address));
+  const inward = addresses.find((a) => !addressAllowed(a.address, policy));
   if (inward) {
     throw new OutboundUrlRefusedError(
       `names a host that resolves to a non-public address (${hostname} → ${inward.address})`,

@@ -100,6 +100,12 @@ describe('The Ascora base URL', () => {
     });
     const { connect } = await context({ allowPrivateUrls: true });
     const { url } = await fakeAscora();
+    // Not the cloud metadata service, though: link-local addresses stay out of reach.
+    const metadata = await connect({ baseUrl: 'http://169.254.169.254' });
+    expect(metadata.status).toBe(400);
+    expect(metadata.body.errors).toEqual([
+      { path: 'body.baseUrl', message: 'points at a link-local, multicast or reserved address' },
+    ]);
     const response = await connect({ baseUrl: url });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ connected: true, baseUrl: url });
