@@ -138,6 +138,8 @@ function ascoraDeps(db: Db, secret: string): AscoraDeps {
     clientOptions: { retry: { limit: 6, initialDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 5_000 } },
     pageSize,
     staleRunMs: 60_000,
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    urls: { allowPrivate: true },
   };
 }
 

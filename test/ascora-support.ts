@@ -44,6 +44,8 @@ export async function setupAscora(
     // Real backoff shapes, shorter waits: a test should not sleep for seconds.
     clientOptions: { retry: { limit: 6, initialDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 5_000 } },
     staleRunMs: 60_000,
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    urls: { allowPrivate: true },
   };
   await connectAscora(deps, org.orgId, {
     apiKey: DEMO_API_KEY,

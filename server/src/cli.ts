@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { ascoraUrlAllowance } from './ascora/connection.js';
 import { createApiKey } from './auth/api-keys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -25,7 +26,9 @@ Commands:
   keys create --org <id> --kind secret|publishable --name <name> [--origin <url>]... [--json]
 
 Configuration comes from the environment: PORT, HOST, CREWKIT_PUBLIC_URL, DATABASE_URL, CREWKIT_DATA_DIR,
-CREWKIT_SECRET, LOG_LEVEL and others (see the README).`;
+CREWKIT_SECRET, LOG_LEVEL,
+CREWKIT_ALLOW_PRIVATE_URLS=true (outbound calls may use http and reach loopback and private addresses; implied by --demo),
+CREWKIT_ASCORA_ALLOWED_HOSTS=host,... (Ascora base URLs besides https://api.ascora.com.au) and others (see the README).`;
 
 class UsageError extends Error {}
 
@@ -70,7 +73,9 @@ export async function main(argv: string[]): Promise<void> {
   }
   switch (command) {
     case 'start': {
-      const config = loadConfig();
+      const loaded = loadConfig();
+      // The demo's Ascora is a fake on this machine, which outbound calls may not reach otherwise.
+      const config = values.demo ? { ...loaded, allowPrivateUrls: true } : loaded;
       const logger = createLogger({ level: config.logLevel });
       const server = await startCrewkit(config, logger);
       closeOnSignals(server, logger, config.shutdownTimeoutMs + 5_000);
@@ -82,7 +87,7 @@ export async function main(argv: string[]): Promise<void> {
         if (demo.created) await seedDemoAppointments(server.url, demo);
         // The fake Ascora runs on this machine, so it reaches the server at its local address.
         const fakeAscora = await startDemoAscora(
-          { db: server.database.db, secret: config.secret, logger },
+          { db: server.database.db, secret: config.secret, logger, urls: ascoraUrlAllowance(config) },
           { orgId: demo.orgId, publicBaseUrl: server.url, firstRun: demo.created },
         );
         ascora = fakeAscora;

@@ -27,6 +27,10 @@ export interface Config {
   requestTimeoutMs: number;
   /** On SIGTERM, how long requests in flight may take to finish before their connections are cut. */
   shutdownTimeoutMs: number;
+  /** CREWKIT_ALLOW_PRIVATE_URLS=true: outbound calls may use http and reach loopback and private addresses. */
+  allowPrivateUrls?: boolean;
+  /** CREWKIT_ASCORA_ALLOWED_HOSTS (comma-separated): hosts besides api.ascora.com.au an Ascora connection may use. */
+  ascoraAllowedHosts?: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -141,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     'info',
   );
   const trustProxy = read('CREWKIT_TRUST_PROXY', boolean, false);
+  const allowPrivateUrls = read('CREWKIT_ALLOW_PRIVATE_URLS', boolean, false);
   const publicBase = read('CREWKIT_PUBLIC_URL', publicUrl);
   const headersTimeoutMs = read('CREWKIT_HEADERS_TIMEOUT_MS', integer(1, 3_600_000), 10_000);
   const requestTimeoutMs = read('CREWKIT_REQUEST_TIMEOUT_MS', integer(1, 3_600_000), 30_000);
@@ -186,6 +191,11 @@ export function loadConfig(env: Env = process.env): Config {
     headersTimeoutMs,
     requestTimeoutMs,
     shutdownTimeoutMs,
+    allowPrivateUrls,
+    ascoraAllowedHosts: (env.CREWKIT_ASCORA_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 

@@ -36,6 +36,8 @@ async function bench(database: Database) {
     secret: 'bench-secret-0123456789-0123456789-0123456789',
     logger: createLogger({ level: 'silent' }),
     pageSize: 250,
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    urls: { allowPrivate: true },
   };
   try {
     await connectAscora(deps, organization.id, { apiKey: DEMO_API_KEY, baseUrl: server.url });

@@ -32,6 +32,8 @@ const result = await runSync(
     pageSize: Number(required('ASCORA_CHILD_PAGE_SIZE')),
     // Short waits between retries, as in the in-process tests; the fake serves no faults here anyway.
     clientOptions: { retry: { limit: 6, initialDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 5_000 } },
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    urls: { allowPrivate: true },
   },
   required('ASCORA_CHILD_ORG_ID'),
 );

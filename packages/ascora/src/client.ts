@@ -160,9 +160,14 @@ export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
   const onInvalidRecord =
     options.onInvalidRecord ??
     ((info) => console.warn(`Ascora ${info.entity} ${info.id ?? '(no id)'} skipped: ${info.issues}`));
+  // fetch throws a TypeError for a header value it cannot send; say what is wrong instead, and
+  // never build the header, so no call goes out with a key cut short or split across lines.
+  const keySendable = headerValueSendable(options.apiKey);
   const http: KyInstance = ky.create({
     prefixUrl: options.baseUrl.replace(/\/+$/, ''),
-    headers: { Auth: options.apiKey, Accept: 'application/json' },
+    headers: { ...(keySendable ? { Auth: options.apiKey } : {}), Accept: 'application/json' },
+    // A redirect could take the request, key and all, anywhere: it is an answer, not a detour.
+    redirect: 'manual',
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     throwHttpErrors: true,
@@ -170,6 +175,11 @@ export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
 
   /** Sends one call with retries and returns its JSON body, or throws the matching AscoraError. */
   async function send(call: Call): Promise<unknown> {
+    if (!keySendable) {
+      throw new AscoraValidationError(
+        'The API key holds characters an HTTP header cannot carry (line breaks, or beyond Latin-1)',
+      );
+    }
     const timeout = timeouts[call.kind];
     let response: Response;
     try {
@@ -436,6 +446,11 @@ export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
   };
 }
 
+/** What Node's HTTP stack accepts in a header value: tab, visible ASCII and space, and Latin-1. */
+export function headerValueSendable(value: string): boolean {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+}
+
 function pagination(page: number, pageSize: number | undefined): Record<string, number> {
   if (!Number.isInteger(page) || page < 1)
     throw new RangeError(`page must be an integer from 1, got ${page}`);
@@ -511,6 +526,13 @@ function failureError(status: number, rawMessage: unknown): AscoraError {
 async function toAscoraError(error: unknown, call: Call, timeoutMs: number): Promise<unknown> {
   if (error instanceof HTTPError) {
     const { response } = error;
+    // Status 0 is how a browser shows a redirect it was told not to follow.
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      return new AscoraValidationError(
+        `Ascora answered ${call.method.toUpperCase()} /${call.path} with a redirect (HTTP ${response.status}), which is not followed: check the base URL`,
+        { status: response.status },
+      );
+    }
     let body: unknown;
     try {
       body = await readJson(response);

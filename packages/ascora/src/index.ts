@@ -4,6 +4,7 @@ export {
   type AscoraEntity,
   type AscoraTimeouts,
   createAscoraClient,
+  headerValueSendable,
   type InvalidRecord,
   type Page,
 } from './client.js';

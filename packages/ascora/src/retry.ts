@@ -71,6 +71,8 @@ export function retryOptions(
         return undefined; // ky's own checks: status list, Retry-After, backoff
       }
       if (isTimeoutError(error)) return call.idempotent ? undefined : false;
+      // Refused before sending (an injected fetch's policy, say): sending again cannot change that.
+      if ((error as { retryable?: unknown }).retryable === false) return false;
       // A user abort is not a failure to recover from.
       if (error.name === 'AbortError') return false;
       // fetch rejects with a TypeError for network failures; the request may have arrived.

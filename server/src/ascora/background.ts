@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/index.js';
 import { JobQueue, registerQueue, unregisterQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
+import { ascoraUrlAllowance } from './connection.js';
 import { setAscoraRuntime } from './deps.js';
 import { ascoraQueues, registerAscoraWorkers } from './worker.js';
 
@@ -17,7 +18,12 @@ export async function startBackgroundWork(
   options: { publicBaseUrl?: string; workers?: boolean } = {},
 ): Promise<{ queue: JobQueue; stop(): Promise<void> }> {
   const queue = await JobQueue.start(database, ascoraQueues, logger);
-  registerAscoraWorkers(queue, { db: database.db, secret: config.secret, logger });
+  registerAscoraWorkers(queue, {
+    db: database.db,
+    secret: config.secret,
+    logger,
+    urls: ascoraUrlAllowance(config),
+  });
   registerQueue(database.db, queue);
   setAscoraRuntime(database.db, options.publicBaseUrl ? { publicBaseUrl: options.publicBaseUrl } : {});
   if (options.workers ?? true) await queue.startWorkers();

@@ -31,7 +31,8 @@ describe('reconnecting to Ascora', () => {
       }) as never,
     });
     const org = await t.createOrg();
-    const deps = { db: t.database.db, secret: t.config.secret, logger };
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    const deps = { db: t.database.db, secret: t.config.secret, logger, urls: { allowPrivate: true } };
     const input = { apiKey: DEMO_API_KEY, baseUrl: url, publicBaseUrl: 'https://crewkit.example' };
     await connectAscora(deps, org.orgId, input);
     expect(fake.store.webhooks.size).toBe(5);

@@ -4,15 +4,50 @@ import {
   type AscoraClientOptions,
   AscoraError,
   AscoraNotFoundError,
+  AscoraValidationError,
   type AscoraWebhookEvent,
   createAscoraClient,
+  headerValueSendable,
 } from '@crewkit/ascora';
 import { and, eq } from 'drizzle-orm';
+import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
 import { type AscoraConflictStrategy, type AscoraDirections, ascoraConnections } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { constantTimeEqual, decrypt, deriveKey, encrypt, randomToken, sha256 } from '../lib/crypto.js';
+import {
+  checkOutboundAddresses,
+  checkOutboundUrl,
+  type OutboundPolicy,
+  OutboundUrlRefusedError,
+  outboundFetch,
+} from '../lib/outbound-url.js';
 import type { Logger } from '../logger.js';
+
+export const ascoraBaseUrl = 'https://api.ascora.com.au';
+
+/** Where Ascora calls may go besides the real Ascora; see `ascoraUrlPolicy`. */
+export interface AscoraUrlAllowance {
+  /** CREWKIT_ALLOW_PRIVATE_URLS: plain http and loopback or private targets (a local fake Ascora). */
+  allowPrivate?: boolean | undefined;
+  /** CREWKIT_ASCORA_ALLOWED_HOSTS: other hosts an organization may connect to (a proxy, say). */
+  allowedHosts?: readonly string[] | undefined;
+}
+
+export function ascoraUrlAllowance(config: Config): AscoraUrlAllowance {
+  return { allowPrivate: config.allowPrivateUrls ?? false, allowedHosts: config.ascoraAllowedHosts ?? [] };
+}
+
+/**
+ * The API key goes wherever the base URL points, so by default only to the real Ascora over https;
+ * anything else is the server operator's decision, never an organization's.
+ */
+export function ascoraUrlPolicy(allowance: AscoraUrlAllowance = {}): OutboundPolicy {
+  return {
+    allowPrivate: allowance.allowPrivate ?? false,
+    hosts: [new URL(ascoraBaseUrl).hostname, ...(allowance.allowedHosts ?? [])],
+  };
+}
 
 /** What the integration needs from the server; routes, jobs and the CLI build it the same way. */
 export interface AscoraDeps {
@@ -28,6 +63,8 @@ export interface AscoraDeps {
   staleRunMs?: number;
   /** Stops a sync between pages, as a killed process would (tests of resumption). */
   signal?: AbortSignal;
+  /** Absent: only https://api.ascora.com.au. */
+  urls?: AscoraUrlAllowance;
 }
 
 export const defaultDirections: AscoraDirections = {
@@ -76,9 +113,20 @@ export function clientFor(
   deps: AscoraDeps,
   connection: { baseUrl: string; apiKeySealed: string },
 ): AscoraClient {
+  const guarded = outboundFetch(ascoraUrlPolicy(deps.urls));
   return createAscoraClient({
     baseUrl: connection.baseUrl,
     apiKey: decrypt(sealingKey(deps.secret), connection.apiKeySealed),
+    // Checked on every call, not only at connect time: a base URL saved before the rules (or under
+    // looser ones) is refused too, and a host name is checked on the address actually connected to.
+    fetch: async (input, init) => {
+      try {
+        return await guarded(input, init);
+      } catch (error) {
+        if (!(error instanceof OutboundUrlRefusedError)) throw error;
+        throw new AscoraValidationError(`The Ascora base URL ${error.message}`, { cause: error });
+      }
+    },
     onInvalidRecord: (info) =>
       deps.logger.warn(
         { entity: info.entity, ascoraId: info.id, issues: info.issues },
@@ -91,6 +139,11 @@ export function clientFor(
 
 /** Turns Ascora's refusal of a key or its absence into the API's problem codes. */
 export function toApiError(error: unknown): ApiError {
+  if (error instanceof AscoraValidationError && error.cause instanceof OutboundUrlRefusedError) {
+    return new ApiError('conflict', {
+      detail: `${error.message}; reconnect with an allowed base URL.`,
+    });
+  }
   if (error instanceof AscoraAuthenticationError) {
     return new ApiError('ascora_rejected', {
       detail: 'Ascora rejected the API key.',
@@ -123,12 +176,24 @@ export async function connectAscora(
   orgId: string,
   input: ConnectInput,
 ): Promise<{ connection: ConnectionRow; webhookPath: string }> {
-  const baseUrl = (input.baseUrl ?? 'https://api.ascora.com.au').replace(/\/+$/, '');
+  if (!headerValueSendable(input.apiKey)) {
+    throw new ApiError('validation_failed', {
+      errors: [{ path: 'body.apiKey', message: 'must not hold line breaks or characters beyond Latin-1' }],
+    });
+  }
+  const baseUrl = await allowedBaseUrl(deps, input.baseUrl ?? ascoraBaseUrl);
   const apiKeySealed = encrypt(sealingKey(deps.secret), input.apiKey);
   const client = clientFor(deps, { baseUrl, apiKeySealed });
   try {
     await client.probe();
   } catch (error) {
+    // The name pointed somewhere public a moment ago and inward now: the same answer as before.
+    if (error instanceof AscoraValidationError && error.cause instanceof OutboundUrlRefusedError) {
+      throw new ApiError('validation_failed', {
+        detail: `${error.message}.`,
+        errors: [{ path: 'body.baseUrl', message: error.cause.message }],
+      });
+    }
     throw toApiError(error);
   }
 
@@ -178,6 +243,27 @@ export async function connectAscora(
     .onConflictDoUpdate({ target: ascoraConnections.orgId, set: values })
     .returning();
   return { connection: connection!, webhookPath: path };
+}
+
+/**
+ * The base URL to store, or a 400 before anything is sent: checked as given and on the addresses
+ * its name has now (each call checks them again when it connects).
+ */
+async function allowedBaseUrl(deps: AscoraDeps, raw: string): Promise<string> {
+  const policy = ascoraUrlPolicy(deps.urls);
+  try {
+    const url = checkOutboundUrl(raw, policy);
+    // Paths are appended to it: a query or fragment would end up in the middle of every call.
+    if (url.search || url.hash) throw new OutboundUrlRefusedError('must not have a query or a fragment');
+    await checkOutboundAddresses(url, policy);
+    return url.href.replace(/\/+$/, '');
+  } catch (error) {
+    if (!(error instanceof OutboundUrlRefusedError)) throw error;
+    throw new ApiError('validation_failed', {
+      detail: `The Ascora base URL ${error.message}.`,
+      errors: [{ path: 'body.baseUrl', message: error.message }],
+    });
+  }
 }
 
 async function removeWebhooks(deps: AscoraDeps, connection: ConnectionRow & { apiKeySealed: string }) {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.js';
-import type { AscoraDeps } from './connection.js';
+import { type AscoraDeps, ascoraUrlAllowance } from './connection.js';
 
 /** Options a process sets once (tests: fast retries; the CLI: the public URL for webhooks). */
 export interface AscoraRuntime {
@@ -24,6 +24,7 @@ export function depsFromContext(c: AppContext): AscoraDeps {
     db: c.var.db,
     secret: services.config.secret,
     logger: services.logger,
+    urls: ascoraUrlAllowance(services.config),
     ...ascoraRuntime(services.db).overrides,
   };
 }

@@ -158,6 +158,13 @@ export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appo
   const completedAt = status === 'completed' ? appointment.endsAt : null;
   let jobId = appointment.jobId;
   await db.transaction(async (tx) => {
+    // Locked and read again, so pushes of one appointment at once agree on one work order.
+    const [current] = await tx
+      .select({ jobId: appointments.jobId })
+      .from(appointments)
+      .where(eq(appointments.id, appointment.id))
+      .for('update');
+    jobId = current?.jobId ?? null;
     if (jobId) {
       await tx
         .update(jobs)

@@ -9,6 +9,7 @@ import {
   sharedFromLocalCustomer,
   sharedFromLocalJob,
 } from './canonical.js';
+import { withRecordClaim } from './claims.js';
 import { type ApplyOutcome, customerLinks, emptyCounts, writeMappings } from './records.js';
 
 /** Records sent to Ascora at once; the client's retries absorb any 429 this provokes. */
@@ -89,6 +90,43 @@ function isPermanent(error: unknown): error is AscoraError {
  * links it. Ascora refusing it is counted as that record's failure; anything else stops the step.
  */
 async function pushRecord<S extends Parameters<typeof contentHash>[0]>(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  outcome: ApplyOutcome,
+  linked: { localId: string; ascoraId: string | null; syncedHash: string | null },
+  shared: S,
+  save: (shared: S, ascoraId: string | undefined) => Promise<{ ascoraId: string; ascoraNumber?: string }>,
+): Promise<{ ascoraNumber?: string } | undefined> {
+  if (linked.ascoraId) return sendRecord(db, orgId, entity, outcome, linked, shared, save);
+  // A create cannot be repeated safely: Ascora would make a second record. Under the record's
+  // claim, the link read before may be stale (another push just created it), so read it again.
+  return withRecordClaim(db, { orgId, entity, localId: linked.localId }, async () => {
+    const current = await linkOf(db, orgId, entity, linked.localId);
+    return sendRecord(db, orgId, entity, outcome, current ?? linked, shared, save);
+  });
+}
+
+async function linkOf(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  localId: string,
+): Promise<{ localId: string; ascoraId: string; syncedHash: string } | undefined> {
+  const [link] = await db
+    .select({ ascoraId: ascoraMappings.ascoraId, syncedHash: ascoraMappings.syncedHash })
+    .from(ascoraMappings)
+    .where(
+      and(
+        eq(ascoraMappings.orgId, orgId),
+        eq(ascoraMappings.entity, entity),
+        eq(ascoraMappings.localId, localId),
+      ),
+    );
+  return link ? { localId, ...link } : undefined;
+}
+
+async function sendRecord<S extends Parameters<typeof contentHash>[0]>(
   db: Db,
   orgId: string,
   entity: AscoraEntity,

@@ -738,6 +738,26 @@ export const ascoraMappings = pgTable(
   ],
 );
 
+/**
+ * A record being created in Ascora right now. Ascora has no idempotency keys, so two pushes of one
+ * record at once (a double click, a sync meeting a manual push, two server processes) would create
+ * it twice. A create first takes this row, then reads the link again: whoever waited finds the
+ * record linked and creates nothing. `expiresAt` frees the claim of a process that died holding it.
+ */
+export const ascoraPushClaims = pgTable(
+  'ascora_push_claims',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    entity: text('entity').$type<AscoraEntity>().notNull(),
+    localId: uuid('local_id').notNull(),
+    token: text('token').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.entity, t.localId] })],
+);
+
 export type AscoraRunStatus = 'running' | 'completed' | 'failed';
 export interface AscoraRunCounts {
   created: number;

@@ -59,7 +59,11 @@ beforeAll(async () => {
   closeFake = server.close;
   const logger = createLogger({ level: 'silent' });
   queue = await JobQueue.start(t.database, ascoraQueues, logger);
-  const overrides = { clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } } };
+  // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+  const overrides = {
+    clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } },
+    urls: { allowPrivate: true },
+  };
   registerAscoraWorkers(queue, { db: t.database.db, secret: t.config.secret, logger, ...overrides });
   registerQueue(t.database.db, queue);
   setAscoraRuntime(t.database.db, { publicBaseUrl: t.baseUrl!, overrides });

@@ -46,6 +46,8 @@ async function setup(seed: Parameters<ReturnType<typeof createFakeAscora>['seed'
   const queue = await JobQueue.start(t.database, ascoraQueues, logger);
   const overrides = {
     clientOptions: { retry: { limit: 1, initialDelayMs: 5, maxDelayMs: 20 }, fetch: refusingFetch },
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    urls: { allowPrivate: true },
   };
   registerAscoraWorkers(queue, { db: t.database.db, secret: t.config.secret, logger, ...overrides });
   registerQueue(t.database.db, queue);

@@ -1,9 +1,17 @@
 import { createFakeAscora, DEMO_API_KEY } from '@crewkit/ascora/fake';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
+import {
+  createTestContext,
+  type TestContext,
+  type TestOrg,
+  testConfig,
+  testDatabaseKind,
+} from '../../test-support/harness.js';
+import { createApp } from '../app.js';
 import { setAscoraRuntime } from '../ascora/deps.js';
 import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
+import { openDatabase } from '../db/index.js';
 import { ascoraConnections, ascoraMappings, customers } from '../db/schema.js';
 import { JobQueue, registerQueue } from '../jobs/queue.js';
 import { createLogger } from '../logger.js';
@@ -21,7 +29,11 @@ async function setup() {
   const server = await fake.listen();
   const logger = createLogger({ level: 'silent' });
   const queue = await JobQueue.start(t.database, ascoraQueues, logger);
-  const overrides = { clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } } };
+  // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+  const overrides = {
+    clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } },
+    urls: { allowPrivate: true },
+  };
   registerAscoraWorkers(queue, { db: t.database.db, secret: t.config.secret, logger, ...overrides });
   registerQueue(t.database.db, queue);
   setAscoraRuntime(t.database.db, { publicBaseUrl: t.baseUrl!, overrides });
@@ -242,6 +254,72 @@ describe('Pushing an appointment to Ascora as a job', () => {
     });
     expect(job.body).toEqual(second.body);
   });
+
+  it('creates one Ascora job and one customer when ten pushes of one appointment arrive at once', async () => {
+    const context = await setup();
+    const { t, fake, org, base } = context;
+    await connect(context);
+    const appointment = await bookAppointment(t, org);
+    const jobsBefore = fake.store.jobs.size;
+    const customersBefore = fake.store.customers.size;
+    // Each Ascora create takes a moment, as a real one does, so the pushes really overlap.
+    fake.faults.latencyMs = 50;
+
+    const pushes = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.request('POST', `${base}/jobs`, { token: org.secretKey, body: { appointmentId: appointment.id } }),
+      ),
+    );
+    expect(pushes.map((push) => push.status)).toEqual(Array(10).fill(200));
+    expect(new Set(pushes.map((push) => push.body.id)).size).toBe(1);
+    expect(new Set(pushes.map((push) => push.body.ascoraId)).size).toBe(1);
+    expect(fake.store.jobs.size).toBe(jobsBefore + 1);
+    expect(fake.store.customers.size).toBe(customersBefore + 1);
+    const links = await t.database.db
+      .select()
+      .from(ascoraMappings)
+      .where(and(eq(ascoraMappings.orgId, org.orgId), eq(ascoraMappings.localId, pushes[0]!.body.id)));
+    expect(links).toHaveLength(1);
+  });
+
+  it.runIf(testDatabaseKind === 'postgres')(
+    'creates one Ascora job and one customer when two server instances share ten pushes of one appointment',
+    async () => {
+      const context = await setup();
+      const { t, fake, org, base } = context;
+      await connect(context);
+      const appointment = await bookAppointment(t, org);
+      const jobsBefore = fake.store.jobs.size;
+      const customersBefore = fake.store.customers.size;
+      fake.faults.latencyMs = 50;
+      // A second process's view: its own pool on the same database, its own app.
+      const other = await openDatabase({ databaseUrl: t.database.url!, dataDir: 'memory://', poolSize: 5 });
+      closers.push(() => other.close());
+      const otherApp = createApp({
+        database: other,
+        config: testConfig({ allowPrivateUrls: true }),
+        logger: createLogger({ level: 'silent' }),
+      });
+      const body = JSON.stringify({ appointmentId: appointment.id });
+      const headers = { authorization: `Bearer ${org.secretKey}`, 'content-type': 'application/json' };
+
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) =>
+          i % 2 === 0
+            ? (
+                await t.request('POST', `${base}/jobs`, {
+                  token: org.secretKey,
+                  body: { appointmentId: appointment.id },
+                })
+              ).status
+            : (await otherApp.request(`${base}/jobs`, { method: 'POST', headers, body })).status,
+        ),
+      );
+      expect(statuses).toEqual(Array(10).fill(200));
+      expect(fake.store.jobs.size).toBe(jobsBefore + 1);
+      expect(fake.store.customers.size).toBe(customersBefore + 1);
+    },
+  );
 
   it('keeps the database free for other requests while Ascora answers slowly', async () => {
     const context = await setup();

@@ -1,8 +1,6 @@
 import { DEMO_API_KEY, startFakeAscora } from '@crewkit/ascora/fake';
-import { connectAscora, findConnection } from '../ascora/connection.js';
+import { type AscoraDeps, connectAscora, findConnection } from '../ascora/connection.js';
 import { enqueueSync, scheduleSync } from '../ascora/worker.js';
-import type { Db } from '../db/index.js';
-import type { Logger } from '../logger.js';
 
 /**
  * What `crewkit start --demo` adds once the server is listening: a few booked jobs so the job list
@@ -89,7 +87,7 @@ export async function seedDemoAppointments(baseUrl: string, demo: { orgId: strin
  * leave a deliberate disconnect alone.
  */
 export async function startDemoAscora(
-  deps: { db: Db; secret: string; logger: Logger },
+  deps: AscoraDeps,
   options: { orgId: string; publicBaseUrl: string; firstRun: boolean },
 ) {
   const preferred = Number(process.env.CREWKIT_DEMO_ASCORA_PORT ?? 4010);

@@ -1083,6 +1083,10 @@ export interface paths {
          * @description The key is checked with one cheap Ascora call before it is saved, encrypted at rest and never
          *     returned. Connecting registers Ascora webhooks for this organization and queues a first sync.
          *     A key Ascora rejects answers `422 ascora_rejected`; an unreachable Ascora answers `502 ascora_unavailable`.
+         *     The key goes wherever `baseUrl` points, so the server allows only `https://api.ascora.com.au` unless its
+         *     operator allows more (`CREWKIT_ASCORA_ALLOWED_HOSTS`, `CREWKIT_ALLOW_PRIVATE_URLS`); any other base URL,
+         *     one that redirects, or a key no HTTP header can carry is refused (`400 validation_failed`, or
+         *     `422 ascora_rejected` for a redirect) without sending the key anywhere.
          */
         put: operations["connectAscora"];
         post?: never;
