@@ -9,7 +9,7 @@ import {
   AscoraUnavailableError,
   AscoraValidationError,
 } from './errors.js';
-import { type AscoraRetryOptions, DEFAULT_RETRY, parseRetryAfter, retryOptions } from './retry.js';
+import { type AscoraRetryOptions, DEFAULT_RETRY, parseRetryAfter, retryOptions } from './http-retry.js';
 import {
   type AscoraContact,
   type AscoraCustomer,

@@ -18,7 +18,7 @@ export {
   AscoraUnavailableError,
   AscoraValidationError,
 } from './errors.js';
-export { type AscoraRetryOptions, DEFAULT_RETRY } from './retry.js';
+export { type AscoraRetryOptions, DEFAULT_RETRY } from './http-retry.js';
 export {
   ASCORA_JOB_STATUS,
   type AscoraContact,

@@ -1,4 +1,4 @@
-import { retryDelay } from './retry.js';
+import { retryDelay } from './retry-policy.js';
 
 export type Credential = () => string | undefined | Promise<string | undefined>;
 

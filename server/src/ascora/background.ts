@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/index.js';
-import { JobQueue, registerQueue, unregisterQueue } from '../jobs/queue.js';
 import type { Logger } from '../logger.js';
+import { JobQueue, registerQueue, unregisterQueue } from '../queue/queue.js';
 import { ascoraUrlAllowance } from './connection.js';
 import { setAscoraRuntime } from './deps.js';
 import { ascoraQueues, registerAscoraWorkers } from './worker.js';

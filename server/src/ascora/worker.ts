@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { fromDrizzle } from 'pg-boss';
 import type { Db } from '../db/index.js';
 import { ascoraMappings } from '../db/schema.js';
-import { type JobQueue, type QueueDefinition, queueFor } from '../jobs/queue.js';
+import { type JobQueue, type QueueDefinition, queueFor } from '../queue/queue.js';
 import { pullInvoices, pushPayments } from './accounting.js';
 import { type AscoraDeps, clientFor, requireConnection } from './connection.js';
 import { pushCustomers, pushJobs } from './push.js';

@@ -5,8 +5,8 @@ import { createTestContext, type TestContext, type TestOrg } from '../../test-su
 import { setAscoraRuntime } from '../ascora/deps.js';
 import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
 import { payments } from '../db/schema.js';
-import { JobQueue, registerQueue } from '../jobs/queue.js';
 import { createLogger } from '../logger.js';
+import { JobQueue, registerQueue } from '../queue/queue.js';
 
 // One database, fake Ascora and job queue for the whole file: setting them up costs seconds, and
 // each test below works on records of its own (another invoice, another organization).

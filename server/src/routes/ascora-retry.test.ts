@@ -5,8 +5,8 @@ import { createTestContext, type TestContext, type TestOrg } from '../../test-su
 import { setAscoraRuntime } from '../ascora/deps.js';
 import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
 import { ascoraMappings, customers, jobs } from '../db/schema.js';
-import { JobQueue, registerQueue } from '../jobs/queue.js';
 import { createLogger } from '../logger.js';
+import { JobQueue, registerQueue } from '../queue/queue.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {

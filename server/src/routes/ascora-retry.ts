@@ -1,6 +1,6 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { depsFromContext } from '../ascora/deps.js';
-import { type FailureRow, retryFailure } from '../ascora/retry.js';
+import { type FailureRow, retryFailure } from '../ascora/failure-retry.js';
 import { enqueueSync } from '../ascora/worker.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';

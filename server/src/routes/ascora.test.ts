@@ -13,8 +13,8 @@ import { setAscoraRuntime } from '../ascora/deps.js';
 import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
 import { openDatabase } from '../db/index.js';
 import { ascoraConnections, ascoraMappings, customers } from '../db/schema.js';
-import { JobQueue, registerQueue } from '../jobs/queue.js';
 import { createLogger } from '../logger.js';
+import { JobQueue, registerQueue } from '../queue/queue.js';
 import { addDays, isoWeekday, localDateOf, localToInstant } from '../scheduling/time.js';
 
 const closers: (() => Promise<void>)[] = [];
