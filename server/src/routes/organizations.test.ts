@@ -69,7 +69,9 @@ describe('publishable keys', () => {
   let org: TestOrg;
   const profilePath = () => `/api/v1/organizations/${org.orgId}/booking-profile`;
   beforeAll(async () => {
-    t = await createTestContext();
+    // Limits count in fixed windows on the app's clock: a still clock keeps 301 requests in one.
+    const startedAt = Date.now();
+    t = await createTestContext({ now: () => startedAt });
     org = await t.createOrg({ allowedOrigins: ['https://plumber.example'] });
   });
   afterAll(() => t.close());
