@@ -26,7 +26,9 @@ describe.each([
   });
 
   beforeAll(async () => {
-    t = await createTestContext({ http });
+    // A still clock: the 429 case counts to a limit within one fixed window.
+    const startedAt = Date.now();
+    t = await createTestContext({ http, now: () => startedAt });
     org = await t.createOrg({ allowedOrigins: [site] });
     other = await t.createOrg({ allowedOrigins: ['https://other.example'] });
   });
