@@ -5,7 +5,7 @@ import type { HandlerTable } from '../openapi/handlers.js';
 import { computeAvailability } from '../scheduling/availability.js';
 import { addDays, localToInstant } from '../scheduling/time.js';
 import { checkDayWindow, loadSchedulingContext } from '../services/scheduling.js';
-import { priceInForce, tiersInForce } from './catalog.js';
+import { priceInForce, tiersInForce } from '../services/catalog.js';
 
 export const availabilityHandlers = {
   async getAvailability(c, { params, query }) {
