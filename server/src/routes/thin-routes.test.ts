@@ -68,4 +68,12 @@ describe('route files', () => {
     // A file named here no longer queries: remove it from notYetThin.
     expect(converted).toEqual([]);
   });
+
+  it('are imported by the app alone: services and serializers never depend on a route', () => {
+    const srcDir = new URL('../', import.meta.url);
+    const importers = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+      .filter((path) => path.endsWith('.ts') && !path.startsWith('routes/') && path !== 'app.ts')
+      .filter((path) => /from\s+['"][./]*\/routes\//.test(readFileSync(new URL(path, srcDir), 'utf8')));
+    expect(importers).toEqual([]);
+  });
 });
