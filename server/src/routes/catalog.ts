@@ -1,12 +1,7 @@
 import { toPage } from '../lib/pagination.js';
 import type { HandlerTable } from '../openapi/handlers.js';
-import { type ItemRow, toCategory, toServiceItem, toTier } from '../serializers/catalog.js';
+import { toCategory, toServiceItem, toTier } from '../serializers/catalog.js';
 import * as catalog from '../services/catalog.js';
-
-/** Serializes items priced by the catalog service. */
-function itemsOf({ prices, currency }: catalog.PricedItems) {
-  return (item: ItemRow) => toServiceItem(item, prices.get(item.id)!, currency);
-}
 
 export const catalogHandlers = {
   async listServiceCategories(c, { params }) {
@@ -37,22 +32,25 @@ export const catalogHandlers = {
       ...query,
       publicOnly: c.var.principal?.kind === 'publishable_key',
     });
-    return c.json(toPage(items.rows, query.limit, itemsOf(items)), 200);
+    return c.json(
+      toPage(items.rows, query.limit, (item) => toServiceItem(item, items)),
+      200,
+    );
   },
 
   async createServiceItem(c, { params, body }) {
-    const items = await catalog.createItem(c.var.db, params.orgId, body);
-    return c.json(itemsOf(items)(items.rows[0]!), 201);
+    const { item, ...prices } = await catalog.createItem(c.var.db, params.orgId, body);
+    return c.json(toServiceItem(item, prices), 201);
   },
 
   async getServiceItem(c, { params }) {
-    const items = await catalog.getItem(c.var.db, params.orgId, params.itemId);
-    return c.json(itemsOf(items)(items.rows[0]!), 200);
+    const { item, ...prices } = await catalog.getItem(c.var.db, params.orgId, params.itemId);
+    return c.json(toServiceItem(item, prices), 200);
   },
 
   async updateServiceItem(c, { params, body }) {
-    const items = await catalog.updateItem(c.var.db, params.orgId, params.itemId, body);
-    return c.json(itemsOf(items)(items.rows[0]!), 200);
+    const { item, ...prices } = await catalog.updateItem(c.var.db, params.orgId, params.itemId, body);
+    return c.json(toServiceItem(item, prices), 200);
   },
 
   async deleteServiceItem(c, { params }) {

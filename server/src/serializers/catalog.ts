@@ -30,11 +30,13 @@ export function toTier(row: TierRow, currency: string): Schemas['PricingTier'] {
   };
 }
 
-export function toServiceItem(
-  item: ItemRow,
-  currentPrice: Schemas['PriceInForce'],
-  currency: string,
-): Schemas['ServiceItem'] {
+/** Today's price of each item (by id) and the organization's currency, as the catalog service gives them. */
+export interface ItemPrices {
+  prices: Map<string, Schemas['PriceInForce']>;
+  currency: string;
+}
+
+export function toServiceItem(item: ItemRow, { prices, currency }: ItemPrices): Schemas['ServiceItem'] {
   return {
     id: item.id,
     categoryId: item.categoryId,
@@ -45,7 +47,7 @@ export function toServiceItem(
     bufferAfterMinutes: item.bufferAfterMinutes,
     requiredSkills: item.requiredSkills,
     basePrice: { amountMinor: item.basePriceMinor, currency },
-    currentPrice,
+    currentPrice: prices.get(item.id)!,
     minimumNoticeMinutes: item.minimumNoticeMinutes,
     horizonDays: item.horizonDays,
     active: item.active,

@@ -7,17 +7,20 @@ import { pgErrorCode, pgErrors } from '../lib/db-errors.js';
 import { newId } from '../lib/ids.js';
 import { decodeCursor } from '../lib/pagination.js';
 import { localDateOf } from '../scheduling/time.js';
-import type { ItemRow, TierRow } from '../serializers/catalog.js';
+import type { ItemPrices, ItemRow, TierRow } from '../serializers/catalog.js';
 
 type Schemas = components['schemas'];
 type CategoryRow = typeof serviceCategories.$inferSelect;
 type PriceInForce = Schemas['PriceInForce'];
 
-/** Items with the price in force today (in the organization's zone) and the currency to show it in. */
-export interface PricedItems {
+/** A page of items with the price in force today (in the organization's zone). */
+export interface PricedItems extends ItemPrices {
   rows: ItemRow[];
-  prices: Map<string, PriceInForce>;
-  currency: string;
+}
+
+/** One item with its price in force today. */
+export interface PricedItem extends ItemPrices {
+  item: ItemRow;
 }
 
 /** The pricing tier in force on `on` for each item id, in one query (absent: the base price applies). */
@@ -68,11 +71,15 @@ async function orgSettings(db: Db, orgId: string) {
   return org;
 }
 
-/** `items` with today's prices; `rows` keeps every row given (a page's extra row included). */
-async function priced(db: Db, orgId: string, rows: ItemRow[], priceable = rows): Promise<PricedItems> {
+/** Today's prices of `items`, in the organization's zone and currency. */
+async function todaysPrices(db: Db, orgId: string, items: ItemRow[]): Promise<ItemPrices> {
   const org = await orgSettings(db, orgId);
-  const prices = await pricesInForce(db, priceable, localDateOf(org.timeZone, Date.now()), org.currency);
-  return { rows, prices, currency: org.currency };
+  const prices = await pricesInForce(db, items, localDateOf(org.timeZone, Date.now()), org.currency);
+  return { prices, currency: org.currency };
+}
+
+async function pricedItem(db: Db, orgId: string, item: ItemRow): Promise<PricedItem> {
+  return { item, ...(await todaysPrices(db, orgId, [item])) };
 }
 
 async function findCategory(db: Db, orgId: string, categoryId: string) {
@@ -232,24 +239,24 @@ export async function listItems(db: Db, orgId: string, filter: ItemFilter): Prom
     )
     .orderBy(asc(serviceItems.id))
     .limit(filter.limit + 1);
-  return priced(db, orgId, rows, rows.slice(0, filter.limit));
+  return { rows, ...(await todaysPrices(db, orgId, rows.slice(0, filter.limit))) };
 }
 
 export async function createItem(
   db: Db,
   orgId: string,
   body: Schemas['ServiceItemCreate'],
-): Promise<PricedItems> {
+): Promise<PricedItem> {
   await requireParent(db, orgId, body.categoryId, 'body.categoryId');
   const [row] = await db
     .insert(serviceItems)
     .values({ id: newId(), orgId, ...body })
     .returning();
-  return priced(db, orgId, [row!]);
+  return pricedItem(db, orgId, row!);
 }
 
-export async function getItem(db: Db, orgId: string, itemId: string): Promise<PricedItems> {
-  return priced(db, orgId, [await findItem(db, orgId, itemId)]);
+export async function getItem(db: Db, orgId: string, itemId: string): Promise<PricedItem> {
+  return pricedItem(db, orgId, await findItem(db, orgId, itemId));
 }
 
 export async function updateItem(
@@ -257,7 +264,7 @@ export async function updateItem(
   orgId: string,
   itemId: string,
   body: Schemas['ServiceItemUpdate'],
-): Promise<PricedItems> {
+): Promise<PricedItem> {
   await findItem(db, orgId, itemId);
   await requireParent(db, orgId, body.categoryId, 'body.categoryId');
   const [row] = await db
@@ -265,7 +272,7 @@ export async function updateItem(
     .set({ ...body, updatedAt: sql`now()` })
     .where(eq(serviceItems.id, itemId))
     .returning();
-  return priced(db, orgId, [row!]);
+  return pricedItem(db, orgId, row!);
 }
 
 export async function deleteItem(db: Db, orgId: string, itemId: string): Promise<void> {
