@@ -5,7 +5,7 @@ import { type Db, queryRows } from '../db/index.js';
 import { sessions, users } from '../db/schema.js';
 import { decrypt, deriveKey, encrypt, randomToken, sha256 } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
-import { toUser } from '../routes/serializers.js';
+import { toUser } from '../serializers/access.js';
 import { accessTokenSeconds } from './credentials.js';
 
 export const refreshTokenSeconds = 30 * 24 * 3600;

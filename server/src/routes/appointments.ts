@@ -33,9 +33,9 @@ import {
 } from '../services/booking.js';
 import { bookAppointment } from '../services/booking-batch.js';
 import { resolveCustomer } from '../services/booking-customers.js';
+import { pricesInForce } from '../services/catalog.js';
+import { containsPattern } from '../services/customers.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../services/workflow.js';
-import { pricesInForce } from './catalog.js';
-import { containsPattern } from './customers.js';
 
 type Schemas = components['schemas'];
 type ItemRow = typeof serviceItems.$inferSelect;

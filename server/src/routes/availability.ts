@@ -4,8 +4,8 @@ import { ApiError } from '../errors.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { computeAvailability } from '../scheduling/availability.js';
 import { addDays, localToInstant } from '../scheduling/time.js';
+import { priceInForce, tiersInForce } from '../services/catalog.js';
 import { checkDayWindow, loadSchedulingContext } from '../services/scheduling.js';
-import { priceInForce, tiersInForce } from './catalog.js';
 
 export const availabilityHandlers = {
   async getAvailability(c, { params, query }) {

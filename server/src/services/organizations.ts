@@ -1,9 +1,15 @@
+import type { components } from '@crewkit/sdk/openapi';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { createApiKey } from '../auth/api-keys.js';
 import { hashPassword } from '../auth/passwords.js';
+import type { Services } from '../context.js';
 import type { Db } from '../db/index.js';
-import { organizations, users } from '../db/schema.js';
+import { organizations, technicians, users } from '../db/schema.js';
+import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import { checkIntl } from '../lib/intl.js';
+
+type OrganizationRow = typeof organizations.$inferSelect;
 
 export interface NewOrganization {
   name: string;
@@ -77,4 +83,62 @@ export async function createOrganization(db: Db, input: NewOrganization) {
     });
     return { organization: org!, owner, secretKey: secretKey.secret, publishableKey: publishableKey.secret };
   });
+}
+
+// Prepared once per database: the booking widget reads the profile on every page view, and a
+// prepared statement skips drizzle's query building and PostgreSQL's parse and plan.
+const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
+function prepare(db: Db) {
+  return db
+    .select()
+    .from(organizations)
+    .where(eq(organizations.id, sql.placeholder('orgId')))
+    .prepare('find_organization');
+}
+
+/** The organization, or 404. `db` is the request's database: the root one or its transaction. */
+export async function findOrganization(db: Db, services: Services, orgId: string): Promise<OrganizationRow> {
+  // A transaction (idempotent request) has its own connection; it gets the plain query.
+  const isRoot = db === services.db;
+  let query = isRoot ? prepared.get(db) : undefined;
+  if (isRoot && !query) {
+    query = prepare(db);
+    prepared.set(db, query);
+  }
+  const [org] = query
+    ? await query.execute({ orgId })
+    : await db.select().from(organizations).where(eq(organizations.id, orgId));
+  if (!org) throw new ApiError('not_found');
+  return org;
+}
+
+export async function updateOrganization(
+  db: Db,
+  orgId: string,
+  body: components['schemas']['OrganizationUpdate'],
+): Promise<OrganizationRow> {
+  const errors = checkIntl(body);
+  if (errors.length > 0) throw new ApiError('validation_failed', { errors });
+  const { bookingSettings, ...rest } = body;
+  const [org] = await db
+    .update(organizations)
+    .set({ ...rest, ...bookingSettings, updatedAt: sql`now()` })
+    .where(eq(organizations.id, orgId))
+    .returning();
+  if (!org) throw new ApiError('not_found');
+  return org;
+}
+
+/** What the booking widget shows before anything else: the organization and whom one can book. */
+export async function bookingProfile(db: Db, services: Services, orgId: string) {
+  // In parallel: a visitor waits for this before the widget shows anything.
+  const [organization, bookable] = await Promise.all([
+    findOrganization(db, services, orgId),
+    db
+      .select({ id: technicians.id, name: technicians.name })
+      .from(technicians)
+      .where(and(eq(technicians.orgId, orgId), eq(technicians.active, true)))
+      .orderBy(asc(technicians.name), asc(technicians.id)),
+  ]);
+  return { organization, technicians: bookable };
 }

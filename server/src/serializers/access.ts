@@ -52,3 +52,19 @@ export function toApiKey(row: typeof apiKeys.$inferSelect): Schemas['ApiKey'] {
     revokedAt: iso(row.revokedAt),
   };
 }
+
+export function toBookingProfile(profile: {
+  organization: typeof organizations.$inferSelect;
+  technicians: { id: string; name: string }[];
+}): Schemas['BookingProfile'] {
+  const org = profile.organization;
+  return {
+    id: org.id,
+    name: org.name,
+    timeZone: org.timeZone,
+    currency: org.currency,
+    locale: org.locale,
+    bookingSettings: toBookingSettings(org),
+    technicians: profile.technicians,
+  };
+}

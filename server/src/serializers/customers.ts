@@ -1,0 +1,43 @@
+import type { components } from '@crewkit/sdk/openapi';
+import type { customerContacts, customerPreferences, customers } from '../db/schema.js';
+import { iso } from '../lib/time.js';
+
+type Schemas = components['schemas'];
+
+export function toCustomer(row: typeof customers.$inferSelect): Schemas['Customer'] {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    address: row.address,
+    notes: row.notes,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function toContact(row: typeof customerContacts.$inferSelect): Schemas['CustomerContact'] {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    name: row.name,
+    role: row.role,
+    email: row.email,
+    phone: row.phone,
+    isPrimary: row.isPrimary,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+/** A customer whose preferences were never set gets the defaults. */
+export function toPreferences(
+  row: typeof customerPreferences.$inferSelect | undefined,
+): Schemas['CustomerPreferences'] {
+  return {
+    preferredTechnicianId: row?.preferredTechnicianId ?? null,
+    communicationChannels: row?.communicationChannels ?? [],
+    specialInstructions: row?.specialInstructions ?? null,
+  };
+}
