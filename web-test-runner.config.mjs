@@ -29,6 +29,8 @@ export default {
     }),
   ],
   testFramework: { config: { timeout: 15_000 } },
+  // The first e2e file starts the reference server (transpile, migrate, seed): minutes on a busy machine.
+  testsFinishTimeout: 300_000,
   // Every page reads the run's "now" before any test code (the e2e server reads the same instant).
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html>

@@ -302,7 +302,9 @@ describe('<crew-booking>', () => {
     expected.setUTCDate(expected.getUTCDate() + 7);
     expect(afterWeek).to.equal(expected.toISOString().slice(0, 10));
     expect(focused().getAttribute('tabindex')).to.equal('0');
-    // Weekdays 7 days apart are both bookable in the fixture; Enter selects like a click.
+    // Weekdays 7 days apart are both bookable in the fixture; Enter selects like a click — once
+    // the day is known to be free (a week down may be next month, still loading).
+    await until(el, 'the next day to be bookable', () => focused().getAttribute('aria-disabled') === 'false');
     await sendKeys({ press: 'Enter' });
     await until(el, 'the times', () => heading(el) === 'Choose a time');
     expect($(el, '.subtitle').textContent).to.contain(String(Number(afterWeek.slice(8))));
