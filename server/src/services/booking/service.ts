@@ -2,7 +2,14 @@ import type { components, operations } from '@crewkit/sdk/openapi';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import { type Db, queryRows } from '../../db/index.js';
-import { appointments, organizations, reservations, serviceItems, technicians } from '../../db/schema.js';
+import {
+  appointments,
+  customerPreferences,
+  organizations,
+  reservations,
+  serviceItems,
+  technicians,
+} from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
 // Pricing still lives beside the catalog routes; it is read here, not decided.
 import { priceInForce, pricesInForce, tiersInForce } from '../../routes/catalog.js';
@@ -351,7 +358,10 @@ export class BookingService {
         allowed: [...reschedulableStatuses],
       });
     }
-    const booked = await bookedItem(db, current);
+    const [booked, preferredTechnicianId] = await Promise.all([
+      bookedItem(db, current),
+      preferredTechnicianOf(db, current.customerId),
+    ]);
     const startMs = Date.parse(body.start);
     const actor = actorOf(principal);
     const reading = this.reading(db);
@@ -371,6 +381,8 @@ export class BookingService {
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, orgId, booked, startMs, {
         technicianId: body.technicianId ?? undefined,
+        // The customer moving their visit is the same customer who booked it: same preference.
+        preferredTechnicianId,
         alternativesLater: true,
         now: reading.now,
       });
@@ -544,6 +556,14 @@ export async function findAppointment(
   const own = await ownTechnicianId(db, principal);
   if (!row || (own && row.technicianId !== own)) throw new ApiError('not_found');
   return row;
+}
+
+async function preferredTechnicianOf(db: Db, customerId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: customerPreferences.preferredTechnicianId })
+    .from(customerPreferences)
+    .where(eq(customerPreferences.customerId, customerId));
+  return row?.id ?? null;
 }
 
 /** The item as it was booked: buffers and duration are kept on the appointment. */
