@@ -177,7 +177,7 @@ export class SlotRefused extends Error {
  * reservations bumps their schedule counter (`schedule_versions`, migration 0012), a row lock held
  * to commit: two moves crossing two technicians in opposite order would deadlock. A booking takes
  * one technician's time and frees none, so bookings need no turn (a batch of them that meets a
- * deadlock is written again one by one, see booking-batch.ts).
+ * deadlock is written again one by one, see batch.ts).
  */
 export async function lockMoves(db: Db, orgId: string): Promise<void> {
   await queryRows(db, sql`select pg_advisory_xact_lock(hashtext('moves'), hashtext(${orgId}))`);
