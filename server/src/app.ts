@@ -42,7 +42,8 @@ import {
 } from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
-import { BookingBatcher } from './services/booking-batch.js';
+import { BookingService } from './services/booking/service.js';
+import { BusyCache } from './services/scheduling.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -97,6 +98,7 @@ export function createServices({
   now = Date.now,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
+  const busyTimes = new BusyCache();
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -108,7 +110,8 @@ export function createServices({
     }),
     rateLimiter: new RateLimiter(database.db, { now }),
     now,
-    bookings: new BookingBatcher(database.db),
+    busyTimes,
+    booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),

@@ -6,7 +6,8 @@ import type { Db } from './db/index.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
 import type { Readiness } from './readiness.js';
-import type { BookingBatcher } from './services/booking-batch.js';
+import type { BookingService } from './services/booking/service.js';
+import type { BusyCache } from './services/scheduling.js';
 
 /** What every request can reach; built once by createApp and shared by all requests. */
 export interface Services {
@@ -18,8 +19,10 @@ export interface Services {
   rateLimiter: RateLimiter;
   /** The clock for rate limits and sign-in throttling. */
   now: () => number;
-  /** New bookings outside a transaction, written together under load (group commit). */
-  bookings: BookingBatcher;
+  /** Technicians' busy time as last read, checked against their schedule versions at each use. */
+  busyTimes: BusyCache;
+  /** Booking: availability, bookings, holds, moves; group commit under load. */
+  booking: BookingService;
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;

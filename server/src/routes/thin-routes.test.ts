@@ -13,10 +13,6 @@ const routesDir = new URL('.', import.meta.url);
  * here no longer queries, so the list can only shrink.
  */
 const notYetThin = new Set([
-  'appointments.ts',
-  'holds.ts',
-  'availability.ts',
-  'appointment-views.ts',
   'ascora.ts',
   'ascora-records.ts',
   // Finds the demo organization for the example pages; no one converts it in this round.

@@ -80,7 +80,7 @@ export function blockedQuery(orgId: string, bounds: { from: string; to: string }
 /**
  * Loads everything availability and booking need for one item over [start, end): the org's rules,
  * the qualified technicians' hours and overrides, and their reservations and absences in the
- * window — from memory where a technician's schedule version has not moved (see `busyCache`),
+ * window — from memory where a technician's schedule version has not moved (see `BusyCache`),
  * otherwise in the same single query. Never one query per day or per technician.
  */
 export async function loadSchedulingContext(
@@ -89,14 +89,19 @@ export async function loadSchedulingContext(
   /** The item, or its pending lookup: the reads below need only its organization, so they start at once. */
   itemOrLookup: ItemRow | Promise<ItemRow>,
   window: { start: number; end: number; technicianId?: string | undefined },
+  /**
+   * `now`: the clock's reading (holds count until they lapse). `cache`: busy time this process
+   * already holds; only for reads on the shared handle, never in a transaction, so what a
+   * transaction has written but not committed never reaches it.
+   */
+  { now, cache = new BusyCache() }: { now: number; cache?: BusyCache | undefined },
 ): Promise<SchedulingContext> {
   const bounds = readBounds(window);
   const from = window.start - DAY_MS;
   const to = window.end + DAY_MS;
-  const cache = busyCacheOf(db);
   // What this process already holds for the window, by technician: the version it was read at.
   // Kept aside: the shared map may change while the reads are under way.
-  const known = new Map([...cache].filter(([, entry]) => entry.from <= from && entry.to >= to));
+  const known = new Map([...cache.entries()].filter(([, entry]) => entry.from <= from && entry.to >= to));
   // All reads at once (they depend on nothing but the organization): one round trip of latency
   // on PostgreSQL. The technicians come with their schedule versions, and with their busy time
   // only where the version differs from the one this process holds: versions and intervals come
@@ -148,7 +153,6 @@ export async function loadSchedulingContext(
       ),
   ]);
   if (!org) throw new Error(`organization ${orgId} vanished`);
-  const now = Date.now();
   const intervals = new Map<string, { busy: Interval[]; timeOff: Interval[] }>();
   const technicianRows = rows.map((row) => {
     const technician = rowFromJson(technicians, row.technician);
@@ -162,7 +166,7 @@ export async function loadSchedulingContext(
         holds: triples(row.holds),
         off: pairs(row.off),
       };
-      rememberBusy(cache, technician.id, entry);
+      cache.remember(technician.id, entry);
     }
     if (entry) {
       // A hold counts until it lapses; lapsing writes nothing, so it is judged at each use.
@@ -183,7 +187,7 @@ export async function loadSchedulingContext(
   });
 }
 
-interface BusyEntry {
+export interface BusyEntry {
   /** `schedule_versions.version` the intervals were read at (text: a bigint). */
   version: string;
   /** The stretch the intervals cover, epoch ms. */
@@ -195,26 +199,27 @@ interface BusyEntry {
   holds: Array<{ start: number; end: number; expires: number }>;
 }
 
-const maxCachedTechnicians = 10_000;
 /**
- * Busy time per technician, per database handle (a transaction gets its own, so what it has
- * written but not committed never reaches the shared one). Only a hint: every use is checked
+ * Busy time per technician, as this process last read it. Only a hint: every use is checked
  * against the technician's current schedule version, read in the same round as everything else.
+ * One per services container (see createServices), shared by every request on the shared handle.
  */
-const busyCaches = new WeakMap<Db, Map<string, BusyEntry>>();
+export class BusyCache {
+  readonly #entries = new Map<string, BusyEntry>();
+  readonly #maxTechnicians: number;
 
-function busyCacheOf(db: Db): Map<string, BusyEntry> {
-  let cache = busyCaches.get(db);
-  if (!cache) {
-    cache = new Map();
-    busyCaches.set(db, cache);
+  constructor(maxTechnicians = 10_000) {
+    this.#maxTechnicians = maxTechnicians;
   }
-  return cache;
-}
 
-function rememberBusy(cache: Map<string, BusyEntry>, technicianId: string, entry: BusyEntry) {
-  if (cache.size >= maxCachedTechnicians && !cache.has(technicianId)) cache.clear();
-  cache.set(technicianId, entry);
+  entries(): IterableIterator<[string, BusyEntry]> {
+    return this.#entries.entries();
+  }
+
+  remember(technicianId: string, entry: BusyEntry): void {
+    if (this.#entries.size >= this.#maxTechnicians && !this.#entries.has(technicianId)) this.#entries.clear();
+    this.#entries.set(technicianId, entry);
+  }
 }
 
 function pairs(spans: string): Interval[] {

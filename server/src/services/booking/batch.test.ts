@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
-import { type Db, queryRows } from '../db/index.js';
-import { ApiError } from '../errors.js';
-import { addDays, isoWeekday, localDateOf, localToInstant } from '../scheduling/time.js';
+import { createTestContext, type TestContext, type TestOrg } from '../../../test-support/harness.js';
+import { type Db, queryRows } from '../../db/index.js';
+import { ApiError } from '../../errors.js';
+import { addDays, isoWeekday, localDateOf, localToInstant } from '../../scheduling/time.js';
 import {
   BookingBatcher,
   type BookingRequest,
@@ -11,7 +11,7 @@ import {
   prepareBookings,
   settle,
   writeBookings,
-} from './booking-batch.js';
+} from './batch.js';
 
 const zone = 'Australia/Sydney';
 const monday = (() => {
@@ -62,6 +62,7 @@ function request(org: TestOrg, serviceItemId: string, start: string, extra: obje
       ...extra,
     },
     caller: { publicOnly: false, actor: 'test' },
+    now: Date.now(),
   };
 }
 

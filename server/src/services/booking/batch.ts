@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../db/index.js';
+import { type Db, queryRows } from '../../db/index.js';
 import {
   appointments,
   organizations,
@@ -7,10 +7,19 @@ import {
   scheduleOverrides,
   serviceItems,
   technicians,
-} from '../db/schema.js';
-import { ApiError } from '../errors.js';
-import { newId } from '../lib/ids.js';
-import { DAY_MS, HOUR_MS, localDateOf, MINUTE_MS } from '../scheduling/time.js';
+} from '../../db/schema.js';
+import { ApiError } from '../../errors.js';
+import { newId } from '../../lib/ids.js';
+import { DAY_MS, HOUR_MS, localDateOf, MINUTE_MS } from '../../scheduling/time.js';
+import {
+  type BlockedRow,
+  type BusyCache,
+  blockedQuery,
+  buildSchedulingContext,
+  readBounds,
+  rowFromJson,
+  type SchedulingContext,
+} from '../scheduling.js';
 import {
   type AppointmentRow,
   blockedRange,
@@ -19,15 +28,7 @@ import {
   newReference,
   rankFree,
   slotUnavailable,
-} from './booking.js';
-import {
-  type BlockedRow,
-  blockedQuery,
-  buildSchedulingContext,
-  readBounds,
-  rowFromJson,
-  type SchedulingContext,
-} from './scheduling.js';
+} from './rules.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
 
@@ -36,6 +37,8 @@ export interface BookingRequest {
   orgId: string;
   body: NewBooking;
   caller: { publicOnly: boolean; actor: string };
+  /** When it was asked (the services' clock): minimum notice and the horizon count from here. */
+  now: number;
 }
 
 /**
@@ -44,7 +47,7 @@ export interface BookingRequest {
  */
 type Outcome =
   | { row: AppointmentRow }
-  | { unavailable: { orgId: string; item: ItemRow; startMs: number; reason: string } }
+  | { unavailable: { orgId: string; item: ItemRow; startMs: number; reason: string; now: number } }
   | { error: unknown };
 
 /** The arguments of crewkit_book_appointment (migration 0012), as crewkit_book_appointments reads them. */
@@ -95,7 +98,7 @@ type Spans = Map<string, Array<{ start: number; end: number }>>;
 interface PreparedBatch {
   /** Settled already: refused by a rule, or failed. */
   outcomes: Outcome[];
-  entries: Array<{ index: number; entry: Entry; item: ItemRow; startMs: number }>;
+  entries: Array<{ index: number; entry: Entry; item: ItemRow; startMs: number; now: number }>;
   /** The ranges this batch's entries are likely to take, by technician. */
   taken: Spans;
 }
@@ -133,7 +136,7 @@ export async function prepareBookings(
           continue;
         }
         const { range, ...entry } = planned;
-        entries.push({ index, ...entry });
+        entries.push({ index, ...entry, now: requests[index]!.now });
         const likely = entry.entry.technicianIds[0]!;
         for (const spans of [pending, taken]) spans.set(likely, [...(spans.get(likely) ?? []), range]);
       } catch (error) {
@@ -170,22 +173,22 @@ export async function writeBookings(db: Db, prepared: PreparedBatch): Promise<Ou
       }
     }
   }
-  entries.forEach(({ index, item, startMs, entry }, i) => {
+  entries.forEach(({ index, item, startMs, entry, now }, i) => {
     if (outcomes[index]) return;
     const appointment = written[i];
     outcomes[index] = appointment
       ? { row: rowFromJson(appointments, appointment) }
-      : { unavailable: { orgId: entry.orgId, item, startMs, reason: 'taken' } };
+      : { unavailable: { orgId: entry.orgId, item, startMs, reason: 'taken', now } };
   });
   return outcomes;
 }
 
 /** The appointment an outcome stands for; a refused slot answers 409 with its nearest alternatives. */
-export async function settle(db: Db, outcome: Outcome): Promise<AppointmentRow> {
+export async function settle(db: Db, outcome: Outcome, cache?: BusyCache): Promise<AppointmentRow> {
   if ('row' in outcome) return outcome.row;
   if ('error' in outcome) throw outcome.error;
-  const { orgId, item, startMs, reason } = outcome.unavailable;
-  return slotUnavailable(db, orgId, item, startMs, reason);
+  const { orgId, item, startMs, reason, now } = outcome.unavailable;
+  return slotUnavailable(db, orgId, item, startMs, reason, { now, cache });
 }
 
 /** Books one appointment (inside a caller's transaction, say): a batch of one. */
@@ -348,8 +351,10 @@ function plan(
     // the customer exists (and whom they prefer).
     preferredTechnicianId: caller.publicOnly ? null : (customer?.preferred_technician_id ?? null),
     pending,
+    now: request.now,
   });
-  if (typeof choice === 'string') return { unavailable: { orgId, item, startMs, reason: choice } };
+  if (typeof choice === 'string')
+    return { unavailable: { orgId, item, startMs, reason: choice, now: request.now } };
 
   const range = blockedRange(item, startMs);
   const on = localDateOf(read.org.timeZone, startMs);
@@ -398,12 +403,15 @@ function plan(
 export class BookingBatcher {
   readonly #db: Db;
   readonly #maxBatch: number;
+  readonly #cache: BusyCache | undefined;
   #queue: Array<{ request: BookingRequest; resolve: (row: Promise<AppointmentRow>) => void }> = [];
   #draining = false;
 
-  constructor(db: Db, maxBatch = 64) {
+  /** `cache`: the services' busy cache, for the alternatives of a refused slot. */
+  constructor(db: Db, maxBatch = 64, cache?: BusyCache) {
     this.#db = db;
     this.#maxBatch = maxBatch;
+    this.#cache = cache;
   }
 
   book(request: BookingRequest): Promise<AppointmentRow> {
@@ -438,7 +446,7 @@ export class BookingBatcher {
           .then((outcomes) => {
             // Alternatives for a refused slot are read afterwards, without holding up the next batch.
             batch.forEach(({ resolve }, i) => {
-              resolve(settle(this.#db, outcomes[i]!));
+              resolve(settle(this.#db, outcomes[i]!, this.#cache));
             });
           });
       }

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../db/index.js';
-import { customerPreferences, customers } from '../db/schema.js';
-import { ApiError } from '../errors.js';
-import { findOrCreateCustomer } from './customers.js';
+import type { Db } from '../../db/index.js';
+import { customerPreferences, customers } from '../../db/schema.js';
+import { ApiError } from '../../errors.js';
+import { findOrCreateCustomer } from '../customers.js';
 
 /**
  * The customer a booking is for — an existing one by id, or one matched (or created) by email —

@@ -1,21 +1,27 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Principal } from '../auth/principal.js';
-import { type Db, queryRows } from '../db/index.js';
-import { appointmentHistory, appointments, reservations, type serviceItems } from '../db/schema.js';
-import { ApiError } from '../errors.js';
-import { newId } from '../lib/ids.js';
+import { sql } from 'drizzle-orm';
+import type { Principal } from '../../auth/principal.js';
+import { type Db, queryRows } from '../../db/index.js';
+import { appointmentHistory, appointments, type serviceItems } from '../../db/schema.js';
+import { ApiError } from '../../errors.js';
+import { newId } from '../../lib/ids.js';
 import {
   type AvailabilityQuery,
   checkStart,
   computeAvailability,
   nearestStarts,
-} from '../scheduling/availability.js';
-import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../scheduling/time.js';
-import { type AssignmentReason, type Candidate, rankCandidates } from './assignment.js';
-import { loadSchedulingContext, type SchedulingContext } from './scheduling.js';
+} from '../../scheduling/availability.js';
+import { addDays, DAY_MS, localDateOf, localToInstant, MINUTE_MS } from '../../scheduling/time.js';
+import { type AssignmentReason, type Candidate, rankCandidates } from '../assignment.js';
+import { type BusyCache, loadSchedulingContext, pgArray, type SchedulingContext } from '../scheduling.js';
 
 type ItemRow = typeof serviceItems.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
+
+/** What every read of the rules needs: the clock's reading, and the busy cache when on the shared handle. */
+export interface Reading {
+  now: number;
+  cache?: BusyCache | undefined;
+}
 
 export function actorOf(principal: Principal | undefined): string {
   if (!principal) return 'system';
@@ -33,6 +39,7 @@ export function blockedRange(item: ItemRow, startMs: number) {
 function ruleQuery(
   context: SchedulingContext,
   item: ItemRow,
+  now: number,
   ignoreNotice = false,
 ): Omit<AvailabilityQuery, 'from' | 'to'> {
   return {
@@ -43,7 +50,7 @@ function ruleQuery(
     ...context.rules,
     // Staff moving work between technicians are not bound by the notice customers must give.
     ...(ignoreNotice ? { minimumNoticeMinutes: 0 } : {}),
-    now: Date.now(),
+    now,
     technicians: context.calendars,
   };
 }
@@ -54,14 +61,18 @@ export async function alternativesFor(
   orgId: string,
   item: ItemRow,
   startMs: number,
+  reading: Reading,
 ): Promise<string[]> {
-  const context = await loadSchedulingContext(db, orgId, item, {
-    start: startMs - 4 * DAY_MS,
-    end: startMs + 4 * DAY_MS,
-  });
+  const context = await loadSchedulingContext(
+    db,
+    orgId,
+    item,
+    { start: startMs - 4 * DAY_MS, end: startMs + 4 * DAY_MS },
+    reading,
+  );
   const day = localDateOf(context.org.timeZone, startMs);
   const { days } = computeAvailability({
-    ...ruleQuery(context, item),
+    ...ruleQuery(context, item, reading.now),
     from: addDays(day, -3),
     to: addDays(day, 3),
   });
@@ -75,44 +86,28 @@ export async function slotUnavailable(
   item: ItemRow,
   startMs: number,
   reason: string,
+  reading: Reading,
 ): Promise<never> {
   throw new ApiError('slot_unavailable', {
     detail:
       reason === 'taken'
         ? 'Someone else booked this time a moment ago.'
         : `This time cannot be booked (${reason.replaceAll('_', ' ')}).`,
-    extensions: { slotReason: reason, alternatives: await alternativesFor(db, orgId, item, startMs) },
+    extensions: {
+      slotReason: reason,
+      alternatives: await alternativesFor(db, orgId, item, startMs, reading),
+    },
   });
 }
 
-/** Frees lapsed holds in the way: the exclusion constraint cannot see time, so lapsed holds are released first. */
-async function releaseLapsedHolds(db: Db, technicianId: string, range: { start: number; end: number }) {
-  const released = await db
-    .update(reservations)
-    .set({ releasedAt: sql`now()` })
-    .where(
-      and(
-        eq(reservations.technicianId, technicianId),
-        eq(reservations.kind, 'hold'),
-        sql`${reservations.releasedAt} is null`,
-        sql`${reservations.expiresAt} <= now()`,
-        sql`tstzrange(${reservations.startsAt}, ${reservations.endsAt}) && tstzrange(${new Date(range.start).toISOString()}::timestamptz, ${new Date(range.end).toISOString()}::timestamptz)`,
-      ),
-    )
-    .returning({ id: reservations.id });
-  return released.length;
-}
-
 /**
- * Tries to reserve the range for each technician in turn. The exclusion constraint decides who
- * wins a race; a loser moves on to the next technician.
- *
- * Checking the constraint against another request's uncommitted row means waiting for it to
- * commit, so 50 simultaneous bookings that all rank the same technician first would queue behind
- * each other. A first pass therefore skips technicians whose advisory lock another booking holds
- * right now (`pg_try_advisory_xact_lock`, no waiting): concurrent bookings spread over different
- * technicians at once. Only when every candidate is busy does a second pass wait its turn. The
- * locks only steer; the constraint alone guarantees no overlap.
+ * Tries to reserve the range for each technician in turn, through `crewkit_reserve_first_free`
+ * (migration 0017), the one function every booking path reserves with: group commit calls it from
+ * `crewkit_book_appointment`, the paths in a transaction of their own call it here. The exclusion
+ * constraint decides who wins a race; a loser moves on to the next technician. A first pass skips
+ * technicians another booking is taking right now, so concurrent bookings spread over technicians
+ * instead of queueing behind one uncommitted row; one statement, so one round trip however many
+ * technicians are tried.
  */
 export async function reserveFirstFree(
   db: Db,
@@ -121,36 +116,16 @@ export async function reserveFirstFree(
   range: { start: number; end: number },
   fields: { kind: 'hold' | 'appointment'; serviceItemId: string; holderKey?: string; expiresAt?: Date },
 ): Promise<{ reservationId: string; technicianId: string } | undefined> {
-  // One statement per attempt, no savepoint: ON CONFLICT DO NOTHING also covers the exclusion
-  // constraint, so a taken slot returns no row instead of aborting the caller's transaction. In
-  // the first pass the same statement takes the technician's advisory lock without waiting; no
-  // row then means "another booking is taking this technician right now" (or taken: either way,
-  // move on and come back in the second pass, which waits its turn).
-  const attempt = async (technicianId: string, lockFirst: boolean) => {
-    const [row] = await queryRows<{ id: string }>(
-      db,
-      sql`insert into reservations (id, org_id, technician_id, kind, starts_at, ends_at, service_item_id, holder_key, expires_at)
-          select ${newId()}, ${orgId}, ${technicianId}, ${fields.kind}, ${new Date(range.start).toISOString()}::timestamptz,
-                 ${new Date(range.end).toISOString()}::timestamptz, ${fields.serviceItemId}, ${fields.holderKey ?? null},
-                 ${fields.expiresAt?.toISOString() ?? null}::timestamptz
-           where ${lockFirst ? sql`pg_try_advisory_xact_lock(hashtext(${`technician:${technicianId}`}))` : sql`true`}
-          on conflict do nothing
-          returning id`,
-    );
-    return row?.id;
-  };
-  for (const lockFirst of [true, false]) {
-    for (const technicianId of technicianIds) {
-      let id = await attempt(technicianId, lockFirst);
-      // The exclusion constraint cannot see time, so a lapsed hold still blocks: free lapsed
-      // holds in the way and try once more (rarely needed, so not done before every insert).
-      if (!id && !lockFirst && (await releaseLapsedHolds(db, technicianId, range)) > 0) {
-        id = await attempt(technicianId, false);
-      }
-      if (id) return { reservationId: id, technicianId };
-    }
-  }
-  return undefined;
+  if (technicianIds.length === 0) return undefined;
+  const id = newId();
+  const [row] = await queryRows<{ technician_id: string | null }>(
+    db,
+    sql`select crewkit_reserve_first_free(${id}, ${orgId}, ${pgArray(technicianIds)}::uuid[], ${fields.kind},
+          ${new Date(range.start).toISOString()}::timestamptz, ${new Date(range.end).toISOString()}::timestamptz,
+          ${fields.serviceItemId}, ${fields.holderKey ?? null}, ${fields.expiresAt?.toISOString() ?? null}::timestamptz
+        ) as technician_id`,
+  );
+  return row?.technician_id ? { reservationId: id, technicianId: row.technician_id } : undefined;
 }
 
 export interface SlotChoice {
@@ -171,15 +146,17 @@ export async function chooseTechnicians(
   startMs: number,
   options: ChoiceOptions,
 ): Promise<SlotChoice> {
-  const context = await loadSchedulingContext(db, orgId, item, {
-    start: startMs - DAY_MS,
-    end: startMs + DAY_MS,
-    technicianId: options.technicianId ?? undefined,
-  });
+  const context = await loadSchedulingContext(
+    db,
+    orgId,
+    item,
+    { start: startMs - DAY_MS, end: startMs + DAY_MS, technicianId: options.technicianId ?? undefined },
+    options,
+  );
   const choice = rankFree(context, item, startMs, options);
   if (typeof choice === 'string') {
     if (options.alternativesLater) throw new SlotRefused(choice);
-    return slotUnavailable(db, orgId, item, startMs, choice);
+    return slotUnavailable(db, orgId, item, startMs, choice, options);
   }
   return choice;
 }
@@ -200,13 +177,13 @@ export class SlotRefused extends Error {
  * reservations bumps their schedule counter (`schedule_versions`, migration 0012), a row lock held
  * to commit: two moves crossing two technicians in opposite order would deadlock. A booking takes
  * one technician's time and frees none, so bookings need no turn (a batch of them that meets a
- * deadlock is written again one by one, see booking-batch.ts).
+ * deadlock is written again one by one, see batch.ts).
  */
 export async function lockMoves(db: Db, orgId: string): Promise<void> {
   await queryRows(db, sql`select pg_advisory_xact_lock(hashtext('moves'), hashtext(${orgId}))`);
 }
 
-export interface ChoiceOptions {
+export interface ChoiceOptions extends Reading {
   technicianId?: string | null | undefined;
   preferredTechnicianId?: string | null;
   ignoreNotice?: boolean;
@@ -227,7 +204,7 @@ export function rankFree(
   startMs: number,
   options: ChoiceOptions,
 ): SlotChoice | string {
-  const query = ruleQuery(context, item, options.ignoreNotice);
+  const query = ruleQuery(context, item, options.now, options.ignoreNotice);
   const verdicts = context.calendars.map((calendar) => ({
     calendar,
     verdict: checkStart(query, calendar, startMs),
