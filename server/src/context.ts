@@ -1,10 +1,12 @@
 import type { Context } from 'hono';
+import type { AscoraRuntime } from './ascora/deps.js';
 import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
+import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingBatcher } from './services/booking-batch.js';
 
@@ -16,8 +18,18 @@ export interface Services {
   logger: Logger;
   credentials: CredentialStore;
   rateLimiter: RateLimiter;
-  /** The clock for rate limits and sign-in throttling. */
+  /**
+   * THE clock, in epoch milliseconds: every "now" a service records or compares against reads it,
+   * so tests move time instead of waiting for it.
+   */
   now: () => number;
+  /**
+   * The durable job queue (pg-boss), owned by this app. Absent in an app started without
+   * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.
+   */
+  queue: JobQueue | undefined;
+  /** The Ascora integration's settings for this app (its client options, webhook base URL). */
+  ascora: AscoraRuntime;
   /** New bookings outside a transaction, written together under load (group commit). */
   bookings: BookingBatcher;
   /** Key for sealing stored idempotent responses. */

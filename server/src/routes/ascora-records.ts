@@ -1,7 +1,7 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 
-import { enqueuePaymentPush } from '../ascora/worker.js';
+import { enqueuePaymentPush, requireQueue } from '../ascora/worker.js';
 import type { Db } from '../db/index.js';
 import { ascoraConnections, ascoraMappings, invoiceLines, invoices, jobs, payments } from '../db/schema.js';
 import { ApiError } from '../errors.js';
@@ -175,6 +175,8 @@ export const ascoraRecordHandlers = {
       .from(ascoraConnections)
       .where(eq(ascoraConnections.orgId, params.orgId));
     const pushes = connection?.status === 'connected' && connection.directions.payments !== 'pull';
+    // Checked before the payment is written: one recorded with a push nobody will make stays pending.
+    const queue = pushes ? requireQueue(c.var.services.queue) : undefined;
     const [row] = await c.var.db
       .insert(payments)
       .values({
@@ -189,7 +191,7 @@ export const ascoraRecordHandlers = {
         pushState: pushes ? 'pending' : null,
       })
       .returning();
-    if (pushes) await enqueuePaymentPush(c.var.services.db, params.orgId, row!.id, c.var.db);
+    if (queue) await enqueuePaymentPush(queue, params.orgId, row!.id, c.var.db);
     return c.json(toPayment(row!), 201);
   },
 } satisfies HandlerTable;

@@ -25,7 +25,7 @@ export const ascoraRetryHandlers = {
       params.orgId,
       params.runId,
       params.failureId,
-      { queueSync: () => enqueueSync(c.var.services.db, params.orgId, 'manual', c.var.db) },
+      { queueSync: () => enqueueSync(c.var.services.queue, params.orgId, 'manual', c.var.db) },
     );
     return c.json({ outcome, reason, failure: toSyncFailure(failure) }, 200);
   },

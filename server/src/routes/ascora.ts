@@ -8,10 +8,10 @@ import {
   findConnection,
   verifyWebhookToken,
 } from '../ascora/connection.js';
-import { ascoraRuntime, depsFromContext } from '../ascora/deps.js';
+import { depsFromContext } from '../ascora/deps.js';
 import { pushAppointmentAsJob, resolveConflict } from '../ascora/manual.js';
 import { latestRun } from '../ascora/sync.js';
-import { enqueueSync, enqueueWebhook, scheduleSync } from '../ascora/worker.js';
+import { enqueueSync, enqueueWebhook, requireQueue, scheduleSync } from '../ascora/worker.js';
 import {
   ascoraConflicts,
   ascoraConnections,
@@ -87,6 +87,7 @@ export const ascoraHandlers = {
   },
 
   async connectAscora(c, { params, body }) {
+    const queue = requireQueue(c.var.services.queue);
     const deps = depsFromContext(c);
     const { connection, webhookPath } = await connectAscora(deps, params.orgId, {
       apiKey: body.apiKey,
@@ -94,16 +95,17 @@ export const ascoraHandlers = {
       directions: body.settings?.directions,
       syncIntervalMinutes: body.settings?.syncIntervalMinutes,
       conflictStrategy: body.settings?.conflictStrategy,
-      publicBaseUrl: ascoraRuntime(c.var.services.db).publicBaseUrl,
+      publicBaseUrl: c.var.services.ascora.publicBaseUrl,
     });
-    await scheduleSync(c.var.services.db, connection);
-    await enqueueSync(c.var.services.db, params.orgId, 'connect');
+    await scheduleSync(queue, connection);
+    await enqueueSync(queue, params.orgId, 'connect');
     return c.json(toStatus(connection, webhookPath), 200, { 'cache-control': 'no-store' });
   },
 
   async disconnectAscora(c, { params }) {
+    const queue = requireQueue(c.var.services.queue);
     await disconnectAscora(depsFromContext(c), params.orgId);
-    await scheduleSync(c.var.services.db, {
+    await scheduleSync(queue, {
       orgId: params.orgId,
       status: 'disconnected',
       syncIntervalMinutes: 0,
@@ -112,6 +114,7 @@ export const ascoraHandlers = {
   },
 
   async updateAscoraSettings(c, { params, body }) {
+    const queue = requireQueue(c.var.services.queue);
     const current = await findConnection(c.var.db, params.orgId);
     if (current?.status !== 'connected') throw new ApiError('not_found');
     const [row] = await c.var.db
@@ -120,11 +123,11 @@ export const ascoraHandlers = {
         directions: { ...current.directions, ...body.directions, invoices: 'pull' },
         ...(body.syncIntervalMinutes === undefined ? {} : { syncIntervalMinutes: body.syncIntervalMinutes }),
         ...(body.conflictStrategy === undefined ? {} : { conflictStrategy: body.conflictStrategy }),
-        updatedAt: new Date(),
+        updatedAt: new Date(c.var.services.now()),
       })
       .where(eq(ascoraConnections.orgId, params.orgId))
       .returning();
-    await scheduleSync(c.var.services.db, row!);
+    await scheduleSync(queue, row!);
     return c.json(toStatus(row), 200);
   },
 
@@ -133,7 +136,7 @@ export const ascoraHandlers = {
     if (connection?.status !== 'connected') {
       throw new ApiError('conflict', { detail: 'This organization is not connected to Ascora.' });
     }
-    const queued = await enqueueSync(c.var.services.db, params.orgId, 'manual', c.var.db);
+    const queued = await enqueueSync(c.var.services.queue, params.orgId, 'manual', c.var.db);
     return c.json({ queued }, 202);
   },
 
@@ -205,6 +208,8 @@ export const ascoraHandlers = {
 
   async receiveAscoraWebhook(c, { params, body }) {
     if (!(await verifyWebhookToken(c.var.db, params.orgId, params.token))) throw new ApiError('not_found');
+    // Before the receipt: Ascora retries a refused delivery, and a recorded receipt would drop it.
+    const queue = requireQueue(c.var.services.queue);
     // Ascora may deliver one event more than once: the same payload within ten minutes is work
     // done. Not longer: a record edited and then edited back sends that payload again, and since
     // the payload is only a hint (the record is fetched anew), a late repeat costs one fetch.
@@ -223,7 +228,13 @@ export const ascoraHandlers = {
       .onConflictDoNothing()
       .returning({ digest: ascoraWebhookReceipts.digest });
     if (fresh.length > 0)
-      await enqueueWebhook(c.var.services.db, params.orgId, body as Record<string, unknown>, c.var.db);
+      await enqueueWebhook(
+        queue,
+        params.orgId,
+        body as Record<string, unknown>,
+        new Date(c.var.services.now()),
+        c.var.db,
+      );
     return c.body(null, 202);
   },
 } satisfies HandlerTable;
