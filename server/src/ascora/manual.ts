@@ -112,7 +112,7 @@ export async function resolveConflict(
     ]);
     const [resolved] = await tx
       .update(ascoraConflicts)
-      .set({ status: 'resolved', resolution: choices, resolvedAt: new Date() })
+      .set({ status: 'resolved', resolution: choices, resolvedAt: new Date(deps.now()) })
       .where(eq(ascoraConflicts.id, conflict.id))
       .returning();
     return resolved!;

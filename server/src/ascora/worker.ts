@@ -153,7 +153,7 @@ export async function processWebhook(
         if (mapped) await pushJobs(deps.db, client, orgId, [mapped]);
       }
     } else if (hint.kind === 'invoice') {
-      await pullInvoices(deps.db, client, orgId);
+      await pullInvoices(deps.db, client, orgId, deps.now);
     }
   } catch (error) {
     // Deleted in Ascora since the event: nothing to sync.
@@ -188,6 +188,6 @@ export function registerAscoraWorkers(queue: JobQueue, deps: AscoraDeps): void {
     const orgId = String(data.orgId);
     const connection = await requireConnection(deps.db, orgId);
     if (connection.directions.payments === 'pull') return;
-    await pushPayments(deps.db, clientFor(deps, connection), orgId, String(data.paymentId));
+    await pushPayments(deps.db, clientFor(deps, connection), orgId, deps.now, String(data.paymentId));
   });
 }

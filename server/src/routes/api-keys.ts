@@ -45,8 +45,8 @@ function originErrors(origins: string[], path: string): FieldError[] {
   });
 }
 
-function assertLive(key: { revokedAt: Date | null; expiresAt: Date | null }, instead: string) {
-  if (key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) {
+function assertLive(key: { revokedAt: Date | null; expiresAt: Date | null }, now: number, instead: string) {
+  if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) {
     throw new ApiError('conflict', { detail: `This key is revoked or expired; ${instead}` });
   }
 }
@@ -102,7 +102,7 @@ export const apiKeyHandlers = {
 
   async rotateApiKey(c, { params, body }) {
     const old = await findKey(c, params.orgId, params.keyId);
-    assertLive(old, 'create a new key instead.');
+    assertLive(old, c.var.services.now(), 'create a new key instead.');
     const graceSeconds = body?.graceSeconds ?? 0;
     const { row, secret } = await createApiKey(c.var.db, {
       orgId: params.orgId,
@@ -125,7 +125,7 @@ export const apiKeyHandlers = {
 
   async updateApiKey(c, { params, body }) {
     const key = await findKey(c, params.orgId, params.keyId);
-    assertLive(key, 'create a new key instead of changing it.');
+    assertLive(key, c.var.services.now(), 'create a new key instead of changing it.');
     if (body.allowedOrigins !== undefined) {
       if (key.kind !== 'publishable') {
         throw new ApiError('validation_failed', {

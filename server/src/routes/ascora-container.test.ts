@@ -25,8 +25,13 @@ async function fakeAscora() {
   return { fake, url: server.url };
 }
 
-async function context(options: { queue: boolean }) {
-  const t = await createTestContext({ http: true, queue: options.queue, ascora });
+async function context(options: { queue: boolean; now?: () => number }) {
+  const t = await createTestContext({
+    http: true,
+    queue: options.queue,
+    ascora,
+    ...(options.now ? { now: options.now } : {}),
+  });
   closers.push(() => t.close());
   const org = await t.createOrg();
   return { t, org, base: `/api/v1/organizations/${org.orgId}/ascora` };
@@ -107,5 +112,23 @@ describe('Two apps in one process', () => {
     expect(await first.t.services.queue!.drain()).toEqual({ ran: 1, failed: [] });
     const runs = await first.t.request('GET', `${first.base}/logs`, { token: first.org.secretKey });
     expect(runs.body.data.map((run: { trigger: string }) => run.trigger)).toEqual(['manual', 'connect']);
+  }, 60_000);
+});
+
+describe('The Ascora integration', () => {
+  it("records when it connected and synced by the app's clock, not the machine's", async () => {
+    const clock = Date.parse('2031-05-04T03:02:01.000Z');
+    const { t, org, base } = await context({ queue: true, now: () => clock });
+    const { url } = await fakeAscora();
+    const connected = await t.request('PUT', `${base}/connection`, {
+      token: org.secretKey,
+      body: { apiKey: DEMO_API_KEY, baseUrl: url },
+    });
+    expect(connected.body.connectedAt).toBe('2031-05-04T03:02:01.000Z');
+    expect(await t.services.queue!.drain()).toEqual({ ran: 1, failed: [] });
+    const status = await t.request('GET', `${base}/status`, { token: org.secretKey });
+    expect(status.body.lastSyncAt).toBe('2031-05-04T03:02:01.000Z');
+    const run = await t.request('GET', `${base}/sync/status`, { token: org.secretKey });
+    expect(run.body.run.finishedAt).toBe('2031-05-04T03:02:01.000Z');
   });
 });

@@ -90,7 +90,12 @@ async function orgSettings(c: AppContext, orgId: string) {
 
 async function serializeItems(c: AppContext, orgId: string, items: ItemRow[]) {
   const org = await orgSettings(c, orgId);
-  const prices = await pricesInForce(c.var.db, items, localDateOf(org.timeZone, Date.now()), org.currency);
+  const prices = await pricesInForce(
+    c.var.db,
+    items,
+    localDateOf(org.timeZone, c.var.services.now()),
+    org.currency,
+  );
   return (item: ItemRow): Schemas['ServiceItem'] => ({
     id: item.id,
     categoryId: item.categoryId,
@@ -300,7 +305,7 @@ export const catalogHandlers = {
       .from(pricingTiers)
       .where(eq(pricingTiers.itemId, item.id))
       .orderBy(asc(pricingTiers.validFrom));
-    const on = query.on ?? localDateOf(org.timeZone, Date.now());
+    const on = query.on ?? localDateOf(org.timeZone, c.var.services.now());
     const prices = await pricesInForce(c.var.db, [item], on, org.currency);
     return c.json(
       { data: tiers.map((t) => toTier(t, org.currency)), priceInForce: prices.get(item.id)! },

@@ -206,7 +206,7 @@ export const technicianHandlers = {
     });
     if (errors.length > 0) throw new ApiError('validation_failed', { errors });
 
-    const today = localDateOf(technician.timeZone, Date.now());
+    const today = localDateOf(technician.timeZone, c.var.services.now());
     await c.var.db.transaction(async (tx) => {
       await tx
         .update(technicians)
@@ -283,7 +283,7 @@ async function loadSchedule(
   from?: string,
   to?: string,
 ): Promise<Schemas['TechnicianSchedule']> {
-  const start = from ?? localDateOf(technician.timeZone, Date.now());
+  const start = from ?? localDateOf(technician.timeZone, c.var.services.now());
   const [overrides, absences] = await Promise.all([
     c.var.db
       .select()
