@@ -1,5 +1,4 @@
 import type { Config } from '../config.js';
-import type { AppContext } from '../context.js';
 import type { Db } from '../db/index.js';
 import type { Logger } from '../logger.js';
 import { type AscoraDeps, ascoraUrlAllowance } from './connection.js';
@@ -42,9 +41,4 @@ export class AscoraRuntime {
   on(db: Db): AscoraDeps {
     return { ...this.deps, db };
   }
-}
-
-/** What an Ascora call made by this request runs with. */
-export function depsFromContext(c: AppContext): AscoraDeps {
-  return c.var.services.ascora.on(c.var.db);
 }

@@ -35,7 +35,7 @@ export class SyncAbortedError extends Error {
 const analyzeAfterCreated = 200;
 
 export type SyncTrigger = 'manual' | 'schedule' | 'webhook' | 'connect';
-type RunRow = typeof ascoraSyncRuns.$inferSelect;
+export type RunRow = typeof ascoraSyncRuns.$inferSelect;
 
 const stageOrder = [
   'customers:pull',
