@@ -10,7 +10,10 @@ import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingBatcher } from './services/booking-batch.js';
 
-/** What every request can reach; built once by createApp and shared by all requests. */
+/**
+ * The services container: what every request, worker and background task reaches, built once at
+ * start-up by createServices and passed explicitly (no module-level registries keyed by anything).
+ */
 export interface Services {
   db: Db;
   databaseKind: 'pglite' | 'postgres';

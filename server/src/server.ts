@@ -57,6 +57,11 @@ export async function startServer(
     requestTimeoutMs: config.requestTimeoutMs,
     drainTimeoutMs: config.shutdownTimeoutMs,
     readiness,
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: the queue started above must not keep polling a pool nobody closes.
+    await queue?.stop();
+    stopAnalyzing();
+    throw error;
   });
   const publicUrl = config.publicUrl ?? listener.url;
   services.ascora.publicBaseUrl = publicUrl;
