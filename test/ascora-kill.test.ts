@@ -135,6 +135,8 @@ function ascoraDeps(db: Db, secret: string): AscoraDeps {
     db,
     secret,
     logger: createLogger({ level: process.env.ASCORA_TEST_LOG ?? 'silent' }),
+    // The killed child's heartbeat is judged by it: the wall clock is the one both processes share.
+    now: Date.now,
     clientOptions: { retry: { limit: 6, initialDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 5_000 } },
     pageSize,
     staleRunMs: 60_000,

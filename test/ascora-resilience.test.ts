@@ -201,7 +201,11 @@ describe('Ascora accounting queues', () => {
       pushState: 'pending',
     });
     const client = clientFor(a.deps, await requireConnection(db, a.org.orgId));
-    await Promise.all([pushPayments(db, client, a.org.orgId), pushPayments(db, client, a.org.orgId)]);
+    const now = a.t.services.now;
+    await Promise.all([
+      pushPayments(db, client, a.org.orgId, now),
+      pushPayments(db, client, a.org.orgId, now),
+    ]);
     await runSync(a.deps, a.org.orgId);
     expect(a.fake.store.createdPayments).toHaveLength(1);
     expect(a.fake.store.createdPayments[0]).toMatchObject({

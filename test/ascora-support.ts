@@ -41,6 +41,7 @@ export async function setupAscora(
     db: t.database.db,
     secret: t.config.secret,
     logger: createLogger({ level: process.env.ASCORA_TEST_LOG ?? 'silent' }),
+    now: t.services.now,
     // Real backoff shapes, shorter waits: a test should not sleep for seconds.
     clientOptions: { retry: { limit: 6, initialDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 5_000 } },
     staleRunMs: 60_000,

@@ -189,7 +189,7 @@ describe('the address the server hands out', () => {
   it('is CREWKIT_PUBLIC_URL when set, with no warning', async () => {
     const { lines, logger } = capture();
     const server = await startServer(
-      // The fake Ascora listens on loopback, which outbound calls may reach only when allowed.
+      // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
       testConfig({ host: '0.0.0.0', publicUrl: 'https://crewkit.example.com', allowPrivateUrls: true }),
       logger,
       {
@@ -220,7 +220,7 @@ describe('crewkit start', () => {
     const fake = createFakeAscora();
     const ascora = await fake.listen(0);
     const server = await startCrewkit(
-      // The fake Ascora listens on loopback, which outbound calls may reach only when allowed.
+      // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
       testConfig({ host: '0.0.0.0', publicUrl: 'https://crewkit.example.com', allowPrivateUrls: true }),
       createLogger({ level: 'silent' }),
       { database: await openTestDatabase() },

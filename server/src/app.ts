@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { type AscoraOverrides, AscoraRuntime } from './ascora/deps.js';
+import { registerAscoraWorkers } from './ascora/worker.js';
 import { CredentialStore } from './auth/credentials.js';
 import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
@@ -19,6 +21,7 @@ import { operationPipeline } from './openapi/pipeline.js';
 import { loadSpec, type Spec } from './openapi/spec.js';
 import { RequestValidator } from './openapi/validation.js';
 import { scalarScriptPath, serverPackageJsonPath, specPath } from './paths.js';
+import type { JobQueue } from './queue/queue.js';
 import { Readiness } from './readiness.js';
 import { apiKeyHandlers } from './routes/api-keys.js';
 import { appointmentViewHandlers } from './routes/appointment-views.js';
@@ -81,8 +84,17 @@ export interface AppDependencies {
   logger: Logger;
   /** Overrides for tests (e.g. a clock or a shorter credential cache). */
   credentialCacheSeconds?: number;
-  /** The clock rate limits count by (tests move it instead of waiting). */
+  /** The clock every service reads (tests move it instead of waiting). */
   now?: () => number;
+  /**
+   * The started job queue (`startJobQueue`); the app connects its workers' code to it. Without
+   * one, requests that need background work answer 503 `queue_unavailable`.
+   */
+  queue?: JobQueue;
+  /** Where Ascora reaches this server, when known before it listens. */
+  publicBaseUrl?: string;
+  /** Ascora client settings (tests: fast retries, a fake Ascora on 127.0.0.1). */
+  ascora?: AscoraOverrides;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
   /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
@@ -96,9 +108,20 @@ export function createServices({
   credentialCacheSeconds,
   readiness,
   now = Date.now,
+  queue,
+  publicBaseUrl,
+  ascora: ascoraOverrides,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   const busyTimes = new BusyCache();
+  const ascora = new AscoraRuntime(database.db, {
+    config,
+    logger,
+    now,
+    publicBaseUrl,
+    overrides: ascoraOverrides,
+  });
+  if (queue) registerAscoraWorkers(queue, ascora.deps);
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -106,12 +129,15 @@ export function createServices({
     logger,
     credentials: new CredentialStore(database.db, {
       secret: config.secret,
+      now,
       ...(credentialCacheSeconds === undefined ? {} : { cacheSeconds: credentialCacheSeconds }),
     }),
     rateLimiter: new RateLimiter(database.db, { now }),
     now,
     busyTimes,
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
+    queue,
+    ascora,
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),
@@ -120,7 +146,15 @@ export function createServices({
 
 /** Builds the whole HTTP application; the server and the tests use the same factory. */
 export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()): Hono<AppEnv> {
-  const services = createServices(dependencies);
+  return createAppWith(createServices(dependencies), spec, dependencies.staticAssets);
+}
+
+/** The HTTP application over a services container the caller built (and may reach into later). */
+export function createAppWith(
+  services: Services,
+  spec: Spec = loadSpec(),
+  staticAssets: StaticAssetOptions = defaultStaticAssetOptions(),
+): Hono<AppEnv> {
   const validator = new RequestValidator(spec);
   const app = new Hono<AppEnv>();
 
@@ -172,7 +206,7 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     });
   });
 
-  registerStaticRoutes(app, dependencies.staticAssets ?? defaultStaticAssetOptions());
+  registerStaticRoutes(app, staticAssets);
 
   app.notFound((c) => {
     const allowed = spec.operations.filter((op) =>

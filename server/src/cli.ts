@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { ascoraUrlAllowance } from './ascora/connection.js';
 import { createApiKey } from './auth/api-keys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -84,12 +83,13 @@ export async function main(argv: string[]): Promise<void> {
       if (values.demo) {
         const origins = demoOrigins(config);
         demo = await seedDemo(server.database.db, { secret: config.secret, origins });
-        if (demo.created) await seedDemoAppointments(server.url, demo);
+        if (demo.created) await seedDemoAppointments(server.url, demo, server.services.now);
         // The fake Ascora runs on this machine, so it reaches the server at its local address.
-        const fakeAscora = await startDemoAscora(
-          { db: server.database.db, secret: config.secret, logger, urls: ascoraUrlAllowance(config) },
-          { orgId: demo.orgId, publicBaseUrl: server.url, firstRun: demo.created },
-        );
+        const fakeAscora = await startDemoAscora(server.services, {
+          orgId: demo.orgId,
+          publicBaseUrl: server.url,
+          firstRun: demo.created,
+        });
         ascora = fakeAscora;
         const closeServer = server.close;
         server.close = () => closeServer().then(() => fakeAscora.close());

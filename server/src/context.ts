@@ -1,15 +1,20 @@
 import type { Context } from 'hono';
+import type { AscoraRuntime } from './ascora/deps.js';
 import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
+import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
 import type { BusyCache } from './services/scheduling.js';
 
-/** What every request can reach; built once by createApp and shared by all requests. */
+/**
+ * The services container: what every request, worker and background task reaches, built once at
+ * start-up by createServices and passed explicitly (no module-level registries keyed by anything).
+ */
 export interface Services {
   db: Db;
   databaseKind: 'pglite' | 'postgres';
@@ -17,12 +22,22 @@ export interface Services {
   logger: Logger;
   credentials: CredentialStore;
   rateLimiter: RateLimiter;
-  /** The clock for rate limits and sign-in throttling. */
+  /**
+   * THE clock, in epoch milliseconds: every "now" a service records or compares against reads it,
+   * so tests move time instead of waiting for it.
+   */
   now: () => number;
   /** Technicians' busy time as last read, checked against their schedule versions at each use. */
   busyTimes: BusyCache;
   /** Booking: availability, bookings, holds, moves; group commit under load. */
   booking: BookingService;
+  /**
+   * The durable job queue (pg-boss), owned by this app. Absent in an app started without
+   * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.
+   */
+  queue: JobQueue | undefined;
+  /** The Ascora integration's settings for this app (its client options, webhook base URL). */
+  ascora: AscoraRuntime;
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;

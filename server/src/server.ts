@@ -2,9 +2,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { createApp } from './app.js';
-import { startBackgroundWork } from './ascora/background.js';
+import { createAppWith, createServices } from './app.js';
+import { startJobQueue } from './ascora/background.js';
 import type { Config } from './config.js';
+import type { Services } from './context.js';
 import { type Database, openDatabase } from './db/index.js';
 import type { Logger } from './logger.js';
 import { Readiness } from './readiness.js';
@@ -15,18 +16,26 @@ export interface RunningServer {
   /** Where clients and Ascora reach it: CREWKIT_PUBLIC_URL, or else `url`. */
   publicUrl: string;
   database: Database;
+  /** The services container every request of this server reaches (its queue, clock, …). */
+  services: Services;
   /** Starts as "starting": call `readiness.ready()` once the background work runs too. */
   readiness: Readiness;
   /** Stops being ready, lets in-flight requests finish (bounded), then stops listening. */
   stopListening(): Promise<void>;
-  /** stopListening(), then closes the database. */
+  /** stopListening(), then stops the queue, then closes the database. */
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  database?: Database;
+  /** Start the durable job queue (its workers stay idle until `startWorkers()`). */
+  queue?: boolean;
 }
 
 export async function startServer(
   config: Config,
   logger: Logger,
-  options: { database?: Database } = {},
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   const database =
     options.database ??
@@ -38,7 +47,9 @@ export async function startServer(
   await database.migrate();
   const stopAnalyzing = database.kind === 'pglite' ? analyzePeriodically(database, logger) : () => {};
   const readiness = new Readiness();
-  const app = createApp({ database, config, logger, readiness });
+  const queue = options.queue ? await startJobQueue(database, logger) : undefined;
+  const services = createServices({ database, config, logger, readiness, ...(queue ? { queue } : {}) });
+  const app = createAppWith(services);
   const listener = await listen(app.fetch, {
     port: config.port,
     host: config.host,
@@ -46,8 +57,14 @@ export async function startServer(
     requestTimeoutMs: config.requestTimeoutMs,
     drainTimeoutMs: config.shutdownTimeoutMs,
     readiness,
+  }).catch(async (error: unknown) => {
+    // The port is taken, say: the queue started above must not keep polling a pool nobody closes.
+    await queue?.stop();
+    stopAnalyzing();
+    throw error;
   });
   const publicUrl = config.publicUrl ?? listener.url;
+  services.ascora.publicBaseUrl = publicUrl;
   if (!config.publicUrl && unreachableFromOutside(config.host)) {
     logger.warn(
       { url: listener.url },
@@ -57,14 +74,25 @@ export async function startServer(
 
   let closing: Promise<void> | undefined;
   const close = () => {
+    // Requests finish first (they may queue work), then the queue stops, then the database
+    // closes, so no worker polls a closed pool.
     closing ??= (async () => {
       await listener.close();
+      await queue?.stop();
       stopAnalyzing();
       await database.close();
     })();
     return closing;
   };
-  return { url: listener.url, publicUrl, database, readiness, stopListening: listener.close, close };
+  return {
+    url: listener.url,
+    publicUrl,
+    database,
+    services,
+    readiness,
+    stopListening: listener.close,
+    close,
+  };
 }
 
 /**
@@ -76,21 +104,10 @@ export async function startCrewkit(
   logger: Logger,
   options: { database?: Database } = {},
 ): Promise<RunningServer> {
-  const started = await startServer(config, logger, options);
-  const background = await startBackgroundWork(started.database, config, logger, {
-    publicBaseUrl: started.publicUrl,
-  });
+  const started = await startServer(config, logger, { ...options, queue: true });
+  await started.services.queue!.startWorkers();
   started.readiness.ready();
-  return {
-    ...started,
-    // Requests finish first (they may queue work), then the queue stops, then the database
-    // closes, so no worker polls a closed pool.
-    close: () =>
-      started
-        .stopListening()
-        .then(() => background.stop())
-        .then(() => started.close()),
-  };
+  return started;
 }
 
 function unreachableFromOutside(host: string): boolean {

@@ -5,9 +5,11 @@ import { sql } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import pg from 'pg';
 import { expect, inject } from 'vitest';
-import { createApp } from '../src/app.js';
+import { createAppWith, createServices } from '../src/app.js';
+import { startJobQueue } from '../src/ascora/background.js';
+import type { AscoraOverrides } from '../src/ascora/deps.js';
 import type { Config } from '../src/config.js';
-import type { AppEnv } from '../src/context.js';
+import type { AppEnv, Services } from '../src/context.js';
 import { type Database, openDatabase, queryRows } from '../src/db/index.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import { loadSpec } from '../src/openapi/spec.js';
@@ -90,6 +92,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export interface TestContext {
   app: Hono<AppEnv>;
+  /** The app's services container: its clock, its queue (with `queue: true`), its Ascora runtime. */
+  services: Services;
   database: Database & { url?: string };
   config: Config;
   /** The server's base URL when started with `http: true`. */
@@ -105,22 +109,36 @@ export interface TestContext {
 }
 
 export async function createTestContext(
-  options: { http?: boolean; config?: Partial<Config>; now?: () => number; logger?: Logger } = {},
+  options: {
+    http?: boolean;
+    config?: Partial<Config>;
+    now?: () => number;
+    logger?: Logger;
+    /** Start the job queue (workers idle: tests run jobs with `services.queue.drain()`). */
+    queue?: boolean;
+    ascora?: AscoraOverrides;
+  } = {},
 ): Promise<TestContext> {
   const database = await openTestDatabase();
   const config = testConfig(options.config);
-  const app = createApp({
+  const logger = options.logger ?? createLogger({ level: 'silent' });
+  const queue = options.queue ? await startJobQueue(database, logger) : undefined;
+  const services = createServices({
     database,
     config,
-    logger: options.logger ?? createLogger({ level: 'silent' }),
+    logger,
     ...(options.now ? { now: options.now } : {}),
+    ...(queue ? { queue } : {}),
+    ...(options.ascora ? { ascora: options.ascora } : {}),
   });
+  const app = createAppWith(services);
   let baseUrl: string | undefined;
   let server: ReturnType<typeof serve> | undefined;
   if (options.http) {
     server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise<void>((resolve) => server!.once('listening', () => resolve()));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    services.ascora.publicBaseUrl = baseUrl;
   }
 
   const request = async (method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> => {
@@ -160,6 +178,7 @@ export async function createTestContext(
   let orgCount = 0;
   const context: TestContext = {
     app,
+    services,
     database,
     config,
     ...(baseUrl ? { baseUrl } : {}),
@@ -209,6 +228,7 @@ export async function createTestContext(
     },
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await queue?.stop();
       await database.close();
     },
   };

@@ -35,6 +35,7 @@ async function bench(database: Database) {
     db: database.db,
     secret: 'bench-secret-0123456789-0123456789-0123456789',
     logger: createLogger({ level: 'silent' }),
+    now: Date.now,
     pageSize: 250,
     // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
     urls: { allowPrivate: true },

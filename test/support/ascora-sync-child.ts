@@ -29,6 +29,8 @@ const result = await runSync(
     db: database.db,
     secret: required('ASCORA_CHILD_SECRET'),
     logger: createLogger({ level: process.env.ASCORA_TEST_LOG ?? 'warn' }),
+    // Another process takes over this one's run by its heartbeat: the wall clock is the one both share.
+    now: Date.now,
     pageSize: Number(required('ASCORA_CHILD_PAGE_SIZE')),
     // Short waits between retries, as in the in-process tests; the fake serves no faults here anyway.
     clientOptions: { retry: { limit: 6, initialDelayMs: 5, maxDelayMs: 40, maxRetryAfterMs: 5_000 } },

@@ -49,7 +49,7 @@ export interface DemoOrg {
 /** Seeds the demo business; `t` must have been created with `http: true` (it books through the API). */
 export async function seedDemoOrg(t: TestContext, origins: string[]): Promise<DemoOrg> {
   const demo = await seedDemo(t.database.db, { secret: t.config.secret, origins });
-  await seedDemoAppointments(t.baseUrl!, demo);
+  await seedDemoAppointments(t.baseUrl!, demo, t.services.now);
   const api = async (method: string, path: string, body?: unknown) => {
     const response = await t.request(method, `/api/v1/organizations/${demo.orgId}${path}`, {
       token: demo.secretKey,

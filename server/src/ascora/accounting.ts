@@ -6,8 +6,8 @@ import { newId } from '../lib/ids.js';
 import { toMinor } from './canonical.js';
 import { type ApplyOutcome, emptyCounts, writeMappings } from './records.js';
 
-function tomorrow(): string {
-  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+function tomorrow(now: () => number): string {
+  return new Date(now() + 86_400_000).toISOString().slice(0, 10);
 }
 
 async function mapped(db: Db, orgId: string, entity: 'invoice' | 'payment' | 'job', ids: string[]) {
@@ -30,10 +30,15 @@ async function mapped(db: Db, orgId: string, entity: 'invoice' | 'payment' | 'jo
  * A crash between applying and marking only re-applies the same invoices next time, which the
  * upserts make harmless. Invoices that could not be applied are not marked, so they come back.
  */
-export async function pullInvoices(db: Db, client: AscoraClient, orgId: string): Promise<ApplyOutcome> {
+export async function pullInvoices(
+  db: Db,
+  client: AscoraClient,
+  orgId: string,
+  now: () => number,
+): Promise<ApplyOutcome> {
   const counts = emptyCounts();
   const failures: ApplyOutcome['failures'] = [];
-  const { invoices: queue, invalid } = await client.getInvoicesToSend(tomorrow());
+  const { invoices: queue, invalid } = await client.getInvoicesToSend(tomorrow(now));
   for (const bad of invalid)
     failures.push({
       entity: 'invoice',
@@ -103,10 +108,15 @@ export async function pullInvoices(db: Db, client: AscoraClient, orgId: string):
  * Ascora's payment queue, like the invoice queue. A payment whose receipt number is the id of a
  * payment recorded here is our own CreatePayment coming back: it is linked, not recorded twice.
  */
-export async function pullPayments(db: Db, client: AscoraClient, orgId: string): Promise<ApplyOutcome> {
+export async function pullPayments(
+  db: Db,
+  client: AscoraClient,
+  orgId: string,
+  now: () => number,
+): Promise<ApplyOutcome> {
   const counts = emptyCounts();
   const failures: ApplyOutcome['failures'] = [];
-  const { payments: queue, invalid } = await client.getPaymentsToSend(tomorrow());
+  const { payments: queue, invalid } = await client.getPaymentsToSend(tomorrow(now));
   for (const bad of invalid)
     failures.push({
       entity: 'payment',
@@ -207,6 +217,7 @@ export async function pushPayments(
   db: Db,
   client: AscoraClient,
   orgId: string,
+  now: () => number,
   onlyId?: string,
 ): Promise<ApplyOutcome> {
   const counts = emptyCounts();
@@ -248,7 +259,7 @@ export async function pushPayments(
       });
       await db
         .update(payments)
-        .set({ pushState: 'pushed', pushedAt: new Date(), pushError: null })
+        .set({ pushState: 'pushed', pushedAt: new Date(now()), pushError: null })
         .where(eq(payments.id, payment.id));
       counts.created += 1;
     } catch (error) {

@@ -32,7 +32,13 @@ describe('reconnecting to Ascora', () => {
     });
     const org = await t.createOrg();
     // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
-    const deps = { db: t.database.db, secret: t.config.secret, logger, urls: { allowPrivate: true } };
+    const deps = {
+      db: t.database.db,
+      secret: t.config.secret,
+      logger,
+      now: t.services.now,
+      urls: { allowPrivate: true },
+    };
     const input = { apiKey: DEMO_API_KEY, baseUrl: url, publicBaseUrl: 'https://crewkit.example' };
     await connectAscora(deps, org.orgId, input);
     expect(fake.store.webhooks.size).toBe(5);

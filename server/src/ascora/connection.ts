@@ -55,6 +55,8 @@ export interface AscoraDeps {
   /** CREWKIT_SECRET: the key for API keys at rest is derived from it. */
   secret: string;
   logger: Logger;
+  /** The services container's clock: every "now" the integration records or compares against. */
+  now: () => number;
   /** Overrides for the Ascora client (tests shorten retry delays or inject fetch). */
   clientOptions?: Partial<AscoraClientOptions>;
   /** PageSize for list calls; Ascora's default is 250. */
@@ -224,6 +226,7 @@ export async function connectAscora(
     ...input.directions,
     invoices: 'pull',
   };
+  const now = new Date(deps.now());
   const values = {
     status: 'connected' as const,
     baseUrl,
@@ -233,9 +236,9 @@ export async function connectAscora(
     directions,
     syncIntervalMinutes: input.syncIntervalMinutes ?? previous?.syncIntervalMinutes ?? 60,
     conflictStrategy: input.conflictStrategy ?? previous?.conflictStrategy ?? 'newest_wins',
-    connectedAt: new Date(),
+    connectedAt: now,
     disconnectedAt: null,
-    updatedAt: new Date(),
+    updatedAt: now,
   };
   const [connection] = await deps.db
     .insert(ascoraConnections)
@@ -295,8 +298,8 @@ export async function disconnectAscora(deps: AscoraDeps, orgId: string): Promise
       apiKeySealed: null,
       webhookTokenHash: null,
       webhookSubscriptionIds: [],
-      disconnectedAt: new Date(),
-      updatedAt: new Date(),
+      disconnectedAt: new Date(deps.now()),
+      updatedAt: new Date(deps.now()),
     })
     .where(eq(ascoraConnections.orgId, orgId));
 }

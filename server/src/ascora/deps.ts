@@ -1,30 +1,44 @@
-import type { AppContext } from '../context.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/index.js';
+import type { Logger } from '../logger.js';
 import { type AscoraDeps, ascoraUrlAllowance } from './connection.js';
 
-/** Options a process sets once (tests: fast retries; the CLI: the public URL for webhooks). */
-export interface AscoraRuntime {
-  publicBaseUrl?: string;
-  overrides?: Partial<Omit<AscoraDeps, 'db' | 'secret' | 'logger'>>;
-}
+/** Settings a process may change for its Ascora calls (tests: fast retries, a fake on 127.0.0.1). */
+export type AscoraOverrides = Partial<Omit<AscoraDeps, 'db' | 'secret' | 'logger' | 'now'>>;
 
-const runtimes = new WeakMap<object, AscoraRuntime>();
+/** The Ascora integration as the services container holds it: one per app, never shared. */
+export class AscoraRuntime {
+  /** What workers and background work run with: the root database. */
+  readonly deps: AscoraDeps;
+  /**
+   * Where Ascora reaches this server's webhooks. Known only once the server listens (port 0 picks
+   * one), so the server sets it then; without it a connection registers no webhooks.
+   */
+  publicBaseUrl: string | undefined;
 
-/** Keyed by the root database, like the job queue, so an app needs no extra service slot. */
-export function setAscoraRuntime(db: object, runtime: AscoraRuntime): void {
-  runtimes.set(db, runtime);
-}
+  constructor(
+    db: Db,
+    options: {
+      config: Config;
+      logger: Logger;
+      now: () => number;
+      publicBaseUrl?: string | undefined;
+      overrides?: AscoraOverrides | undefined;
+    },
+  ) {
+    this.deps = {
+      db,
+      secret: options.config.secret,
+      logger: options.logger,
+      now: options.now,
+      urls: ascoraUrlAllowance(options.config),
+      ...options.overrides,
+    };
+    this.publicBaseUrl = options.publicBaseUrl;
+  }
 
-export function ascoraRuntime(db: object): AscoraRuntime {
-  return runtimes.get(db) ?? {};
-}
-
-export function depsFromContext(c: AppContext): AscoraDeps {
-  const services = c.var.services;
-  return {
-    db: c.var.db,
-    secret: services.config.secret,
-    logger: services.logger,
-    urls: ascoraUrlAllowance(services.config),
-    ...ascoraRuntime(services.db).overrides,
-  };
+  /** The same settings on another handle: a request's transaction, so its writes commit together. */
+  on(db: Db): AscoraDeps {
+    return { ...this.deps, db };
+  }
 }

@@ -62,7 +62,11 @@ export async function retryFailure(
   }
   const connection = await requireConnection(db, orgId);
   const client = clientFor(deps, connection);
-  const context: ApplyContext = { orgId, strategy: connection.conflictStrategy, remoteSeenAt: new Date() };
+  const context: ApplyContext = {
+    orgId,
+    strategy: connection.conflictStrategy,
+    remoteSeenAt: new Date(deps.now()),
+  };
 
   let attempt: Attempt;
   try {
@@ -80,7 +84,7 @@ export async function retryFailure(
     attempt = refusal(error);
   }
 
-  const now = new Date();
+  const now = new Date(deps.now());
   if (attempt.kind === 'queue') {
     await options.queueSync();
     return {

@@ -22,7 +22,7 @@ import { type AscoraDeps, clientFor, requireConnection, toApiError } from './con
 import { pushCustomers, pushJobs } from './push.js';
 import { customerLinks, writeMappings } from './records.js';
 
-type ConflictRow = typeof ascoraConflicts.$inferSelect;
+export type ConflictRow = typeof ascoraConflicts.$inferSelect;
 
 /**
  * Settles a queued conflict: each field takes the chosen side's value, the merged record is sent to
@@ -112,7 +112,7 @@ export async function resolveConflict(
     ]);
     const [resolved] = await tx
       .update(ascoraConflicts)
-      .set({ status: 'resolved', resolution: choices, resolvedAt: new Date() })
+      .set({ status: 'resolved', resolution: choices, resolvedAt: new Date(deps.now()) })
       .where(eq(ascoraConflicts.id, conflict.id))
       .returning();
     return resolved!;

@@ -35,7 +35,7 @@ export class SyncAbortedError extends Error {
 const analyzeAfterCreated = 200;
 
 export type SyncTrigger = 'manual' | 'schedule' | 'webhook' | 'connect';
-type RunRow = typeof ascoraSyncRuns.$inferSelect;
+export type RunRow = typeof ascoraSyncRuns.$inferSelect;
 
 const stageOrder = [
   'customers:pull',
@@ -62,7 +62,13 @@ function stagesFor(connection: ConnectionRow): Stage[] {
  * process died — no heartbeat for `staleRunMs`), otherwise starts a new one. The partial unique
  * index on running runs makes two processes starting at once end with one run and one SyncBusyError.
  */
-async function claimRun(db: Db, orgId: string, trigger: SyncTrigger, staleRunMs: number): Promise<RunRow> {
+async function claimRun(
+  db: Db,
+  orgId: string,
+  trigger: SyncTrigger,
+  staleRunMs: number,
+  now: () => number,
+): Promise<RunRow> {
   const [last] = await db
     .select()
     .from(ascoraSyncRuns)
@@ -70,11 +76,11 @@ async function claimRun(db: Db, orgId: string, trigger: SyncTrigger, staleRunMs:
     .orderBy(desc(ascoraSyncRuns.id))
     .limit(1);
   if (last && last.status !== 'completed') {
-    const stale = Date.now() - last.heartbeatAt.getTime() >= staleRunMs;
+    const stale = now() - last.heartbeatAt.getTime() >= staleRunMs;
     if (last.status === 'running' && !stale) throw new SyncBusyError('A sync is already running');
     const [resumed] = await db
       .update(ascoraSyncRuns)
-      .set({ status: 'running', heartbeatAt: new Date(), error: null })
+      .set({ status: 'running', heartbeatAt: new Date(now()), error: null })
       .where(and(eq(ascoraSyncRuns.id, last.id), eq(ascoraSyncRuns.heartbeatAt, last.heartbeatAt)))
       .returning();
     if (!resumed) throw new SyncBusyError('Another process resumed this sync');
@@ -105,6 +111,7 @@ async function record(
   outcome: ApplyOutcome,
   checkpoint: AscoraCheckpoint,
   totalPages: number | null,
+  now: () => number,
 ): Promise<void> {
   addCounts(run.counts, outcome.counts);
   if (outcome.failures.length > 0) {
@@ -114,7 +121,7 @@ async function record(
   }
   await db
     .update(ascoraSyncRuns)
-    .set({ counts: run.counts, checkpoint, totalPages, heartbeatAt: new Date() })
+    .set({ counts: run.counts, checkpoint, totalPages, heartbeatAt: new Date(now()) })
     .where(eq(ascoraSyncRuns.id, run.id));
   run.checkpoint = checkpoint;
 }
@@ -160,9 +167,13 @@ export async function runSync(
 ): Promise<SyncResult> {
   const { db } = deps;
   const connection = await requireConnection(db, orgId);
-  const run = await claimRun(db, orgId, trigger, deps.staleRunMs ?? 120_000);
+  const run = await claimRun(db, orgId, trigger, deps.staleRunMs ?? 120_000, deps.now);
   const client = clientFor(deps, connection);
-  const context: ApplyContext = { orgId, strategy: connection.conflictStrategy, remoteSeenAt: new Date() };
+  const context: ApplyContext = {
+    orgId,
+    strategy: connection.conflictStrategy,
+    remoteSeenAt: new Date(deps.now()),
+  };
   const pageSize = deps.pageSize ?? 250;
   const stages = stagesFor(connection);
   const resumeAt = run.checkpoint ? stageOrder.indexOf(run.checkpoint.stage as Stage) : 0;
@@ -191,16 +202,18 @@ export async function runSync(
           { counts: emptyOutcome().counts, failures: [] },
           { stage: nextStage(stage), page: 1 },
           null,
+          deps.now,
         ),
       );
     }
+    const finishedAt = new Date(deps.now());
     await db
       .update(ascoraSyncRuns)
-      .set({ status: 'completed', finishedAt: new Date(), checkpoint: null, heartbeatAt: new Date() })
+      .set({ status: 'completed', finishedAt, checkpoint: null, heartbeatAt: finishedAt })
       .where(eq(ascoraSyncRuns.id, run.id));
     await db
       .update(ascoraConnections)
-      .set({ lastSyncAt: new Date() })
+      .set({ lastSyncAt: finishedAt })
       .where(eq(ascoraConnections.orgId, orgId));
     return { runId: run.id, counts: run.counts };
   } catch (error) {
@@ -211,7 +224,7 @@ export async function runSync(
       const message = error instanceof Error ? error.message : String(error);
       await db
         .update(ascoraSyncRuns)
-        .set({ status: 'failed', error: message.slice(0, 500), finishedAt: new Date() })
+        .set({ status: 'failed', error: message.slice(0, 500), finishedAt: new Date(deps.now()) })
         .where(eq(ascoraSyncRuns.id, run.id));
     }
     throw error;
@@ -261,7 +274,7 @@ async function runStage(
             const outcome = await applyCustomers(tx, context, page.results);
             outcome.failures.push(...invalidFailures('customer', page));
             outcome.counts.failed += page.invalid.length;
-            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages);
+            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now);
           });
         },
       );
@@ -276,7 +289,7 @@ async function runStage(
             const outcome = await applyJobs(tx, context, page.results);
             outcome.failures.push(...invalidFailures('job', page));
             outcome.counts.failed += page.invalid.length;
-            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages);
+            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now);
           });
         },
       );
@@ -289,12 +302,12 @@ async function runStage(
       const step = {
         'customers:push': () => pushCustomers(db, client, orgId),
         'jobs:push': () => pushJobs(db, client, orgId),
-        'invoices:pull': () => pullInvoices(db, client, orgId),
-        'payments:pull': () => pullPayments(db, client, orgId),
-        'payments:push': () => pushPayments(db, client, orgId),
+        'invoices:pull': () => pullInvoices(db, client, orgId, deps.now),
+        'payments:pull': () => pullPayments(db, client, orgId, deps.now),
+        'payments:push': () => pushPayments(db, client, orgId, deps.now),
       }[stage];
       const outcome = await step();
-      await db.transaction((tx) => record(tx, run, outcome, { stage, page: 1 }, null));
+      await db.transaction((tx) => record(tx, run, outcome, { stage, page: 1 }, null, deps.now));
       return;
     }
   }

@@ -3,7 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { fromDrizzle } from 'pg-boss';
 import type { Db } from '../db/index.js';
 import { ascoraMappings } from '../db/schema.js';
-import { type JobQueue, type QueueDefinition, queueFor } from '../queue/queue.js';
+import { ApiError } from '../errors.js';
+import type { JobQueue, QueueDefinition } from '../queue/queue.js';
 import { pullInvoices, pushPayments } from './accounting.js';
 import { type AscoraDeps, clientFor, requireConnection } from './connection.js';
 import { pushCustomers, pushJobs } from './push.js';
@@ -27,16 +28,31 @@ const through = (within: Db | undefined) =>
   // Db is generic over both drivers, so its execute() result is typed unknown; both give `{ rows }`.
   within ? { db: fromDrizzle(within as unknown as Parameters<typeof fromDrizzle>[0], sql) } : {};
 
-/** Queues a full sync; false when one is already waiting or no queue runs in this process. */
+/**
+ * The queue, or 503 `queue_unavailable`: a request that needs background work must not be answered
+ * as if the work were queued when no queue runs in this process (an app built without one).
+ */
+export function requireQueue(queue: JobQueue | undefined): JobQueue {
+  if (!queue) {
+    throw new ApiError('queue_unavailable', {
+      detail: 'The job queue is not running in this server process, so nothing can be queued.',
+    });
+  }
+  return queue;
+}
+
+/** Queues a full sync; false when one for this organization is already waiting to start. */
 export async function enqueueSync(
-  db: Db,
+  queue: JobQueue | undefined,
   orgId: string,
   trigger: SyncTrigger,
   within?: Db,
 ): Promise<boolean> {
-  const queue = queueFor(db);
-  if (!queue) return false;
-  const id = await queue.send('ascora-sync', { orgId, trigger }, { singletonKey: orgId, ...through(within) });
+  const id = await requireQueue(queue).send(
+    'ascora-sync',
+    { orgId, trigger },
+    { singletonKey: orgId, ...through(within) },
+  );
   return id !== null;
 }
 
@@ -51,28 +67,24 @@ export function hintFrom(payload: Record<string, unknown>): Hint | undefined {
 }
 
 export async function enqueueWebhook(
-  db: Db,
+  queue: JobQueue,
   orgId: string,
   payload: Record<string, unknown>,
+  seenAt: Date,
   within?: Db,
 ): Promise<void> {
   const hint = hintFrom(payload);
-  const queue = queueFor(db);
-  if (!hint || !queue) return;
-  await queue.send('ascora-webhook', { orgId, hint, seenAt: new Date().toISOString() }, through(within));
+  if (!hint) return;
+  await queue.send('ascora-webhook', { orgId, hint, seenAt: seenAt.toISOString() }, through(within));
 }
 
 export async function enqueuePaymentPush(
-  db: Db,
+  queue: JobQueue,
   orgId: string,
   paymentId: string,
   within?: Db,
 ): Promise<void> {
-  await queueFor(db)?.send(
-    'ascora-payment',
-    { orgId, paymentId },
-    { singletonKey: paymentId, ...through(within) },
-  );
+  await queue.send('ascora-payment', { orgId, paymentId }, { singletonKey: paymentId, ...through(within) });
 }
 
 function cronFor(minutes: number): string {
@@ -83,11 +95,9 @@ function cronFor(minutes: number): string {
 
 /** Keeps the organization's periodic reconciliation in pg-boss's scheduler in step with its settings. */
 export async function scheduleSync(
-  db: Db,
+  queue: JobQueue,
   connection: { orgId: string; status: string; syncIntervalMinutes: number },
 ): Promise<void> {
-  const queue = queueFor(db);
-  if (!queue) return;
   if (connection.status === 'connected') {
     await queue.boss.schedule(
       'ascora-sync',
@@ -143,7 +153,7 @@ export async function processWebhook(
         if (mapped) await pushJobs(deps.db, client, orgId, [mapped]);
       }
     } else if (hint.kind === 'invoice') {
-      await pullInvoices(deps.db, client, orgId);
+      await pullInvoices(deps.db, client, orgId, deps.now);
     }
   } catch (error) {
     // Deleted in Ascora since the event: nothing to sync.
@@ -178,6 +188,6 @@ export function registerAscoraWorkers(queue: JobQueue, deps: AscoraDeps): void {
     const orgId = String(data.orgId);
     const connection = await requireConnection(deps.db, orgId);
     if (connection.directions.payments === 'pull') return;
-    await pushPayments(deps.db, clientFor(deps, connection), orgId, String(data.paymentId));
+    await pushPayments(deps.db, clientFor(deps, connection), orgId, deps.now, String(data.paymentId));
   });
 }

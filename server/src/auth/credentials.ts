@@ -22,7 +22,8 @@ export interface CredentialStoreOptions {
    * at once on the instance that revoked, and within this time on every other instance.
    */
   cacheSeconds?: number;
-  now?: () => number;
+  /** The services container's clock: token lifetimes and the cache expire by it. */
+  now: () => number;
 }
 
 /**
@@ -41,7 +42,7 @@ export class CredentialStore {
     this.#db = db;
     this.#jwtKey = deriveKey(options.secret, 'access-token').toString('base64url');
     this.#cacheMs = (options.cacheSeconds ?? 5) * 1000;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
   }
 
   async issueAccessToken(session: { userId: string; orgId: string; sessionId: string }): Promise<string> {

@@ -1,7 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { fromPglite, PgBoss, type QueuePolicy, type SendOptions } from 'pg-boss';
-import { type Database, type Db, underAdvisoryLock } from '../db/index.js';
+import { type Database, underAdvisoryLock } from '../db/index.js';
 import type { Logger } from '../logger.js';
 
 export interface QueueDefinition {
@@ -150,20 +150,4 @@ export class JobQueue {
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, close: false, timeout: 10_000 });
   }
-}
-
-// Routes reach the queue through the database they run on, so the queue needs no slot in the
-// shared request services and an app without a queue (most tests) simply has none.
-const queues = new WeakMap<object, JobQueue>();
-
-export function registerQueue(db: Db, queue: JobQueue): void {
-  queues.set(db, queue);
-}
-
-export function unregisterQueue(db: Db): void {
-  queues.delete(db);
-}
-
-export function queueFor(db: Db): JobQueue | undefined {
-  return queues.get(db);
 }

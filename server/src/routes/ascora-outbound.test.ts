@@ -36,7 +36,8 @@ async function fakeAscora() {
 }
 
 async function context(config: { allowPrivateUrls?: boolean } = {}) {
-  const t = await createTestContext({ config });
+  // Connecting schedules syncs, so it needs the job queue a real server runs.
+  const t = await createTestContext({ config, queue: true });
   closers.push(() => t.close());
   const org = await t.createOrg();
   const connect = (body: Record<string, unknown>) =>
@@ -136,7 +137,7 @@ describe('The Ascora base URL', () => {
     const { t, org } = await context();
     const { fake, url } = await fakeAscora();
     const logger = createLogger({ level: 'silent' });
-    const deps = { db: t.database.db, secret: t.config.secret, logger };
+    const deps = { db: t.database.db, secret: t.config.secret, logger, now: t.services.now };
     await connectAscora({ ...deps, urls: { allowPrivate: true } }, org.orgId, {
       apiKey: DEMO_API_KEY,
       baseUrl: url,

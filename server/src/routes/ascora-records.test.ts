@@ -2,11 +2,8 @@ import { createFakeAscora, DEMO_API_KEY, type FakeAscora } from '@crewkit/ascora
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
-import { setAscoraRuntime } from '../ascora/deps.js';
-import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
 import { payments } from '../db/schema.js';
-import { createLogger } from '../logger.js';
-import { JobQueue, registerQueue } from '../queue/queue.js';
+import type { JobQueue } from '../queue/queue.js';
 
 // One database, fake Ascora and job queue for the whole file: setting them up costs seconds, and
 // each test below works on records of its own (another invoice, another organization).
@@ -52,21 +49,17 @@ async function allInvoices(token = org.secretKey, path = orgPath()): Promise<Inv
 }
 
 beforeAll(async () => {
-  t = await createTestContext({ http: true });
+  t = await createTestContext({
+    http: true,
+    queue: true,
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    ascora: { clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } }, urls: { allowPrivate: true } },
+  });
   fake = createFakeAscora();
   fake.seed({ customers: 6, jobs: 6, invoices: 5, payments: 3 });
   const server = await fake.listen();
   closeFake = server.close;
-  const logger = createLogger({ level: 'silent' });
-  queue = await JobQueue.start(t.database, ascoraQueues, logger);
-  // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
-  const overrides = {
-    clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } },
-    urls: { allowPrivate: true },
-  };
-  registerAscoraWorkers(queue, { db: t.database.db, secret: t.config.secret, logger, ...overrides });
-  registerQueue(t.database.db, queue);
-  setAscoraRuntime(t.database.db, { publicBaseUrl: t.baseUrl!, overrides });
+  queue = t.services.queue!;
   org = await t.createOrg();
   const connected = await t.request('PUT', `${orgPath()}/ascora/connection`, {
     token: org.secretKey,
@@ -76,7 +69,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await queue?.stop();
   await closeFake?.();
   await t?.close();
 });

@@ -2,11 +2,7 @@ import { createFakeAscora, DEMO_API_KEY } from '@crewkit/ascora/fake';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
-import { setAscoraRuntime } from '../ascora/deps.js';
-import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
 import { ascoraMappings, customers, jobs } from '../db/schema.js';
-import { createLogger } from '../logger.js';
-import { JobQueue, registerQueue } from '../queue/queue.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -28,7 +24,6 @@ interface Failure {
  * while `refuse.customers` is set, as it would a record it finds invalid.
  */
 async function setup(seed: Parameters<ReturnType<typeof createFakeAscora>['seed']>[0]) {
-  const t = await createTestContext();
   const fake = createFakeAscora();
   fake.seed({ customers: 6, jobs: 4 });
   fake.seed(seed);
@@ -42,20 +37,18 @@ async function setup(seed: Parameters<ReturnType<typeof createFakeAscora>['seed'
     }
     return fetch(request);
   };
-  const logger = createLogger({ level: 'silent' });
-  const queue = await JobQueue.start(t.database, ascoraQueues, logger);
-  const overrides = {
-    clientOptions: { retry: { limit: 1, initialDelayMs: 5, maxDelayMs: 20 }, fetch: refusingFetch },
-    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
-    urls: { allowPrivate: true },
-  };
-  registerAscoraWorkers(queue, { db: t.database.db, secret: t.config.secret, logger, ...overrides });
-  registerQueue(t.database.db, queue);
-  setAscoraRuntime(t.database.db, { overrides });
+  const t = await createTestContext({
+    queue: true,
+    ascora: {
+      clientOptions: { retry: { limit: 1, initialDelayMs: 5, maxDelayMs: 20 }, fetch: refusingFetch },
+      // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+      urls: { allowPrivate: true },
+    },
+  });
+  const queue = t.services.queue!;
   closers.push(
     () => t.close(),
     () => server.close(),
-    () => queue.stop(),
   );
   const org = await t.createOrg();
   const base = `/api/v1/organizations/${org.orgId}/ascora`;

@@ -1,7 +1,6 @@
 import type { components } from '@crewkit/sdk/openapi';
-import { depsFromContext } from '../ascora/deps.js';
-import { type FailureRow, retryFailure } from '../ascora/failure-retry.js';
-import { enqueueSync } from '../ascora/worker.js';
+import type { FailureRow } from '../ascora/failure-retry.js';
+import { ascoraRequest, retrySyncFailure } from '../ascora/service.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 
@@ -20,12 +19,11 @@ export function toSyncFailure(row: FailureRow): components['schemas']['AscoraSyn
 
 export const ascoraRetryHandlers = {
   async retryAscoraSyncFailure(c, { params }) {
-    const { outcome, reason, failure } = await retryFailure(
-      depsFromContext(c),
+    const { outcome, reason, failure } = await retrySyncFailure(
+      ascoraRequest(c),
       params.orgId,
       params.runId,
       params.failureId,
-      { queueSync: () => enqueueSync(c.var.services.db, params.orgId, 'manual', c.var.db) },
     );
     return c.json({ outcome, reason, failure: toSyncFailure(failure) }, 200);
   },

@@ -9,12 +9,9 @@ import {
   testDatabaseKind,
 } from '../../test-support/harness.js';
 import { createApp } from '../app.js';
-import { setAscoraRuntime } from '../ascora/deps.js';
-import { ascoraQueues, registerAscoraWorkers } from '../ascora/worker.js';
 import { openDatabase } from '../db/index.js';
 import { ascoraConnections, ascoraMappings, customers } from '../db/schema.js';
 import { createLogger } from '../logger.js';
-import { JobQueue, registerQueue } from '../queue/queue.js';
 import { addDays, isoWeekday, localDateOf, localToInstant } from '../scheduling/time.js';
 
 const closers: (() => Promise<void>)[] = [];
@@ -23,24 +20,19 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const t = await createTestContext({ http: true });
+  const t = await createTestContext({
+    http: true,
+    queue: true,
+    // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
+    ascora: { clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } }, urls: { allowPrivate: true } },
+  });
   const fake = createFakeAscora();
   fake.seed({ customers: 20, jobs: 10 });
   const server = await fake.listen();
-  const logger = createLogger({ level: 'silent' });
-  const queue = await JobQueue.start(t.database, ascoraQueues, logger);
-  // The fake Ascora listens on 127.0.0.1, which only a server allowing private URLs may call.
-  const overrides = {
-    clientOptions: { retry: { initialDelayMs: 5, maxDelayMs: 20 } },
-    urls: { allowPrivate: true },
-  };
-  registerAscoraWorkers(queue, { db: t.database.db, secret: t.config.secret, logger, ...overrides });
-  registerQueue(t.database.db, queue);
-  setAscoraRuntime(t.database.db, { publicBaseUrl: t.baseUrl!, overrides });
+  const queue = t.services.queue!;
   closers.push(
     () => t.close(),
     () => server.close(),
-    () => queue.stop(),
   );
   const org = await t.createOrg();
   const base = `/api/v1/organizations/${org.orgId}/ascora`;

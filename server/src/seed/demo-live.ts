@@ -1,6 +1,7 @@
 import { DEMO_API_KEY, startFakeAscora } from '@crewkit/ascora/fake';
-import { type AscoraDeps, connectAscora, findConnection } from '../ascora/connection.js';
-import { enqueueSync, scheduleSync } from '../ascora/worker.js';
+import { connectAscora, findConnection } from '../ascora/connection.js';
+import { enqueueSync, requireQueue, scheduleSync } from '../ascora/worker.js';
+import type { Services } from '../context.js';
 
 /**
  * What `crewkit start --demo` adds once the server is listening: a few booked jobs so the job list
@@ -48,11 +49,15 @@ function apiClient(baseUrl: string, secretKey: string, orgId: string): Api {
  * Books the demo jobs through the public API, exactly as a dispatcher would, on the first free
  * starts of the coming days — so they respect every booking rule and land in today's calendar.
  */
-export async function seedDemoAppointments(baseUrl: string, demo: { orgId: string; secretKey: string }) {
+export async function seedDemoAppointments(
+  baseUrl: string,
+  demo: { orgId: string; secretKey: string },
+  now: () => number,
+) {
   const api = apiClient(baseUrl, demo.secretKey, demo.orgId);
   const items = await api<{ data: Array<{ id: string; name: string }> }>('GET', '/services/items?limit=50');
-  const from = new Date().toISOString().slice(0, 10);
-  const to = new Date(Date.now() + 13 * 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(now()).toISOString().slice(0, 10);
+  const to = new Date(now() + 13 * 86_400_000).toISOString().slice(0, 10);
   const booked: Array<{ id: string; status: string }> = [];
   for (const [index, customer] of demoCustomers.entries()) {
     const item = items.data[index % items.data.length]!;
@@ -87,7 +92,7 @@ export async function seedDemoAppointments(baseUrl: string, demo: { orgId: strin
  * leave a deliberate disconnect alone.
  */
 export async function startDemoAscora(
-  deps: AscoraDeps,
+  services: Pick<Services, 'ascora' | 'queue'>,
   options: { orgId: string; publicBaseUrl: string; firstRun: boolean },
 ) {
   const preferred = Number(process.env.CREWKIT_DEMO_ASCORA_PORT ?? 4010);
@@ -96,6 +101,8 @@ export async function startDemoAscora(
     if (error.code !== 'EADDRINUSE') throw error;
     return startFakeAscora({ port: 0, counts });
   });
+  const deps = services.ascora.deps;
+  const queue = requireQueue(services.queue);
   const existing = await findConnection(deps.db, options.orgId);
   const pointsAtLocalFake =
     existing?.status === 'connected' && /^http:\/\/127\.0\.0\.1:/.test(existing.baseUrl);
@@ -105,8 +112,8 @@ export async function startDemoAscora(
       baseUrl: started.url,
       publicBaseUrl: options.publicBaseUrl,
     });
-    await scheduleSync(deps.db, connection);
-    await enqueueSync(deps.db, options.orgId, 'connect');
+    await scheduleSync(queue, connection);
+    await enqueueSync(queue, options.orgId, 'connect');
   }
   return { url: started.url, apiKey: DEMO_API_KEY, close: started.close };
 }

@@ -56,8 +56,8 @@ function originErrors(origins: string[], path: string): FieldError[] {
   });
 }
 
-function assertLive(key: { revokedAt: Date | null; expiresAt: Date | null }, instead: string) {
-  if (key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) {
+function assertLive(key: { revokedAt: Date | null; expiresAt: Date | null }, now: number, instead: string) {
+  if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) {
     throw new ApiError('conflict', { detail: `This key is revoked or expired; ${instead}` });
   }
 }
@@ -109,7 +109,7 @@ export async function rotateKey(
   graceSeconds: number,
 ): Promise<NewKey> {
   const old = await findKey(db, orgId, keyId);
-  assertLive(old, 'create a new key instead.');
+  assertLive(old, services.now(), 'create a new key instead.');
   const created = await createApiKey(db, {
     orgId,
     kind: old.kind,
@@ -137,7 +137,7 @@ export async function updateKey(
   body: Schemas['ApiKeyUpdate'],
 ): Promise<KeyRow> {
   const key = await findKey(db, orgId, keyId);
-  assertLive(key, 'create a new key instead of changing it.');
+  assertLive(key, services.now(), 'create a new key instead of changing it.');
   if (body.allowedOrigins !== undefined) {
     if (key.kind !== 'publishable') throw new ApiError('validation_failed', { errors: [secretKeyOrigins] });
     const invalid = originErrors(body.allowedOrigins, 'body.allowedOrigins');

@@ -1135,6 +1135,7 @@ export interface paths {
         /**
          * Queue a sync now
          * @description Queues a sync on the job queue. At most one sync per organization runs at a time; an interrupted run is resumed from its last page.
+         *     A server process running without its job queue answers `503 queue_unavailable`: nothing was queued.
          */
         post: operations["startAscoraSync"];
         delete?: never;
@@ -1452,7 +1453,7 @@ export interface components {
          *     unknown code like its HTTP status.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "invalid_publishable_key" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "invalid_publishable_key" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "queue_unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A URI naming the problem type. */

@@ -21,6 +21,7 @@ export const de: CommonTerms = {
     rate_limited: 'Zu viele Versuche. Bitte warten Sie eine Minute und versuchen Sie es erneut.',
     payload_too_large: 'Der Text ist zu lang. Bitte kürzen Sie ihn.',
     unavailable: 'Der Buchungsdienst ist gerade ausgelastet. Bitte versuchen Sie es gleich noch einmal.',
+    queue_unavailable: 'Das kann gerade nicht gestartet werden. Bitte versuchen Sie es später erneut.',
     internal: 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
     ascora_rejected: 'Ascora hat die Anfrage abgelehnt. Prüfen Sie die Verbindungseinstellungen.',
     ascora_unavailable: 'Ascora ist nicht erreichbar. Bitte versuchen Sie es später erneut.',

@@ -22,6 +22,7 @@ export const en = {
     rate_limited: 'Too many attempts. Please wait a minute and try again.',
     payload_too_large: 'That is too much text. Please shorten it.',
     unavailable: 'The booking service is busy right now. Please try again in a moment.',
+    queue_unavailable: 'This cannot be started right now. Please try again later.',
     internal: 'Something went wrong on our side. Please try again.',
     ascora_rejected: 'Ascora rejected the request. Check the connection settings.',
     ascora_unavailable: 'Ascora could not be reached. Please try again later.',
