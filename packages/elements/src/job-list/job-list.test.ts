@@ -1,5 +1,6 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { nextEvent } from '../../test-support/dom.js';
+import { manualClock } from '../../test-support/manual-clock.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
 import './define.js';
 import type { Job } from './events.js';
@@ -125,19 +126,27 @@ describe('<crew-job-list>', () => {
   });
 
   it('shows a loading state that a screen reader announces', async () => {
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     await mockApi(
       ...lookups,
       http.get(api('/appointments'), async () => {
-        await aTimeout(5_000);
+        await answered;
         return HttpResponse.json({ data: [], nextCursor: null });
       }),
     );
     const el = await fixture<CrewJobList>(
       html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en"></crew-job-list>`,
     );
-    await waitUntil(() => el.shadowRoot!.querySelector('.state.loading'));
-    expect($(el, '.state.loading').getAttribute('role')).to.equal('status');
-    await expect(el).to.be.accessible();
+    try {
+      await waitUntil(() => el.shadowRoot!.querySelector('.state.loading'));
+      expect($(el, '.state.loading').getAttribute('role')).to.equal('status');
+      await expect(el).to.be.accessible();
+    } finally {
+      answer();
+    }
   });
 
   it('says when there are no jobs, and offers to clear filters that hide them', async () => {
@@ -183,7 +192,10 @@ describe('<crew-job-list>', () => {
   it('filters and searches on the server, waiting for the user to stop typing', async () => {
     const seen: URLSearchParams[] = [];
     await mockApi(...lookups, listOf([job(1)], seen));
-    const el = await mount();
+    const clock = manualClock();
+    const el = await mount(
+      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU" .clock=${clock}></crew-job-list>`,
+    );
     await waitUntil(() => el.shadowRoot!.querySelector('select[name="technicianId"]'));
     choose($(el, 'select[name="status"]'), 'cancelled');
     await waitUntil(() => seen.at(-1)?.get('status') === 'cancelled');
@@ -206,10 +218,14 @@ describe('<crew-job-list>', () => {
     for (const partial of ['o', 'ol', 'oli']) {
       search.value = partial;
       search.dispatchEvent(new Event('input'));
+      clock.advance(100);
     }
+    expect(seen.length, 'nothing sent while the user types').to.equal(requestsBefore);
+    expect(clock.pending, 'one search waits for the pause').to.equal(1);
+    clock.advance(300);
     await waitUntil(() => seen.at(-1)?.get('q') === 'oli');
-    await aTimeout(400);
     expect(seen.length, 'one request for the whole word').to.equal(requestsBefore + 1);
+    expect(clock.pending).to.equal(0);
     expect(seen.at(-1)!.get('status')).to.equal('cancelled');
   });
 
@@ -331,9 +347,11 @@ describe('<crew-job-list>', () => {
     await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
     ($(el, 'dialog button:not(.primary)') as HTMLButtonElement).click();
     await waitUntil(() => !$<HTMLDialogElement>(el, 'dialog').open);
-    await aTimeout(50);
-    expect(requests).to.equal(0);
+    await el.updateComplete;
+    // A confirmed change shows at once (optimistically), before its request is answered.
     expect($(el, '.badge').textContent).to.equal('Scheduled');
+    expect(el.shadowRoot!.textContent).not.to.contain('Saving');
+    expect(requests).to.equal(0);
   });
 
   it('reassigns a job to another technician', async () => {

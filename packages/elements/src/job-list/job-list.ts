@@ -2,6 +2,7 @@ import type { Crewkit } from '@crewkit/sdk';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { StaffElement } from '../shared/staff-element.js';
@@ -104,6 +105,9 @@ export class CrewJobList extends StaffElement {
   /** IANA zone for times and the date filter; unset (or unknown) means the browser's. */
   declare timezone: string | undefined;
 
+  /** The search box's typing pause is timed on this clock; tests pass a manual one. */
+  clock: Clock = systemClock;
+
   declare private jobs: Job[];
   declare private nextCursor: string | null;
   declare private phase: 'loading' | 'ready' | 'error';
@@ -124,7 +128,7 @@ export class CrewJobList extends StaffElement {
 
   #client: Crewkit | undefined;
   #listRequest: AbortController | undefined;
-  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #searchTimer: unknown;
   #focusActiveRow = false;
   #announcedReady = false;
 
@@ -168,7 +172,7 @@ export class CrewJobList extends StaffElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#listRequest?.abort();
-    clearTimeout(this.#searchTimer);
+    this.clock.clearTimeout(this.#searchTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -306,9 +310,9 @@ export class CrewJobList extends StaffElement {
 
   #setFilter(patch: Partial<Filters>, immediately = true): void {
     this.filters = { ...this.filters, ...patch };
-    clearTimeout(this.#searchTimer);
+    this.clock.clearTimeout(this.#searchTimer);
     if (immediately) void this.#loadFirstPage();
-    else this.#searchTimer = setTimeout(() => void this.#loadFirstPage(), searchDelayMs);
+    else this.#searchTimer = this.clock.setTimeout(() => void this.#loadFirstPage(), searchDelayMs);
   }
 
   #toggleSort(column: 'start' | 'created'): void {
