@@ -99,23 +99,31 @@ describe('<crew-ascora-connect>', () => {
     button(el, 'Sync now').click();
     await queued;
     const values = new Set<string>();
-    await waitUntil(() => {
-      clock.advance(250); // the next progress check, once the last one has answered
-      const bar = el.shadowRoot!.querySelector('[role="progressbar"]');
-      const now = bar?.getAttribute('aria-valuenow');
-      if (now) values.add(`${bar!.getAttribute('aria-valuetext')}`);
-      return values.size >= 3;
-    }, 'the progress did not move');
+    await waitUntil(
+      () => {
+        clock.advance(250); // the next progress check, once the last one has answered
+        const bar = el.shadowRoot!.querySelector('[role="progressbar"]');
+        const now = bar?.getAttribute('aria-valuenow');
+        if (now) values.add(`${bar!.getAttribute('aria-valuetext')}`);
+        return values.size >= 3;
+      },
+      'the progress did not move',
+      { timeout: 10_000, interval: 10 },
+    );
     expect([...values].join('|')).to.contain('Customers from Ascora: 1 of 4 pages');
     expect($(el, '[role="progressbar"]').getAttribute('aria-valuemax')).to.equal('4');
     expect($(el, '[aria-live="polite"]').textContent).to.match(/(Customers|Jobs) (from|to) Ascora/);
     expect(button(el, 'Syncing…').disabled, 'no second sync while one runs').to.equal(true);
     await expect(el).to.be.accessible();
     const ended = completed.then(() => true);
-    await waitUntil(() => {
-      clock.advance(250);
-      return Promise.race([ended, Promise.resolve(false)]);
-    }, 'the sync never ended');
+    await waitUntil(
+      () => {
+        clock.advance(250);
+        return Promise.race([ended, Promise.resolve(false)]);
+      },
+      'the sync never ended',
+      { timeout: 10_000, interval: 10 },
+    );
     expect((await completed).run.status).to.equal('completed');
     expect(clock.pending, 'polling stopped when the sync ended').to.equal(0);
   });
@@ -133,10 +141,14 @@ describe('<crew-ascora-connect>', () => {
     const clock = manualClock();
     const el = await mount('en-AU', clock);
     await waitUntil(() => el.shadowRoot!.querySelector('[role="progressbar"]'), 'a running sync is followed');
-    await waitUntil(() => {
-      clock.advance(250);
-      return mock.state.requests.filter((r) => r.path === '/ascora/sync/status').length >= 3;
-    });
+    await waitUntil(
+      () => {
+        clock.advance(250);
+        return mock.state.requests.filter((r) => r.path === '/ascora/sync/status').length >= 3;
+      },
+      'the progress was not checked again',
+      { timeout: 10_000, interval: 10 },
+    );
     await waitUntil(() => clock.pending === 1, 'the next check was never scheduled');
     el.remove();
     expect(clock.pending, 'no check is left to run').to.equal(0);
