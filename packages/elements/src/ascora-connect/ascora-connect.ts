@@ -1,4 +1,4 @@
-import type { Crewkit, components } from '@crewkit/sdk';
+import { ascoraConflictStrategies, ascoraDirections, type Crewkit, type components } from '@crewkit/sdk';
 import { html, nothing } from 'lit';
 import { type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { type Clock, systemClock } from '../shared/clock.js';
@@ -24,8 +24,8 @@ import { runCounts, stageLabel } from './run.js';
 type Direction = components['schemas']['AscoraDirection'];
 type Strategy = components['schemas']['AscoraConflictStrategy'];
 
-const directions: Direction[] = ['pull', 'push', 'both'];
-const strategies: Strategy[] = ['local_wins', 'remote_wins', 'newest_wins', 'manual'];
+const directions: readonly Direction[] = ascoraDirections;
+const strategies: readonly Strategy[] = ascoraConflictStrategies;
 const minKeyLength = 8;
 /** Ascora's production API, the server's default too. */
 const defaultBaseUrl = 'https://api.ascora.com.au';

@@ -1,17 +1,8 @@
-import type { components } from '@crewkit/sdk';
+import { appointmentStatuses, type components } from '@crewkit/sdk';
 
 export type JobStatus = components['schemas']['AppointmentStatus'];
 
-export const jobStatuses: readonly JobStatus[] = [
-  'requested',
-  'scheduled',
-  'en_route',
-  'in_progress',
-  'paused',
-  'completed',
-  'cancelled',
-  'no_show',
-];
+export const jobStatuses: readonly JobStatus[] = appointmentStatuses;
 
 /**
  * A copy of the server's table (server/src/services/workflow.ts), used only to show a changed row's
