@@ -6,7 +6,7 @@ import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../..
 import { systemClock } from '../shared/clock.js';
 import type { CrewAscoraConnect } from './ascora-connect.js';
 import './define.js';
-import { ascoraMock, connectedStatus, notConnected, syncRun } from './mock-api.js';
+import { ascoraMock, connectedStatus, notConnected, syncRun } from '../../test-support/ascora-mock-api.js';
 
 async function mount(locale = 'en-AU', clock?: ManualClock) {
   const el = await fixture<CrewAscoraConnect>(
