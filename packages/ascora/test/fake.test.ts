@@ -108,7 +108,9 @@ describe('the fake Ascora', () => {
   });
 
   it('rate-limits with a token bucket: a second’s worth passes, the rest get 429 with Retry-After', async () => {
-    const fake = createFakeAscora({ faults: { rateLimitPerSecond: 5 } });
+    let elapsed = 0;
+    // Time stands still while the eight arrive, however slow the machine: none refills the bucket.
+    const fake = createFakeAscora({ faults: { rateLimitPerSecond: 5 }, elapsedMs: () => elapsed });
     const responses = await Promise.all(
       Array.from({ length: 8 }, () => fake.app.request('/Customers/Customers?PageSize=1', auth)),
     );
@@ -119,6 +121,9 @@ describe('the fake Ascora', () => {
     expect(limited[0]!.headers.get('Retry-After')).toBe('1');
     expect(await limited[0]!.json()).toEqual({ success: false, message: expect.any(String) });
     expect(fake.requestCount).toBe(8);
+    elapsed += 1_000;
+    const later = await fake.app.request('/Customers/Customers?PageSize=1', auth);
+    expect(later.status, 'a second later the bucket has refilled').toBe(200);
   });
 
   it('answers every request with a 5xx at errorRate 1 without acting on it', async () => {
