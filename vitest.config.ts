@@ -20,6 +20,10 @@ const resolve = {
       replacement: fileURLToPath(new URL('packages/sdk/src/index.ts', import.meta.url)),
     },
     {
+      find: /^@crewkit\/sdk\/enums$/,
+      replacement: fileURLToPath(new URL('packages/sdk/src/generated/enums.ts', import.meta.url)),
+    },
+    {
       find: /^@crewkit\/sdk\/openapi$/,
       replacement: fileURLToPath(new URL('packages/sdk/src/generated/openapi.ts', import.meta.url)),
     },

@@ -4,7 +4,7 @@
 // the default instant in the machine's own zone.
 import { spawnSync } from 'node:child_process';
 
-const files = 'packages/elements/src/{booking,job-list}/*.test.ts';
+const files = 'packages/elements/src/{booking,appointment-list}/*.test.ts';
 const edges = [
   // 30 Nov in London, 1 Dec in Sydney (the demo's zone): the month the visitor sees is not the business's.
   { zone: 'Australia/Sydney', now: '2026-11-30T19:50:00Z' },

@@ -7,7 +7,7 @@ import {
   connectedStatus,
   notConnected,
   syncRun,
-} from '../packages/elements/src/ascora-connect/mock-api.js';
+} from '../packages/elements/test-support/ascora-mock-api.js';
 import { api, apiBase, orgId, problem } from '../packages/elements/test-support/msw.js';
 
 interface Args {

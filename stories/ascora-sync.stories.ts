@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { delay, http } from 'msw';
 import '../packages/elements/src/ascora-sync/define.js';
-import { ascoraMock, conflict, failure, syncRun } from '../packages/elements/src/ascora-connect/mock-api.js';
+import { ascoraMock, conflict, failure, syncRun } from '../packages/elements/test-support/ascora-mock-api.js';
 import { api, apiBase, orgId, problem } from '../packages/elements/test-support/msw.js';
 
 interface Args {

@@ -27,7 +27,7 @@ export default [
     input: {
       index: src('index.ts'),
       'booking/define': src('booking/define.ts'),
-      ...(await optional('job-list/define')),
+      ...(await optional('appointment-list/define')),
       ...(await optional('ascora-connect/define')),
       ...(await optional('ascora-sync/define')),
     },

@@ -200,7 +200,7 @@ function printBanner(
       `  Owner login        ${demo.login.email} / ${demo.login.password}`,
       '',
       `  Booking site       ${url}/examples/booking-site/`,
-      `  ERP job list       ${url}/examples/erp/`,
+      `  ERP appointments   ${url}/examples/erp/`,
       ...(ascora
         ? [`  Fake Ascora        ${ascora.url}  (key ${ascora.apiKey}; the demo is connected to it)`]
         : []),

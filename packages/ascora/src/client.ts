@@ -9,7 +9,7 @@ import {
   AscoraUnavailableError,
   AscoraValidationError,
 } from './errors.js';
-import { type AscoraRetryOptions, DEFAULT_RETRY, parseRetryAfter, retryOptions } from './http-retry.js';
+import { type AscoraRetryOptions, DEFAULT_RETRY, parseRetryAfter, retryDelay, wait } from './http-retry.js';
 import {
   type AscoraContact,
   type AscoraCustomer,
@@ -69,6 +69,10 @@ export interface AscoraClientOptions {
   onInvalidRecord?: (info: { entity: AscoraEntity } & InvalidRecord) => void;
   /** Cancels every call of this client, including the waits between retries. */
   signal?: AbortSignal;
+  /** Waits between retries; a timer by default. Must reject when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The jitter's source: Math.random by default, fixed in tests so every wait is exact. */
+  random?: () => number;
 }
 
 export interface Page<T> {
@@ -140,7 +144,7 @@ interface Call {
   method: 'get' | 'post' | 'delete';
   path: string;
   kind: CallKind;
-  /** Whether sending it twice has the effect of sending it once (see retry.ts). */
+  /** Whether sending it twice has the effect of sending it once (see http-retry.ts). */
   idempotent: boolean;
   searchParams?: Record<string, string | number>;
   json?: unknown;
@@ -156,6 +160,7 @@ const ID_FIELD: Record<AscoraEntity, string> = {
 
 export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
   const policy = { ...DEFAULT_RETRY, ...options.retry };
+  const { sleep = wait, random = Math.random } = options;
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const onInvalidRecord =
     options.onInvalidRecord ??
@@ -182,16 +187,26 @@ export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
     }
     const timeout = timeouts[call.kind];
     let response: Response;
-    try {
-      response = await http(call.path, {
-        method: call.method,
-        timeout,
-        retry: retryOptions(policy, { idempotent: call.idempotent, signal: options.signal }),
-        ...(call.searchParams ? { searchParams: call.searchParams } : {}),
-        ...(call.json === undefined ? {} : { json: call.json }),
-      });
-    } catch (error) {
-      throw await toAscoraError(error, call, timeout);
+    for (let retries = 0; ; retries++) {
+      try {
+        response = await http(call.path, {
+          method: call.method,
+          timeout,
+          retry: 0, // retried below, so the waits go through the injected sleep
+          ...(call.searchParams ? { searchParams: call.searchParams } : {}),
+          ...(call.json === undefined ? {} : { json: call.json }),
+        });
+        break;
+      } catch (error) {
+        const aborted = options.signal?.aborted ?? false;
+        const delay = retryDelay({ error, retries, idempotent: call.idempotent, aborted }, policy, random);
+        if (delay === undefined) throw await toAscoraError(error, call, timeout);
+        try {
+          await sleep(delay, options.signal);
+        } catch (abort) {
+          throw await toAscoraError(abort, call, timeout);
+        }
+      }
     }
     const body = await readJson(response);
     if (isFailure(body)) throw failureError(response.status, body.message);

@@ -7,35 +7,42 @@ export type Reply = Response | Error | ((request: Request) => Response | Promise
 /** A fetch that answers from a script and records every request it was given. */
 export function scriptedFetch(replies: Reply[]) {
   const requests: Request[] = [];
-  const times: number[] = [];
   async function fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     requests.push(request);
-    times.push(performance.now());
     const reply = replies.shift();
     if (reply === undefined)
       throw new Error(`scriptedFetch has no reply left for ${request.method} ${request.url}`);
     if (reply instanceof Error) throw reply;
     return typeof reply === 'function' ? reply(request) : reply;
   }
-  return { fetch: fetch as typeof globalThis.fetch, requests, times };
+  return { fetch: fetch as typeof globalThis.fetch, requests };
 }
 
 export const json = (body: unknown, init?: ResponseInit) => Response.json(body, init);
 
-/** Retries that wait milliseconds, not seconds, so the suite stays fast. */
+/** Retries that wait milliseconds, not seconds, for clients that really wait (over real HTTP). */
 export const FAST_RETRY = { limit: 3, initialDelayMs: 5, factor: 2, maxDelayMs: 20, maxRetryAfterMs: 5_000 };
 
+/**
+ * A client whose waits between retries are recorded in `waits` and end at once, with the jitter fixed
+ * at its midpoint (random 0.5), so every wait is exact and no test depends on a timer.
+ */
 export function testClient(options: Partial<AscoraClientOptions> = {}) {
   const invalid: { entity: string; id: string | null; issues: string }[] = [];
+  const waits: number[] = [];
   const client = createAscoraClient({
     baseUrl: 'https://api.ascora.test',
     apiKey: DEMO_API_KEY,
-    retry: FAST_RETRY,
     onInvalidRecord: (info) => invalid.push(info),
+    sleep: async (ms, signal) => {
+      signal?.throwIfAborted();
+      waits.push(ms);
+    },
+    random: () => 0.5,
     ...options,
   });
-  return { client, invalid };
+  return { client, invalid, waits };
 }
 
 export const GUID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';

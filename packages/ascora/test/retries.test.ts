@@ -6,7 +6,7 @@ import {
   AscoraUnavailableError,
   AscoraValidationError,
 } from '@crewkit/ascora';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GUID, json, scriptedFetch, testClient, wireCustomer } from './helpers.js';
 
 const page = (results: unknown[] = []) =>
@@ -136,47 +136,37 @@ describe('retries', () => {
     expect(requests).toHaveLength(4);
   });
 
-  it('backs off exponentially with jitter, capped at maxDelayMs', async () => {
-    const { fetch, times } = scriptedFetch([
-      failure(500, 'x'),
-      failure(500, 'x'),
-      failure(500, 'x'),
-      failure(500, 'x'),
-    ]);
-    const { client } = testClient({
-      fetch,
-      retry: { limit: 3, initialDelayMs: 40, factor: 2, maxDelayMs: 100 },
-    });
-    await client.listCustomers({ page: 1 }).catch(() => {});
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
-    // Equal jitter: each wait is between half and all of 40, 80, then min(160, cap 100).
-    expect(gaps[0]).toBeGreaterThanOrEqual(19);
-    expect(gaps[0]).toBeLessThan(40 + 30);
-    expect(gaps[1]).toBeGreaterThanOrEqual(39);
-    expect(gaps[2]).toBeGreaterThanOrEqual(49);
-    expect(gaps[2]).toBeLessThan(100 + 40);
+  it('backs off exponentially with equal jitter, capped at maxDelayMs', async () => {
+    const fourFailures = () => [failure(500, 'x'), failure(500, 'x'), failure(500, 'x'), failure(500, 'x')];
+    const retry = { limit: 3, initialDelayMs: 40, factor: 2, maxDelayMs: 100 };
+    const waitsWith = async (random: number) => {
+      const { fetch } = scriptedFetch(fourFailures());
+      const { client, waits } = testClient({ fetch, retry, random: () => random });
+      await client.listCustomers({ page: 1 }).catch(() => {});
+      return waits;
+    };
+    // 40, 80, then 160 capped at 100; each wait is half fixed, half random.
+    expect(await waitsWith(0)).toEqual([20, 40, 50]);
+    expect(await waitsWith(0.5)).toEqual([30, 60, 75]);
+    expect(await waitsWith(1)).toEqual([40, 80, 100]);
   });
 
   it('waits as long as Retry-After says on 429, then succeeds', async () => {
-    const { fetch, requests, times } = scriptedFetch([
-      failure(429, 'slow down', { 'Retry-After': '1' }),
-      page(),
-    ]);
-    const { client } = testClient({ fetch });
+    const { fetch, requests } = scriptedFetch([failure(429, 'slow down', { 'Retry-After': '1' }), page()]);
+    const { client, waits } = testClient({ fetch });
     await client.listCustomers({ page: 1 });
     expect(requests).toHaveLength(2);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(990);
+    expect(waits).toEqual([1_000]);
   });
 
   it('does not wait for a Retry-After longer than maxRetryAfterMs and says how long to wait', async () => {
     const { fetch, requests } = scriptedFetch([failure(429, 'slow down', { 'Retry-After': '120' })]);
-    const { client } = testClient({ fetch });
-    const started = performance.now();
+    const { client, waits } = testClient({ fetch });
     const error = await client.listCustomers({ page: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AscoraRateLimitedError);
     expect(error).toMatchObject({ retryAfterMs: 120_000, retryable: true, status: 429 });
     expect(requests).toHaveLength(1);
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(waits).toEqual([]);
   });
 
   it('throws AscoraRateLimitedError when 429 persists through every retry', async () => {
@@ -237,41 +227,75 @@ describe('retries', () => {
 
   it('stops at once when the caller aborts, without retrying', async () => {
     const controller = new AbortController();
-    const { fetch, requests } = scriptedFetch([hang, page()]);
-    const { client } = testClient({ fetch, signal: controller.signal });
-    const pending = client.listCustomers({ page: 1 }).catch((e: unknown) => e);
-    setTimeout(() => controller.abort(), 20);
-    const error = await pending;
+    const abortWhileWaiting = (request: Request) => {
+      const answer = hang(request);
+      controller.abort();
+      return answer;
+    };
+    const { fetch, requests } = scriptedFetch([abortWhileWaiting, page()]);
+    const { client, waits } = testClient({ fetch, signal: controller.signal });
+    const error = await client.listCustomers({ page: 1 }).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AbortError');
+    expect(requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('stops waiting between retries when the caller aborts', async () => {
+    const controller = new AbortController();
+    const { fetch, requests } = scriptedFetch([failure(503, 'down'), page()]);
+    const { client } = testClient({
+      fetch,
+      signal: controller.signal,
+      sleep: (_ms, signal) => {
+        controller.abort();
+        return Promise.reject(signal?.reason);
+      },
+    });
+    const error = await client.listCustomers({ page: 1 }).catch((e: unknown) => e);
     expect((error as Error).name).toBe('AbortError');
     expect(requests).toHaveLength(1);
   });
 });
 
 describe('timeouts per call kind', () => {
-  async function elapsedUntilTimeout(
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Lets the client reach its fetch (and ky its timer) without moving the fake clock. */
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+  /** Whether a call that never gets an answer has given up after `ms` on a fake clock. */
+  async function givenUpAfter(
+    ms: number,
     call: (client: ReturnType<typeof testClient>['client']) => Promise<unknown>,
-  ) {
+  ): Promise<unknown> {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { fetch } = scriptedFetch([hang]);
     const { client } = testClient({
       fetch,
       retry: { limit: 0 },
       timeouts: { probeMs: 30, listMs: 150, accountingMs: 300, writeMs: 150 },
     });
-    const started = performance.now();
-    const error = await call(client).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AscoraUnavailableError);
-    return performance.now() - started;
+    let outcome: unknown = 'still waiting';
+    void call(client).catch((error: unknown) => {
+      outcome = error;
+    });
+    for (let i = 0; i < 5; i++) await settle();
+    await vi.advanceTimersByTimeAsync(ms);
+    for (let i = 0; i < 5; i++) await settle();
+    vi.useRealTimers();
+    return outcome;
   }
 
   it('gives the probe, a list page and the accounting queue their own time limits', async () => {
-    const probe = await elapsedUntilTimeout((c) => c.probe());
-    const list = await elapsedUntilTimeout((c) => c.listJobs({ page: 1 }));
-    const accounting = await elapsedUntilTimeout((c) => c.getInvoicesToSend('2026-03-01'));
-    expect(probe).toBeGreaterThanOrEqual(25);
-    expect(probe).toBeLessThan(140);
-    expect(list).toBeGreaterThanOrEqual(140);
-    expect(list).toBeLessThan(290);
-    expect(accounting).toBeGreaterThanOrEqual(290);
+    expect(await givenUpAfter(29, (c) => c.probe())).toBe('still waiting');
+    expect(await givenUpAfter(30, (c) => c.probe())).toBeInstanceOf(AscoraUnavailableError);
+    expect(await givenUpAfter(149, (c) => c.listJobs({ page: 1 }))).toBe('still waiting');
+    expect(await givenUpAfter(150, (c) => c.listJobs({ page: 1 }))).toBeInstanceOf(AscoraUnavailableError);
+    const accounting = (c: ReturnType<typeof testClient>['client']) => c.getInvoicesToSend('2026-03-01');
+    expect(await givenUpAfter(299, accounting)).toBe('still waiting');
+    expect(await givenUpAfter(300, accounting)).toBeInstanceOf(AscoraUnavailableError);
   });
 
   it('retries a read that timed out but not a create', async () => {

@@ -1,9 +1,8 @@
 // Every element, registered: the entry of the one-file bundle (`dist/crewkit.js`). Each element adds
 // its `define.ts` here.
 import './booking/define.js';
-import './job-list/define.js';
+import './appointment-list/define.js';
 import './ascora-connect/define.js';
 import './ascora-sync/define.js';
 
 export * from './index.js';
-export { CrewJobList } from './job-list/job-list.js';

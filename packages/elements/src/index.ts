@@ -1,4 +1,8 @@
 // The classes and helpers, without registering any tag: import a `define.ts` (or `crewkit.ts`) for that.
+
+export { CrewAppointmentList } from './appointment-list/appointment-list.js';
+export { type AppointmentListItem, CrewAppointmentSelectedEvent } from './appointment-list/events.js';
+export { CrewJobList, CrewJobSelectedEvent } from './appointment-list/job-list-alias.js';
 export { CrewAscoraConnect } from './ascora-connect/ascora-connect.js';
 export {
   type AscoraSettings,
@@ -18,8 +22,6 @@ export {
   CrewServiceSelectedEvent,
   CrewSlotSelectedEvent,
 } from './booking/events.js';
-export { CrewJobSelectedEvent, type Job } from './job-list/events.js';
-export { CrewJobList } from './job-list/job-list.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';

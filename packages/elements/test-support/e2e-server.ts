@@ -16,7 +16,14 @@ import { seedDemo } from '../../../server/src/seed/demo.js';
 import { closeOnSignals, startCrewkit } from '../../../server/src/server.js';
 
 const origins = (process.env.E2E_ORIGINS ?? '').split(',').filter(Boolean);
-const config = loadConfig({ ...process.env, CREWKIT_DATA_DIR: 'memory://', PORT: '0', HOST: '127.0.0.1' });
+// The fake Ascora listens on loopback, which only a server allowing private URLs may call.
+const config = loadConfig({
+  ...process.env,
+  CREWKIT_DATA_DIR: 'memory://',
+  PORT: '0',
+  HOST: '127.0.0.1',
+  CREWKIT_ALLOW_PRIVATE_URLS: 'true',
+});
 // Logs go to stderr: stdout carries only the one line the plugin waits for.
 const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', destination: pino.destination(2) });
 // As `crewkit start` does: workers in this process, webhooks pointed back at this server.

@@ -1,4 +1,5 @@
 export { type Crewkit, type CrewkitOptions, createCrewkit } from './client.js';
 export { CrewkitError } from './errors.js';
+export * from './generated/enums.js';
 export type { ListPromise } from './paginate.js';
 export type * from './types.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 
 describe('API keys', () => {
@@ -47,10 +47,14 @@ describe('API keys', () => {
       token: org.secretKey,
       body: { kind: 'secret', name: 'Temp' },
     });
+    const lastUsedAt = async () => {
+      const listed = await t.request('GET', keys(), { token: org.secretKey });
+      return listed.body.data.find((k: { id: string }) => k.id === created.body.id).lastUsedAt;
+    };
+    expect(await lastUsedAt()).toBeNull();
     await t.request('GET', orgPath(), { token: created.body.secret });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const listed = await t.request('GET', keys(), { token: org.secretKey });
-    expect(listed.body.data.find((k: { id: string }) => k.id === created.body.id).lastUsedAt).not.toBeNull();
+    // The use is recorded off the request's path, so the row changes just after the answer.
+    await vi.waitUntil(async () => (await lastUsedAt()) !== null, { timeout: 5_000 });
     expect((await t.request('DELETE', `${keys()}/${created.body.id}`, { token: org.secretKey })).status).toBe(
       204,
     );

@@ -1,19 +1,12 @@
+import { appointmentStatuses } from '@crewkit/sdk/enums';
+
+export { appointmentStatuses };
+export type AppointmentStatus = (typeof appointmentStatuses)[number];
+
 /**
  * The appointment state machine: every allowed change is in this one table. A change not listed
  * is refused (409, listing the allowed ones), so no flow can, say, reschedule a cancelled job.
  */
-export const appointmentStatuses = [
-  'requested',
-  'scheduled',
-  'en_route',
-  'in_progress',
-  'paused',
-  'completed',
-  'cancelled',
-  'no_show',
-] as const;
-export type AppointmentStatus = (typeof appointmentStatuses)[number];
-
 export const transitions: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
   requested: ['scheduled', 'cancelled'],
   scheduled: ['en_route', 'in_progress', 'cancelled', 'no_show'],

@@ -48,6 +48,8 @@ export interface FakeAppState {
   /** Separate from the store's generator, so faults never change what seeding produces. */
   faultRandom: Random;
   now: () => Date;
+  /** Monotonic milliseconds that refill the rate limit's bucket. */
+  elapsedMs: () => number;
   onRequest: () => void;
 }
 
@@ -82,7 +84,7 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
   const bucket = { tokens: 0, rate: 0, updatedAt: 0 };
   /** Seconds until a token is free, or 0 when this request may pass. */
   function takeToken(rate: number): number {
-    const now = performance.now();
+    const now = state.elapsedMs();
     if (bucket.rate !== rate) Object.assign(bucket, { tokens: rate, rate, updatedAt: now });
     bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.updatedAt) / 1000) * rate);
     bucket.updatedAt = now;

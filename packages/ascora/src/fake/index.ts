@@ -20,6 +20,11 @@ export interface FakeAscoraOptions {
   now?: () => Date;
   /** PRNG seed: the same seed and the same calls give the same records. Default 1. */
   seed?: number;
+  /**
+   * Monotonic milliseconds the rate limit refills by: `performance.now` by default. A test that
+   * injects its client's sleep moves this clock instead of waiting out each `Retry-After`.
+   */
+  elapsedMs?: () => number;
   /** Initial fault switches; change `fake.faults` later at will. */
   faults?: Partial<FakeAscoraFaults>;
   /** How webhooks are delivered. Default: the global fetch (real HTTP). */
@@ -105,6 +110,7 @@ export function createFakeAscora(options: FakeAscoraOptions = {}): FakeAscora {
     apiKeys: new Set(options.apiKeys ?? [DEMO_API_KEY]),
     faultRandom: createRandom(seed ^ 0x5eed),
     now,
+    elapsedMs: options.elapsedMs ?? (() => performance.now()),
     onRequest: () => {
       requestCount++;
     },

@@ -1,14 +1,16 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { nextEvent } from '../../test-support/dom.js';
+import { type ManualClock, manualClock } from '../../test-support/manual-clock.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
+import { systemClock } from '../shared/clock.js';
 import type { CrewAscoraConnect } from './ascora-connect.js';
 import './define.js';
-import { ascoraMock, connectedStatus, notConnected, syncRun } from './mock-api.js';
+import { ascoraMock, connectedStatus, notConnected, syncRun } from '../../test-support/ascora-mock-api.js';
 
-async function mount(locale = 'en-AU') {
+async function mount(locale = 'en-AU', clock?: ManualClock) {
   const el = await fixture<CrewAscoraConnect>(
-    html`<crew-ascora-connect api-base=${apiBase} org=${orgId} access-token="at_test" locale=${locale} poll-interval="250"></crew-ascora-connect>`,
+    html`<crew-ascora-connect api-base=${apiBase} org=${orgId} access-token="at_test" locale=${locale} poll-interval="250" .clock=${clock ?? systemClock}></crew-ascora-connect>`,
   );
   await waitUntil(() => !el.shadowRoot!.querySelector('.state.loading'), 'the status never loaded');
   return el;
@@ -88,7 +90,8 @@ describe('<crew-ascora-connect>', () => {
   it('syncs now, showing the progress of each page until the sync ends', async () => {
     const mock = ascoraMock({ runs: [syncRun(1)], pagesPerStage: 4 });
     await mockApi(...mock.handlers);
-    const el = await mount();
+    const clock = manualClock();
+    const el = await mount('en-AU', clock);
     expect(text(el)).to.contain('Completed').and.contain('Scheduled');
     await expect(el).to.be.accessible();
     const completed = nextEvent(el, 'crew-sync-completed');
@@ -96,23 +99,33 @@ describe('<crew-ascora-connect>', () => {
     button(el, 'Sync now').click();
     await queued;
     const values = new Set<string>();
-    await waitUntil(() => {
-      const bar = el.shadowRoot!.querySelector('[role="progressbar"]');
-      const now = bar?.getAttribute('aria-valuenow');
-      if (now) values.add(`${bar!.getAttribute('aria-valuetext')}`);
-      return values.size >= 3;
-    }, 'the progress did not move');
+    await waitUntil(
+      () => {
+        clock.advance(250); // the next progress check, once the last one has answered
+        const bar = el.shadowRoot!.querySelector('[role="progressbar"]');
+        const now = bar?.getAttribute('aria-valuenow');
+        if (now) values.add(`${bar!.getAttribute('aria-valuetext')}`);
+        return values.size >= 3;
+      },
+      'the progress did not move',
+      { timeout: 10_000, interval: 10 },
+    );
     expect([...values].join('|')).to.contain('Customers from Ascora: 1 of 4 pages');
     expect($(el, '[role="progressbar"]').getAttribute('aria-valuemax')).to.equal('4');
     expect($(el, '[aria-live="polite"]').textContent).to.match(/(Customers|Jobs) (from|to) Ascora/);
     expect(button(el, 'Syncing…').disabled, 'no second sync while one runs').to.equal(true);
     await expect(el).to.be.accessible();
+    const ended = completed.then(() => true);
+    await waitUntil(
+      () => {
+        clock.advance(250);
+        return Promise.race([ended, Promise.resolve(false)]);
+      },
+      'the sync never ended',
+      { timeout: 10_000, interval: 10 },
+    );
     expect((await completed).run.status).to.equal('completed');
-    const polls = mock.state.requests.filter((r) => r.path === '/ascora/sync/status').length;
-    await aTimeout(700);
-    const after = mock.state.requests.filter((r) => r.path === '/ascora/sync/status').length;
-    // One more at most: the status reload that follows the end of a sync.
-    expect(after - polls, 'polling stopped when the sync ended').to.be.at.most(1);
+    expect(clock.pending, 'polling stopped when the sync ended').to.equal(0);
   });
 
   it('stops polling when it leaves the page', async () => {
@@ -125,13 +138,20 @@ describe('<crew-ascora-connect>', () => {
     });
     const mock = ascoraMock({ runs: [running], pagesPerStage: 90 });
     await mockApi(...mock.handlers);
-    const el = await mount();
+    const clock = manualClock();
+    const el = await mount('en-AU', clock);
     await waitUntil(() => el.shadowRoot!.querySelector('[role="progressbar"]'), 'a running sync is followed');
-    await waitUntil(() => mock.state.requests.filter((r) => r.path === '/ascora/sync/status').length >= 3);
+    await waitUntil(
+      () => {
+        clock.advance(250);
+        return mock.state.requests.filter((r) => r.path === '/ascora/sync/status').length >= 3;
+      },
+      'the progress was not checked again',
+      { timeout: 10_000, interval: 10 },
+    );
+    await waitUntil(() => clock.pending === 1, 'the next check was never scheduled');
     el.remove();
-    const polls = mock.state.requests.length;
-    await aTimeout(800);
-    expect(mock.state.requests.length).to.equal(polls);
+    expect(clock.pending, 'no check is left to run').to.equal(0);
   });
 
   it('says why a sync cannot start', async () => {

@@ -1,6 +1,7 @@
-import type { Crewkit, components } from '@crewkit/sdk';
+import { ascoraConflictStrategies, ascoraDirections, type Crewkit, type components } from '@crewkit/sdk';
 import { html, nothing } from 'lit';
 import { type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { StaffElement } from '../shared/staff-element.js';
@@ -23,8 +24,8 @@ import { runCounts, stageLabel } from './run.js';
 type Direction = components['schemas']['AscoraDirection'];
 type Strategy = components['schemas']['AscoraConflictStrategy'];
 
-const directions: Direction[] = ['pull', 'push', 'both'];
-const strategies: Strategy[] = ['local_wins', 'remote_wins', 'newest_wins', 'manual'];
+const directions: readonly Direction[] = ascoraDirections;
+const strategies: readonly Strategy[] = ascoraConflictStrategies;
 const minKeyLength = 8;
 /** Ascora's production API, the server's default too. */
 const defaultBaseUrl = 'https://api.ascora.com.au';
@@ -102,6 +103,9 @@ export class CrewAscoraConnect extends StaffElement {
   /** Milliseconds between progress checks while a sync runs. */
   declare pollInterval: number;
 
+  /** The polling timers' clock; tests pass a manual one. */
+  clock: Clock = systemClock;
+
   declare private phase: 'loading' | 'ready' | 'error';
   declare private loadError: ElementError | undefined;
   declare private status: AscoraStatus | undefined;
@@ -122,7 +126,7 @@ export class CrewAscoraConnect extends StaffElement {
   #load: AbortController | undefined;
   /** Bumped to stop a polling loop: a newer one replaces it, or the element left the page. */
   #watchGeneration = 0;
-  #pollTimer: ReturnType<typeof setTimeout> | undefined;
+  #pollTimer: unknown;
   #announcedReady = false;
 
   constructor() {
@@ -307,7 +311,7 @@ export class CrewAscoraConnect extends StaffElement {
     const client = this.#client;
     if (!client) return;
     this.watching = true;
-    const startedWaiting = Date.now();
+    const startedWaiting = this.clock.now();
     const poll = async () => {
       if (generation !== this.#watchGeneration) return;
       try {
@@ -325,7 +329,7 @@ export class CrewAscoraConnect extends StaffElement {
           void this.#loadStatus();
           return;
         }
-        if (!isNew && Date.now() - startedWaiting > maxStartWaitMs) {
+        if (!isNew && this.clock.now() - startedWaiting > maxStartWaitMs) {
           // The worker has not started it: the summary stays as it is, and a reload shows it later.
           this.watching = false;
           return;
@@ -336,14 +340,14 @@ export class CrewAscoraConnect extends StaffElement {
         this.#showNotice(toElementError(error));
         return;
       }
-      this.#pollTimer = setTimeout(() => void poll(), this.#interval);
+      this.#pollTimer = this.clock.setTimeout(() => void poll(), this.#interval);
     };
-    this.#pollTimer = setTimeout(() => void poll(), queued ? this.#interval : 0);
+    this.#pollTimer = this.clock.setTimeout(() => void poll(), queued ? this.#interval : 0);
   }
 
   #stopWatching(): void {
     this.#watchGeneration += 1;
-    clearTimeout(this.#pollTimer);
+    this.clock.clearTimeout(this.#pollTimer);
     this.watching = false;
   }
 

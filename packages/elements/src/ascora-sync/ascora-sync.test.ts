@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { ascoraMock, conflict, failure, syncRun } from '../../test-support/ascora-mock-api.js';
 import { nextEvent } from '../../test-support/dom.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
-import { ascoraMock, conflict, failure, syncRun } from '../ascora-connect/mock-api.js';
 import type { CrewAscoraSync } from './ascora-sync.js';
 import './define.js';
 

@@ -1,6 +1,6 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { nextEvent } from '../../test-support/dom.js';
+import { nextEvent, nextTask, spyOnFetch } from '../../test-support/dom.js';
 import {
   appointmentFor,
   availabilityFor,
@@ -423,18 +423,21 @@ describe('<crew-booking>', () => {
       }),
       ...bookingHandlers(record),
     );
-    const el = await mount();
+    const fetches = spyOnFetch();
+    const el = await mount().finally(fetches.restore);
     const held = nextEvent(el, 'crew-slot-selected');
     await goToDetails(el);
     const { hold } = await held;
     const ours = () => releases.filter((r) => r.url.endsWith(`/holds/${hold.id}`));
-    await aTimeout(100);
-    expect(ours()).to.have.length(0);
+    const sent = () => fetches.sent.filter((r) => r.method === 'DELETE');
+    await nextTask();
+    expect(sent(), 'nothing released while the visitor stays').to.have.length(0);
     window.dispatchEvent(new PageTransitionEvent('pagehide'));
     await until(el, 'the release', () => ours().length > 0);
     // Leaving the page and then being removed from it must not release the same hold twice.
     el.remove();
-    await aTimeout(200);
+    await nextTask();
+    expect(sent()).to.have.length(1);
     expect(ours()).to.have.length(1);
     const [release] = ours();
     expect(new URL(release!.url).pathname).to.equal(`/api/v1/organizations/${orgId}/holds/${hold.id}`);
@@ -452,14 +455,16 @@ describe('<crew-booking>', () => {
       }),
       ...bookingHandlers(recorder().record),
     );
-    const el = await mount();
+    const fetches = spyOnFetch();
+    const el = await mount().finally(fetches.restore);
     const held = nextEvent(el, 'crew-slot-selected');
     await goToDetails(el);
     const { hold } = await held;
     const ours = () => releases.filter((r) => r.url.endsWith(`/holds/${hold.id}`));
     el.remove();
+    await nextTask();
+    expect(fetches.sent.filter((r) => r.method === 'DELETE')).to.have.length(1);
     await waitUntil(() => ours().length > 0, 'the hold was never released', { timeout: 4000 });
-    await aTimeout(200);
     expect(ours()).to.have.length(1);
     expect(ours()[0]!.keepalive).to.equal(true);
   });

@@ -1,3 +1,4 @@
+import { apiKeyKinds, roles } from '@crewkit/sdk/enums';
 import { sql } from 'drizzle-orm';
 import {
   check,
@@ -10,7 +11,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { createdAt, updatedAt } from './columns.js';
+import { createdAt, oneOf, updatedAt } from './columns.js';
 
 export const organizations = pgTable('organizations', {
   id: uuid('id').primaryKey(),
@@ -26,7 +27,7 @@ export const organizations = pgTable('organizations', {
   updatedAt: updatedAt(),
 });
 
-export const roles = ['owner', 'admin', 'dispatcher', 'technician'] as const;
+export { roles };
 export type Role = (typeof roles)[number];
 
 export const users = pgTable(
@@ -48,7 +49,7 @@ export const users = pgTable(
     // Login is by email alone, so an email belongs to one user across the whole server.
     uniqueIndex('users_email_unique').on(sql`lower(${t.email})`),
     index('users_org_idx').on(t.orgId, t.id),
-    check('users_role_check', sql`${t.role} in ('owner', 'admin', 'dispatcher', 'technician')`),
+    check('users_role_check', oneOf(t.role, roles)),
   ],
 );
 
@@ -120,7 +121,7 @@ export const rateLimitCounters = pgTable(
   (t) => [index('rate_limit_counters_window_idx').on(t.windowEndsAt)],
 );
 
-export const apiKeyKinds = ['secret', 'publishable'] as const;
+export { apiKeyKinds };
 export type ApiKeyKind = (typeof apiKeyKinds)[number];
 
 export const apiKeys = pgTable(
@@ -143,7 +144,7 @@ export const apiKeys = pgTable(
   },
   (t) => [
     index('api_keys_org_idx').on(t.orgId, t.id),
-    check('api_keys_kind_check', sql`${t.kind} in ('secret', 'publishable')`),
+    check('api_keys_kind_check', oneOf(t.kind, apiKeyKinds)),
   ],
 );
 

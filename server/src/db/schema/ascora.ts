@@ -1,3 +1,4 @@
+import type { ascoraConflictStrategies, ascoraDirections } from '@crewkit/sdk/enums';
 import { sql } from 'drizzle-orm';
 import {
   index,
@@ -16,8 +17,8 @@ import { createdAt, updatedAt } from './columns.js';
 // Ascora integration
 export const ascoraEntities = ['customer', 'job', 'invoice', 'payment'] as const;
 export type AscoraEntity = (typeof ascoraEntities)[number];
-export type AscoraDirection = 'pull' | 'push' | 'both';
-export type AscoraConflictStrategy = 'local_wins' | 'remote_wins' | 'newest_wins' | 'manual';
+export type AscoraDirection = (typeof ascoraDirections)[number];
+export type AscoraConflictStrategy = (typeof ascoraConflictStrategies)[number];
 export interface AscoraDirections {
   customers: AscoraDirection;
   jobs: AscoraDirection;

@@ -1,3 +1,4 @@
+import type { appointmentStatuses } from '@crewkit/sdk/enums';
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
@@ -60,15 +61,7 @@ export const reservations = pgTable(
 );
 
 // Appointments
-export type AppointmentStatusValue =
-  | 'requested'
-  | 'scheduled'
-  | 'en_route'
-  | 'in_progress'
-  | 'paused'
-  | 'completed'
-  | 'cancelled'
-  | 'no_show';
+export type AppointmentStatusValue = (typeof appointmentStatuses)[number];
 
 export const appointments = pgTable(
   'appointments',

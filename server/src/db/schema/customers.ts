@@ -1,7 +1,8 @@
+import { communicationChannels } from '@crewkit/sdk/enums';
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './access.js';
-import { createdAt, updatedAt } from './columns.js';
+import { allOf, createdAt, updatedAt } from './columns.js';
 import { technicians } from './technicians.js';
 
 // Customers
@@ -64,7 +65,7 @@ export const customerContacts = pgTable(
   ],
 );
 
-export const communicationChannels = ['email', 'sms', 'phone'] as const;
+export { communicationChannels };
 export type CommunicationChannel = (typeof communicationChannels)[number];
 
 /** One row per customer whose preferences were set; a missing row means the defaults. */
@@ -90,9 +91,6 @@ export const customerPreferences = pgTable(
   },
   (t) => [
     index('customer_preferences_technician_idx').on(t.preferredTechnicianId),
-    check(
-      'customer_preferences_channels_check',
-      sql`${t.communicationChannels} <@ array['email', 'sms', 'phone']::text[]`,
-    ),
+    check('customer_preferences_channels_check', allOf(t.communicationChannels, communicationChannels)),
   ],
 );

@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { jobStatuses } from '@crewkit/sdk/enums';
 import { check, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './access.js';
-import { createdAt, updatedAt } from './columns.js';
+import { createdAt, oneOf, updatedAt } from './columns.js';
 import { type CustomerAddress, customers } from './customers.js';
 
 // Jobs: work orders, which visits (appointments) belong to
-export const jobStatuses = ['new', 'booked', 'in_progress', 'completed', 'cancelled'] as const;
+export { jobStatuses };
 export type JobStatus = (typeof jobStatuses)[number];
 
 /**
@@ -37,9 +37,6 @@ export const jobs = pgTable(
   (t) => [
     index('jobs_org_idx').on(t.orgId, t.id),
     index('jobs_site_customer_idx').on(t.siteCustomerId),
-    check(
-      'jobs_status_check',
-      sql`${t.status} in ('new', 'booked', 'in_progress', 'completed', 'cancelled')`,
-    ),
+    check('jobs_status_check', oneOf(t.status, jobStatuses)),
   ],
 );

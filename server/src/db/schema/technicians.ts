@@ -1,3 +1,4 @@
+import { weekdays } from '@crewkit/sdk/enums';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -27,15 +28,7 @@ export interface LocalTimeRange {
   start: string;
   end: string;
 }
-export const weekdays = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
+export { weekdays };
 export type Weekday = (typeof weekdays)[number];
 export type WeeklyHours = Partial<Record<Weekday, LocalTimeRange[]>>;
 

@@ -7,7 +7,7 @@
  */
 import type { components } from '@crewkit/sdk';
 import { delay, HttpResponse, http } from 'msw';
-import { api, problem } from '../../test-support/msw.js';
+import { api, problem } from './msw.js';
 
 type Schemas = components['schemas'];
 export type AscoraStatus = Schemas['AscoraStatus'];

@@ -1,15 +1,16 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { nextEvent } from '../../test-support/dom.js';
+import { manualClock } from '../../test-support/manual-clock.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
 import './define.js';
-import type { Job } from './events.js';
-import type { CrewJobList } from './job-list.js';
+import type { CrewAppointmentList } from './appointment-list.js';
+import type { AppointmentListItem } from './events.js';
 
 const sam = { id: '0190f3c4-2222-7000-8000-000000000001', name: 'Sam Okafor' };
 const priya = { id: '0190f3c4-2222-7000-8000-000000000002', name: 'Priya Raman' };
 const tapRepair = { id: '0190f3c4-3333-7000-8000-000000000001', name: 'Leaking tap repair' };
 
-function job(n: number, overrides: Partial<Job> = {}): Job {
+function listed(n: number, overrides: Partial<AppointmentListItem> = {}): AppointmentListItem {
   const start = new Date(Date.UTC(2031, 2, 3, 22 + n)).toISOString();
   return {
     id: `0190f3c4-4444-7000-8000-${String(n).padStart(12, '0')}`,
@@ -38,7 +39,7 @@ function job(n: number, overrides: Partial<Job> = {}): Job {
     },
     allowedTransitions: ['en_route', 'in_progress', 'cancelled', 'no_show'],
     ...overrides,
-  } as Job;
+  } as AppointmentListItem;
 }
 
 const lookups = [
@@ -46,30 +47,32 @@ const lookups = [
   http.get(api('/services/items'), () => HttpResponse.json({ data: [tapRepair], nextCursor: null })),
 ];
 
-/** Pages over `jobs` like the server (limit + cursor = index), recording each query. */
-function listOf(jobs: Job[], seen: URLSearchParams[] = []) {
+/** Pages over `appointments` like the server (limit + cursor = index), recording each query. */
+function listOf(appointments: AppointmentListItem[], seen: URLSearchParams[] = []) {
   return http.get(api('/appointments'), ({ request }) => {
     const query = new URL(request.url).searchParams;
     seen.push(query);
     const limit = Number(query.get('limit') ?? 25);
     const offset = Number(query.get('cursor') ?? 0);
-    const data = jobs.slice(offset, offset + limit);
-    const more = offset + limit < jobs.length;
+    const data = appointments.slice(offset, offset + limit);
+    const more = offset + limit < appointments.length;
     return HttpResponse.json({ data, nextCursor: more ? String(offset + limit) : null });
   });
 }
 
 async function mount(
-  template = html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU"></crew-job-list>`,
+  template = html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU"></crew-appointment-list>`,
 ) {
-  const el = await fixture<CrewJobList>(template);
+  const el = await fixture<CrewAppointmentList>(template);
   await waitUntil(() => !el.shadowRoot!.querySelector('.state.loading'), 'the list never finished loading');
   return el;
 }
 
-const rows = (el: CrewJobList) => [...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('tbody tr')];
-const text = (el: CrewJobList) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
-const $ = <T extends Element>(el: CrewJobList, selector: string) =>
+const rows = (el: CrewAppointmentList) => [
+  ...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('tbody tr'),
+];
+const text = (el: CrewAppointmentList) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+const $ = <T extends Element>(el: CrewAppointmentList, selector: string) =>
   el.shadowRoot!.querySelector<T>(selector)!;
 
 function choose(select: HTMLSelectElement, value: string) {
@@ -77,7 +80,7 @@ function choose(select: HTMLSelectElement, value: string) {
   select.dispatchEvent(new Event('change', { bubbles: true }));
 }
 
-function setDates(el: CrewJobList, from: string, to: string) {
+function setDates(el: CrewAppointmentList, from: string, to: string) {
   for (const [name, value] of [
     ['from', from],
     ['to', to],
@@ -88,9 +91,12 @@ function setDates(el: CrewJobList, from: string, to: string) {
   }
 }
 
-describe('<crew-job-list>', () => {
-  it('shows each job with its customer, service, technician and a status badge', async () => {
-    await mockApi(...lookups, listOf([job(1), job(2, { status: 'completed', allowedTransitions: [] })]));
+describe('<crew-appointment-list>', () => {
+  it('shows each appointment with its customer, service, technician and a status badge', async () => {
+    await mockApi(
+      ...lookups,
+      listOf([listed(1), listed(2, { status: 'completed', allowedTransitions: [] })]),
+    );
     const el = await mount();
     await waitUntil(() => text(el).includes('Sam Okafor'));
     expect(rows(el)).to.have.length(2);
@@ -111,7 +117,7 @@ describe('<crew-job-list>', () => {
       }),
     );
     let calls = 0;
-    const el = document.createElement('crew-job-list');
+    const el = document.createElement('crew-appointment-list');
     el.setAttribute('api-base', apiBase);
     el.setAttribute('org', orgId);
     el.getAccessToken = async () => `at_fresh_${++calls}`;
@@ -125,33 +131,41 @@ describe('<crew-job-list>', () => {
   });
 
   it('shows a loading state that a screen reader announces', async () => {
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     await mockApi(
       ...lookups,
       http.get(api('/appointments'), async () => {
-        await aTimeout(5_000);
+        await answered;
         return HttpResponse.json({ data: [], nextCursor: null });
       }),
     );
-    const el = await fixture<CrewJobList>(
-      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en"></crew-job-list>`,
+    const el = await fixture<CrewAppointmentList>(
+      html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at" locale="en"></crew-appointment-list>`,
     );
-    await waitUntil(() => el.shadowRoot!.querySelector('.state.loading'));
-    expect($(el, '.state.loading').getAttribute('role')).to.equal('status');
-    await expect(el).to.be.accessible();
+    try {
+      await waitUntil(() => el.shadowRoot!.querySelector('.state.loading'));
+      expect($(el, '.state.loading').getAttribute('role')).to.equal('status');
+      await expect(el).to.be.accessible();
+    } finally {
+      answer();
+    }
   });
 
-  it('says when there are no jobs, and offers to clear filters that hide them', async () => {
+  it('says when there are no appointments, and offers to clear filters that hide them', async () => {
     await mockApi(...lookups, listOf([]));
     const el = await mount();
-    expect(text(el)).to.contain('No jobs yet.');
+    expect(text(el)).to.contain('No appointments yet.');
     await expect(el).to.be.accessible();
     choose($(el, 'select[name="status"]'), 'paused');
-    await waitUntil(() => text(el).includes('No jobs match these filters.'));
+    await waitUntil(() => text(el).includes('No appointments match these filters.'));
     const clear = [...el.shadowRoot!.querySelectorAll('button')].find((b) =>
       b.textContent!.includes('Clear filters'),
     )!;
     clear.click();
-    await waitUntil(() => text(el).includes('No jobs yet.'));
+    await waitUntil(() => text(el).includes('No appointments yet.'));
     expect($<HTMLSelectElement>(el, 'select[name="status"]').value).to.equal('');
   });
 
@@ -160,10 +174,10 @@ describe('<crew-job-list>', () => {
     await mockApi(
       ...lookups,
       http.get(api('/appointments'), () =>
-        fail ? problem(503, 'unavailable') : HttpResponse.json({ data: [job(1)], nextCursor: null }),
+        fail ? problem(503, 'unavailable') : HttpResponse.json({ data: [listed(1)], nextCursor: null }),
       ),
     );
-    const el = document.createElement('crew-job-list');
+    const el = document.createElement('crew-appointment-list');
     Object.assign(el, { apiBase, org: orgId, accessToken: 'at', locale: 'de' });
     const reported = nextEvent(el, 'crew-error');
     document.body.append(el);
@@ -182,8 +196,11 @@ describe('<crew-job-list>', () => {
 
   it('filters and searches on the server, waiting for the user to stop typing', async () => {
     const seen: URLSearchParams[] = [];
-    await mockApi(...lookups, listOf([job(1)], seen));
-    const el = await mount();
+    await mockApi(...lookups, listOf([listed(1)], seen));
+    const clock = manualClock();
+    const el = await mount(
+      html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU" .clock=${clock}></crew-appointment-list>`,
+    );
     await waitUntil(() => el.shadowRoot!.querySelector('select[name="technicianId"]'));
     choose($(el, 'select[name="status"]'), 'cancelled');
     await waitUntil(() => seen.at(-1)?.get('status') === 'cancelled');
@@ -206,16 +223,20 @@ describe('<crew-job-list>', () => {
     for (const partial of ['o', 'ol', 'oli']) {
       search.value = partial;
       search.dispatchEvent(new Event('input'));
+      clock.advance(100);
     }
+    expect(seen.length, 'nothing sent while the user types').to.equal(requestsBefore);
+    expect(clock.pending, 'one search waits for the pause').to.equal(1);
+    clock.advance(300);
     await waitUntil(() => seen.at(-1)?.get('q') === 'oli');
-    await aTimeout(400);
     expect(seen.length, 'one request for the whole word').to.equal(requestsBefore + 1);
+    expect(clock.pending).to.equal(0);
     expect(seen.at(-1)!.get('status')).to.equal('cancelled');
   });
 
   it('sorts by start time on the server and says which way', async () => {
     const seen: URLSearchParams[] = [];
-    await mockApi(...lookups, listOf([job(1), job(2)], seen));
+    await mockApi(...lookups, listOf([listed(1), listed(2)], seen));
     const el = await mount();
     expect(seen.at(-1)!.get('sort')).to.equal('start');
     expect($(el, 'th[aria-sort]').getAttribute('aria-sort')).to.equal('ascending');
@@ -225,13 +246,13 @@ describe('<crew-job-list>', () => {
   });
 
   it('loads the next page from the server’s cursor', async () => {
-    const jobs = Array.from({ length: 7 }, (_, i) => job(i + 1));
-    await mockApi(...lookups, listOf(jobs));
+    const appointments = Array.from({ length: 7 }, (_, i) => listed(i + 1));
+    await mockApi(...lookups, listOf(appointments));
     const el = await mount(
-      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" page-size="5" locale="en"></crew-job-list>`,
+      html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at" page-size="5" locale="en"></crew-appointment-list>`,
     );
     expect(rows(el)).to.have.length(5);
-    expect(text(el)).to.contain('5 jobs shown');
+    expect(text(el)).to.contain('5 appointments shown');
     const more = [...el.shadowRoot!.querySelectorAll('button')].find((b) =>
       b.textContent!.includes('Load more'),
     )!;
@@ -242,8 +263,8 @@ describe('<crew-job-list>', () => {
     ).to.equal(false);
   });
 
-  it('moves between rows with the arrow keys and opens a job with Enter', async () => {
-    await mockApi(...lookups, listOf([job(1), job(2), job(3)]));
+  it('moves between rows with the arrow keys and opens an appointment with Enter', async () => {
+    await mockApi(...lookups, listOf([listed(1), listed(2), listed(3)]));
     const el = await mount();
     const [first] = rows(el);
     expect(rows(el).map((row) => row.tabIndex)).to.deep.equal([0, -1, -1]);
@@ -253,9 +274,9 @@ describe('<crew-job-list>', () => {
     rows(el)[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
     await waitUntil(() => el.shadowRoot!.activeElement === rows(el)[2]);
     expect(rows(el).map((row) => row.tabIndex)).to.deep.equal([-1, -1, 0]);
-    const selected = nextEvent(el, 'crew-job-selected');
+    const selected = nextEvent(el, 'crew-appointment-selected');
     rows(el)[2]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true }));
-    expect((await selected).job.reference).to.equal(job(3).reference);
+    expect((await selected).appointment.reference).to.equal(listed(3).reference);
     await el.updateComplete;
     expect(rows(el)[2]!.getAttribute('aria-selected')).to.equal('true');
   });
@@ -268,18 +289,18 @@ describe('<crew-job-list>', () => {
     const bodies: unknown[] = [];
     await mockApi(
       ...lookups,
-      listOf([job(1)]),
-      http.put(api(`/appointments/${job(1).id}/status`), async ({ request }) => {
+      listOf([listed(1)]),
+      http.put(api(`/appointments/${listed(1).id}/status`), async ({ request }) => {
         bodies.push(await request.json());
         await answered;
-        const { customer: _c, allowedTransitions: _a, ...appointment } = job(1, { status: 'en_route' });
-        return HttpResponse.json(appointment);
+        const { customer: _c, allowedTransitions: _a, ...plain } = listed(1, { status: 'en_route' });
+        return HttpResponse.json(plain);
       }),
     );
     const el = await mount();
     choose($(el, 'td.actions select'), 'en_route');
     await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
-    expect($(el, 'dialog').textContent).to.contain(`Move ${job(1).reference} from Scheduled to En route?`);
+    expect($(el, 'dialog').textContent).to.contain(`Move ${listed(1).reference} from Scheduled to En route?`);
     await expect(el).to.be.accessible();
     const confirm = [...el.shadowRoot!.querySelectorAll('dialog button')].find((b) =>
       b.textContent!.includes('Confirm'),
@@ -288,7 +309,7 @@ describe('<crew-job-list>', () => {
     await waitUntil(() => $(el, '.badge').textContent === 'En route', 'not shown before the server answered');
     expect(bodies).to.deep.equal([{ status: 'en_route' }]);
     answer();
-    await waitUntil(() => text(el).includes(`${job(1).reference} updated.`));
+    await waitUntil(() => text(el).includes(`${listed(1).reference} updated.`));
     const options = [...el.shadowRoot!.querySelectorAll('td.actions select option')].map(
       (o) => o.textContent,
     );
@@ -298,8 +319,8 @@ describe('<crew-job-list>', () => {
   it('puts the row back and says why when the server refuses the change', async () => {
     await mockApi(
       ...lookups,
-      listOf([job(1)]),
-      http.put(api(`/appointments/${job(1).id}/status`), () =>
+      listOf([listed(1)]),
+      http.put(api(`/appointments/${listed(1).id}/status`), () =>
         problem(409, 'conflict', { allowed: ['completed'] }),
       ),
     );
@@ -311,7 +332,7 @@ describe('<crew-job-list>', () => {
     expect((await reported).error.code).to.equal('conflict');
     await waitUntil(() => el.shadowRoot!.querySelector('.notice[role="alert"]'));
     expect($(el, '.badge').textContent).to.equal('Scheduled');
-    expect($(el, '.notice').textContent).to.contain(`${job(1).reference} was not changed`);
+    expect($(el, '.notice').textContent).to.contain(`${listed(1).reference} was not changed`);
     expect($(el, '.notice').textContent).to.contain('Something changed in the meantime');
     await expect(el).to.be.accessible();
   });
@@ -320,8 +341,8 @@ describe('<crew-job-list>', () => {
     let requests = 0;
     await mockApi(
       ...lookups,
-      listOf([job(1)]),
-      http.put(api(`/appointments/${job(1).id}/status`), () => {
+      listOf([listed(1)]),
+      http.put(api(`/appointments/${listed(1).id}/status`), () => {
         requests += 1;
         return problem(500, 'internal');
       }),
@@ -331,20 +352,22 @@ describe('<crew-job-list>', () => {
     await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
     ($(el, 'dialog button:not(.primary)') as HTMLButtonElement).click();
     await waitUntil(() => !$<HTMLDialogElement>(el, 'dialog').open);
-    await aTimeout(50);
-    expect(requests).to.equal(0);
+    await el.updateComplete;
+    // A confirmed change shows at once (optimistically), before its request is answered.
     expect($(el, '.badge').textContent).to.equal('Scheduled');
+    expect(el.shadowRoot!.textContent).not.to.contain('Saving');
+    expect(requests).to.equal(0);
   });
 
-  it('reassigns a job to another technician', async () => {
+  it('reassigns an appointment to another technician', async () => {
     const bodies: unknown[] = [];
     await mockApi(
       ...lookups,
-      listOf([job(1)]),
-      http.post(api(`/appointments/${job(1).id}/assign-technician`), async ({ request }) => {
+      listOf([listed(1)]),
+      http.post(api(`/appointments/${listed(1).id}/assign-technician`), async ({ request }) => {
         bodies.push(await request.json());
-        const { customer: _c, allowedTransitions: _a, ...appointment } = job(1, { technicianId: priya.id });
-        return HttpResponse.json(appointment);
+        const { customer: _c, allowedTransitions: _a, ...plain } = listed(1, { technicianId: priya.id });
+        return HttpResponse.json(plain);
       }),
     );
     const el = await mount();
@@ -353,26 +376,26 @@ describe('<crew-job-list>', () => {
     expect([...assign.options].map((o) => o.textContent)).to.deep.equal(['Assign', 'Priya Raman']);
     choose(assign, priya.id);
     await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
-    expect($(el, 'dialog').textContent).to.contain(`Give ${job(1).reference} to Priya Raman?`);
+    expect($(el, 'dialog').textContent).to.contain(`Give ${listed(1).reference} to Priya Raman?`);
     ($(el, 'dialog button.primary') as HTMLButtonElement).click();
-    await waitUntil(() => text(el).includes(`${job(1).reference} updated.`));
+    await waitUntil(() => text(el).includes(`${listed(1).reference} updated.`));
     expect(bodies).to.deep.equal([{ technicianId: priya.id }]);
     expect(rows(el)[0]!.textContent).to.contain('Priya Raman');
   });
 
   it('refreshes in place, keeping the rows shown and the scroll position', async () => {
-    const jobs = Array.from({ length: 12 }, (_, i) => job(i + 1));
+    const appointments = Array.from({ length: 12 }, (_, i) => listed(i + 1));
     const seen: URLSearchParams[] = [];
-    await mockApi(...lookups, listOf(jobs, seen));
+    await mockApi(...lookups, listOf(appointments, seen));
     const el = await mount(
-      html`<crew-job-list
+      html`<crew-appointment-list
         api-base=${apiBase}
         org=${orgId}
         access-token="at"
         page-size="5"
         locale="en"
-        style="--crew-job-list-max-height: 10rem"
-      ></crew-job-list>`,
+        style="--crew-appointment-list-max-height: 10rem"
+      ></crew-appointment-list>`,
     );
     const more = () =>
       [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent!.includes('Load more'))!;
@@ -381,7 +404,7 @@ describe('<crew-job-list>', () => {
     const scroller = $<HTMLElement>(el, '.scroller');
     scroller.scrollTop = 120;
     const firstRow = rows(el)[0];
-    jobs[0] = job(1, { status: 'cancelled', allowedTransitions: [] });
+    appointments[0] = listed(1, { status: 'cancelled', allowedTransitions: [] });
     await el.refresh();
     expect(seen.at(-1)!.get('limit')).to.equal('10');
     expect(rows(el)).to.have.length(10);
@@ -392,11 +415,11 @@ describe('<crew-job-list>', () => {
 
   it('shows times and reads the From/To dates in the browser’s zone by default', async () => {
     const seen: URLSearchParams[] = [];
-    await mockApi(...lookups, listOf([job(1)], seen));
+    await mockApi(...lookups, listOf([listed(1)], seen));
     const el = await mount();
     const shown = $(el, 'tr[data-index="0"] time').textContent;
     const local = new Intl.DateTimeFormat('en-AU', { dateStyle: 'medium', timeStyle: 'short' });
-    expect(shown).to.equal(local.format(new Date(job(1).start)));
+    expect(shown).to.equal(local.format(new Date(listed(1).start)));
     setDates(el, '2031-03-04', '2031-03-04');
     await waitUntil(() => seen.at(-1)?.has('to'));
     expect(seen.at(-1)!.get('from')).to.equal(new Date(2031, 2, 4).toISOString());
@@ -405,10 +428,10 @@ describe('<crew-job-list>', () => {
 
   it('shows times and reads the From/To dates in the zone set by its timezone attribute', async () => {
     const seen: URLSearchParams[] = [];
-    await mockApi(...lookups, listOf([job(1)], seen));
+    await mockApi(...lookups, listOf([listed(1)], seen));
     const el = await mount(
-      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en-AU"
-        timezone="America/Los_Angeles"></crew-job-list>`,
+      html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at" locale="en-AU"
+        timezone="America/Los_Angeles"></crew-appointment-list>`,
     );
     // 2031-03-03T23:00Z is 3 pm the same day in Los Angeles (PST, UTC−8).
     const shown = $(el, 'tr[data-index="0"] time').textContent!.replace(/\s+/g, ' ');
@@ -427,27 +450,27 @@ describe('<crew-job-list>', () => {
   });
 
   it('ignores a timezone attribute the browser does not know', async () => {
-    await mockApi(...lookups, listOf([job(1)]));
+    await mockApi(...lookups, listOf([listed(1)]));
     const el = await mount(
-      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="en-AU"
-        timezone="Mars/Olympus_Mons"></crew-job-list>`,
+      html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at" locale="en-AU"
+        timezone="Mars/Olympus_Mons"></crew-appointment-list>`,
     );
     const local = new Intl.DateTimeFormat('en-AU', { dateStyle: 'medium', timeStyle: 'short' });
-    expect($(el, 'tr[data-index="0"] time').textContent).to.equal(local.format(new Date(job(1).start)));
+    expect($(el, 'tr[data-index="0"] time').textContent).to.equal(local.format(new Date(listed(1).start)));
   });
 
   it('speaks German when asked to', async () => {
-    await mockApi(...lookups, listOf([job(1)]));
+    await mockApi(...lookups, listOf([listed(1)]));
     const el = await mount(
-      html`<crew-job-list api-base=${apiBase} org=${orgId} access-token="at" locale="de-DE"></crew-job-list>`,
+      html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at" locale="de-DE"></crew-appointment-list>`,
     );
     expect(text(el)).to.contain('Kunde').and.contain('Geplant').and.contain('Aktualisieren');
     await expect(el).to.be.accessible();
   });
 
   it('says it is misconfigured when the host forgot the organization', async () => {
-    const el = await fixture<CrewJobList>(
-      html`<crew-job-list api-base=${apiBase} access-token="at" locale="en"></crew-job-list>`,
+    const el = await fixture<CrewAppointmentList>(
+      html`<crew-appointment-list api-base=${apiBase} access-token="at" locale="en"></crew-appointment-list>`,
     );
     await waitUntil(() => el.shadowRoot!.querySelector('.state.error'));
     expect(text(el)).to.contain('This widget is not set up correctly.');

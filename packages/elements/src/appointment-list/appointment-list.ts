@@ -2,22 +2,23 @@ import type { Crewkit } from '@crewkit/sdk';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
+import { type Clock, systemClock } from '../shared/clock.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
 import { isTimeZone, startOfDayIn } from '../shared/time-zone.js';
-import { CrewJobSelectedEvent, type Job } from './events.js';
-import { jobListStyles } from './job-list.styles.js';
+import { appointmentListStyles } from './appointment-list.styles.js';
+import { type AppointmentListItem, CrewAppointmentSelectedEvent } from './events.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
-import { assignableStatuses, type JobStatus, jobStatuses, nextStatuses } from './workflow.js';
+import { type AppointmentStatus, appointmentStatuses, assignableStatuses, nextStatuses } from './workflow.js';
 
 type Sort = 'start' | '-start' | 'created' | '-created';
 
 interface Filters {
   q: string;
-  status: JobStatus | '';
+  status: AppointmentStatus | '';
   technicianId: string;
   /** `YYYY-MM-DD` in the list's zone (`timezone`, else the browser's), inclusive. */
   from: string;
@@ -28,46 +29,46 @@ const noFilters: Filters = { q: '', status: '', technicianId: '', from: '', to: 
 
 /** A change waiting for the user to confirm it in the dialog. */
 type PendingAction =
-  | { kind: 'status'; job: Job; status: JobStatus }
-  | { kind: 'assign'; job: Job; technicianId: string };
+  | { kind: 'status'; appointment: AppointmentListItem; status: AppointmentStatus }
+  | { kind: 'assign'; appointment: AppointmentListItem; technicianId: string };
 
 const searchDelayMs = 300;
 const maxPageSize = 100;
 
 /**
- * The jobs of an organization for an ERP or back office: server-side filters, sort and cursor
+ * The appointments of an organization for an ERP or back office: server-side filters, sort and cursor
  * pagination, status badges, and the row actions the workflow allows (change status, reassign),
  * each confirmed first, shown at once and rolled back if the server refuses.
  *
  * Keyboard: Tab reaches the current row; ↑/↓, Home/End and Page Up/Down move between rows;
- * Enter or Space opens the job; Tab from a row reaches its actions.
+ * Enter or Space opens the appointment; Tab from a row reaches its actions.
  *
- * @tagname crew-job-list
- * @summary A paginated, filterable list of jobs with workflow actions.
+ * @tagname crew-appointment-list
+ * @summary A paginated, filterable list of appointments with workflow actions.
  *
  * @attr api-base - Where the API lives, e.g. `https://crewkit.example.com`.
  * @attr org - The organization id.
  * @attr access-token - A user's access token; for tokens that expire, set `getAccessToken` instead.
- * @attr page-size - Jobs per page (1–100, default 25).
+ * @attr page-size - Appointments per page (1–100, default 25).
  * @attr timezone - IANA zone, e.g. `Australia/Sydney`, to show times in and to read the From/To
  *   dates in; defaults to the browser's. An unknown zone is ignored.
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
  * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
  *
  * @event crew-ready - The first page is shown.
- * @event crew-job-selected - A job was opened; `event.job` is the row.
+ * @event crew-appointment-selected - An appointment was opened; `event.appointment` is the row.
  * @event crew-error - A call failed; `event.error.code` says why. A refused change is rolled back.
  *
  * @csspart base - The element's frame.
  * @csspart toolbar - The filters and the refresh button.
  * @csspart scroller - The scrolling box around the table.
  * @csspart table - The table.
- * @csspart row - A job's row (`row selected` for the selected one).
+ * @csspart row - An appointment's row (`row selected` for the selected one).
  * @csspart badge - A status badge; also `badge-<status>`, e.g. `badge-cancelled`.
  * @csspart dialog - The confirmation dialog.
  * @csspart state - The loading, empty and error views.
  *
- * @cssproperty [--crew-job-list-max-height=32rem] - Height after which the table scrolls.
+ * @cssproperty [--crew-appointment-list-max-height=32rem] - Height after which the table scrolls.
  * @cssproperty [--crew-color-primary=#1d4ed8] - Buttons, links, focus ring, sort marks.
  * @cssproperty [--crew-color-surface=#ffffff] - Background.
  * @cssproperty [--crew-color-text=#1a1f2b] - Text.
@@ -75,14 +76,14 @@ const maxPageSize = 100;
  * @cssproperty [--crew-radius=0.5rem] - Corner radius.
  * @cssproperty [--crew-spacing=1rem] - Base spacing.
  */
-export class CrewJobList extends StaffElement {
-  static override styles = [...StaffElement.styles, jobListStyles];
+export class CrewAppointmentList extends StaffElement {
+  static override styles = [...StaffElement.styles, appointmentListStyles];
 
   static override properties = {
     ...StaffElement.properties,
     pageSize: { attribute: 'page-size', type: Number },
     timezone: {},
-    jobs: { state: true },
+    appointments: { state: true },
     nextCursor: { state: true },
     phase: { state: true },
     loadingMore: { state: true },
@@ -99,12 +100,15 @@ export class CrewJobList extends StaffElement {
     notice: { state: true },
   };
 
-  /** Jobs per page. */
+  /** Appointments per page. */
   declare pageSize: number;
   /** IANA zone for times and the date filter; unset (or unknown) means the browser's. */
   declare timezone: string | undefined;
 
-  declare private jobs: Job[];
+  /** The search box's typing pause is timed on this clock; tests pass a manual one. */
+  clock: Clock = systemClock;
+
+  declare private appointments: AppointmentListItem[];
   declare private nextCursor: string | null;
   declare private phase: 'loading' | 'ready' | 'error';
   declare private loadingMore: boolean;
@@ -124,14 +128,14 @@ export class CrewJobList extends StaffElement {
 
   #client: Crewkit | undefined;
   #listRequest: AbortController | undefined;
-  #searchTimer: ReturnType<typeof setTimeout> | undefined;
+  #searchTimer: unknown;
   #focusActiveRow = false;
   #announcedReady = false;
 
   constructor() {
     super();
     this.pageSize = 25;
-    this.jobs = [];
+    this.appointments = [];
     this.nextCursor = null;
     this.phase = 'loading';
     this.loadingMore = false;
@@ -144,18 +148,18 @@ export class CrewJobList extends StaffElement {
     this.savingIds = new Set();
   }
 
-  /** Loads the jobs again, keeping as many rows as are shown and the scroll position. */
+  /** Loads the appointments again, keeping as many rows as are shown and the scroll position. */
   async refresh(): Promise<void> {
     if (this.phase !== 'ready') return this.#loadFirstPage();
     const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
     const scrollTop = scroller?.scrollTop ?? 0;
     this.refreshing = true;
     try {
-      const wanted = Math.max(this.jobs.length, this.#pageSize);
-      const { jobs, nextCursor } = await this.#fetchJobs(wanted);
-      this.jobs = jobs;
+      const wanted = Math.max(this.appointments.length, this.#pageSize);
+      const { appointments, nextCursor } = await this.#fetchAppointments(wanted);
+      this.appointments = appointments;
       this.nextCursor = nextCursor;
-      this.activeIndex = Math.min(this.activeIndex, Math.max(0, jobs.length - 1));
+      this.activeIndex = Math.min(this.activeIndex, Math.max(0, appointments.length - 1));
       await this.updateComplete;
       if (scroller) scroller.scrollTop = scrollTop;
     } catch (error) {
@@ -168,7 +172,7 @@ export class CrewJobList extends StaffElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#listRequest?.abort();
-    clearTimeout(this.#searchTimer);
+    this.clock.clearTimeout(this.#searchTimer);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -224,8 +228,8 @@ export class CrewJobList extends StaffElement {
     this.phase = 'loading';
     this.loadError = undefined;
     try {
-      const { jobs, nextCursor } = await this.#fetchJobs(this.#pageSize);
-      this.jobs = jobs;
+      const { appointments, nextCursor } = await this.#fetchAppointments(this.#pageSize);
+      this.appointments = appointments;
       this.nextCursor = nextCursor;
       this.activeIndex = 0;
       this.phase = 'ready';
@@ -243,9 +247,12 @@ export class CrewJobList extends StaffElement {
     if (!this.nextCursor || this.loadingMore) return;
     this.loadingMore = true;
     try {
-      const { jobs, nextCursor } = await this.#fetchJobs(this.#pageSize, this.nextCursor);
-      const known = new Set(this.jobs.map((job) => job.id));
-      this.jobs = [...this.jobs, ...jobs.filter((job) => !known.has(job.id))];
+      const { appointments, nextCursor } = await this.#fetchAppointments(this.#pageSize, this.nextCursor);
+      const known = new Set(this.appointments.map((appointment) => appointment.id));
+      this.appointments = [
+        ...this.appointments,
+        ...appointments.filter((appointment) => !known.has(appointment.id)),
+      ];
       this.nextCursor = nextCursor;
     } catch (error) {
       if (!isAbort(error)) this.#showNotice(toElementError(error));
@@ -254,29 +261,32 @@ export class CrewJobList extends StaffElement {
     }
   }
 
-  /** `count` jobs from the start (or after `cursor`), over several pages when more than one page is wanted. */
-  async #fetchJobs(count: number, cursor?: string): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+  /** `count` appointments from the start (or after `cursor`), over several pages when more than one page is wanted. */
+  async #fetchAppointments(
+    count: number,
+    cursor?: string,
+  ): Promise<{ appointments: AppointmentListItem[]; nextCursor: string | null }> {
     const client = this.#client;
     if (!client) throw new ElementError('misconfigured');
     // A newer list request (a filter typed meanwhile) makes this one moot.
     this.#listRequest?.abort();
     const request = new AbortController();
     this.#listRequest = request;
-    const jobs: Job[] = [];
+    const appointments: AppointmentListItem[] = [];
     let next: string | null | undefined = cursor;
     do {
-      const page: { data: Job[]; nextCursor: string | null } = await unwrap(
+      const page: { data: AppointmentListItem[]; nextCursor: string | null } = await unwrap(
         client.appointments.list({
           ...this.#query(),
-          limit: Math.min(maxPageSize, count - jobs.length),
+          limit: Math.min(maxPageSize, count - appointments.length),
           ...(next ? { cursor: next } : {}),
           signal: request.signal,
         }),
       );
-      jobs.push(...page.data);
+      appointments.push(...page.data);
       next = page.nextCursor;
-    } while (next && jobs.length < count);
-    return { jobs, nextCursor: next ?? null };
+    } while (next && appointments.length < count);
+    return { appointments, nextCursor: next ?? null };
   }
 
   #query() {
@@ -306,9 +316,9 @@ export class CrewJobList extends StaffElement {
 
   #setFilter(patch: Partial<Filters>, immediately = true): void {
     this.filters = { ...this.filters, ...patch };
-    clearTimeout(this.#searchTimer);
+    this.clock.clearTimeout(this.#searchTimer);
     if (immediately) void this.#loadFirstPage();
-    else this.#searchTimer = setTimeout(() => void this.#loadFirstPage(), searchDelayMs);
+    else this.#searchTimer = this.clock.setTimeout(() => void this.#loadFirstPage(), searchDelayMs);
   }
 
   #toggleSort(column: 'start' | 'created'): void {
@@ -316,25 +326,25 @@ export class CrewJobList extends StaffElement {
     void this.#loadFirstPage();
   }
 
-  #select(job: Job, index: number): void {
+  #select(appointment: AppointmentListItem, index: number): void {
     this.activeIndex = index;
-    this.selectedId = job.id;
-    this.dispatchEvent(new CrewJobSelectedEvent(job));
+    this.selectedId = appointment.id;
+    this.dispatchEvent(new CrewAppointmentSelectedEvent(appointment));
   }
 
-  #onRowClick(event: MouseEvent, job: Job, index: number): void {
-    // Using a row's action controls is not opening the job.
+  #onRowClick(event: MouseEvent, appointment: AppointmentListItem, index: number): void {
+    // Using a row's action controls is not opening the appointment.
     if ((event.target as Element).closest('.actions')) {
       this.activeIndex = index;
       return;
     }
-    this.#select(job, index);
+    this.#select(appointment, index);
   }
 
-  #onRowKeydown(event: KeyboardEvent, job: Job, index: number): void {
+  #onRowKeydown(event: KeyboardEvent, appointment: AppointmentListItem, index: number): void {
     // Arrow keys inside a select belong to the select.
     if (event.target !== event.currentTarget) return;
-    const last = this.jobs.length - 1;
+    const last = this.appointments.length - 1;
     const moves: Record<string, number> = {
       ArrowDown: index + 1,
       ArrowUp: index - 1,
@@ -351,7 +361,7 @@ export class CrewJobList extends StaffElement {
       if (this.activeIndex === last && event.key === 'ArrowDown') void this.#loadMore();
     } else if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
-      this.#select(job, index);
+      this.#select(appointment, index);
     }
   }
 
@@ -375,40 +385,42 @@ export class CrewJobList extends StaffElement {
     const action = this.pendingAction;
     this.#closeDialog();
     if (!action || !this.#client) return;
-    const { job } = action;
-    const optimistic: Job =
+    const { appointment } = action;
+    const optimistic: AppointmentListItem =
       action.kind === 'status'
-        ? { ...job, status: action.status, allowedTransitions: [] }
-        : { ...job, technicianId: action.technicianId };
-    this.#replaceJob(job.id, optimistic);
-    this.savingIds = new Set([...this.savingIds, job.id]);
+        ? { ...appointment, status: action.status, allowedTransitions: [] }
+        : { ...appointment, technicianId: action.technicianId };
+    this.#replaceAppointment(appointment.id, optimistic);
+    this.savingIds = new Set([...this.savingIds, appointment.id]);
     this.notice = { text: this.localize.t.saving, error: false };
     try {
       const updated =
         action.kind === 'status'
-          ? await unwrap(this.#client.appointments.changeStatus(job.id, { status: action.status }))
+          ? await unwrap(this.#client.appointments.changeStatus(appointment.id, { status: action.status }))
           : await unwrap(
-              this.#client.appointments.assignTechnician(job.id, { technicianId: action.technicianId }),
+              this.#client.appointments.assignTechnician(appointment.id, {
+                technicianId: action.technicianId,
+              }),
             );
-      this.#replaceJob(job.id, {
-        ...job,
+      this.#replaceAppointment(appointment.id, {
+        ...appointment,
         ...updated,
         allowedTransitions: [...nextStatuses[updated.status]],
       });
-      this.notice = { text: this.localize.t.saved(job.reference), error: false };
+      this.notice = { text: this.localize.t.saved(appointment.reference), error: false };
     } catch (error) {
       // Put back what the server still has; the message says why the change did not happen.
-      this.#replaceJob(job.id, job);
-      this.#showNotice(toElementError(error), this.localize.t.undone(job.reference));
+      this.#replaceAppointment(appointment.id, appointment);
+      this.#showNotice(toElementError(error), this.localize.t.undone(appointment.reference));
     } finally {
       const saving = new Set(this.savingIds);
-      saving.delete(job.id);
+      saving.delete(appointment.id);
       this.savingIds = saving;
     }
   }
 
-  #replaceJob(id: string, job: Job): void {
-    this.jobs = this.jobs.map((existing) => (existing.id === id ? job : existing));
+  #replaceAppointment(id: string, appointment: AppointmentListItem): void {
+    this.appointments = this.appointments.map((existing) => (existing.id === id ? appointment : existing));
   }
 
   override render() {
@@ -427,7 +439,7 @@ export class CrewJobList extends StaffElement {
                 this.loadError,
                 this.#client ? () => void this.#loadFirstPage() : undefined,
               )
-            : this.jobs.length === 0
+            : this.appointments.length === 0
               ? html`${emptyView(isFiltered(this.filters) ? t.empty : t.emptyAtAll)}
                 ${
                   isFiltered(this.filters)
@@ -464,10 +476,10 @@ export class CrewJobList extends StaffElement {
         <select
           name="status"
           .value=${f.status}
-          @change=${(e: Event) => this.#setFilter({ status: (e.target as HTMLSelectElement).value as JobStatus | '' })}
+          @change=${(e: Event) => this.#setFilter({ status: (e.target as HTMLSelectElement).value as AppointmentStatus | '' })}
         >
           <option value="" ?selected=${f.status === ''}>${t.anyStatus}</option>
-          ${jobStatuses.map((status) => html`<option value=${status} ?selected=${f.status === status}>${t.status[status]}</option>`)}
+          ${appointmentStatuses.map((status) => html`<option value=${status} ?selected=${f.status === status}>${t.status[status]}</option>`)}
         </select>
       </label>
       ${
@@ -523,7 +535,7 @@ export class CrewJobList extends StaffElement {
       this.sort === column ? 'ascending' : this.sort === `-${column}` ? 'descending' : 'none';
     const whenSort = sortedBy('start');
     return html`<div class="scroller" part="scroller">
-        <table part="table" role="grid" aria-label=${t.title} aria-rowcount=${this.nextCursor ? -1 : this.jobs.length + 1}>
+        <table part="table" role="grid" aria-label=${t.title} aria-rowcount=${this.nextCursor ? -1 : this.appointments.length + 1}>
           <thead>
             <tr>
               <th scope="col" aria-sort=${whenSort}>
@@ -547,15 +559,15 @@ export class CrewJobList extends StaffElement {
           </thead>
           <tbody>
             ${repeat(
-              this.jobs,
-              (job) => job.id,
-              (job, index) => this.#renderRow(job, index),
+              this.appointments,
+              (appointment) => appointment.id,
+              (appointment, index) => this.#renderRow(appointment, index),
             )}
           </tbody>
         </table>
       </div>
       <div class="footer">
-        <span role="status">${t.shown(this.jobs.length)}</span>
+        <span role="status">${t.shown(this.appointments.length)}</span>
         ${
           this.nextCursor
             ? html`<button type="button" ?disabled=${this.loadingMore} @click=${() => void this.#loadMore()}>
@@ -566,57 +578,58 @@ export class CrewJobList extends StaffElement {
       </div>`;
   }
 
-  #renderRow(job: Job, index: number) {
+  #renderRow(appointment: AppointmentListItem, index: number) {
     const { t } = this.localize;
     const active = index === this.activeIndex;
-    const selected = job.id === this.selectedId;
-    const saving = this.savingIds.has(job.id);
-    const technicianName = this.#technicianName(job.technicianId);
+    const selected = appointment.id === this.selectedId;
+    const saving = this.savingIds.has(appointment.id);
+    const technicianName = this.#technicianName(appointment.technicianId);
     const tabIndex = active ? 0 : -1;
-    const canAssign = this.technicians.length > 0 && assignableStatuses.includes(job.status) && !saving;
+    const canAssign =
+      this.technicians.length > 0 && assignableStatuses.includes(appointment.status) && !saving;
     return html`<tr
       part=${selected ? 'row selected' : 'row'}
       data-index=${index}
       tabindex=${tabIndex}
       aria-selected=${selected}
       aria-busy=${saving}
-      aria-label=${t.rowLabel(job.reference, job.customer.name)}
-      @click=${(e: MouseEvent) => this.#onRowClick(e, job, index)}
-      @keydown=${(e: KeyboardEvent) => this.#onRowKeydown(e, job, index)}
+      aria-label=${t.rowLabel(appointment.reference, appointment.customer.name)}
+      @click=${(e: MouseEvent) => this.#onRowClick(e, appointment, index)}
+      @keydown=${(e: KeyboardEvent) => this.#onRowKeydown(e, appointment, index)}
       @focus=${() => {
         this.activeIndex = index;
       }}
     >
       <td class="when">
-        <time datetime=${job.start}>${this.localize.dateTime(job.start, { dateStyle: 'medium', timeStyle: 'short', timeZone: this.#zone })}</time>
+        <time datetime=${appointment.start}>${this.localize.dateTime(appointment.start, { dateStyle: 'medium', timeStyle: 'short', timeZone: this.#zone })}</time>
       </td>
-      <td class="reference">${job.reference}</td>
+      <td class="reference">${appointment.reference}</td>
       <td>
         <div class="customer">
-          <span>${job.customer.name}</span>
-          ${job.customer.email ? html`<small>${job.customer.email}</small>` : nothing}
+          <span>${appointment.customer.name}</span>
+          ${appointment.customer.email ? html`<small>${appointment.customer.email}</small>` : nothing}
         </div>
       </td>
-      <td>${this.serviceNames.get(job.serviceItemId) ?? t.unknownService}</td>
+      <td>${this.serviceNames.get(appointment.serviceItemId) ?? t.unknownService}</td>
       <td>${technicianName}</td>
       <td>
-        <span class="badge" part="badge badge-${job.status}" data-status=${job.status}>${t.status[job.status]}</span>
+        <span class="badge" part="badge badge-${appointment.status}" data-status=${appointment.status}>${t.status[appointment.status]}</span>
       </td>
       <td class="actions">
         ${
-          job.allowedTransitions.length > 0 && !saving
+          appointment.allowedTransitions.length > 0 && !saving
             ? html`<select
                 tabindex=${tabIndex}
-                aria-label=${t.changeStatusFor(job.reference)}
+                aria-label=${t.changeStatusFor(appointment.reference)}
                 @change=${(e: Event) => {
                   const select = e.target as HTMLSelectElement;
-                  const status = select.value as JobStatus;
+                  const status = select.value as AppointmentStatus;
                   select.value = '';
-                  if (status) this.#ask({ kind: 'status', job, status });
+                  if (status) this.#ask({ kind: 'status', appointment, status });
                 }}
               >
                 <option value="" selected>${t.changeStatus}</option>
-                ${job.allowedTransitions.map((status) => html`<option value=${status}>${t.status[status]}</option>`)}
+                ${appointment.allowedTransitions.map((status) => html`<option value=${status}>${t.status[status]}</option>`)}
               </select>`
             : html`<span class="muted">${saving ? t.saving : t.noActions}</span>`
         }
@@ -624,17 +637,17 @@ export class CrewJobList extends StaffElement {
           canAssign
             ? html`<select
                 tabindex=${tabIndex}
-                aria-label=${t.assignFor(job.reference)}
+                aria-label=${t.assignFor(appointment.reference)}
                 @change=${(e: Event) => {
                   const select = e.target as HTMLSelectElement;
                   const technicianId = select.value;
                   select.value = '';
-                  if (technicianId) this.#ask({ kind: 'assign', job, technicianId });
+                  if (technicianId) this.#ask({ kind: 'assign', appointment, technicianId });
                 }}
               >
                 <option value="" selected>${t.assign}</option>
                 ${this.technicians
-                  .filter((tech) => tech.id !== job.technicianId)
+                  .filter((tech) => tech.id !== appointment.technicianId)
                   .map((tech) => html`<option value=${tech.id}>${tech.name}</option>`)}
               </select>`
             : nothing
@@ -650,10 +663,14 @@ export class CrewJobList extends StaffElement {
     let question = '';
     if (action?.kind === 'status') {
       title = t.confirmStatusTitle;
-      question = t.confirmStatus(action.job.reference, t.status[action.job.status], t.status[action.status]);
+      question = t.confirmStatus(
+        action.appointment.reference,
+        t.status[action.appointment.status],
+        t.status[action.status],
+      );
     } else if (action?.kind === 'assign') {
       title = t.confirmAssignTitle;
-      question = t.confirmAssign(action.job.reference, this.#technicianName(action.technicianId));
+      question = t.confirmAssign(action.appointment.reference, this.#technicianName(action.technicianId));
     }
     return html`<dialog part="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-question" @close=${() => this.#onDialogClose()}>
       <h2 id="confirm-title">${title}</h2>

@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { delay, HttpResponse, http } from 'msw';
-import type { Job } from '../packages/elements/src/job-list/events.js';
-import '../packages/elements/src/job-list/define.js';
+import type { AppointmentListItem } from '../packages/elements/src/appointment-list/events.js';
+import '../packages/elements/src/appointment-list/define.js';
 import { items, technicians } from '../packages/elements/test-support/fixtures.js';
 import { api, apiBase, orgId, problem } from '../packages/elements/test-support/msw.js';
 
@@ -14,7 +14,7 @@ const customers = [
   'Grace Oduya',
   'Luca Moretti',
 ];
-const statuses: Array<[Job['status'], Job['allowedTransitions']]> = [
+const statuses: Array<[AppointmentListItem['status'], AppointmentListItem['allowedTransitions']]> = [
   ['scheduled', ['en_route', 'in_progress', 'cancelled', 'no_show']],
   ['en_route', ['in_progress', 'cancelled', 'no_show']],
   ['in_progress', ['paused', 'completed', 'cancelled']],
@@ -23,8 +23,8 @@ const statuses: Array<[Job['status'], Job['allowedTransitions']]> = [
   ['cancelled', []],
 ];
 
-/** A week of jobs for a small plumbing business, starting tomorrow at 08:00 UTC. */
-const jobs: Job[] = Array.from({ length: 18 }, (_, i) => {
+/** A week of appointments for a small plumbing business, starting tomorrow at 08:00 UTC. */
+const appointments: AppointmentListItem[] = Array.from({ length: 18 }, (_, i) => {
   const start = new Date(Date.UTC(2031, 2, 3 + Math.floor(i / 3), 8 + (i % 3) * 3)).toISOString();
   const end = new Date(Date.parse(start) + 90 * 60_000).toISOString();
   const [status, allowedTransitions] = statuses[i % statuses.length]!;
@@ -62,7 +62,7 @@ const jobs: Job[] = Array.from({ length: 18 }, (_, i) => {
         .toLowerCase()}@example.com`,
     },
     allowedTransitions,
-  } as Job;
+  } as AppointmentListItem;
 });
 
 const lookups = [
@@ -71,16 +71,19 @@ const lookups = [
 ];
 
 /** Pages and filters by status like the server (cursor = offset), after a short delay. */
-function listOf(all: Job[]) {
+function listOf(all: AppointmentListItem[]) {
   return http.get(api('/appointments'), async ({ request }) => {
     await delay(250);
     const query = new URL(request.url).searchParams;
     const status = query.getAll('status');
     const q = query.get('q')?.toLowerCase();
     const matching = all.filter(
-      (job) =>
-        (status.length === 0 || status.includes(job.status)) &&
-        (!q || `${job.reference} ${job.customer.name} ${job.customer.email}`.toLowerCase().includes(q)),
+      (appointment) =>
+        (status.length === 0 || status.includes(appointment.status)) &&
+        (!q ||
+          `${appointment.reference} ${appointment.customer.name} ${appointment.customer.email}`
+            .toLowerCase()
+            .includes(q)),
     );
     const limit = Number(query.get('limit') ?? 25);
     const offset = Number(query.get('cursor') ?? 0);
@@ -92,19 +95,27 @@ function listOf(all: Job[]) {
   });
 }
 
-const jobListApi = [
+const appointmentListApi = [
   ...lookups,
-  listOf(jobs),
+  listOf(appointments),
   http.put(api('/appointments/:id/status'), async ({ request, params }) => {
-    const { status } = (await request.json()) as { status: Job['status'] };
-    const { customer: _c, allowedTransitions: _a, ...job } = jobs.find((j) => j.id === params.id)!;
+    const { status } = (await request.json()) as { status: AppointmentListItem['status'] };
+    const {
+      customer: _c,
+      allowedTransitions: _a,
+      ...appointment
+    } = appointments.find((j) => j.id === params.id)!;
     await delay(400);
-    return HttpResponse.json({ ...job, status });
+    return HttpResponse.json({ ...appointment, status });
   }),
   http.post(api('/appointments/:id/assign-technician'), async ({ request, params }) => {
     const { technicianId } = (await request.json()) as { technicianId: string };
-    const { customer: _c, allowedTransitions: _a, ...job } = jobs.find((j) => j.id === params.id)!;
-    return HttpResponse.json({ ...job, technicianId });
+    const {
+      customer: _c,
+      allowedTransitions: _a,
+      ...appointment
+    } = appointments.find((j) => j.id === params.id)!;
+    return HttpResponse.json({ ...appointment, technicianId });
   }),
 ];
 
@@ -116,15 +127,15 @@ interface Args {
 }
 
 const meta: Meta<Args> = {
-  title: 'Elements/crew-job-list',
-  component: 'crew-job-list',
+  title: 'Elements/crew-appointment-list',
+  component: 'crew-appointment-list',
   args: { locale: 'en', theme: '', pageSize: 10, style: '' },
   argTypes: {
     locale: { control: 'select', options: ['en', 'en-AU', 'en-US', 'de', 'de-AT'] },
     theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
     pageSize: { control: { type: 'number', min: 1, max: 100 } },
   },
-  render: ({ locale, theme, pageSize, style }) => html`<crew-job-list
+  render: ({ locale, theme, pageSize, style }) => html`<crew-appointment-list
     api-base=${apiBase}
     org=${orgId}
     access-token="at_storybook"
@@ -132,14 +143,14 @@ const meta: Meta<Args> = {
     locale=${locale}
     theme=${theme || nothing}
     style=${style || nothing}
-  ></crew-job-list>`,
-  parameters: { msw: { handlers: jobListApi } },
+  ></crew-appointment-list>`,
+  parameters: { msw: { handlers: appointmentListApi } },
 };
 export default meta;
 
 type Story = StoryObj<Args>;
 
-/** A week of jobs: filter, sort, page, open a job, change a status or reassign (confirmed first). */
+/** A week of appointments: filter, sort, page, open a appointment, change a status or reassign (confirmed first). */
 export const Success: Story = {};
 
 /** The first page never arrives. */
@@ -147,7 +158,7 @@ export const Loading: Story = {
   parameters: { msw: { handlers: [http.get(api('/appointments'), () => delay('infinite')), ...lookups] } },
 };
 
-/** An organization without jobs yet. */
+/** An organization without appointments yet. */
 export const Empty: Story = {
   parameters: { msw: { handlers: [...lookups, listOf([])] } },
 };
@@ -169,7 +180,7 @@ export const Themed: Story = {
       '--crew-color-border: #99d5cc',
       '--crew-font-family: Georgia, serif',
       '--crew-radius: 0',
-      '--crew-job-list-max-height: 24rem',
+      '--crew-appointment-list-max-height: 24rem',
     ].join(';'),
   },
 };

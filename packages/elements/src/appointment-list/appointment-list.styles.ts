@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-export const jobListStyles = css`
+export const appointmentListStyles = css`
   section {
     display: grid;
     gap: calc(var(--_space) * 0.75);
@@ -38,7 +38,7 @@ export const jobListStyles = css`
     margin-inline-start: auto;
   }
   .scroller {
-    max-height: var(--crew-job-list-max-height, 32rem);
+    max-height: var(--crew-appointment-list-max-height, var(--crew-job-list-max-height, 32rem));
     overflow: auto;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
@@ -124,21 +124,21 @@ export const jobListStyles = css`
     border: 1px solid color-mix(in srgb, var(--_badge) 55%, var(--_surface));
   }
   .badge[data-status='scheduled'] {
-    --_badge: var(--crew-job-list-badge-scheduled, var(--_primary));
+    --_badge: var(--crew-appointment-list-badge-scheduled, var(--crew-job-list-badge-scheduled, var(--_primary)));
   }
   .badge[data-status='en_route'],
   .badge[data-status='in_progress'] {
-    --_badge: var(--crew-job-list-badge-active, #b45309);
+    --_badge: var(--crew-appointment-list-badge-active, var(--crew-job-list-badge-active, #b45309));
   }
   .badge[data-status='paused'] {
-    --_badge: var(--crew-job-list-badge-paused, #7c3aed);
+    --_badge: var(--crew-appointment-list-badge-paused, var(--crew-job-list-badge-paused, #7c3aed));
   }
   .badge[data-status='completed'] {
-    --_badge: var(--crew-job-list-badge-completed, var(--_success));
+    --_badge: var(--crew-appointment-list-badge-completed, var(--crew-job-list-badge-completed, var(--_success)));
   }
   .badge[data-status='cancelled'],
   .badge[data-status='no_show'] {
-    --_badge: var(--crew-job-list-badge-cancelled, var(--_danger));
+    --_badge: var(--crew-appointment-list-badge-cancelled, var(--crew-job-list-badge-cancelled, var(--_danger)));
   }
   .footer {
     display: flex;

@@ -1,7 +1,7 @@
-import type { JobStatus } from '../workflow.js';
+import type { AppointmentStatus } from '../workflow.js';
 
 export const en = {
-  title: 'Jobs',
+  title: 'Appointments',
   status: {
     requested: 'Requested',
     scheduled: 'Scheduled',
@@ -11,7 +11,7 @@ export const en = {
     completed: 'Completed',
     cancelled: 'Cancelled',
     no_show: 'No-show',
-  } satisfies Record<JobStatus, string>,
+  } satisfies Record<AppointmentStatus, string>,
   filters: 'Filters',
   search: 'Search',
   searchPlaceholder: 'Customer, email or reference',
@@ -42,18 +42,18 @@ export const en = {
   noActions: 'No further steps',
   confirmStatusTitle: 'Change the status?',
   confirmStatus: (reference: string, from: string, to: string) => `Move ${reference} from ${from} to ${to}?`,
-  confirmAssignTitle: 'Reassign the job?',
+  confirmAssignTitle: 'Reassign the appointment?',
   confirmAssign: (reference: string, technician: string) => `Give ${reference} to ${technician}?`,
   confirm: 'Confirm',
   cancel: 'Cancel',
   saving: 'Saving…',
   saved: (reference: string) => `${reference} updated.`,
   undone: (reference: string) => `${reference} was not changed:`,
-  empty: 'No jobs match these filters.',
-  emptyAtAll: 'No jobs yet.',
+  empty: 'No appointments match these filters.',
+  emptyAtAll: 'No appointments yet.',
   loadMore: 'Load more',
-  shown: (count: number) => (count === 1 ? '1 job shown' : `${count} jobs shown`),
+  shown: (count: number) => (count === 1 ? '1 appointment shown' : `${count} appointments shown`),
   rowLabel: (reference: string, customer: string) => `${reference}, ${customer}`,
 };
 
-export type JobListTerms = typeof en;
+export type AppointmentListTerms = typeof en;

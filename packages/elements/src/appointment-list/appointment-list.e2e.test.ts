@@ -2,14 +2,14 @@ import { createCrewkit } from '@crewkit/sdk';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { e2eServer } from '../../test-support/e2e.js';
 import './define.js';
-import type { CrewJobList } from './job-list.js';
+import type { CrewAppointmentList } from './appointment-list.js';
 
 /**
- * Against a real reference server with the demo organization: the owner signs in, a job is booked
+ * Against a real reference server with the demo organization: the owner signs in, an appointment is booked
  * through the API, and the list finds it by search and moves it along the workflow.
  */
-describe('<crew-job-list> against the reference server', () => {
-  it('finds a booked job by customer name and changes its status on the server', async function () {
+describe('<crew-appointment-list> against the reference server', () => {
+  it('finds a booked appointment by customer name and changes its status on the server', async function () {
     // The first e2e test of a run waits for the server to start, migrate and seed.
     this.timeout(60_000);
     const server = await e2eServer();
@@ -42,8 +42,8 @@ describe('<crew-job-list> against the reference server', () => {
     });
     expect(error, JSON.stringify(error)).to.equal(undefined);
 
-    const el = await fixture<CrewJobList>(
-      html`<crew-job-list api-base=${server.url} org=${server.orgId} locale="en" .getAccessToken=${getAccessToken}></crew-job-list>`,
+    const el = await fixture<CrewAppointmentList>(
+      html`<crew-appointment-list api-base=${server.url} org=${server.orgId} locale="en" .getAccessToken=${getAccessToken}></crew-appointment-list>`,
     );
     const search = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="q"]')!;
     search.value = name;
@@ -52,7 +52,7 @@ describe('<crew-job-list> against the reference server', () => {
       () =>
         el.shadowRoot!.querySelectorAll('tbody tr').length === 1 &&
         el.shadowRoot!.textContent!.includes(name),
-      'the booked job is not listed',
+      'the booked appointment is not listed',
       { timeout: 10_000 },
     );
     const row = el.shadowRoot!.querySelector('tbody tr')!;

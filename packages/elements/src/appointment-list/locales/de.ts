@@ -1,7 +1,7 @@
-import type { JobListTerms } from './en.js';
+import type { AppointmentListTerms } from './en.js';
 
-export const de: JobListTerms = {
-  title: 'Aufträge',
+export const de: AppointmentListTerms = {
+  title: 'Termine',
   status: {
     requested: 'Angefragt',
     scheduled: 'Geplant',
@@ -42,16 +42,16 @@ export const de: JobListTerms = {
   noActions: 'Keine weiteren Schritte',
   confirmStatusTitle: 'Status ändern?',
   confirmStatus: (reference, from, to) => `${reference} von „${from}“ auf „${to}“ setzen?`,
-  confirmAssignTitle: 'Auftrag neu zuweisen?',
+  confirmAssignTitle: 'Termin neu zuweisen?',
   confirmAssign: (reference, technician) => `${reference} an ${technician} übergeben?`,
   confirm: 'Bestätigen',
   cancel: 'Abbrechen',
   saving: 'Wird gespeichert…',
   saved: (reference) => `${reference} aktualisiert.`,
   undone: (reference) => `${reference} wurde nicht geändert:`,
-  empty: 'Keine Aufträge passen zu diesen Filtern.',
-  emptyAtAll: 'Noch keine Aufträge.',
+  empty: 'Keine Termine passen zu diesen Filtern.',
+  emptyAtAll: 'Noch keine Termine.',
   loadMore: 'Weitere laden',
-  shown: (count) => (count === 1 ? '1 Auftrag angezeigt' : `${count} Aufträge angezeigt`),
+  shown: (count) => (count === 1 ? '1 Termin angezeigt' : `${count} Termine angezeigt`),
   rowLabel: (reference, customer) => `${reference}, ${customer}`,
 };
