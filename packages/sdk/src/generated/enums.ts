@@ -4,7 +4,7 @@
  */
 
 /** components['schemas']['ErrorCode'] */
-export const errorCodes = ["validation_failed", "malformed_json", "unsupported_media_type", "unauthorized", "forbidden", "origin_not_allowed", "invalid_publishable_key", "not_found", "method_not_allowed", "conflict", "idempotency_key_reused", "idempotency_request_in_progress", "slot_unavailable", "rate_limited", "payload_too_large", "unavailable", "internal", "ascora_rejected", "ascora_unavailable"] as const;
+export const errorCodes = ["validation_failed", "malformed_json", "unsupported_media_type", "unauthorized", "forbidden", "origin_not_allowed", "invalid_publishable_key", "not_found", "method_not_allowed", "conflict", "idempotency_key_reused", "idempotency_request_in_progress", "slot_unavailable", "rate_limited", "payload_too_large", "unavailable", "queue_unavailable", "internal", "ascora_rejected", "ascora_unavailable"] as const;
 /** components['schemas']['Role'] */
 export const roles = ["owner", "admin", "dispatcher", "technician"] as const;
 /** components['schemas']['ApiKeyKind'] */
