@@ -11,10 +11,10 @@ import {
   technicians,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
-// Pricing still lives beside the catalog routes; it is read here, not decided.
-import { priceInForce, pricesInForce, tiersInForce } from '../catalog.js';
 import { computeAvailability } from '../../scheduling/availability.js';
 import { addDays, localDateOf, localToInstant, MINUTE_MS } from '../../scheduling/time.js';
+// Pricing still lives beside the catalog routes; it is read here, not decided.
+import { priceInForce, pricesInForce, tiersInForce } from '../catalog.js';
 import { type BusyCache, checkDayWindow, loadSchedulingContext } from '../scheduling.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../workflow.js';
 import { BookingBatcher, type BookingRequest, bookAppointment } from './batch.js';

@@ -11,10 +11,9 @@ import {
   timeOff,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
-// The search pattern is shared with the customer list, whose route still holds it.
-import { containsPattern } from '../customers.js';
 import { workingHoursBetween } from '../../scheduling/availability.js';
 import { addDays, localToInstant } from '../../scheduling/time.js';
+import { containsPattern } from '../customers.js';
 import { checkDayWindow, isoWeeklyHours } from '../scheduling.js';
 import { activeStatuses } from '../workflow.js';
 import { findAppointment, orgOf, ownTechnicianId } from './service.js';
