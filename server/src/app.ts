@@ -26,6 +26,7 @@ import { appointmentHandlers } from './routes/appointments.js';
 import { ascoraHandlers } from './routes/ascora.js';
 import { ascoraRecordHandlers } from './routes/ascora-records.js';
 import { ascoraRetryHandlers } from './routes/ascora-retry.js';
+import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
 import { catalogHandlers } from './routes/catalog.js';
@@ -61,6 +62,7 @@ export const handlers: HandlerTable = {
   ...ascoraHandlers,
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
+  ...auditHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -149,7 +151,7 @@ export function createApp(dependencies: AppDependencies, spec: Spec = loadSpec()
     const handler = handlers[op.operationId as OperationId];
     if (!handler)
       throw new Error(`openapi.yaml operation ${op.operationId} has no handler in server/src/app.ts`);
-    app.on(op.method.toUpperCase(), op.routePath, operationPipeline(op, handler as never, validator));
+    app.on(op.method.toUpperCase(), op.routePath, operationPipeline(op, handler as never, validator, spec));
   }
   for (const id of Object.keys(handlers)) {
     if (!spec.byId.has(id)) throw new Error(`Handler ${id} has no operation in openapi.yaml`);
