@@ -30,18 +30,31 @@ export function firstIdAt(ms: number): string {
 const pruneBatch = 100;
 
 /**
- * Records one change. Call it with the transaction that makes the change, so the entry commits
- * (or rolls back) with it. The same statement removes a few of the organization's entries older
- * than its `auditRetentionDays` — one index probe when there are none, so no separate task has to
- * sweep every organization.
+ * Records changes, all of one organization. Call it with the transaction that makes them, so the
+ * entries commit (or roll back) with them. The same statement removes a few of the organization's
+ * entries older than its `auditRetentionDays` — one index probe when there are none, so no separate
+ * task has to sweep every organization.
  */
-export async function recordAudit(db: Db, entry: AuditEntry, now: number = Date.now()): Promise<void> {
-  const id = newId(now);
+export async function recordAudit(
+  db: Db,
+  entries: AuditEntry | AuditEntry[],
+  now: number = Date.now(),
+): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
+  const orgId = list[0]?.orgId;
+  if (!orgId) return;
+  const at = new Date(now).toISOString();
+  const rows = list.map(
+    (entry) => sql`(${newId(now)}, ${entry.orgId}, ${at}, ${entry.actor.type}, ${entry.actor.id},
+      ${entry.credential?.type ?? null}, ${entry.credential?.id ?? null}, ${entry.operation},
+      ${entry.target.type}, ${entry.target.id}, ${JSON.stringify(entry.changes)}::jsonb,
+      ${entry.requestId ?? null})`,
+  );
   await db.execute(sql`
     with expired as (
       delete from audit_log where id in (
         select a.id from audit_log a join organizations o on o.id = a.org_id
-        where a.org_id = ${entry.orgId}
+        where a.org_id = ${orgId}
           and a.id < (lpad(to_hex(${now}::bigint - o.audit_retention_days::bigint * 86400000), 12, '0')
                       || '00000000000000000000')::uuid
         order by a.id
@@ -50,10 +63,17 @@ export async function recordAudit(db: Db, entry: AuditEntry, now: number = Date.
     )
     insert into audit_log (id, org_id, at, actor_type, actor_id, credential_type, credential_id,
                            operation, target_type, target_id, changes, request_id)
-    values (${id}, ${entry.orgId}, ${new Date(now).toISOString()}, ${entry.actor.type}, ${entry.actor.id},
-            ${entry.credential?.type ?? null}, ${entry.credential?.id ?? null}, ${entry.operation},
-            ${entry.target.type}, ${entry.target.id}, ${JSON.stringify(entry.changes)}::jsonb,
-            ${entry.requestId ?? null})`);
+    values ${sql.join(rows, sql`, `)}`);
+}
+
+/** An entry for a record the Ascora sync wrote; `changes` names the fields it set (masked as needed). */
+export function ascoraSyncEntry(
+  orgId: string,
+  operation: string,
+  target: { type: string; id: string },
+  changes: Record<string, unknown>,
+): AuditEntry {
+  return { orgId, actor: ascoraSyncActor, credential: null, operation, target, changes };
 }
 
 /** Who a credential is, for the audit log. */
