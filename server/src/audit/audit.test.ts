@@ -188,3 +188,28 @@ describe('the audit log', () => {
     expect(JSON.stringify(stored)).not.toContain('noah');
   });
 });
+
+describe('a change whose audit entry cannot be written', () => {
+  let t: TestContext;
+  afterAll(() => t?.close());
+
+  it('is not made either, because both are one transaction', async () => {
+    t = await createTestContext();
+    const org = await t.createOrg();
+    await t.database.db.execute(
+      sql.raw(`create function refuse_audit() returns trigger language plpgsql as $$
+                 begin raise exception 'audit log unavailable'; end $$`),
+    );
+    await t.database.db.execute(
+      sql.raw(
+        'create trigger refuse_audit before insert on audit_log for each row execute function refuse_audit()',
+      ),
+    );
+    const path = `/api/v1/organizations/${org.orgId}`;
+    const before = await t.request('GET', path, { token: org.secretKey });
+    const response = await t.request('PATCH', path, { token: org.secretKey, body: { name: 'Never saved' } });
+    expect(response.status).toBe(500);
+    const after = await t.request('GET', path, { token: org.secretKey });
+    expect(after.body.name).toBe(before.body.name);
+  });
+});
