@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { AuditWriter } from './audit/audit.js';
 import { CredentialStore } from './auth/credentials.js';
 import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
@@ -111,6 +112,7 @@ export function createServices({
     rateLimiter: new RateLimiter(database.db, { now }),
     now,
     bookings: new BookingBatcher(database.db),
+    audit: new AuditWriter(database.db, now),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { AuditWriter } from './audit/audit.js';
 import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
@@ -20,6 +21,8 @@ export interface Services {
   now: () => number;
   /** New bookings outside a transaction, written together under load (group commit). */
   bookings: BookingBatcher;
+  /** Audit entries of changes committed outside a request transaction (new bookings), batched. */
+  audit: AuditWriter;
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;

@@ -30,7 +30,7 @@ export function firstIdAt(ms: number): string {
 const pruneBatch = 100;
 
 /**
- * Records changes, all of one organization. Call it with the transaction that makes them, so the
+ * Records changes. Call it with the transaction that makes them, so the
  * entries commit (or roll back) with them. The same statement removes a few of the organization's
  * entries older than its `auditRetentionDays` — one index probe when there are none, so no separate
  * task has to sweep every organization.
@@ -41,8 +41,8 @@ export async function recordAudit(
   now: number = Date.now(),
 ): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries];
-  const orgId = list[0]?.orgId;
-  if (!orgId) return;
+  if (list.length === 0) return;
+  const orgIds = [...new Set(list.map((entry) => entry.orgId))];
   const at = new Date(now).toISOString();
   const rows = list.map(
     (entry) => sql`(${newId(now)}, ${entry.orgId}, ${at}, ${entry.actor.type}, ${entry.actor.id},
@@ -54,7 +54,10 @@ export async function recordAudit(
     with expired as (
       delete from audit_log where id in (
         select a.id from audit_log a join organizations o on o.id = a.org_id
-        where a.org_id = ${orgId}
+        where a.org_id in (${sql.join(
+          orgIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})
           and a.id < (lpad(to_hex(${now}::bigint - o.audit_retention_days::bigint * 86400000), 12, '0')
                       || '00000000000000000000')::uuid
         order by a.id
@@ -64,6 +67,48 @@ export async function recordAudit(
     insert into audit_log (id, org_id, at, actor_type, actor_id, credential_type, credential_id,
                            operation, target_type, target_id, changes, request_id)
     values ${sql.join(rows, sql`, `)}`);
+}
+
+/**
+ * Writes entries for changes already committed outside any request transaction — new bookings go
+ * through the booking group commit — together: while one write is under way the next entries wait
+ * and then go in one statement, so a burst of bookings adds a few statements, not one per booking.
+ */
+export class AuditWriter {
+  readonly #db: Db;
+  readonly #now: () => number;
+  #waiting: { entry: AuditEntry; done: (error?: unknown) => void }[] = [];
+  #writing = false;
+
+  constructor(db: Db, now: () => number = Date.now) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  record(entry: AuditEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ entry, done: (error) => (error ? reject(error) : resolve()) });
+      if (!this.#writing) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    while (this.#waiting.length > 0) {
+      const batch = this.#waiting.splice(0, 500);
+      try {
+        await recordAudit(
+          this.#db,
+          batch.map((w) => w.entry),
+          this.#now(),
+        );
+        for (const w of batch) w.done();
+      } catch (error) {
+        for (const w of batch) w.done(error);
+      }
+    }
+    this.#writing = false;
+  }
 }
 
 /** An entry for a record the Ascora sync wrote; `changes` names the fields it set (masked as needed). */
