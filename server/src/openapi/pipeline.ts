@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { actorOf, recordAudit } from '../audit/audit.js';
+import { type AuditEntry, actorOf, recordAudit } from '../audit/audit.js';
 import { ChangeDescriber, responseSchemaName, targetOf } from '../audit/describe.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext, AppEnv } from '../context.js';
@@ -209,20 +209,20 @@ function auditRecorder(op: Operation, spec: Spec) {
       schemaName && response.headers.get('content-type')?.includes('json')
         ? await response.clone().json()
         : undefined;
-    await recordAudit(
-      c.var.db,
-      {
-        orgId: input.params.orgId as string,
-        // The only anonymous operations that change anything are webhooks, which prove themselves
-        // with a token in the path.
-        ...(c.var.principal ? actorOf(c.var.principal) : { actor: { type: 'system', id: 'webhook' } }),
-        operation: op.operationId,
-        target: targetOf(op, schemaName, input.params, answer),
-        changes: describer.describe(op.requestBody?.schema, input.body),
-        requestId: c.var.requestId,
-      },
-      c.var.services.now(),
-    );
+    const entry: AuditEntry = {
+      orgId: input.params.orgId as string,
+      // The only anonymous operations that change anything are webhooks, which prove themselves
+      // with a token in the path.
+      ...(c.var.principal ? actorOf(c.var.principal) : { actor: { type: 'system', id: 'webhook' } }),
+      operation: op.operationId,
+      target: targetOf(op, schemaName, input.params, answer),
+      changes: describer.describe(op.requestBody?.schema, input.body),
+      requestId: c.var.requestId,
+    };
+    const { services } = c.var;
+    // Outside a transaction the change is committed already: the entry joins others being written.
+    if (c.var.db === services.db) await services.audit.record(entry);
+    else await recordAudit(c.var.db, entry, services.now());
   };
 }
 
