@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 import { applyCustomers } from '../ascora/records.js';
 import { queryRows } from '../db/index.js';
+import { AuditWriter } from './audit.js';
 
 const day = 86_400_000;
 type AuditEntry = components['schemas']['AuditEntry'];
@@ -211,5 +212,32 @@ describe('a change whose audit entry cannot be written', () => {
     expect(response.status).toBe(500);
     const after = await t.request('GET', path, { token: org.secretKey });
     expect(after.body.name).toBe(before.body.name);
+  });
+});
+
+describe('the audit writer for changes committed outside a request transaction', () => {
+  let t: TestContext;
+  afterAll(() => t?.close());
+
+  it('writes every entry of a burst, and fails the callers whose entries could not be written', async () => {
+    t = await createTestContext();
+    const org = await t.createOrg();
+    const writer = new AuditWriter(t.database.db);
+    const entry = (orgId: string, n: number) => ({
+      orgId,
+      actor: { type: 'system' as const, id: 'test' },
+      operation: 'createAppointment',
+      target: { type: 'appointment', id: `burst-${n}` },
+      changes: {},
+    });
+    await Promise.all(Array.from({ length: 20 }, (_, n) => writer.record(entry(org.orgId, n))));
+    const [written] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from audit_log where org_id = ${org.orgId} and target_id like 'burst-%'`,
+    );
+    expect(written!.n).toBe(20);
+    await expect(writer.record(entry(randomUUID(), 0))).rejects.toThrow();
+    // A failed write leaves the writer able to write the next entries.
+    await writer.record(entry(org.orgId, 20));
   });
 });
