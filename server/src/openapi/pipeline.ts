@@ -170,15 +170,23 @@ async function readBody(c: AppContext): Promise<unknown> {
 
 /**
  * Operations that change something without running in the request's transaction; their audit entry
- * is written right after they succeed instead. A new booking without an Idempotency-Key goes through
- * the booking group commit (services/booking-batch.ts), which commits many requests' bookings in one
- * transaction of its own. Connecting and disconnecting Ascora wait on Ascora, and they and the
- * settings update reschedule the sync through the root database, which on PGlite (one connection)
- * would wait for the request's transaction forever. Operations marked `x-crewkit-calls-out` are
- * treated the same way.
+ * is written right after they succeed instead (so, for now, not atomically with the change).
+ * - A new booking without an Idempotency-Key goes through the booking group commit
+ *   (services/booking-batch.ts), which commits many requests' bookings in one transaction of its own.
+ * - Holds, reassignments and reschedules reserve technicians' time in transactions of their own,
+ *   whose advisory locks last until the outermost transaction ends: nested in the request's, a
+ *   refused move kept them while it looked up alternatives, and moves deadlocked with the group
+ *   commit (test/booking-concurrency.test.ts).
+ * - Connecting and disconnecting Ascora wait on Ascora, and they and the settings update reschedule
+ *   the sync through the root database, which on PGlite (one connection) would wait for the
+ *   request's transaction forever.
+ * Operations marked `x-crewkit-calls-out` are treated the same way.
  */
 const outsideTransaction = new Set([
   'createAppointment',
+  'createHold',
+  'assignTechnician',
+  'rescheduleAppointment',
   'connectAscora',
   'disconnectAscora',
   'updateAscoraSettings',
