@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AscoraOverrides, AscoraRuntime } from './ascora/deps.js';
 import { registerAscoraWorkers } from './ascora/worker.js';
+import { AuditWriter } from './audit/audit.js';
 import { CredentialStore } from './auth/credentials.js';
 import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
@@ -29,6 +30,7 @@ import { appointmentHandlers } from './routes/appointments.js';
 import { ascoraHandlers } from './routes/ascora.js';
 import { ascoraRecordHandlers } from './routes/ascora-records.js';
 import { ascoraRetryHandlers } from './routes/ascora-retry.js';
+import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
 import { catalogHandlers } from './routes/catalog.js';
@@ -65,6 +67,7 @@ export const handlers: HandlerTable = {
   ...ascoraHandlers,
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
+  ...auditHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -138,6 +141,7 @@ export function createServices({
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
     ascora,
+    audit: new AuditWriter(database.db, now),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),
@@ -186,7 +190,7 @@ export function createAppWith(
     const handler = handlers[op.operationId as OperationId];
     if (!handler)
       throw new Error(`openapi.yaml operation ${op.operationId} has no handler in server/src/app.ts`);
-    app.on(op.method.toUpperCase(), op.routePath, operationPipeline(op, handler as never, validator));
+    app.on(op.method.toUpperCase(), op.routePath, operationPipeline(op, handler as never, validator, spec));
   }
   for (const id of Object.keys(handlers)) {
     if (!spec.byId.has(id)) throw new Error(`Handler ${id} has no operation in openapi.yaml`);

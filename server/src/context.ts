@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AscoraRuntime } from './ascora/deps.js';
+import type { AuditWriter } from './audit/audit.js';
 import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
@@ -38,6 +39,8 @@ export interface Services {
   queue: JobQueue | undefined;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
+  /** Audit entries of changes committed outside a request transaction (new bookings), batched. */
+  audit: AuditWriter;
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;

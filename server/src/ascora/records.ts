@@ -1,5 +1,6 @@
 import type { AscoraCustomer, AscoraJob } from '@crewkit/ascora';
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { ascoraSyncEntry, recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/index.js';
 import {
   type AscoraConflictStrategy,
@@ -363,6 +364,13 @@ export async function applyCustomers(
       counts[w.counted] += 1;
       mappingWrites.push({ ascoraId: w.ascoraId, localId: w.localId, syncedHash: w.hash });
     }
+    const personal = { name: 'changed', email: 'changed', phone: 'changed', address: 'changed' };
+    await recordAudit(
+      db,
+      accepted.map((w) =>
+        ascoraSyncEntry(orgId, 'ascora.applyCustomers', { type: 'customer', id: w.localId }, personal),
+      ),
+    );
   }
   await writeMappings(db, orgId, 'customer', mappingWrites);
   return { counts, failures };
@@ -514,6 +522,26 @@ export async function applyJobs(db: Db, context: ApplyContext, page: AscoraJob[]
         syncedHash: w.hash,
       });
     }
+    await recordAudit(
+      db,
+      writes.map(({ localId, shared }) =>
+        ascoraSyncEntry(
+          orgId,
+          'ascora.applyJobs',
+          { type: 'job', id: localId },
+          {
+            name: 'changed',
+            description: 'changed',
+            workUndertaken: 'changed',
+            address: 'changed',
+            status: shared.status,
+            completedAt: shared.completedAt,
+            totalExTaxMinor: shared.totalExTaxMinor,
+            totalIncTaxMinor: shared.totalIncTaxMinor,
+          },
+        ),
+      ),
+    );
   }
   await writeMappings(db, orgId, 'job', mappingWrites);
   return { counts, failures };

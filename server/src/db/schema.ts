@@ -5,6 +5,7 @@
  */
 export * from './schema/access.js';
 export * from './schema/ascora.js';
+export * from './schema/audit.js';
 export * from './schema/booking.js';
 export * from './schema/catalog.js';
 export * from './schema/customers.js';

@@ -1,11 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { type AuditEntry, actorOf, recordAudit } from '../audit/audit.js';
+import { ChangeDescriber, responseSchemaName, targetOf } from '../audit/describe.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext, AppEnv } from '../context.js';
 import { ApiError } from '../errors.js';
 import { type RateLimitResult, rateLimitHeaders } from '../lib/rate-limiter.js';
 import { runIdempotent } from '../middleware/idempotency.js';
 import type { Handler, OperationId } from './handlers.js';
-import type { Operation } from './spec.js';
+import type { Operation, Spec } from './spec.js';
 import type { RequestValidator } from './validation.js';
 
 export function clientAddress(c: Context<AppEnv>): string {
@@ -167,14 +169,84 @@ async function readBody(c: AppContext): Promise<unknown> {
 }
 
 /**
+ * Operations that change something without running in the request's transaction; their audit entry
+ * is written right after they succeed instead (so, for now, not atomically with the change).
+ * - A new booking without an Idempotency-Key goes through the booking group commit
+ *   (services/booking-batch.ts), which commits many requests' bookings in one transaction of its own.
+ * - Holds, reassignments and reschedules reserve technicians' time in transactions of their own,
+ *   whose advisory locks last until the outermost transaction ends: nested in the request's, a
+ *   refused move kept them while it looked up alternatives, and moves deadlocked with the group
+ *   commit (test/booking-concurrency.test.ts).
+ * - Connecting and disconnecting Ascora wait on Ascora, and they and the settings update reschedule
+ *   the sync through the root database, which on PGlite (one connection) would wait for the
+ *   request's transaction forever.
+ * Operations marked `x-crewkit-calls-out` are treated the same way.
+ */
+const outsideTransaction = new Set([
+  'createAppointment',
+  'createHold',
+  'assignTechnician',
+  'rescheduleAppointment',
+  'connectAscora',
+  'disconnectAscora',
+  'updateAscoraSettings',
+]);
+
+/** Carries an unsuccessful response out of the transaction so that it rolls back. */
+class NotCommitted extends Error {
+  constructor(readonly response: Response) {
+    super('response not committed');
+  }
+}
+
+/**
+ * Writes the audit entry of every successful change an operation makes, with the same database
+ * handle the handler used: inside the request's transaction wherever there is one.
+ */
+function auditRecorder(op: Operation, spec: Spec) {
+  if (op.method === 'get' || !op.orgScoped) return undefined;
+  const describer = new ChangeDescriber(spec);
+  const schemaName = responseSchemaName(spec, op);
+  return async function recordChange(
+    c: AppContext,
+    input: { params: Record<string, string>; body: unknown },
+    response: Response,
+  ): Promise<void> {
+    if (response.status >= 300) return;
+    const answer =
+      schemaName && response.headers.get('content-type')?.includes('json')
+        ? await response.clone().json()
+        : undefined;
+    const entry: AuditEntry = {
+      orgId: input.params.orgId as string,
+      // The only anonymous operations that change anything are webhooks, which prove themselves
+      // with a token in the path.
+      ...(c.var.principal ? actorOf(c.var.principal) : { actor: { type: 'system', id: 'webhook' } }),
+      operation: op.operationId,
+      target: targetOf(op, schemaName, input.params, answer),
+      changes: describer.describe(op.requestBody?.schema, input.body),
+      requestId: c.var.requestId,
+    };
+    const { services } = c.var;
+    // Outside a transaction the change is committed already: the entry joins others being written.
+    if (c.var.db === services.db) await services.audit.record(entry);
+    else await recordAudit(c.var.db, entry, services.now());
+  };
+}
+
+/**
  * Runs one operation: authenticate, authorize, validate against the spec, then the handler —
- * inside an idempotent transaction when a POST carries an Idempotency-Key.
+ * inside an idempotent transaction when a POST carries an Idempotency-Key. An operation that
+ * changes something runs in a transaction that also writes its audit entry, so the change and the
+ * record of it commit together or not at all.
  */
 export function operationPipeline<O extends OperationId>(
   op: Operation,
   handler: Handler<O>,
   validator: RequestValidator,
+  spec: Spec,
 ): MiddlewareHandler<AppEnv> {
+  const recordChange = auditRecorder(op, spec);
   return async function runOperation(c) {
     let limit: RateLimitResult | undefined;
     if (op.anonymous) {
@@ -202,14 +274,41 @@ export function operationPipeline<O extends OperationId>(
     if ('errors' in result) throw new ApiError('validation_failed', { errors: result.errors });
     const input = result.input as unknown as Parameters<Handler<O>>[1];
     const idempotencyKey = c.req.header('idempotency-key');
-    const response =
-      op.method === 'post' && op.orgScoped && idempotencyKey
-        ? await runIdempotent(c, idempotencyKey, body, () => handler(c, input), {
-            transaction: !op.callsOut,
-          })
-        : await handler(c, input);
+    const run = recordChange
+      ? async () => {
+          const response = await handler(c, input);
+          await recordChange(c, input as never, response);
+          return response;
+        }
+      : async () => handler(c, input);
+    let response: Response;
+    if (op.method === 'post' && op.orgScoped && idempotencyKey) {
+      response = await runIdempotent(c, idempotencyKey, body, run, { transaction: !op.callsOut });
+    } else if (recordChange && !op.callsOut && !outsideTransaction.has(op.operationId)) {
+      response = await inTransaction(c, run);
+    } else {
+      response = await run();
+    }
     if (limit)
       for (const [name, value] of Object.entries(rateLimitHeaders(limit))) response.headers.set(name, value);
     return response;
   };
+}
+
+/** Runs the handler in a transaction that commits only if it answers with success. */
+async function inTransaction(c: AppContext, run: () => Promise<Response>): Promise<Response> {
+  const root = c.var.db;
+  try {
+    return await root.transaction(async (tx) => {
+      c.set('db', tx);
+      const response = await run();
+      if (response.status >= 300) throw new NotCommitted(response);
+      return response;
+    });
+  } catch (error) {
+    if (error instanceof NotCommitted) return error.response;
+    throw error;
+  } finally {
+    c.set('db', root);
+  }
 }

@@ -34,6 +34,7 @@ export function toOrganization(row: typeof organizations.$inferSelect): Schemas[
     currency: row.currency,
     locale: row.locale,
     bookingSettings: toBookingSettings(row),
+    auditRetentionDays: row.auditRetentionDays,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

@@ -1444,6 +1444,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Who changed what, newest first
+         * @description One entry for every change made through the API, by the Ascora sync or by background work, written in the same transaction as the change. Values of fields that may hold personal data or secrets are not kept: such a field reads `"changed"`. Entries older than the organization's `auditRetentionDays` are removed.
+         */
+        get: operations["listAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1532,15 +1555,19 @@ export interface components {
             currency: components["schemas"]["Currency"];
             locale: components["schemas"]["Locale"];
             bookingSettings: components["schemas"]["BookingSettings"];
+            auditRetentionDays: components["schemas"]["AuditRetentionDays"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
+        /** @description How many days audit entries are kept (default 365). */
+        AuditRetentionDays: number;
         OrganizationUpdate: {
             name?: string;
             timeZone?: components["schemas"]["TimeZone"];
             currency?: components["schemas"]["Currency"];
             locale?: components["schemas"]["Locale"];
             bookingSettings?: components["schemas"]["BookingSettingsUpdate"];
+            auditRetentionDays?: components["schemas"]["AuditRetentionDays"];
         };
         BookingProfile: {
             /** Format: uuid */
@@ -2260,6 +2287,42 @@ export interface components {
         };
         AscoraSyncStatus: {
             run: components["schemas"]["AscoraSyncRun"] | null;
+        };
+        /**
+         * @description `user` (signed in), `api_key` (a secret or publishable key), or `system` (the Ascora sync `ascora-sync`, or a `webhook` proving itself with its token).
+         * @enum {string}
+         */
+        AuditActorType: "user" | "api_key" | "system";
+        AuditEntry: {
+            /** Format: uuid */
+            id: string;
+            at: components["schemas"]["Timestamp"];
+            actor: {
+                type: components["schemas"]["AuditActorType"];
+                /** @description A user id, an API key id, or a system actor's name. */
+                id: string;
+            };
+            /** @description The session or key the change was made with; null for system actors. */
+            credential: null | {
+                /** @enum {string} */
+                type: "session" | "secret_key" | "publishable_key";
+                id: string;
+            };
+            /** @description The operationId, or what a system actor did (`ascora.applyCustomers`). */
+            operation: string;
+            target: {
+                type: string;
+                id: string | null;
+            };
+            /** @description The fields the change set, by name (nested fields dotted), with their new value where it cannot be personal data or a secret (a choice, a number, a date, an id) and `"changed"` otherwise. */
+            changes: {
+                [key: string]: unknown;
+            };
+            requestId: string | null;
+        };
+        AuditEntryPage: {
+            data: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
         };
         AscoraSyncRunPage: {
             data: components["schemas"]["AscoraSyncRun"][];
@@ -5331,6 +5394,49 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAuditLog: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                actorType?: components["schemas"]["AuditActorType"];
+                /** @description A user id, an API key id, or a system actor's name (`ascora-sync`). */
+                actorId?: string;
+                /** @description The kind of record, as entries name it (`customer`, `appointment`, `api-key`…). */
+                targetType?: string;
+                targetId?: string;
+                /** @description Entries at or after this instant. */
+                from?: string;
+                /** @description Entries before this instant. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,6 +1,7 @@
 import { apiKeys } from './api-keys.js';
 import { appointments } from './appointments.js';
 import { ascora } from './ascora.js';
+import { auditLog } from './audit-log.js';
 import { auth } from './auth.js';
 import { availability } from './availability.js';
 import type { Resource } from './context.js';
@@ -28,4 +29,5 @@ export const resources = {
   ascora,
   jobs,
   invoices,
+  auditLog,
 } satisfies Record<string, Resource>;

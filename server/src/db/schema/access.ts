@@ -23,6 +23,8 @@ export const organizations = pgTable('organizations', {
   minimumNoticeMinutes: integer('minimum_notice_minutes').notNull().default(120),
   horizonDays: integer('horizon_days').notNull().default(60),
   slotStepMinutes: integer('slot_step_minutes').notNull().default(30),
+  /** How long audit entries are kept (services/audit prunes older ones as new ones are written). */
+  auditRetentionDays: integer('audit_retention_days').notNull().default(365),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
