@@ -9,4 +9,5 @@ export const pgErrors = {
   foreignKeyViolation: '23503',
   uniqueViolation: '23505',
   exclusionViolation: '23P01',
+  deadlockDetected: '40P01',
 } as const;

@@ -9,6 +9,7 @@ import {
   technicians,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
+import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { newId } from '../../lib/ids.js';
 import { DAY_MS, HOUR_MS, localDateOf, MINUTE_MS } from '../../scheduling/time.js';
 import {
@@ -147,16 +148,37 @@ export async function prepareBookings(
   return { outcomes, entries, taken };
 }
 
-/** Writes a prepared batch in one statement (one by one if that fails) and settles every request. */
-export async function writeBookings(db: Db, prepared: PreparedBatch): Promise<Outcome[]> {
+/**
+ * Writes a prepared batch in one statement (one by one if that fails) and settles every request.
+ * With `retryDeadlocks` (the shared handle, where each statement is its own transaction), an entry
+ * written alone that PostgreSQL picked as a deadlock's victim is written again: it was rolled back
+ * whole. Batches on two instances, and moves, lock technicians' rows in different orders.
+ */
+export async function writeBookings(
+  db: Db,
+  prepared: PreparedBatch,
+  { retryDeadlocks = false }: { retryDeadlocks?: boolean } = {},
+): Promise<Outcome[]> {
   const { outcomes, entries } = prepared;
   if (entries.length === 0) return outcomes;
+  const writeOne = async (entry: Entry) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await writeEntries(db, [entry]))[0] ?? null;
+      } catch (error) {
+        if (!retryDeadlocks || attempt >= 3 || pgErrorCode(error) !== pgErrors.deadlockDetected) throw error;
+      }
+    }
+  };
   let written: Array<Record<string, unknown> | null>;
   try {
-    written = await writeEntries(
-      db,
-      entries.map((e) => e.entry),
-    );
+    written =
+      entries.length === 1
+        ? [await writeOne(entries[0]!.entry)]
+        : await writeEntries(
+            db,
+            entries.map((e) => e.entry),
+          );
   } catch (error) {
     if (entries.length === 1) {
       outcomes[entries[0]!.index] = { error };
@@ -166,7 +188,7 @@ export async function writeBookings(db: Db, prepared: PreparedBatch): Promise<Ou
     written = [];
     for (const { index, entry } of entries) {
       try {
-        written.push((await writeEntries(db, [entry]))[0] ?? null);
+        written.push(await writeOne(entry));
       } catch (single) {
         outcomes[index] = { error: single };
         written.push(null);
@@ -441,7 +463,7 @@ export class BookingBatcher {
         );
         taken = prepared.taken;
         await writing;
-        writing = writeBookings(this.#db, prepared)
+        writing = writeBookings(this.#db, prepared, { retryDeadlocks: true })
           .catch((error: unknown) => requests.map(() => ({ error }) as Outcome))
           .then((outcomes) => {
             // Alternatives for a refused slot are read afterwards, without holding up the next batch.

@@ -11,6 +11,7 @@ import {
   technicians,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
+import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { computeAvailability } from '../../scheduling/availability.js';
 import { addDays, localDateOf, localToInstant, MINUTE_MS } from '../../scheduling/time.js';
 // Pricing still lives beside the catalog routes; it is read here, not decided.
@@ -76,6 +77,23 @@ export class BookingService {
     this.#now = now;
     this.#cache = cache;
     this.#batcher = new BookingBatcher(db, maxBatch, cache);
+  }
+
+  /**
+   * Runs `work` in a transaction of its own and, on the shared handle, runs it again when PostgreSQL
+   * chose it as a deadlock's victim: the whole transaction was rolled back, so trying again is safe.
+   * Moves (which take the organization's move lock, then technicians' rows) and group-commit
+   * batches (technicians' rows in ranking order) can still cross on two instances. Inside an
+   * idempotent request's transaction nothing can be retried here: the outer transaction is lost.
+   */
+  async #transaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction(work);
+      } catch (error) {
+        if (db !== this.#db || attempt >= 3 || pgErrorCode(error) !== pgErrors.deadlockDetected) throw error;
+      }
+    }
   }
 
   /** The clock's reading, and the busy cache only on the shared handle (a transaction's writes stay out of it). */
@@ -197,7 +215,7 @@ export class BookingService {
       ...reading,
     });
     const expiresAt = new Date(reading.now + holdMinutes * MINUTE_MS);
-    const got = await db.transaction(async (tx) => {
+    const got = await this.#transaction(db, async (tx) => {
       // Counted and taken under one lock per holder, held to commit: otherwise simultaneous
       // requests (on any instance) all count the same few live holds, and all insert one more.
       await queryRows(tx, sql`select pg_advisory_xact_lock(hashtext(${`holds:${holder}`}))`);
@@ -306,7 +324,7 @@ export class BookingService {
     const booked = await bookedItem(db, current);
     const startMs = current.startsAt.getTime();
     const reading = this.reading(db);
-    return db.transaction(async (tx) => {
+    return this.#transaction(db, async (tx) => {
       await lockMoves(tx, orgId);
       await releaseReservation(tx, current.reservationId);
       const choice = await chooseTechnicians(tx, orgId, booked, startMs, {
@@ -425,7 +443,7 @@ export class BookingService {
       return next;
     };
     try {
-      return await db.transaction(move);
+      return await this.#transaction(db, move);
     } catch (error) {
       // Rolled back, locks released: now the nearest free starts can be looked up.
       if (error instanceof SlotRefused)
