@@ -115,7 +115,8 @@ describe('an Ascora webhook nested 10,000 levels deep', () => {
   const token = 'w'.repeat(43);
 
   beforeAll(async () => {
-    t = await createTestContext();
+    // A webhook is a hint for the queue: without one running it is refused with 503.
+    t = await createTestContext({ queue: true });
     orgId = (await t.createOrg()).orgId;
     // A connection as connecting leaves it, so the webhook's token is accepted.
     await t.database.db.insert(ascoraConnections).values({

@@ -13,8 +13,6 @@ const routesDir = new URL('.', import.meta.url);
  * here no longer queries, so the list can only shrink.
  */
 const notYetThin = new Set([
-  'ascora.ts',
-  'ascora-records.ts',
   // Finds the demo organization for the example pages; no one converts it in this round.
   'static.ts',
 ]);
