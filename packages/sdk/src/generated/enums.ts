@@ -19,6 +19,8 @@ export const communicationChannels = ["email", "sms", "phone"] as const;
 export const ascoraDirections = ["pull", "push", "both"] as const;
 /** components['schemas']['AscoraConflictStrategy'] */
 export const ascoraConflictStrategies = ["local_wins", "remote_wins", "newest_wins", "manual"] as const;
+/** components['schemas']['AuditActorType'] */
+export const auditActorTypes = ["user", "api_key", "system"] as const;
 /** components['schemas']['JobStatus'] */
 export const jobStatuses = ["new", "booked", "in_progress", "completed", "cancelled"] as const;
 /** The keys of components['schemas']['WeeklyHours'], Monday first. */
