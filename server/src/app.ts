@@ -48,6 +48,7 @@ import {
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { BookingService } from './services/booking/service.js';
+import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
@@ -142,6 +143,7 @@ export function createServices({
     queue,
     ascora,
     audit: new AuditWriter(database.db, now),
+    organizations: new OrganizationLookup(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),

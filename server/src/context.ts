@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
+import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
 
 /**
@@ -41,6 +42,8 @@ export interface Services {
   ascora: AscoraRuntime;
   /** Audit entries of changes committed outside a request transaction (new bookings), batched. */
   audit: AuditWriter;
+  /** Organizations by id, on every request (a prepared statement on the shared handle). */
+  organizations: OrganizationLookup;
   /** Key for sealing stored idempotent responses. */
   idempotencyKey: Buffer;
   version: string;

@@ -142,10 +142,22 @@ describe('the fake Ascora', () => {
   });
 
   it('adds the configured latency to each request', async () => {
-    const fake = createFakeAscora({ faults: { latencyMs: 60 } });
-    const started = performance.now();
-    await fake.app.request('/Customers/Customers', auth);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(55);
+    // On a fake timer: the answer is held for exactly the latency, however fast the machine.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fake = createFakeAscora({ faults: { latencyMs: 60 } });
+      let answered = false;
+      const request = fake.app.request('/Customers/Customers', auth).then((response) => {
+        answered = true;
+        return response;
+      });
+      await vi.advanceTimersByTimeAsync(59);
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await request).status).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('fires JobCreated for a job created through the API and InvoiceCreated for a new invoice', async () => {

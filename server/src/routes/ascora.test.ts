@@ -1,6 +1,6 @@
 import { createFakeAscora, DEMO_API_KEY } from '@crewkit/ascora/fake';
 import { and, eq } from 'drizzle-orm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createTestContext,
   type TestContext,
@@ -320,6 +320,7 @@ describe('Pushing an appointment to Ascora as a job', () => {
     const appointment = await bookAppointment(t, org);
     fake.faults.latencyMs = 1_500;
     const order: string[] = [];
+    const requestsBefore = fake.requestCount;
     const push = t
       .request('POST', `${base}/jobs`, {
         token: org.secretKey,
@@ -330,7 +331,8 @@ describe('Pushing an appointment to Ascora as a job', () => {
         order.push('push');
         return response;
       });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The push is under way once Ascora has its first request (and is slow to answer it).
+    await vi.waitUntil(() => fake.requestCount > requestsBefore);
     // Held inside the request's transaction, the push would keep PGlite's only connection until
     // Ascora answered, and this read would finish after it.
     const read = await t.request('GET', `/api/v1/organizations/${org.orgId}/customers`, {

@@ -4,13 +4,12 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { eq } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../context.js';
-import { organizations } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { elementsDistPath, elementsPackageJsonPath, examplesPath } from '../paths.js';
 import { demoKeys, demoLogin, demoSlug } from '../seed/demo.js';
+import { findOrganizationIdBySlug } from '../services/organizations.js';
 
 export interface StaticAssetOptions {
   /** The elements build output (`npm run build` fills it). */
@@ -200,11 +199,8 @@ function send(c: AppContext, file: StaticFile, headers: Record<string, string>):
  */
 async function withDemoSettings(c: AppContext, html: string, elementsVersion: string): Promise<string> {
   if (!html.includes('{{CREWKIT_')) return html;
-  const [demo] = await c.var.db
-    .select({ id: organizations.id })
-    .from(organizations)
-    .where(eq(organizations.slug, demoSlug));
-  if (!demo) {
+  const demoId = await findOrganizationIdBySlug(c.var.db, demoSlug);
+  if (!demoId) {
     throw new ApiError('not_found', {
       detail:
         'The examples run against the demo organization, which does not exist here: start the server with `npm start` (crewkit start --demo) or run `crewkit seed`.',
@@ -216,7 +212,7 @@ async function withDemoSettings(c: AppContext, html: string, elementsVersion: st
   const values: Record<string, string> = {
     CREWKIT_API_BASE: publicUrl ?? ownOrigin(c),
     CREWKIT_ELEMENTS_URL: `${publicUrl ?? ''}/elements/v${elementsVersion}/crewkit.js`,
-    CREWKIT_ORG_ID: demo.id,
+    CREWKIT_ORG_ID: demoId,
     CREWKIT_PUBLISHABLE_KEY: demoKeys(c.var.services.config.secret).publishable,
     CREWKIT_DEMO_EMAIL: demoLogin.email,
     CREWKIT_DEMO_PASSWORD: demoLogin.password,

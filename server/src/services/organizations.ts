@@ -85,31 +85,51 @@ export async function createOrganization(db: Db, input: NewOrganization) {
   });
 }
 
-// Prepared once per database: the booking widget reads the profile on every page view, and a
-// prepared statement skips drizzle's query building and PostgreSQL's parse and plan.
-const prepared = new WeakMap<Db, ReturnType<typeof prepare>>();
-function prepare(db: Db) {
-  return db
-    .select()
-    .from(organizations)
-    .where(eq(organizations.id, sql.placeholder('orgId')))
-    .prepare('find_organization');
+/**
+ * Finds organizations by id on every request. The booking widget reads the profile on every page
+ * view, so on the shared handle a prepared statement skips drizzle's query building and
+ * PostgreSQL's parse and plan; one per services container, made on first use.
+ */
+export class OrganizationLookup {
+  readonly #db: Db;
+  #prepared: ReturnType<OrganizationLookup['prepare']> | undefined;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  private prepare() {
+    return this.#db
+      .select()
+      .from(organizations)
+      .where(eq(organizations.id, sql.placeholder('orgId')))
+      .prepare('find_organization');
+  }
+
+  /** The organization, or 404. `db` is the request's database: the shared one or its transaction. */
+  async find(db: Db, orgId: string): Promise<OrganizationRow> {
+    // A transaction (idempotent request) has its own connection; it gets the plain query.
+    const [org] =
+      db === this.#db
+        ? await (this.#prepared ??= this.prepare()).execute({ orgId })
+        : await db.select().from(organizations).where(eq(organizations.id, orgId));
+    if (!org) throw new ApiError('not_found');
+    return org;
+  }
 }
 
 /** The organization, or 404. `db` is the request's database: the root one or its transaction. */
-export async function findOrganization(db: Db, services: Services, orgId: string): Promise<OrganizationRow> {
-  // A transaction (idempotent request) has its own connection; it gets the plain query.
-  const isRoot = db === services.db;
-  let query = isRoot ? prepared.get(db) : undefined;
-  if (isRoot && !query) {
-    query = prepare(db);
-    prepared.set(db, query);
-  }
-  const [org] = query
-    ? await query.execute({ orgId })
-    : await db.select().from(organizations).where(eq(organizations.id, orgId));
-  if (!org) throw new ApiError('not_found');
-  return org;
+export function findOrganization(db: Db, services: Services, orgId: string): Promise<OrganizationRow> {
+  return services.organizations.find(db, orgId);
+}
+
+/** The id of the organization with this slug, if there is one. */
+export async function findOrganizationIdBySlug(db: Db, slug: string): Promise<string | undefined> {
+  const [found] = await db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.slug, slug));
+  return found?.id;
 }
 
 export async function updateOrganization(
