@@ -147,7 +147,7 @@ describe('the fake Ascora', () => {
     try {
       const fake = createFakeAscora({ faults: { latencyMs: 60 } });
       let answered = false;
-      const request = fake.app.request('/Customers/Customers', auth).then((response) => {
+      const request = Promise.resolve(fake.app.request('/Customers/Customers', auth)).then((response) => {
         answered = true;
         return response;
       });

@@ -109,9 +109,10 @@ export class OrganizationLookup {
   /** The organization, or 404. `db` is the request's database: the shared one or its transaction. */
   async find(db: Db, orgId: string): Promise<OrganizationRow> {
     // A transaction (idempotent request) has its own connection; it gets the plain query.
+    if (db === this.#db && !this.#prepared) this.#prepared = this.prepare();
     const [org] =
-      db === this.#db
-        ? await (this.#prepared ??= this.prepare()).execute({ orgId })
+      db === this.#db && this.#prepared
+        ? await this.#prepared.execute({ orgId })
         : await db.select().from(organizations).where(eq(organizations.id, orgId));
     if (!org) throw new ApiError('not_found');
     return org;
