@@ -106,8 +106,9 @@ describe('the audit log', () => {
   });
 
   it('filters by actor, target and time, and pages newest first', async () => {
-    const { accessToken } = await t.login(org.owner.email, org.owner.password);
     clock += day;
+    // Signed in after the clock moved: an access token lives 15 minutes on the app's clock.
+    const { accessToken } = await t.login(org.owner.email, org.owner.password);
     const from = new Date(clock).toISOString();
     const ids: string[] = [];
     for (const name of ['A', 'B', 'C']) {

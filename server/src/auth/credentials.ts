@@ -110,11 +110,15 @@ export class CredentialStore {
   async #findSession(token: string): Promise<Omit<CacheEntry, 'recheckAt'> | undefined> {
     let claims: Record<string, unknown>;
     try {
-      claims = await verify(token, this.#jwtKey, 'HS256');
+      // The signature here; the times below, on the injected clock (hono would read the machine's).
+      claims = await verify(token, this.#jwtKey, { alg: 'HS256', exp: false, iat: false, nbf: false });
     } catch {
       return undefined;
     }
     if (typeof claims.sid !== 'string' || typeof claims.exp !== 'number') return undefined;
+    const nowSeconds = this.#now() / 1000;
+    if (claims.exp <= nowSeconds || (typeof claims.iat === 'number' && claims.iat > nowSeconds + 60))
+      return undefined;
     // The role comes from the database, not the token, so a demotion applies within seconds.
     const [row] = await this.#db
       .select({ userId: users.id, orgId: users.orgId, role: users.role })

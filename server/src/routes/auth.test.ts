@@ -216,6 +216,15 @@ describe('sign-in throttling', () => {
     }
   });
 
+  it('lets an access token work for 15 minutes on the app’s clock, then not', async () => {
+    const { accessToken } = await t.login(org.owner.email, org.owner.password);
+    const me = () => t.request('GET', '/api/v1/auth/me', { token: accessToken });
+    clock += 14 * 60_000;
+    expect((await me()).status).toBe(200);
+    clock += 2 * 60_000;
+    expect((await me()).status).toBe(401);
+  });
+
   it('lets a stopped address try again once the window has passed', async () => {
     for (let i = 0; i < 6; i++) await signIn(attacker, org.owner.email, `guess-${i}`);
     const refused = await signIn(attacker, org.owner.email, org.owner.password);
