@@ -45,7 +45,8 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
   let ids: Record<string, string>;
 
   beforeAll(async () => {
-    t = await createTestContext({ http: true });
+    // With a queue: Ascora changes, syncs, webhooks and pushed payments need one (503 without).
+    t = await createTestContext({ http: true, queue: true });
     const demo = await seedDemoOrg(t, [origin]);
     orgId = demo.orgId;
     secretKey = demo.secretKey;

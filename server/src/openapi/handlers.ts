@@ -25,6 +25,7 @@ export const queryDefaults = {
   listAscoraConflicts: ['limit', 'status'],
   listJobs: ['limit'],
   listInvoices: ['limit'],
+  listAuditLog: ['limit'],
 } as const satisfies { [O in OperationId]?: readonly (keyof Query<O>)[] };
 
 type Defaulted<O extends OperationId> = O extends keyof typeof queryDefaults
