@@ -56,7 +56,12 @@ describe('<crew-appointment-list> against the reference server', () => {
       { timeout: 10_000 },
     );
     const row = el.shadowRoot!.querySelector('tbody tr')!;
-    expect(row.textContent).to.contain(booked!.reference).and.contain('Leaking tap repair');
+    expect(row.textContent).to.contain(booked!.reference);
+    // Service and technician names come from lookups loaded alongside the list: on a server that
+    // has just started they can arrive after the rows.
+    await waitUntil(() => row.textContent!.includes('Leaking tap repair'), 'no service name', {
+      timeout: 10_000,
+    });
     await waitUntil(() => /Sam Okafor|Priya Raman|Luis Moreno/.test(row.textContent!), 'no technician name');
     await expect(el).to.be.accessible();
 
