@@ -63,7 +63,8 @@ try {
   for (const database of ['pglite', 'postgres'] as const) {
     const crewkitEnv: Record<string, string> =
       database === 'postgres'
-        ? { DATABASE_URL: dbUrl('crewkit_bench') }
+        ? // PostgreSQL needs a shared secret (the server refuses to start without one).
+          { DATABASE_URL: dbUrl('crewkit_bench'), CREWKIT_SECRET: 'bench-secret-bench-secret-bench-secret-0' }
         : { CREWKIT_DATA_DIR: 'memory://', DATABASE_URL: '' };
     const bareEnv: Record<string, string> =
       database === 'postgres' ? { DATABASE_URL: dbUrl('bare_bench') } : { DATABASE_URL: '' };
