@@ -272,8 +272,12 @@ export const bookingStyles = css`
     gap: 0.25em 1em;
     color: var(--_muted);
   }
+  .aside-facts li {
+    display: flex;
+    gap: 0.4em;
+  }
   .glyph {
-    display: inline-block;
+    flex: none;
     width: 1.1em;
     text-align: center;
   }
