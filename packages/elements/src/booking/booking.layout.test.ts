@@ -173,6 +173,14 @@ describe('<crew-booking> layout', () => {
     });
   }
 
+  it('groups the times by their hour in a language that writes other digits', async () => {
+    await mockApi(...handlers());
+    const el = await mount({ locale: 'ar-EG' });
+    await onDateStep(el);
+    expect($$(el, '.slot-group')).to.have.length(3);
+    expect($(el, '.slot').textContent).to.match(/[٠-٩]/);
+  });
+
   it('puts the calendar, the day’s times and the service summary side by side on a desktop', async () => {
     await setViewport({ width: 1280, height: 900 });
     await mockApi(...handlers());
@@ -200,16 +208,18 @@ describe('<crew-booking> layout', () => {
   });
 
   it('opens on the first month with a free day in the business’s zone', async () => {
-    // 30 November 08:50 in Pago Pago: the rest of November is fully booked.
-    await mockApi(...handlers((date) => date < '2026-12-01'));
+    // The rest of this month in Pago Pago (UTC−11) is fully booked; next month is free.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Pago_Pago' }).format(new Date());
+    const [year, month] = today.split('-').map(Number) as [number, number];
+    const nextMonth = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+    await mockApi(...handlers((date) => date < nextMonth));
     const el = await mount({ timezone: 'Pacific/Pago_Pago' });
     await onDateStep(el);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Pago_Pago' }).format(new Date());
     const firstFree = $(el, '.day[aria-disabled="false"]').dataset.date!;
-    expect(firstFree > today).to.equal(true);
+    expect(firstFree >= nextMonth).to.equal(true);
     expect($(el, '#month').textContent).to.equal(
       new Intl.DateTimeFormat('en', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(
-        new Date(`${firstFree}T12:00:00Z`),
+        new Date(`${nextMonth}T12:00:00Z`),
       ),
     );
     expect($(el, '.day[tabindex="0"]').dataset.date).to.equal(firstFree);

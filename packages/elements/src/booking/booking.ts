@@ -1067,12 +1067,14 @@ export class CrewBooking extends CrewElement {
     const load = this.availability;
     const slots = date ? this.slotsOn(date) : [];
     const groups = new Map<'morning' | 'afternoon' | 'evening', typeof slots>();
+    // The hour as a number, in Latin digits whatever the visitor's language writes.
+    const hourOf = new Intl.DateTimeFormat('en-US', {
+      timeZone: this.zone,
+      hour: 'numeric',
+      hourCycle: 'h23',
+    });
     for (const slot of slots) {
-      const part = partOfDay(
-        Number(
-          this.localize.dateTime(slot.start, { timeZone: this.zone, hour: 'numeric', hourCycle: 'h23' }),
-        ),
-      );
+      const part = partOfDay(Number(hourOf.format(new Date(slot.start))));
       groups.set(part, [...(groups.get(part) ?? []), slot]);
     }
     return html`<div part="times" class="times">
