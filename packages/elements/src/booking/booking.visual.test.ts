@@ -81,6 +81,7 @@ describe('<crew-booking> looks as reviewed', () => {
 
   afterEach(async () => {
     document.body.style.margin = '';
+    document.body.style.background = '';
     await emulateMedia({ reducedMotion: 'no-preference' });
     await setViewport({ width: 800, height: 600 });
   });
@@ -131,7 +132,6 @@ describe('<crew-booking> looks as reviewed', () => {
         $<HTMLButtonElement>(el, '.actions .primary').click();
         await until(el, 'the confirmation', () => $(el, '[part="reference"]'));
         await matches(el, name('5-done'));
-        document.body.style.background = '';
       });
     }
   }
