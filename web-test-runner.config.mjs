@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { e2eServerPlugin } from './packages/elements/test-support/e2e-plugin.mjs';
+import { screenshotPlugin } from './packages/elements/test-support/screenshot-plugin.mjs';
 import { shiftClock, testNow } from './packages/elements/test-support/test-clock.mjs';
 
 const mswWorker = readFileSync(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
@@ -50,5 +51,6 @@ export default {
       },
     },
     e2eServerPlugin(),
+    screenshotPlugin(),
   ],
 };

@@ -14,7 +14,7 @@ let failed = false;
 for (const { name, entry, limitKb } of budgets) {
   const bundle = await rollup({
     input: new URL(`../packages/elements/src/${entry}`, import.meta.url).pathname,
-    plugins: [plugins.resolve(), plugins.typescript(), plugins.minify()],
+    plugins: [plugins.resolve(), plugins.minifyCss(), plugins.typescript(), plugins.minify()],
     onwarn: () => {},
   });
   const { output } = await bundle.generate({ format: 'es' });

@@ -32,7 +32,7 @@ const bookingApi = [
 
 interface Args {
   locale: string;
-  theme: '' | 'light' | 'dark';
+  theme: '' | 'light' | 'dark' | 'auto';
   timezone: string;
   style: string;
 }
@@ -42,8 +42,11 @@ const meta: Meta<Args> = {
   component: 'crew-booking',
   args: { locale: 'en', theme: '', timezone: '', style: '' },
   argTypes: {
-    locale: { control: 'select', options: ['en', 'en-AU', 'en-US', 'de', 'de-AT'] },
-    theme: { control: 'inline-radio', options: ['', 'light', 'dark'] },
+    locale: {
+      control: 'select',
+      options: ['en', 'en-AU', 'en-US', 'de', 'de-AT', 'fr', 'fr-CA', 'es', 'es-MX'],
+    },
+    theme: { control: 'inline-radio', options: ['', 'light', 'dark', 'auto'] },
   },
   render: ({ locale, theme, timezone, style }) => html`<crew-booking
     api-base=${apiBase}
@@ -122,7 +125,7 @@ export const Themed: Story = {
   },
 };
 
-/** The dark scheme (what visitors with `prefers-color-scheme: dark` see). */
+/** The dark scheme: `theme="dark"`, or `theme="auto"` for a visitor whose system is dark. */
 export const Dark: Story = {
   args: { theme: 'dark' },
   parameters: { backgrounds: { default: 'dark' } },
@@ -131,6 +134,12 @@ export const Dark: Story = {
 
 /** Another language: German, with German dates and prices. */
 export const German: Story = { args: { locale: 'de' } };
+
+/** French: Monday first, `149,00 $AU`, 24-hour times. */
+export const French: Story = { args: { locale: 'fr' } };
+
+/** Spanish. */
+export const Spanish: Story = { args: { locale: 'es' } };
 
 /** At 320 px, the narrowest phone. */
 export const Narrow: Story = {

@@ -25,7 +25,13 @@ export {
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';
-export { LocalizeController, type Translations } from './shared/localize.js';
+export {
+  LocalizeController,
+  type PartialTerms,
+  registerTranslation,
+  supportedLanguages,
+  type Translations,
+} from './shared/localize.js';
 export { defineElement } from './shared/register.js';
 export { StaffElement } from './shared/staff-element.js';
 export { VERSION } from './shared/version.js';

@@ -1,6 +1,6 @@
 // The mocha globals web-test-runner provides, typed just enough for our tests (@types/mocha is not a
 // dependency of this repository).
-type MochaContext = { timeout(ms: number): void };
+type MochaContext = { timeout(ms: number): void; skip(): never };
 type MochaBody = (this: MochaContext) => unknown;
 
 declare function describe(title: string, body: () => unknown): void;

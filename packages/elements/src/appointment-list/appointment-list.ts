@@ -12,6 +12,8 @@ import { appointmentListStyles } from './appointment-list.styles.js';
 import { type AppointmentListItem, CrewAppointmentSelectedEvent } from './events.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 import { type AppointmentStatus, appointmentStatuses, assignableStatuses, nextStatuses } from './workflow.js';
 
 type Sort = 'start' | '-start' | 'created' | '-created';
@@ -53,7 +55,7 @@ const maxPageSize = 100;
  * @attr timezone - IANA zone, e.g. `Australia/Sydney`, to show times in and to read the From/To
  *   dates in; defaults to the browser's. An unknown zone is ignored.
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
- * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
+ * @attr theme - `light` (the default), `dark`, or `auto` to follow the user's setting.
  *
  * @event crew-ready - The first page is shown.
  * @event crew-appointment-selected - An appointment was opened; `event.appointment` is the row.
@@ -124,7 +126,7 @@ export class CrewAppointmentList extends StaffElement {
   declare private savingIds: ReadonlySet<string>;
   declare private notice: { text: string; error: boolean } | undefined;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
 
   #client: Crewkit | undefined;
   #listRequest: AbortController | undefined;

@@ -19,6 +19,8 @@ import {
 } from './events.js';
 import { de } from './locales/de.js';
 import { type AscoraConnectTerms, en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 import { runCounts, stageLabel } from './run.js';
 
 type Direction = components['schemas']['AscoraDirection'];
@@ -52,7 +54,7 @@ type FormMessage = { text: string; field?: 'apiKey' | 'interval' };
  * @attr access-token - A user's access token (owner or admin to change anything); for tokens that expire, set `getAccessToken` instead.
  * @attr poll-interval - Milliseconds between progress checks while a sync runs (default 1000, at least 250).
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
- * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
+ * @attr theme - `light` (the default), `dark`, or `auto` to follow the user's setting.
  *
  * @event crew-ready - The connection status is shown.
  * @event crew-ascora-connected - A key was accepted by Ascora and saved; `event.status` is the connection.
@@ -119,7 +121,7 @@ export class CrewAscoraConnect extends StaffElement {
   declare private editingKey: boolean;
   declare private notice: { text: string; error: boolean } | undefined;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
 
   #client: Crewkit | undefined;
   #org = '';

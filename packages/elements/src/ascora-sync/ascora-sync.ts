@@ -20,6 +20,8 @@ import {
 } from './events.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 
 type Side = 'local' | 'remote';
 type Phase = 'loading' | 'ready' | 'error';
@@ -62,7 +64,7 @@ const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
  * @attr access-token - A user's access token (owner or admin to resolve); for tokens that expire, set `getAccessToken` instead.
  * @attr page-size - Runs and conflicts per page (1–100, default 10).
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
- * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
+ * @attr theme - `light` (the default), `dark`, or `auto` to follow the user's setting.
  *
  * @event crew-ready - The history and the conflicts are shown.
  * @event crew-conflict-resolved - A conflict was settled; `event.conflict.resolution` has the choice per field.
@@ -122,7 +124,7 @@ export class CrewAscoraSync extends StaffElement {
   declare private retryOutcomes: ReadonlyMap<string, RetryOutcome>;
   declare private notice: { text: string; error: boolean } | undefined;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
 
   #client: Crewkit | undefined;
   #org = '';

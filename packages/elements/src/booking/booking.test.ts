@@ -273,7 +273,7 @@ describe('<crew-booking>', () => {
 
     await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
     expect($(el, '[part="reference"]').textContent).to.equal(appointment.reference);
-    const ics = $<HTMLAnchorElement>(el, '[part="add-to-calendar"]');
+    const ics = $<HTMLAnchorElement>(el, '[part~="add-to-calendar"][part~="ics"]');
     expect(ics.download).to.equal('HK7-3PQ.ics');
     const file = await (await fetch(ics.href)).text();
     expect(file)
@@ -306,8 +306,10 @@ describe('<crew-booking>', () => {
     // the day is known to be free (a week down may be next month, still loading).
     await until(el, 'the next day to be bookable', () => focused().getAttribute('aria-disabled') === 'false');
     await sendKeys({ press: 'Enter' });
-    await until(el, 'the times', () => heading(el) === 'Choose a time');
-    expect($(el, '.subtitle').textContent).to.contain(String(Number(afterWeek.slice(8))));
+    // The day's times are beside (or under) the calendar; focus goes to their heading.
+    await until(el, 'the times', () => focused()?.id === 'times-heading');
+    expect(focused().textContent).to.contain(String(Number(afterWeek.slice(8))));
+    expect($(el, `[data-date="${afterWeek}"]`).closest('td')!.getAttribute('aria-selected')).to.equal('true');
   });
 
   // The zones furthest ahead of and behind the visitor: at most instants one of them is in another

@@ -8,6 +8,7 @@ import type {
   ServiceItem,
 } from '@crewkit/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { createElementClient, type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { CrewElement } from '../shared/element.js';
 import { CrewReadyEvent } from '../shared/events.js';
@@ -28,11 +29,14 @@ import {
   todayIn,
 } from './calendar.js';
 import { CrewBookingConfirmedEvent, CrewServiceSelectedEvent, CrewSlotSelectedEvent } from './events.js';
-import { icsFile } from './ics.js';
+import { type CalendarEvent, googleCalendarUrl, icsFile, outlookCalendarUrl } from './ics.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 
-type Step = 'service' | 'technician' | 'date' | 'time' | 'details' | 'confirm' | 'done';
+/** The date step shows the chosen day's times beside (or under) the calendar: one step, as on a booking page. */
+type Step = 'service' | 'technician' | 'date' | 'details' | 'confirm' | 'done';
 
 type Load<T> = { state: 'loading' } | { state: 'ready'; value: T } | { state: 'error'; error: ElementError };
 
@@ -55,6 +59,36 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s()./-]{5,40}$/;
 const limits: Record<Field, number> = { name: 200, email: 254, phone: 40, notes: 5000 };
 
+/** The availability API answers at most 62 days at once. */
+const RANGE_DAYS = 61;
+
+/** Where the visit takes place, if the server sends it (`address`, or `siteAddress` on newer servers). */
+interface SiteAddress {
+  line1?: string;
+  line2?: string;
+  city?: string;
+  region?: string;
+  postalCode?: string;
+  country?: string;
+}
+
+function addressOf(appointment: Appointment): string | undefined {
+  const found = appointment as Appointment & {
+    address?: SiteAddress | null;
+    siteAddress?: SiteAddress | null;
+  };
+  const address = found.siteAddress ?? found.address;
+  if (!address) return undefined;
+  const place = [address.postalCode, address.city].filter(Boolean).join(' ');
+  const line = [address.line1, address.line2, place, address.region, address.country].filter(Boolean);
+  return line.length ? line.join(', ') : undefined;
+}
+
+/** Which part of the day a start belongs to, by its hour in the zone times are shown in. */
+function partOfDay(hour: number): 'morning' | 'afternoon' | 'evening' {
+  return hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
+}
+
 /** The visitor's own zone, as the browser reports it. */
 const visitorZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -74,7 +108,7 @@ const visitorZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
  * @attr technician - Preselects a technician by id and skips the technician step.
  * @attr locale - BCP 47 language tag (`en`, `de-AT`, …). Default: the browser's language.
  * @attr timezone - IANA zone to show times in. Default: the visitor's; they can switch to the business's.
- * @attr theme - `light` or `dark` forces a colour scheme. Default: the visitor's `prefers-color-scheme`.
+ * @attr theme - `light` (the default), `dark`, or `auto` to follow the visitor's `prefers-color-scheme`.
  *
  * @prop {string} name - Prefills the visitor's name.
  * @prop {string} email - Prefills the visitor's email.
@@ -100,7 +134,10 @@ const visitorZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
  * @csspart back-button - The back button.
  * @csspart summary - The summary of the booking.
  * @csspart reference - The booking reference on the confirmation.
- * @csspart add-to-calendar - The .ics download link.
+ * @csspart add-to-calendar - An "add to calendar" link (also `google`, `outlook`, `ics`).
+ * @csspart aside - The summary of the chosen service beside the calendar.
+ * @csspart times - The chosen day's start times.
+ * @csspart address - Where the visit takes place, on the confirmation.
  * @csspart state - A loading, empty or error view (also `state-loading`, `state-empty`, `state-error`).
  *
  * @cssproperty [--crew-color-primary=#1d4ed8] - Buttons, selection, links.
@@ -179,7 +216,7 @@ export class CrewBooking extends CrewElement {
   declare private submitError: ElementError | undefined;
   declare private appointment: Appointment | undefined;
 
-  private readonly localize = new LocalizeController(this, { en, de });
+  private readonly localize = new LocalizeController(this, { en, de, fr, es }, 'crew-booking');
   private client: Crewkit | undefined;
   private loads = new AbortController();
   private availabilityRequest: AbortController | undefined;
@@ -188,6 +225,8 @@ export class CrewBooking extends CrewElement {
   private heldBeforeHide: string | undefined;
   private calendarUrl: string | undefined;
   private moveFocusToHeading = false;
+  /** Until the visitor picks a month, the calendar moves on to the first month with a free day. */
+  private findFirstFree = true;
 
   constructor() {
     super();
@@ -230,6 +269,7 @@ export class CrewBooking extends CrewElement {
       const shownToday = this.month === firstOfMonth(todayIn(this.zone));
       this.zone = this.timezone;
       if (shownToday) this.month = firstOfMonth(todayIn(this.zone));
+      this.findFirstFree = true;
     }
     for (const field of ['name', 'email', 'phone'] as const) {
       const value = this[field];
@@ -299,7 +339,12 @@ export class CrewBooking extends CrewElement {
     const today = todayIn(this.zone);
     // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings; Math.max would give NaN.
     const from = this.month > today ? this.month : today;
-    const to = lastOfMonth(this.month);
+    // The shown month and on, as far as one request reaches: the next free day after an empty month
+    // and the first month with a free day are then known without asking again.
+    const reach = addDays(from, RANGE_DAYS);
+    const last = this.lastBookable();
+    // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings.
+    const to = reach < last ? reach : last;
     this.availability = { state: 'loading' };
     try {
       const value = await unwrap(
@@ -315,8 +360,24 @@ export class CrewBooking extends CrewElement {
       );
       if (request.signal.aborted) return;
       this.availability = { state: 'ready', value };
+      const free = value.days.filter((day) => day.slots.length > 0).map((day) => day.date);
+      const firstFree = free[0];
+      if (this.findFirstFree && firstFree && firstOfMonth(firstFree) !== this.month) {
+        this.showMonth(firstFree, firstFree, true);
+        return;
+      }
+      const freeThisMonth = free.find((date) => firstOfMonth(date) === this.month);
       if (this.focusedDate === undefined || firstOfMonth(this.focusedDate) !== this.month) {
-        this.focusedDate = value.days.find((day) => day.slots.length > 0)?.date ?? from;
+        this.focusedDate = freeThisMonth ?? from;
+      }
+      // The times of a day are in view from the start: the chosen day's, else the month's first free.
+      if (
+        !this.selectedDate ||
+        firstOfMonth(this.selectedDate) !== this.month ||
+        !this.slotsOn(this.selectedDate).length
+      ) {
+        this.selectedDate =
+          this.focusedDate && this.slotsOn(this.focusedDate).length ? this.focusedDate : freeThisMonth;
       }
     } catch (cause) {
       if (isAbort(cause) || request.signal.aborted) return;
@@ -332,14 +393,7 @@ export class CrewBooking extends CrewElement {
   private get steps(): Step[] {
     const profile = this.catalog.state === 'ready' ? this.catalog.value.profile : undefined;
     const chooseTechnician = !this.technician && (profile?.technicians.length ?? 0) > 1;
-    return [
-      'service',
-      ...(chooseTechnician ? (['technician'] as const) : []),
-      'date',
-      'time',
-      'details',
-      'confirm',
-    ];
+    return ['service', ...(chooseTechnician ? (['technician'] as const) : []), 'date', 'details', 'confirm'];
   }
 
   private goTo(step: Step): void {
@@ -352,7 +406,7 @@ export class CrewBooking extends CrewElement {
     const index = steps.indexOf(this.step);
     const previous = steps[index - 1];
     if (!previous) return;
-    if (this.step === 'details' || this.step === 'time') void this.releaseHold();
+    if (this.step === 'details') void this.releaseHold();
     this.lost = undefined;
     this.holdError = undefined;
     this.submitError = undefined;
@@ -361,6 +415,8 @@ export class CrewBooking extends CrewElement {
 
   private chooseService(item: ServiceItem, announce = true): void {
     this.serviceItem = item;
+    this.findFirstFree = true;
+    this.selectedDate = undefined;
     this.dispatchEvent(new CrewServiceSelectedEvent(item));
     const next = this.steps.includes('technician') ? 'technician' : 'date';
     if (next === 'date') void this.loadAvailability();
@@ -374,18 +430,29 @@ export class CrewBooking extends CrewElement {
     this.goTo('date');
   }
 
-  private showMonth(month: IsoDate, focus?: IsoDate): void {
+  /** `automatic`: the widget moving on to a free month by itself, which a visitor's choice stops. */
+  private showMonth(month: IsoDate, focus?: IsoDate, automatic = false): void {
+    this.findFirstFree = automatic;
     this.month = firstOfMonth(month);
     this.focusedDate = focus;
+    this.selectedDate = focus;
     void this.loadAvailability();
   }
 
   private chooseDate(date: IsoDate): void {
     if (!this.slotsOn(date).length) return;
     this.selectedDate = date;
+    this.focusedDate = date;
     this.lost = undefined;
     this.holdError = undefined;
-    this.goTo('time');
+    // On a phone the times are below the calendar: take the visitor (and a screen reader) to them.
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('#times-heading')?.focus(),
+    );
+  }
+
+  private lastBookable(): IsoDate {
+    return addDays(todayIn(this.zone), this.serviceItem?.horizonDays ?? this.catalogHorizon());
   }
 
   private changeZone(zone: string): void {
@@ -413,7 +480,7 @@ export class CrewBooking extends CrewElement {
       this.selectedDate = todayIn(this.zone, new Date(hold.start));
       this.scheduleRenewal(hold);
       this.dispatchEvent(new CrewSlotSelectedEvent(hold));
-      if (this.step === 'time') this.goTo('details');
+      if (this.step === 'date') this.goTo('details');
     } catch (cause) {
       this.handleLostSlot(toElementError(cause));
     } finally {
@@ -572,22 +639,31 @@ export class CrewBooking extends CrewElement {
     this.selectedDate = undefined;
     this.availability = undefined;
     this.lost = undefined;
+    this.findFirstFree = true;
     this.details = { ...this.details, notes: '' };
     this.technicianId = this.technician ?? null;
     this.goTo('service');
   }
 
-  private calendarFile(appointment: Appointment): string {
+  private calendarEvent(appointment: Appointment): CalendarEvent {
     const t = this.localize.t;
-    const business = this.catalog.state === 'ready' ? this.catalog.value.profile.name : '';
     const service = this.serviceItem?.name ?? '';
-    return icsFile({
+    return {
       uid: `${appointment.id}@crewkit`,
       start: appointment.start,
       end: appointment.end,
-      summary: t.calendarTitle(service, business),
+      summary: t.calendarTitle(service, this.businessName()),
       description: `${t.reference}: ${appointment.reference}`,
-    });
+      location: addressOf(appointment),
+    };
+  }
+
+  private calendarFile(appointment: Appointment): string {
+    return icsFile(this.calendarEvent(appointment));
+  }
+
+  private businessName(): string {
+    return this.catalog.state === 'ready' ? this.catalog.value.profile.name : '';
   }
 
   // ---- Helpers -------------------------------------------------------------------------------
@@ -597,13 +673,13 @@ export class CrewBooking extends CrewElement {
     return this.availability.value.days.find((day) => day.date === date)?.slots ?? [];
   }
 
-  private dayLabel(date: IsoDate): string {
+  private dayLabel(date: IsoDate, withYear = true): string {
     return this.localize.dateTime(dayAsInstant(date), {
       timeZone: 'UTC',
       weekday: 'long',
       day: 'numeric',
       month: 'long',
-      year: 'numeric',
+      ...(withYear ? { year: 'numeric' } : {}),
     });
   }
 
@@ -654,7 +730,10 @@ export class CrewBooking extends CrewElement {
               </div>`
         }
       </header>
-      ${this.renderStep()}
+      ${
+        // Keyed by step: each step is a new section, which enters with a short transition.
+        keyed(this.step, this.renderStep())
+      }
     </div>`;
   }
 
@@ -670,8 +749,6 @@ export class CrewBooking extends CrewElement {
         return this.renderTechnicians(catalog);
       case 'date':
         return this.renderDate();
-      case 'time':
-        return this.renderTime();
       case 'details':
         return this.renderDetails();
       case 'confirm':
@@ -681,8 +758,19 @@ export class CrewBooking extends CrewElement {
     }
   }
 
-  private section(heading: string, body: unknown, options: { back?: boolean } = {}): TemplateResult {
+  /**
+   * One step: back button, heading, body. `aside` puts the chosen service's summary beside the body
+   * (above it on narrow screens).
+   */
+  private section(
+    heading: string,
+    body: unknown,
+    options: { back?: boolean; aside?: boolean } = {},
+  ): TemplateResult {
     const showBack = options.back ?? this.steps.indexOf(this.step) > 0;
+    const content = options.aside
+      ? html`<div class="layout">${this.renderAside()}<div class="main">${body}</div></div>`
+      : body;
     return html`<section part="step" class="step" aria-labelledby="heading">
       <div class="step-head">
         ${
@@ -694,8 +782,26 @@ export class CrewBooking extends CrewElement {
         }
         <h2 id="heading" part="heading" tabindex="-1">${heading}</h2>
       </div>
-      ${body}
+      ${content}
     </section>`;
+  }
+
+  /** What is being booked, as on a booking page's side panel: service, duration, price, who, when. */
+  private renderAside(): TemplateResult | typeof nothing {
+    const item = this.serviceItem;
+    if (!item) return nothing;
+    const t = this.localize.t;
+    const technician = this.technicianName(this.technicianId);
+    return html`<aside part="aside" class="aside" aria-label=${t.summaryLabel}>
+      <p class="aside-business">${this.businessName()}</p>
+      <p class="aside-service">${item.name}</p>
+      <ul class="aside-facts">
+        <li><span aria-hidden="true" class="glyph">◷</span> ${this.localize.minutes(item.durationMinutes)}</li>
+        <li><span aria-hidden="true" class="glyph">¤</span> ${this.localize.money(item.currentPrice.price)}</li>
+        ${technician ? html`<li><span aria-hidden="true" class="glyph">☺</span> ${technician}</li>` : nothing}
+        ${this.hold ? html`<li><span aria-hidden="true" class="glyph">▣</span> ${this.dateTime(this.hold.start)}</li>` : nothing}
+      </ul>
+    </aside>`;
   }
 
   private renderServices({ categories, items }: Catalog): TemplateResult {
@@ -772,59 +878,72 @@ export class CrewBooking extends CrewElement {
     const t = this.localize.t;
     const today = todayIn(this.zone);
     const thisMonth = firstOfMonth(today);
-    const horizon = this.serviceItem?.horizonDays ?? this.catalogHorizon();
-    const lastBookable = addDays(today, horizon);
+    const lastBookable = this.lastBookable();
     const monthTitle = this.localize.dateTime(dayAsInstant(this.month), {
       timeZone: 'UTC',
       month: 'long',
       year: 'numeric',
     });
     const load = this.availability;
-    const nothingFree = load?.state === 'ready' && !load.value.days.some((day) => day.slots.length > 0);
-    return this.section(
-      t.chooseDate,
-      html`<div class="month-nav">
-          <button
-            type="button"
-            class="icon"
-            aria-label=${t.previousMonth}
-            ?disabled=${this.month <= thisMonth}
-            @click=${() => this.showMonth(addMonths(this.month, -1))}
-          >
-            <span aria-hidden="true">‹</span>
-          </button>
-          <h3 id="month" aria-live="polite">${monthTitle}</h3>
-          <button
-            type="button"
-            class="icon"
-            aria-label=${t.nextMonth}
-            ?disabled=${addMonths(this.month, 1) > lastBookable}
-            @click=${() => this.showMonth(addMonths(this.month, 1))}
-          >
-            <span aria-hidden="true">›</span>
-          </button>
-        </div>
-        ${
-          load?.state === 'error'
-            ? errorView(this.localize, load.error, () => this.loadAvailability())
-            : html`${this.renderGrid(load?.state !== 'ready')}
+    const nothingFree =
+      load?.state === 'ready' && !this.freeDays().some((date) => firstOfMonth(date) === this.month);
+    const nextFree = this.freeDays().find((date) => date > lastOfMonth(this.month));
+    const calendar = html`<div class="calendar-pane">
+      <div class="month-nav">
+        <button
+          type="button"
+          class="icon"
+          aria-label=${t.previousMonth}
+          ?disabled=${this.month <= thisMonth}
+          @click=${() => this.showMonth(addMonths(this.month, -1))}
+        >
+          <span aria-hidden="true">‹</span>
+        </button>
+        <h3 id="month" aria-live="polite">${monthTitle}</h3>
+        <button
+          type="button"
+          class="icon"
+          aria-label=${t.nextMonth}
+          ?disabled=${addMonths(this.month, 1) > lastBookable}
+          @click=${() => this.showMonth(addMonths(this.month, 1))}
+        >
+          <span aria-hidden="true">›</span>
+        </button>
+      </div>
+      ${
+        load?.state === 'error'
+          ? errorView(this.localize, load.error, () => this.loadAvailability())
+          : html`${this.renderGrid(load?.state !== 'ready')}
             ${load === undefined || load.state === 'loading' ? loadingView(this.localize) : nothing}
             ${
               nothingFree
                 ? html`${emptyView(this.emptyReason(load.value))}
-                  ${
-                    addMonths(this.month, 1) <= lastBookable
-                      ? html`<div class="center">
-                        <button type="button" @click=${() => this.showMonth(addMonths(this.month, 1))}>
-                          ${t.tryNextMonth}
-                        </button>
-                      </div>`
-                      : nothing
-                  }`
+                  <div class="center">
+                    ${
+                      nextFree
+                        ? html`<button type="button" @click=${() => this.showMonth(nextFree, nextFree)}>
+                          ${t.nextFreeDay(this.dayLabel(nextFree, false))}
+                        </button>`
+                        : addMonths(this.month, 1) <= lastBookable
+                          ? html`<button type="button" @click=${() => this.showMonth(addMonths(this.month, 1))}>
+                            ${t.tryNextMonth}
+                          </button>`
+                          : nothing
+                    }
+                  </div>`
                 : nothing
             }`
-        }`,
-    );
+      }
+    </div>`;
+    return this.section(t.chooseDate, html`<div class="when">${calendar} ${this.renderTimes()}</div>`, {
+      aside: true,
+    });
+  }
+
+  /** The dates with a free start in what has been loaded, in order. */
+  private freeDays(): IsoDate[] {
+    if (this.availability?.state !== 'ready') return [];
+    return this.availability.value.days.filter((day) => day.slots.length > 0).map((day) => day.date);
   }
 
   private catalogHorizon(): number {
@@ -836,7 +955,8 @@ export class CrewBooking extends CrewElement {
     const t = this.localize.t;
     const counts = new Map<string, number>();
     for (const day of availability.days)
-      if (day.reason) counts.set(day.reason, (counts.get(day.reason) ?? 0) + 1);
+      if (day.reason && firstOfMonth(day.date) === this.month)
+        counts.set(day.reason, (counts.get(day.reason) ?? 0) + 1);
     const [top] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [];
     const reason = top ? t.reasons[top as keyof typeof t.reasons] : undefined;
     return reason ? `${t.noDaysThisMonth} ${reason}` : t.noDaysThisMonth;
@@ -891,7 +1011,7 @@ export class CrewBooking extends CrewElement {
                   ?data-today=${date === todayIn(this.zone)}
                   @click=${() => this.chooseDate(date)}
                 >
-                  ${Number(date.slice(8))}
+                  <span class="num">${Number(date.slice(8))}</span>
                 </button>
               </td>`;
             })}
@@ -935,53 +1055,68 @@ export class CrewBooking extends CrewElement {
     );
   };
 
-  private renderTime(): TemplateResult {
+  /** The chosen day's start times, grouped into morning, afternoon and evening. */
+  private renderTimes(): TemplateResult {
     const t = this.localize.t;
-    const date = this.selectedDate!;
+    const date = this.selectedDate;
     // A stable order: options are reused by position, and an option whose value changed under the
     // visitor's selection would leave the picker naming another zone than the times are shown in.
     const zones = [...new Set([this.timezone, visitorZone(), this.catalogZone(), this.zone])].filter(
       (zone): zone is string => Boolean(zone && isTimeZone(zone)),
     );
     const load = this.availability;
-    const slots = this.slotsOn(date);
-    return this.section(
-      t.chooseTime,
-      html`<p class="subtitle">${this.dayLabel(date)}</p>
-        <label class="zone">
-          <span>${t.timesShownIn}</span>
-          <select @change=${(e: Event) => this.changeZone((e.target as HTMLSelectElement).value)}>
-            ${zones.map((zone) => html`<option value=${zone} ?selected=${zone === this.zone}>${this.zoneName(zone)}</option>`)}
-          </select>
-        </label>
-        ${this.renderLost()}
-        ${this.holdError ? errorView(this.localize, this.holdError) : nothing}
-        ${
-          load?.state === 'error'
-            ? errorView(this.localize, load.error, () => this.loadAvailability())
-            : load?.state !== 'ready'
-              ? loadingView(this.localize)
-              : slots.length === 0
-                ? emptyView(t.noTimes)
-                : html`<ul class="slots" aria-label=${t.chooseTime}>
-                  ${slots.map(
-                    (slot) => html`<li>
-                      <button
-                        part="slot"
-                        class="slot"
-                        type="button"
-                        aria-busy=${this.holding === slot.start}
-                        ?disabled=${this.holding !== undefined}
-                        @click=${() => this.holdSlot(slot.start)}
-                      >
-                        ${this.time(slot.start)}
-                      </button>
-                    </li>`,
-                  )}
-                </ul>`
-        }
-        ${this.holding ? html`<p class="visually-hidden" role="status">${t.holding}</p>` : nothing}`,
-    );
+    const slots = date ? this.slotsOn(date) : [];
+    const groups = new Map<'morning' | 'afternoon' | 'evening', typeof slots>();
+    // The hour as a number, in Latin digits whatever the visitor's language writes.
+    const hourOf = new Intl.DateTimeFormat('en-US', {
+      timeZone: this.zone,
+      hour: 'numeric',
+      hourCycle: 'h23',
+    });
+    for (const slot of slots) {
+      const part = partOfDay(Number(hourOf.format(new Date(slot.start))));
+      groups.set(part, [...(groups.get(part) ?? []), slot]);
+    }
+    return html`<div part="times" class="times">
+      <h3 id="times-heading" tabindex="-1">${date ? this.dayLabel(date, false) : t.chooseTime}</h3>
+      <label class="zone">
+        <span>${t.timesShownIn}</span>
+        <select @change=${(e: Event) => this.changeZone((e.target as HTMLSelectElement).value)}>
+          ${zones.map((zone) => html`<option value=${zone} ?selected=${zone === this.zone}>${this.zoneName(zone)}</option>`)}
+        </select>
+      </label>
+      ${this.renderLost()}
+      ${this.holdError ? errorView(this.localize, this.holdError) : nothing}
+      ${
+        load?.state !== 'ready' || !date
+          ? nothing
+          : slots.length === 0
+            ? emptyView(t.noTimes)
+            : [...groups].map(
+                ([part, list]) => html`<div class="slot-group" role="group" aria-labelledby="part-${part}">
+                  <h4 id="part-${part}">${t[part]}</h4>
+                  <ul class="slots">
+                    ${list.map(
+                      (slot) => html`<li>
+                        <button
+                          part="slot"
+                          class="slot"
+                          type="button"
+                          aria-label=${`${this.time(slot.start)}, ${this.dayLabel(date)}`}
+                          aria-busy=${this.holding === slot.start}
+                          ?disabled=${this.holding !== undefined}
+                          @click=${() => this.holdSlot(slot.start)}
+                        >
+                          ${this.time(slot.start)}
+                        </button>
+                      </li>`,
+                    )}
+                  </ul>
+                </div>`,
+              )
+      }
+      ${this.holding ? html`<p class="visually-hidden" role="status">${t.holding}</p>` : nothing}
+    </div>`;
   }
 
   private catalogZone(): string | undefined {
@@ -1010,10 +1145,10 @@ export class CrewBooking extends CrewElement {
           : nothing
       }
       ${
-        this.step !== 'time'
+        this.step !== 'date'
           ? html`<button type="button" class="link" @click=${() => {
               this.lost = undefined;
-              this.goTo(this.selectedDate ? 'time' : 'date');
+              this.goTo('date');
             }}>${t.chooseAnother}</button>`
           : nothing
       }
@@ -1053,7 +1188,7 @@ export class CrewBooking extends CrewElement {
     };
     return this.section(
       t.yourDetails,
-      html`${this.renderLost()} ${this.renderSummary(false)} ${this.renderHeld()}
+      html`${this.renderLost()} ${this.renderHeld()}
         <form novalidate @submit=${this.submitDetails}>
           ${field('name', t.name, 'text', 'name')} ${field('email', t.email, 'email', 'email')}
           ${field('phone', t.phone, 'tel', 'tel')} ${field('notes', t.notes, 'text', 'off')}
@@ -1061,6 +1196,7 @@ export class CrewBooking extends CrewElement {
             <button part="primary-button" class="primary" type="submit" ?disabled=${!this.hold}>${t.continue}</button>
           </div>
         </form>`,
+      { aside: true },
     );
   }
 
@@ -1112,9 +1248,12 @@ export class CrewBooking extends CrewElement {
     const t = this.localize.t;
     const appointment = this.appointment!;
     const technician = this.technicianName(appointment.technicianId);
+    const address = addressOf(appointment);
+    const event = this.calendarEvent(appointment);
     return this.section(
       t.confirmedTitle,
       html`<div class="done" role="status">
+          <p class="done-business">${t.bookedWith(this.businessName())}</p>
           <p class="reference-label">${t.reference}</p>
           <p part="reference" class="reference">${appointment.reference}</p>
           <p class="muted">${t.quoteReference}</p>
@@ -1123,12 +1262,19 @@ export class CrewBooking extends CrewElement {
           <div><dt>${t.service}</dt><dd>${this.serviceItem?.name}</dd></div>
           <div><dt>${t.when}</dt><dd>${this.dateTime(appointment.start)} – ${this.time(appointment.end)}</dd></div>
           ${technician ? html`<div><dt>${t.technician}</dt><dd>${technician}</dd></div>` : nothing}
+          ${address ? html`<div><dt>${t.address}</dt><dd part="address">${address}</dd></div>` : nothing}
           <div><dt>${t.price}</dt><dd>${this.localize.money(appointment.price)}</dd></div>
         </dl>
-        <div class="actions">
-          <a part="add-to-calendar" class="button" href=${this.calendarUrl ?? '#'} download="${appointment.reference}.ics"
-            >${t.addToCalendar}</a
-          >
+        <div class="calendar-links" role="group" aria-labelledby="add-to-calendar">
+          <h3 id="add-to-calendar">${t.addToCalendar}</h3>
+          <div class="actions">
+            <a part="add-to-calendar google" class="button" href=${googleCalendarUrl(event)} target="_blank"
+              rel="noopener" aria-label=${t.addToGoogle}>Google</a>
+            <a part="add-to-calendar outlook" class="button" href=${outlookCalendarUrl(event)} target="_blank"
+              rel="noopener" aria-label=${t.addToOutlook}>Outlook</a>
+            <a part="add-to-calendar ics" class="button" href=${this.calendarUrl ?? '#'}
+              download="${appointment.reference}.ics" aria-label=${t.downloadIcs}>.ics</a>
+          </div>
         </div>
         <h3>${t.nextSteps}</h3>
         <ul class="next">

@@ -1,10 +1,11 @@
-/** An iCalendar (RFC 5545) file with one event, for "add to calendar". */
+/** "Add to calendar": an iCalendar (RFC 5545) file, and the links Google Calendar and Outlook open. */
 export interface CalendarEvent {
   uid: string;
   start: string;
   end: string;
   summary: string;
   description: string;
+  location?: string | undefined;
 }
 
 const stamp = (value: string | Date) =>
@@ -30,8 +31,36 @@ export function icsFile(event: CalendarEvent, now = new Date()): string {
     `DTEND:${stamp(event.end)}`,
     `SUMMARY:${text(event.summary)}`,
     `DESCRIPTION:${text(event.description)}`,
+    ...(event.location ? [`LOCATION:${text(event.location)}`] : []),
     'END:VEVENT',
     'END:VCALENDAR',
     '',
   ].join('\r\n');
+}
+
+const query = (params: Record<string, string | undefined>) =>
+  new URLSearchParams(Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])));
+
+/** Google Calendar's "create event" template link; times in UTC (`…Z`), so no zone is needed. */
+export function googleCalendarUrl(event: CalendarEvent): string {
+  return `https://calendar.google.com/calendar/render?${query({
+    action: 'TEMPLATE',
+    text: event.summary,
+    dates: `${stamp(event.start)}/${stamp(event.end)}`,
+    details: event.description,
+    location: event.location,
+  })}`;
+}
+
+/** Outlook on the web's compose link (personal accounts; work accounts open it after signing in). */
+export function outlookCalendarUrl(event: CalendarEvent): string {
+  return `https://outlook.live.com/calendar/0/deeplink/compose?${query({
+    path: '/calendar/action/compose',
+    rru: 'addevent',
+    subject: event.summary,
+    startdt: new Date(event.start).toISOString(),
+    enddt: new Date(event.end).toISOString(),
+    body: event.description,
+    location: event.location,
+  })}`;
 }

@@ -26,8 +26,8 @@ export class CrewElement extends LitElement {
   declare org: string | undefined;
   /** BCP 47 language tag; defaults to the browser's language. */
   declare locale: string | undefined;
-  /** `light` or `dark` forces a scheme; unset follows the visitor's `prefers-color-scheme`. */
-  declare theme: 'light' | 'dark' | undefined;
+  /** `light` (the default) or `dark`; `auto` follows the visitor's `prefers-color-scheme`. */
+  declare theme: 'light' | 'dark' | 'auto' | undefined;
 
   /** Tells the host page about an error the element is showing. */
   protected reportError(error: ElementError): void {

@@ -1,6 +1,17 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
-import { LocalizeController } from './localize.js';
+import { es as appointmentListEs } from '../appointment-list/locales/es.js';
+import { fr as appointmentListFr } from '../appointment-list/locales/fr.js';
+import { es as ascoraConnectEs } from '../ascora-connect/locales/es.js';
+import { fr as ascoraConnectFr } from '../ascora-connect/locales/fr.js';
+import { es as ascoraSyncEs } from '../ascora-sync/locales/es.js';
+import { fr as ascoraSyncFr } from '../ascora-sync/locales/fr.js';
+import { es as bookingEs } from '../booking/locales/es.js';
+import { fr as bookingFr } from '../booking/locales/fr.js';
+import '../crewkit.js';
+import { es as commonEs } from './locales/es.js';
+import { fr as commonFr } from './locales/fr.js';
+import { LocalizeController, registerTranslation, supportedLanguages } from './localize.js';
 
 const en = { hello: (name: string) => `Hello ${name}` };
 const de: typeof en = { hello: (name) => `Hallo ${name}` };
@@ -55,5 +66,44 @@ describe('LocalizeController', () => {
   it('shows an error by its code in the visitor’s language, never the server’s English title', async () => {
     const el = await fixture<LocalizedProbe>(html`<crew-localized-probe locale="de"></crew-localized-probe>`);
     expect(el.localize.error('slot_unavailable')).to.equal('Dieser Termin wurde leider gerade vergeben.');
+  });
+
+  it('speaks French and Spanish in every element, words and error messages alike', () => {
+    expect(supportedLanguages).to.include.members(['en', 'de', 'fr', 'es']);
+    const tables = {
+      'crew-booking': { fr: bookingFr, es: bookingEs },
+      'crew-appointment-list': { fr: appointmentListFr, es: appointmentListEs },
+      'crew-ascora-connect': { fr: ascoraConnectFr, es: ascoraConnectEs },
+      'crew-ascora-sync': { fr: ascoraSyncFr, es: ascoraSyncEs },
+    };
+    for (const [tag, languages] of Object.entries(tables)) {
+      for (const [locale, table] of Object.entries(languages)) {
+        const el = document.createElement(tag);
+        el.setAttribute('locale', `${locale}-419`);
+        const { localize } = el as unknown as { localize: LocalizeController<unknown> };
+        expect(localize.t, `${tag} in ${locale}`).to.equal(table);
+        expect(localize.common).to.equal(locale === 'fr' ? commonFr : commonEs);
+      }
+    }
+  });
+
+  it('takes a language a host page registers, keeps its own strings for the keys left out, and re-renders', async () => {
+    const el = await fixture<LocalizedProbe>(html`<crew-localized-probe locale="it"></crew-localized-probe>`);
+    expect(el.shadowRoot!.textContent).to.contain('Hello Bea');
+    registerTranslation<typeof en>('crew-localized-probe', 'it', { hello: (name) => `Ciao ${name}` });
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.contain('Ciao Bea');
+  });
+
+  it('lets a host page override one string of a language it has, and one error message', async () => {
+    registerTranslation<typeof en>('crew-localized-probe', 'de', { hello: (name) => `Servus ${name}` });
+    registerTranslation('common', 'de', { errors: { slot_unavailable: 'Schon weg.' } });
+    const el = await fixture<LocalizedProbe>(
+      html`<crew-localized-probe locale="de-AT"></crew-localized-probe>`,
+    );
+    expect(el.shadowRoot!.textContent).to.contain('Servus Bea');
+    expect(el.localize.error('slot_unavailable')).to.equal('Schon weg.');
+    // The rest of the group is untouched.
+    expect(el.localize.error('rate_limited')).to.contain('Zu viele Versuche');
   });
 });

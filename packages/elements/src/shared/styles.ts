@@ -3,10 +3,19 @@ import { css } from 'lit';
 /**
  * The theme: every `--crew-*` property a host page may set, resolved once into private `--_*`
  * properties so component styles read one name. Light and dark defaults differ; a value the host sets
- * wins in both. `theme="dark"` / `theme="light"` forces a scheme regardless of the visitor's setting.
+ * wins in both. Light unless told otherwise: a dark widget on a light site looks broken, so
+ * `theme="auto"` opts in to the visitor's `prefers-color-scheme` and `theme="dark"` forces dark.
+ *
+ * The host page reaches inside only through `--crew-*` properties and `::part`: inherited properties
+ * (font, line height, colour, letter spacing, …) are reset at the boundary. `all: initial` on the host
+ * covers ordinary host rules; a host rule that matches the element itself with `!important`
+ * (`* { font-size: 30px !important }`) beats any `:host` rule, so the shadow root's top-level
+ * elements set every inherited text property again. Sizes are in px or em, never rem: a host page
+ * that sets its root's font size would otherwise resize the widget too.
  */
 export const tokens = css`
   :host {
+    all: initial;
     --_primary: var(--crew-color-primary, #1d4ed8);
     --_on-primary: var(--crew-color-on-primary, #ffffff);
     --_surface: var(--crew-color-surface, #ffffff);
@@ -17,9 +26,9 @@ export const tokens = css`
     --_danger: var(--crew-color-danger, #b42318);
     --_success: var(--crew-color-success, #067647);
     --_font: var(--crew-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
-    --_font-size: var(--crew-font-size, 1rem);
-    --_radius: var(--crew-radius, 0.5rem);
-    --_space: var(--crew-spacing, 1rem);
+    --_font-size: var(--crew-font-size, medium);
+    --_radius: var(--crew-radius, 8px);
+    --_space: var(--crew-spacing, 16px);
     --_focus: var(--crew-focus-ring, 0 0 0 3px color-mix(in srgb, var(--_primary) 45%, transparent));
     --_duration: 150ms;
 
@@ -32,8 +41,34 @@ export const tokens = css`
     font-size: var(--_font-size);
     line-height: 1.45;
   }
+  :host > * {
+    font-family: var(--_font);
+    font-size: var(--_font-size);
+    font-style: normal;
+    font-weight: 400;
+    font-variant: normal;
+    font-stretch: normal;
+    line-height: 1.45;
+    color: var(--_text);
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-indent: 0;
+    text-align: start;
+    text-shadow: none;
+    white-space: normal;
+    word-break: normal;
+    overflow-wrap: normal;
+    hyphens: manual;
+    font-kerning: auto;
+    visibility: visible;
+    cursor: auto;
+    list-style: none;
+    quotes: auto;
+    direction: inherit;
+  }
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
+    :host([theme='auto']) {
       --_primary: var(--crew-color-primary, #8ab4ff);
       --_on-primary: var(--crew-color-on-primary, #0b1220);
       --_surface: var(--crew-color-surface, #121722);
@@ -88,7 +123,7 @@ export const controls = css`
     border: 1px solid var(--_border);
     background: var(--_surface);
     padding: calc(var(--_space) * 0.5) var(--_space);
-    min-height: 2.75rem; /* a 44 px touch target */
+    min-height: 44px; /* a touch target */
     transition: background-color var(--_duration), border-color var(--_duration);
   }
   button:hover:not(:disabled) {
@@ -120,7 +155,7 @@ export const controls = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_surface);
-    min-height: 2.75rem;
+    min-height: 44px;
   }
   input[aria-invalid='true'],
   textarea[aria-invalid='true'] {
@@ -157,8 +192,8 @@ export const stateStyles = css`
     color: var(--_muted);
   }
   .spinner {
-    width: 1.75rem;
-    height: 1.75rem;
+    width: 1.75em;
+    height: 1.75em;
     border-radius: 50%;
     border: 3px solid var(--_border);
     border-top-color: var(--_primary);
@@ -210,13 +245,13 @@ export const staffStyles = css`
     background: var(--_surface);
     color: var(--_text);
     padding: calc(var(--_space) * 1.5);
-    max-width: min(28rem, calc(100vw - 2rem));
+    max-width: min(28em, calc(100vw - 2em));
   }
   dialog::backdrop {
     background: rgb(0 0 0 / 0.45);
   }
   dialog h2 {
-    margin: 0 0 0.5rem;
-    font-size: 1.125rem;
+    margin: 0 0 0.5em;
+    font-size: 1.125em;
   }
 `;

@@ -1,0 +1,73 @@
+import type { AppointmentListTerms } from './en.js';
+
+/*
+ * The index signature lets this table carry the refusal strings that issue #15's branch adds to
+ * `en.ts` (`refused`, `alternatives`) before the two branches meet; after that merge they are checked
+ * against English like every other string.
+ */
+export const fr: AppointmentListTerms & Record<string, unknown> = {
+  title: 'Rendez-vous',
+  status: {
+    requested: 'Demandé',
+    scheduled: 'Planifié',
+    en_route: 'En route',
+    in_progress: 'En cours',
+    paused: 'En pause',
+    completed: 'Terminé',
+    cancelled: 'Annulé',
+    no_show: 'Absent',
+  },
+  filters: 'Filtres',
+  search: 'Recherche',
+  searchPlaceholder: 'Client, e-mail ou référence',
+  anyStatus: 'Tous les états',
+  technician: 'Technicien',
+  anyTechnician: 'Tous les techniciens',
+  from: 'Du',
+  to: 'Au',
+  clearFilters: 'Effacer les filtres',
+  refresh: 'Actualiser',
+  columns: {
+    when: 'Quand',
+    reference: 'Référence',
+    customer: 'Client',
+    service: 'Prestation',
+    technician: 'Technicien',
+    status: 'État',
+    actions: 'Actions',
+  },
+  sortedAscending: 'les plus proches d’abord',
+  sortedDescending: 'les plus lointains d’abord',
+  unknownService: 'Prestation',
+  unknownTechnician: 'Non attribué',
+  changeStatus: 'Changer l’état',
+  changeStatusFor: (reference) => `Changer l’état de ${reference}`,
+  assign: 'Attribuer',
+  assignFor: (reference) => `Attribuer ${reference} à un technicien`,
+  noActions: 'Plus d’étape possible',
+  confirmStatusTitle: 'Changer l’état ?',
+  confirmStatus: (reference, from, to) => `Passer ${reference} de « ${from} » à « ${to} » ?`,
+  confirmAssignTitle: 'Réattribuer le rendez-vous ?',
+  confirmAssign: (reference, technician) => `Confier ${reference} à ${technician} ?`,
+  confirm: 'Confirmer',
+  cancel: 'Annuler',
+  saving: 'Enregistrement…',
+  saved: (reference) => `${reference} mis à jour.`,
+  undone: (reference) => `${reference} n’a pas été modifié :`,
+  empty: 'Aucun rendez-vous ne correspond à ces filtres.',
+  emptyAtAll: 'Pas encore de rendez-vous.',
+  loadMore: 'Afficher plus',
+  shown: (count) => (count === 1 ? '1 rendez-vous affiché' : `${count} rendez-vous affichés`),
+  rowLabel: (reference, customer) => `${reference}, ${customer}`,
+  refused: {
+    taken: (technician: string) => `${technician} est occupé à cette heure-là.`,
+    outside_working_hours: (technician: string) => `${technician} ne travaille pas à cette heure-là.`,
+    no_qualified_technician: (technician: string) =>
+      `${technician} n’est pas qualifié pour cette prestation.`,
+    minimum_notice: (_technician: string) => 'Cette heure est trop proche pour réserver.',
+    beyond_horizon: (_technician: string) => 'Cette heure est trop lointaine pour réserver.',
+    fully_booked: (technician: string) => `${technician} est complet ce jour-là.`,
+    other: (technician: string) => `${technician} ne peut pas le prendre à cette heure-là.`,
+  },
+  alternatives: (times: string) => `Libre à la place : ${times}.`,
+};

@@ -1,0 +1,32 @@
+import type { CommonTerms } from './en.js';
+
+export const es: CommonTerms = {
+  loading: 'Cargando…',
+  retry: 'Reintentar',
+  errorReference: (requestId) => `Referencia: ${requestId}`,
+  errors: {
+    validation_failed: 'Algunos datos no son válidos. Revísalos e inténtalo de nuevo.',
+    malformed_json: 'No se pudo leer la solicitud. Inténtalo de nuevo.',
+    unsupported_media_type: 'No se pudo leer la solicitud. Inténtalo de nuevo.',
+    unauthorized: 'Vuelve a iniciar sesión.',
+    forbidden: 'No tienes permiso para hacer esto.',
+    origin_not_allowed: 'La reserva en línea no está activada para este sitio web.',
+    invalid_publishable_key: 'Esta página de reservas no está bien configurada.',
+    not_found: 'No encontramos lo que buscabas.',
+    method_not_allowed: 'Esta acción no está disponible.',
+    conflict: 'Algo ha cambiado mientras tanto. Recarga la página e inténtalo de nuevo.',
+    idempotency_key_reused: 'Esta solicitud ya se envió con otros datos.',
+    idempotency_request_in_progress: 'Tu solicitud aún se está procesando. Espera un momento.',
+    slot_unavailable: 'Lo sentimos, esta hora acaba de ser reservada.',
+    rate_limited: 'Demasiados intentos. Espera un minuto e inténtalo de nuevo.',
+    payload_too_large: 'El texto es demasiado largo. Acórtalo, por favor.',
+    unavailable: 'El servicio de reservas está saturado. Inténtalo de nuevo en un momento.',
+    queue_unavailable: 'No se puede iniciar ahora. Inténtalo más tarde.',
+    internal: 'Algo ha fallado por nuestra parte. Inténtalo de nuevo.',
+    ascora_rejected: 'Ascora rechazó la solicitud. Revisa la configuración de la conexión.',
+    ascora_unavailable: 'No se pudo contactar con Ascora. Inténtalo más tarde.',
+    network_error: 'No se pudo contactar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
+    misconfigured: 'Este widget no está bien configurado.',
+    unknown_error: 'Algo ha fallado. Inténtalo de nuevo.',
+  },
+};

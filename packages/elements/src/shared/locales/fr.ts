@@ -1,0 +1,32 @@
+import type { CommonTerms } from './en.js';
+
+export const fr: CommonTerms = {
+  loading: 'Chargement…',
+  retry: 'Réessayer',
+  errorReference: (requestId) => `Référence : ${requestId}`,
+  errors: {
+    validation_failed: 'Certaines informations ne sont pas valides. Vérifiez-les et réessayez.',
+    malformed_json: 'La demande n’a pas pu être lue. Veuillez réessayer.',
+    unsupported_media_type: 'La demande n’a pas pu être lue. Veuillez réessayer.',
+    unauthorized: 'Veuillez vous reconnecter.',
+    forbidden: 'Vous n’êtes pas autorisé à faire cela.',
+    origin_not_allowed: 'La réservation en ligne n’est pas activée pour ce site.',
+    invalid_publishable_key: 'Cette page de réservation n’est pas correctement configurée.',
+    not_found: 'Ce que vous cherchez est introuvable.',
+    method_not_allowed: 'Cette action n’est pas disponible.',
+    conflict: 'Quelque chose a changé entre-temps. Rechargez la page et réessayez.',
+    idempotency_key_reused: 'Cette demande a déjà été envoyée avec d’autres informations.',
+    idempotency_request_in_progress: 'Votre demande est encore en cours de traitement. Patientez un instant.',
+    slot_unavailable: 'Désolé, ce créneau vient d’être pris.',
+    rate_limited: 'Trop de tentatives. Attendez une minute et réessayez.',
+    payload_too_large: 'Le texte est trop long. Veuillez le raccourcir.',
+    unavailable: 'Le service de réservation est très sollicité. Réessayez dans un instant.',
+    queue_unavailable: 'Impossible de lancer cela pour le moment. Réessayez plus tard.',
+    internal: 'Une erreur s’est produite de notre côté. Veuillez réessayer.',
+    ascora_rejected: 'Ascora a refusé la demande. Vérifiez les paramètres de connexion.',
+    ascora_unavailable: 'Ascora est injoignable. Réessayez plus tard.',
+    network_error: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
+    misconfigured: 'Ce widget n’est pas correctement configuré.',
+    unknown_error: 'Une erreur s’est produite. Veuillez réessayer.',
+  },
+};
