@@ -1,5 +1,6 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/audit.js';
 import type { Services } from '../context.js';
 import { type Db, queryRows } from '../db/index.js';
 import { sessions, users } from '../db/schema.js';
@@ -38,7 +39,14 @@ async function tokenPair(
   };
 }
 
-export async function startSession(db: Db, services: Services, user: UserRow): Promise<TokenPair> {
+/** Who ends a session whose refresh token was played back: not the user, who may not know. */
+const sessionGuard = { type: 'system', id: 'session-guard' } as const;
+
+export async function startSession(
+  db: Db,
+  services: Services,
+  user: UserRow,
+): Promise<{ sessionId: string; pair: TokenPair }> {
   const sessionId = newId();
   const refreshToken = randomToken('rt_');
   await db.insert(sessions).values({
@@ -48,7 +56,7 @@ export async function startSession(db: Db, services: Services, user: UserRow): P
     refreshHash: sha256(refreshToken),
     expiresAt: sql`now() + make_interval(secs => ${refreshTokenSeconds})`,
   });
-  return tokenPair(services, user, sessionId, refreshToken);
+  return { sessionId, pair: await tokenPair(services, user, sessionId, refreshToken) };
 }
 
 /**
@@ -67,6 +75,7 @@ export async function rotateSession(
   db: Db,
   services: Services,
   presented: string,
+  requestId: string,
 ): Promise<TokenPair | undefined> {
   const hash = sha256(presented);
   const next = randomToken('rt_');
@@ -100,18 +109,32 @@ export async function rotateSession(
     return pairFor(db, services, retried.id, retried.user_id, decrypt(sealing, retried.refresh_sealed));
   }
 
-  const reused = await queryRows<{ id: string }>(
+  const reused = await queryRows<{ id: string; org_id: string; user_id: string }>(
     db,
     sql`update sessions set revoked_at = now()
         where revoked_at is null and (
           previous_refresh_hash = ${hash}
           or id = (select session_id from retired_refresh_tokens where token_hash = ${hash}))
-        returning id`,
+        returning id, org_id, user_id`,
   );
   if (reused.length > 0) {
     const ids = new Set(reused.map((r) => r.id));
     services.credentials.forget((p) => p.kind === 'user' && ids.has(p.sessionId));
     services.logger.warn({ sessions: [...ids] }, 'refresh token reused; session revoked');
+    // The owners should see that a copied token was played back and the session ended for it.
+    await recordAudit(
+      db,
+      reused.map((session) => ({
+        orgId: session.org_id,
+        actor: sessionGuard,
+        credential: { type: 'session' as const, id: session.id },
+        operation: 'refreshToken.reused',
+        target: { type: 'user', id: session.user_id },
+        changes: { sessionRevoked: true },
+        requestId,
+      })),
+      services.now(),
+    );
   }
   return undefined;
 }

@@ -27,12 +27,23 @@ export interface CompressionOptions {
 export function compression({ thresholdBytes = 1024 }: CompressionOptions = {}): MiddlewareHandler<AppEnv> {
   const sharedCache = new Map<string, Uint8Array<ArrayBuffer>>();
   return async function compressionMiddleware(c, next) {
+    // JSON answers say their length, so a small one is left alone without reading it back.
+    c.json = ((object: unknown, arg?: number | ResponseInit, headers?: Record<string, string>) => {
+      const text = JSON.stringify(object);
+      return c.body(text, arg as never, {
+        'content-type': 'application/json',
+        ...headers,
+        'content-length': String(Buffer.byteLength(text)),
+      });
+    }) as unknown as typeof c.json;
     await next();
     const response = c.res;
+    // Cheap checks first, from the status and headers alone: on Node, touching a body (even
+    // `response.body`) turns the adapter's lightweight answer into a full web Response and costs
+    // more than the rest of a cached, authenticated read.
     const type = response.headers.get('content-type');
     if (
       c.req.method === 'HEAD' ||
-      !response.body ||
       response.status === 204 ||
       response.status === 206 ||
       response.status === 304 ||
@@ -45,37 +56,46 @@ export function compression({ thresholdBytes = 1024 }: CompressionOptions = {}):
     }
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (declared < thresholdBytes) return;
+    const encoding = preferredEncoding(c.req.header('accept-encoding'));
+    if (!encoding) {
+      // The answer could have been compressed for another client: caches must keep them apart.
+      // Said without reading the body, so a client that takes no compression pays nothing for it.
+      addVary(response.headers);
+      return;
+    }
+    if (!response.body) return;
     const body = new Uint8Array(await response.arrayBuffer());
     const headers = new Headers(response.headers);
     let encoded: Uint8Array<ArrayBuffer> = body;
     if (body.byteLength >= thresholdBytes) {
-      const vary = headers.get('vary');
-      if (!vary || !/\baccept-encoding\b/i.test(vary))
-        headers.set('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
-      const encoding = preferredEncoding(c.req.header('accept-encoding'));
-      if (encoding) {
-        // A public answer is the same for everyone (the API reference's 3 MB script: over half a
-        // second of brotli each time), so it is compressed once per distinct body.
-        const shared = /\bpublic\b/i.test(headers.get('cache-control') ?? '');
-        const key = shared ? `${encoding}:${createHash('sha256').update(body).digest('base64')}` : undefined;
-        let compressed = key ? sharedCache.get(key) : undefined;
-        if (!compressed) {
-          compressed = await encode(body, encoding);
-          if (key) {
-            if (sharedCache.size >= sharedCacheEntries) sharedCache.delete(sharedCache.keys().next().value!);
-            sharedCache.set(key, compressed);
-          }
+      addVary(headers);
+      // A public answer is the same for everyone (the API reference's 3 MB script: over half a
+      // second of brotli each time), so it is compressed once per distinct body.
+      const shared = /\bpublic\b/i.test(headers.get('cache-control') ?? '');
+      const key = shared ? `${encoding}:${createHash('sha256').update(body).digest('base64')}` : undefined;
+      let compressed = key ? sharedCache.get(key) : undefined;
+      if (!compressed) {
+        compressed = await encode(body, encoding);
+        if (key) {
+          if (sharedCache.size >= sharedCacheEntries) sharedCache.delete(sharedCache.keys().next().value!);
+          sharedCache.set(key, compressed);
         }
-        encoded = compressed;
-        headers.set('content-encoding', encoding);
-        const etag = headers.get('etag');
-        if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
       }
+      encoded = compressed;
+      headers.set('content-encoding', encoding);
+      const etag = headers.get('etag');
+      if (etag && !etag.startsWith('W/')) headers.set('etag', `W/${etag}`);
     }
     headers.set('content-length', String(encoded.byteLength));
     c.res = undefined;
     c.res = new Response(encoded, { status: response.status, statusText: response.statusText, headers });
   };
+}
+
+function addVary(headers: Headers): void {
+  const vary = headers.get('vary');
+  if (!vary || !/\baccept-encoding\b/i.test(vary))
+    headers.set('vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
 }
 
 async function encode(body: Uint8Array, encoding: 'br' | 'gzip'): Promise<Uint8Array<ArrayBuffer>> {

@@ -233,3 +233,49 @@ describe('sign-in throttling', () => {
     expect((await signIn(attacker, org.owner.email, org.owner.password)).status).toBe(200);
   });
 });
+
+describe('the audit log of signing in and out', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  beforeAll(async () => {
+    t = await createTestContext();
+    org = await t.createOrg();
+  });
+  afterAll(() => t.close());
+
+  const entriesAbout = async (userId: string) =>
+    (
+      await t.request(
+        'GET',
+        `/api/v1/organizations/${org.orgId}/audit-log?targetType=user&targetId=${userId}`,
+        {
+          token: org.secretKey,
+        },
+      )
+    ).body.data as { operation: string; actor: { type: string; id: string }; requestId: string | null }[];
+
+  it('records a sign-in, a wrong password for the account, and signing out', async () => {
+    const wrong = await t.request('POST', '/api/v1/auth/login', {
+      body: { email: org.owner.email, password: 'not the password' },
+    });
+    expect(wrong.status).toBe(401);
+    const tokens = await t.login(org.owner.email, org.owner.password);
+    expect((await t.request('POST', '/api/v1/auth/logout', { token: tokens.accessToken })).status).toBe(204);
+    const entries = await entriesAbout(org.owner.id);
+    expect(entries.map((e) => e.operation).sort()).toEqual(['login', 'login.failed', 'logout']);
+    expect(entries.every((e) => e.actor.type === 'user' && e.actor.id === org.owner.id)).toBe(true);
+    expect(entries.every((e) => e.requestId)).toBe(true);
+  });
+
+  it('records the session ended because a copied refresh token came back', async () => {
+    const first = await t.login(org.owner.email, org.owner.password);
+    const refresh = (refreshToken: string) =>
+      t.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+    const second = await refresh(first.refreshToken);
+    await refresh(second.body.refreshToken);
+    expect((await refresh(first.refreshToken)).status).toBe(401);
+    const reuse = (await entriesAbout(org.owner.id)).filter((e) => e.operation === 'refreshToken.reused');
+    expect(reuse).toHaveLength(1);
+    expect(reuse[0]!.actor).toEqual({ type: 'system', id: 'session-guard' });
+  });
+});

@@ -17,11 +17,15 @@ export const authHandlers = {
   },
 
   async refreshToken(c, { body }) {
-    return c.json(await auth.refresh(c.var.db, c.var.services, body.refreshToken), 200, noStore);
+    return c.json(
+      await auth.refresh(c.var.db, c.var.services, body.refreshToken, c.var.requestId),
+      200,
+      noStore,
+    );
   },
 
   async logout(c) {
-    await auth.signOut(c.var.db, c.var.services, c.var.principal);
+    await auth.signOut(c.var.db, c.var.services, c.var.principal, c.var.requestId);
     return c.body(null, 204);
   },
 

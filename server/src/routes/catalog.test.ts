@@ -177,3 +177,40 @@ describe('the service catalog', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('the price in force today', () => {
+  let t: TestContext;
+  let org: TestOrg;
+  // Half past midnight on New Year's Day in Sydney, while it is still 2026 in UTC.
+  let now = Date.parse('2026-12-31T13:30:00Z');
+
+  beforeAll(async () => {
+    t = await createTestContext({ now: () => now });
+    org = await t.createOrg();
+  });
+  afterAll(() => t.close());
+
+  it("follows the server's clock on the organization's calendar", async () => {
+    const base = `/api/v1/organizations/${org.orgId}/services/items`;
+    const post = (path: string, body: unknown) => t.request('POST', path, { token: org.secretKey, body });
+    const item = await post(base, { name: 'Drain clear', durationMinutes: 60, basePriceMinor: 15000 });
+    const pricing = `${base}/${item.body.id}/pricing`;
+    await post(pricing, {
+      name: '2026 rates',
+      priceMinor: 16000,
+      validFrom: '2026-01-01',
+      validTo: '2026-12-31',
+    });
+    await post(pricing, { name: '2027 rates', priceMinor: 17500, validFrom: '2027-01-01' });
+    const today = async () => ({
+      item: (await t.request('GET', `${base}/${item.body.id}`, { token: org.secretKey })).body.currentPrice
+        .price.amountMinor,
+      list: (await t.request('GET', base, { token: org.secretKey })).body.data[0].currentPrice.price
+        .amountMinor,
+      tiers: (await t.request('GET', pricing, { token: org.secretKey })).body.priceInForce.price.amountMinor,
+    });
+    expect(await today()).toEqual({ item: 17500, list: 17500, tiers: 17500 });
+    now = Date.parse('2026-12-31T12:30:00Z'); // 11:30 pm in Sydney: still 2026 there
+    expect(await today()).toEqual({ item: 16000, list: 16000, tiers: 16000 });
+  });
+});

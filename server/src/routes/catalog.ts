@@ -28,10 +28,15 @@ export const catalogHandlers = {
   },
 
   async listServiceItems(c, { params, query }) {
-    const items = await catalog.listItems(c.var.db, params.orgId, {
-      ...query,
-      publicOnly: c.var.principal?.kind === 'publishable_key',
-    });
+    const items = await catalog.listItems(
+      c.var.db,
+      params.orgId,
+      {
+        ...query,
+        publicOnly: c.var.principal?.kind === 'publishable_key',
+      },
+      c.var.services.now(),
+    );
     return c.json(
       toPage(items.rows, query.limit, (item) => toServiceItem(item, items)),
       200,
@@ -39,17 +44,28 @@ export const catalogHandlers = {
   },
 
   async createServiceItem(c, { params, body }) {
-    const { item, ...prices } = await catalog.createItem(c.var.db, params.orgId, body);
+    const { item, ...prices } = await catalog.createItem(c.var.db, params.orgId, body, c.var.services.now());
     return c.json(toServiceItem(item, prices), 201);
   },
 
   async getServiceItem(c, { params }) {
-    const { item, ...prices } = await catalog.getItem(c.var.db, params.orgId, params.itemId);
+    const { item, ...prices } = await catalog.getItem(
+      c.var.db,
+      params.orgId,
+      params.itemId,
+      c.var.services.now(),
+    );
     return c.json(toServiceItem(item, prices), 200);
   },
 
   async updateServiceItem(c, { params, body }) {
-    const { item, ...prices } = await catalog.updateItem(c.var.db, params.orgId, params.itemId, body);
+    const { item, ...prices } = await catalog.updateItem(
+      c.var.db,
+      params.orgId,
+      params.itemId,
+      body,
+      c.var.services.now(),
+    );
     return c.json(toServiceItem(item, prices), 200);
   },
 
@@ -63,6 +79,7 @@ export const catalogHandlers = {
       c.var.db,
       params.orgId,
       params.itemId,
+      c.var.services.now(),
       query.on,
     );
     return c.json({ data: tiers.map((t) => toTier(t, currency)), priceInForce }, 200);

@@ -41,6 +41,7 @@ export const technicianHandlers = {
       c.var.db,
       params.orgId,
       params.technicianId,
+      c.var.services.now(),
       query.from,
       query.to,
     );
@@ -48,7 +49,13 @@ export const technicianHandlers = {
   },
 
   async replaceTechnicianSchedule(c, { params, body }) {
-    const schedule = await technicians.replaceSchedule(c.var.db, params.orgId, params.technicianId, body);
+    const schedule = await technicians.replaceSchedule(
+      c.var.db,
+      params.orgId,
+      params.technicianId,
+      body,
+      c.var.services.now(),
+    );
     return c.json(toSchedule(schedule), 200);
   },
 

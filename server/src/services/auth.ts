@@ -1,5 +1,6 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { and, eq, gt, sql } from 'drizzle-orm';
+import { type AuditEntry, actorOf, recordAudit } from '../audit/audit.js';
 import { decoyHash, verifyPassword } from '../auth/passwords.js';
 import type { Principal } from '../auth/principal.js';
 import { revokeSessions, rotateSession, startSession } from '../auth/sessions.js';
@@ -96,6 +97,8 @@ export async function signIn(db: Db, services: Services, attempt: SignIn): Promi
   const valid = await verifyPassword(attempt.password, user?.passwordHash ?? (await decoyHash()));
   if (!user || !valid) {
     services.logger.info({ requestId: attempt.requestId, ip: address }, 'failed sign-in');
+    // Only an existing account has an organization whose owners should see someone trying it.
+    if (user) await recordAudit(db, sessionEntry(user, 'login.failed', attempt.requestId), services.now());
     throw new ApiError('unauthorized', { detail: 'The email or password is wrong.' });
   }
   for (const [key, rule] of counted) await limiter.undo(key, rule);
@@ -112,11 +115,35 @@ export async function signIn(db: Db, services: Services, attempt: SignIn): Promi
     .set({ lastLoginAt: sql`now()` })
     .where(eq(users.id, user.id))
     .returning();
-  return startSession(db, services, signedIn ?? user);
+  const { sessionId, pair } = await startSession(db, services, signedIn ?? user);
+  await recordAudit(
+    db,
+    { ...sessionEntry(user, 'login', attempt.requestId), credential: { type: 'session', id: sessionId } },
+    services.now(),
+  );
+  return pair;
 }
 
-export async function refresh(db: Db, services: Services, refreshToken: string): Promise<TokenPair> {
-  const pair = await rotateSession(db, services, refreshToken);
+/** An entry about a user's own sign-in: the account is both who acted and what was acted on. */
+function sessionEntry(user: { id: string; orgId: string }, operation: string, requestId: string): AuditEntry {
+  return {
+    orgId: user.orgId,
+    actor: { type: 'user', id: user.id },
+    credential: null,
+    operation,
+    target: { type: 'user', id: user.id },
+    changes: {},
+    requestId,
+  };
+}
+
+export async function refresh(
+  db: Db,
+  services: Services,
+  refreshToken: string,
+  requestId: string,
+): Promise<TokenPair> {
+  const pair = await rotateSession(db, services, refreshToken, requestId);
   if (!pair) {
     throw new ApiError('unauthorized', {
       detail: 'The refresh token is unknown, expired, used or revoked; sign in again.',
@@ -126,9 +153,26 @@ export async function refresh(db: Db, services: Services, refreshToken: string):
 }
 
 /** Ends the session the request was made with; only users have one. */
-export async function signOut(db: Db, services: Services, principal: Principal | undefined): Promise<void> {
+export async function signOut(
+  db: Db,
+  services: Services,
+  principal: Principal | undefined,
+  requestId: string,
+): Promise<void> {
   if (principal?.kind !== 'user') throw new ApiError('forbidden');
   await revokeSessions(db, services, { sessionId: principal.sessionId });
+  await recordAudit(
+    db,
+    {
+      orgId: principal.orgId,
+      ...actorOf(principal),
+      operation: 'logout',
+      target: { type: 'user', id: principal.userId },
+      changes: {},
+      requestId,
+    },
+    services.now(),
+  );
 }
 
 /** Who is calling: a user (who must still exist) or a secret key; publishable keys are not told. */

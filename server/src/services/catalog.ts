@@ -71,15 +71,15 @@ async function orgSettings(db: Db, orgId: string) {
   return org;
 }
 
-/** Today's prices of `items`, in the organization's zone and currency. */
-async function todaysPrices(db: Db, orgId: string, items: ItemRow[]): Promise<ItemPrices> {
+/** The prices of `items` on the day `now` falls on in the organization's zone, in its currency. */
+async function todaysPrices(db: Db, orgId: string, items: ItemRow[], now: number): Promise<ItemPrices> {
   const org = await orgSettings(db, orgId);
-  const prices = await pricesInForce(db, items, localDateOf(org.timeZone, Date.now()), org.currency);
+  const prices = await pricesInForce(db, items, localDateOf(org.timeZone, now), org.currency);
   return { prices, currency: org.currency };
 }
 
-async function pricedItem(db: Db, orgId: string, item: ItemRow): Promise<PricedItem> {
-  return { item, ...(await todaysPrices(db, orgId, [item])) };
+async function pricedItem(db: Db, orgId: string, item: ItemRow, now: number): Promise<PricedItem> {
+  return { item, ...(await todaysPrices(db, orgId, [item], now)) };
 }
 
 async function findCategory(db: Db, orgId: string, categoryId: string) {
@@ -223,7 +223,12 @@ export interface ItemFilter {
 }
 
 /** One page of items (fetched with one extra row to tell whether another page exists), priced. */
-export async function listItems(db: Db, orgId: string, filter: ItemFilter): Promise<PricedItems> {
+export async function listItems(
+  db: Db,
+  orgId: string,
+  filter: ItemFilter,
+  now: number,
+): Promise<PricedItems> {
   const after = decodeCursor(filter.cursor);
   const rows = await db
     .select()
@@ -239,24 +244,25 @@ export async function listItems(db: Db, orgId: string, filter: ItemFilter): Prom
     )
     .orderBy(asc(serviceItems.id))
     .limit(filter.limit + 1);
-  return { rows, ...(await todaysPrices(db, orgId, rows.slice(0, filter.limit))) };
+  return { rows, ...(await todaysPrices(db, orgId, rows.slice(0, filter.limit), now)) };
 }
 
 export async function createItem(
   db: Db,
   orgId: string,
   body: Schemas['ServiceItemCreate'],
+  now: number,
 ): Promise<PricedItem> {
   await requireParent(db, orgId, body.categoryId, 'body.categoryId');
   const [row] = await db
     .insert(serviceItems)
     .values({ id: newId(), orgId, ...body })
     .returning();
-  return pricedItem(db, orgId, row!);
+  return pricedItem(db, orgId, row!, now);
 }
 
-export async function getItem(db: Db, orgId: string, itemId: string): Promise<PricedItem> {
-  return pricedItem(db, orgId, await findItem(db, orgId, itemId));
+export async function getItem(db: Db, orgId: string, itemId: string, now: number): Promise<PricedItem> {
+  return pricedItem(db, orgId, await findItem(db, orgId, itemId), now);
 }
 
 export async function updateItem(
@@ -264,6 +270,7 @@ export async function updateItem(
   orgId: string,
   itemId: string,
   body: Schemas['ServiceItemUpdate'],
+  now: number,
 ): Promise<PricedItem> {
   await findItem(db, orgId, itemId);
   await requireParent(db, orgId, body.categoryId, 'body.categoryId');
@@ -272,7 +279,7 @@ export async function updateItem(
     .set({ ...body, updatedAt: sql`now()` })
     .where(eq(serviceItems.id, itemId))
     .returning();
-  return pricedItem(db, orgId, row!);
+  return pricedItem(db, orgId, row!, now);
 }
 
 export async function deleteItem(db: Db, orgId: string, itemId: string): Promise<void> {
@@ -284,7 +291,7 @@ export async function deleteItem(db: Db, orgId: string, itemId: string): Promise
 }
 
 /** An item's tiers in date order, with the price in force on `on` (default: today in the org's zone). */
-export async function listTiers(db: Db, orgId: string, itemId: string, on?: string) {
+export async function listTiers(db: Db, orgId: string, itemId: string, now: number, on?: string) {
   const item = await findItem(db, orgId, itemId);
   const org = await orgSettings(db, orgId);
   const tiers = await db
@@ -292,7 +299,7 @@ export async function listTiers(db: Db, orgId: string, itemId: string, on?: stri
     .from(pricingTiers)
     .where(eq(pricingTiers.itemId, item.id))
     .orderBy(asc(pricingTiers.validFrom));
-  const prices = await pricesInForce(db, [item], on ?? localDateOf(org.timeZone, Date.now()), org.currency);
+  const prices = await pricesInForce(db, [item], on ?? localDateOf(org.timeZone, now), org.currency);
   return { tiers, priceInForce: prices.get(item.id)!, currency: org.currency };
 }
 

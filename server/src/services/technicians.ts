@@ -180,10 +180,11 @@ export async function getSchedule(
   db: Db,
   orgId: string,
   technicianId: string,
+  now: number,
   from?: string,
   to?: string,
 ): Promise<Schedule> {
-  return loadSchedule(db, await findTechnician(db, orgId, technicianId), from, to);
+  return loadSchedule(db, await findTechnician(db, orgId, technicianId), now, from, to);
 }
 
 export async function replaceSchedule(
@@ -191,6 +192,7 @@ export async function replaceSchedule(
   orgId: string,
   technicianId: string,
   body: Schemas['TechnicianScheduleUpdate'],
+  now: number,
 ): Promise<Schedule> {
   const technician = await findTechnician(db, orgId, technicianId);
   const errors: FieldError[] = [];
@@ -205,7 +207,7 @@ export async function replaceSchedule(
   });
   if (errors.length > 0) throw new ApiError('validation_failed', { errors });
 
-  const today = localDateOf(technician.timeZone, Date.now());
+  const today = localDateOf(technician.timeZone, now);
   await db.transaction(async (tx) => {
     await tx
       .update(technicians)
@@ -233,7 +235,7 @@ export async function replaceSchedule(
         });
     }
   });
-  return loadSchedule(db, { ...technician, weeklyHours: body.weeklyHours as WeeklyHours }, today);
+  return loadSchedule(db, { ...technician, weeklyHours: body.weeklyHours as WeeklyHours }, now, today);
 }
 
 export async function createTimeOff(
@@ -278,10 +280,11 @@ export async function deleteTimeOff(
 async function loadSchedule(
   db: Db,
   technician: TechnicianRow,
+  now: number,
   from?: string,
   to?: string,
 ): Promise<Schedule> {
-  const start = from ?? localDateOf(technician.timeZone, Date.now());
+  const start = from ?? localDateOf(technician.timeZone, now);
   const [overrides, absences] = await Promise.all([
     db
       .select()
