@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AscoraRuntime } from './ascora/deps.js';
-import type { AuditWriter } from './audit/audit.js';
+import type { AuditWriter, PendingAudit } from './audit/audit.js';
 import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
@@ -64,6 +64,8 @@ export interface AppEnv {
     /** The database for this request: a transaction when the request is idempotent. */
     db: Db;
     principal?: Principal;
+    /** This request's audit entry, for a service that commits the change in a transaction of its own. */
+    pendingAudit?: PendingAudit;
   };
 }
 

@@ -27,7 +27,7 @@ function toBooked(row: AppointmentRow, principal: Principal): Schemas['Appointme
 
 /** Who asks, as booking counts holds: the credential and the client address. */
 export function callerOf(c: AppContext): Caller {
-  return { principal: c.var.principal!, address: clientAddress(c) };
+  return { principal: c.var.principal!, address: clientAddress(c), audit: c.var.pendingAudit };
 }
 
 export const appointmentHandlers = {
@@ -99,6 +99,7 @@ export const appointmentHandlers = {
       params.orgId,
       params.appointmentId,
       body,
+      c.var.pendingAudit,
     );
     return c.json(toAppointment(row), 200);
   },
@@ -110,6 +111,7 @@ export const appointmentHandlers = {
       params.orgId,
       params.appointmentId,
       body,
+      c.var.pendingAudit,
     );
     return c.json(toAppointment(row), 201);
   },

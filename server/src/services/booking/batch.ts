@@ -9,6 +9,7 @@ import {
   serviceItems,
   technicians,
 } from '../../db/schema.js';
+import { type PendingAudit, recordAudit } from '../../audit/audit.js';
 import { ApiError } from '../../errors.js';
 import { type NewDomainEvent, recordEvents } from '../../events/outbox.js';
 import { appointmentEvent, customerEvent } from '../../events/records.js';
@@ -43,6 +44,8 @@ export interface BookingRequest {
   caller: { publicOnly: boolean; actor: string };
   /** When it was asked (the services' clock): minimum notice and the horizon count from here. */
   now: number;
+  /** The request's audit entry, written with its appointment. */
+  audit?: PendingAudit | undefined;
 }
 
 /**
@@ -102,7 +105,14 @@ type Spans = Map<string, Array<{ start: number; end: number }>>;
 interface PreparedBatch {
   /** Settled already: refused by a rule, or failed. */
   outcomes: Outcome[];
-  entries: Array<{ index: number; entry: Entry; item: ItemRow; startMs: number; now: number }>;
+  entries: Array<{
+    index: number;
+    entry: Entry;
+    item: ItemRow;
+    startMs: number;
+    now: number;
+    audit?: PendingAudit | undefined;
+  }>;
   /** The ranges this batch's entries are likely to take, by technician. */
   taken: Spans;
 }
@@ -140,7 +150,7 @@ export async function prepareBookings(
           continue;
         }
         const { range, ...entry } = planned;
-        entries.push({ index, ...entry, now: requests[index]!.now });
+        entries.push({ index, ...entry, now: requests[index]!.now, audit: requests[index]!.audit });
         const likely = entry.entry.technicianIds[0]!;
         for (const spans of [pending, taken]) spans.set(likely, [...(spans.get(likely) ?? []), range]);
       } catch (error) {
@@ -218,7 +228,7 @@ export async function bookAppointment(db: Db, request: BookingRequest): Promise<
 }
 
 /** An entry and when it was asked (its events happened then, by the services' clock). */
-type Timed = { entry: Entry; now: number };
+type Timed = { entry: Entry; now: number; audit?: PendingAudit | undefined };
 
 /**
  * Writes entries in one statement, and their events (`appointment.created`, and
@@ -257,6 +267,9 @@ async function writeEntries(db: Db, entries: Timed[]): Promise<Array<Record<stri
       events.push({ ...appointmentEvent('appointment.created', row), occurredAt: now });
     }
     await recordEvents(tx, events);
+    // Each request's audit entry commits with its appointment; the clock of the latest request.
+    const audited = booked.flatMap(({ row, audit }) => (audit ? [audit(row.id)] : []));
+    await recordAudit(tx, audited, Math.max(...booked.map((b) => b.now)));
     return written;
   });
 }

@@ -10,6 +10,7 @@ import {
   serviceItems,
   technicians,
 } from '../../db/schema.js';
+import { type PendingAudit, recordPending } from '../../audit/audit.js';
 import { ApiError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { appointmentEvent } from '../../events/records.js';
@@ -45,6 +46,8 @@ type Query<O extends keyof operations> = NonNullable<operations[O]['parameters']
 export interface Caller {
   principal: Principal;
   address: string;
+  /** The request's audit entry, written in the transaction that makes the booking or hold. */
+  audit?: PendingAudit | undefined;
 }
 
 export type NewAppointment = Schemas['AppointmentCreate'];
@@ -122,6 +125,7 @@ export class BookingService {
       body,
       caller: { publicOnly: principal.kind === 'publishable_key', actor: actorOf(principal) },
       now: this.#now(),
+      audit: caller.audit,
     };
     // The shared handle: written together with the bookings arriving alongside. A transaction
     // (an idempotent request) must see its own booking before it commits: a batch of one in it.
@@ -173,6 +177,7 @@ export class BookingService {
           body: rest,
           caller: { publicOnly: principal.kind === 'publishable_key', actor },
           now: this.#now(),
+          audit: caller.audit,
         });
       }
       const customer = await resolveCustomer(tx, orgId, body, this.#now());
@@ -199,6 +204,7 @@ export class BookingService {
         { actor, reason: 'booked' },
       );
       await recordEvent(tx, appointmentEvent('appointment.created', booked), this.#now());
+      await recordPending(tx, caller.audit, booked.id, this.#now());
       return booked;
     });
   }
@@ -239,13 +245,15 @@ export class BookingService {
           headers: { 'retry-after': String(holdMinutes * 60) },
         });
       }
-      return reserveFirstFree(
+      const held = await reserveFirstFree(
         tx,
         orgId,
         choice.ranked.map((r) => r.technicianId),
         blockedRange(item, startMs),
         { kind: 'hold', serviceItemId: item.id, holderKey: holder, expiresAt },
       );
+      if (held) await recordPending(tx, caller.audit, held.reservationId, reading.now);
+      return held;
     });
     if (!got) return slotUnavailable(db, orgId, item, startMs, 'taken', reading);
     return { id: got.reservationId, item, technicianId: got.technicianId, startMs, expiresAt };
@@ -320,6 +328,7 @@ export class BookingService {
     orgId: string,
     appointmentId: string,
     body: { technicianId: string; reason?: string | null | undefined },
+    audit?: PendingAudit,
   ): Promise<AppointmentRow> {
     const current = await findAppointment(db, principal, orgId, appointmentId);
     if (!['requested', 'scheduled', 'en_route'].includes(current.status)) {
@@ -369,6 +378,7 @@ export class BookingService {
         appointmentEvent('appointment.technician_assigned', updated!, { technicianId: current.technicianId }),
         this.#now(),
       );
+      await recordPending(tx, audit, updated!.id, this.#now());
       return updated!;
     });
   }
@@ -380,6 +390,7 @@ export class BookingService {
     orgId: string,
     appointmentId: string,
     body: { start: string; technicianId?: string | null | undefined; reason?: string | null | undefined },
+    audit?: PendingAudit,
   ): Promise<AppointmentRow> {
     const current = await findAppointment(db, principal, orgId, appointmentId);
     if (!reschedulableStatuses.includes(current.status)) {
@@ -464,6 +475,7 @@ export class BookingService {
         }),
         reading.now,
       );
+      await recordPending(tx, audit, next.id, reading.now);
       return next;
     };
     try {
