@@ -66,10 +66,11 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
     });
     const spareKey = await api('POST', '/api-keys', { kind: 'secret', name: 'Spare' });
     // A slot that is free, for the operations that book one.
-    const from = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+    // A week three weeks out (not "the 28th of this month", which comes before the 29th).
+    const day = (days: number) => new Date(t.services.now() + days * 86_400_000).toISOString().slice(0, 10);
     const availability = await api(
       'GET',
-      `/technicians/availability?serviceItemId=${demo.ids.itemId}&from=${from}&to=${from.slice(0, 8)}28`,
+      `/technicians/availability?serviceItemId=${demo.ids.itemId}&from=${day(21)}&to=${day(28)}`,
     );
     const slots = (availability.days as Array<{ slots: Array<{ start: string }> }>).flatMap((d) => d.slots);
     // Feedback is for finished visits: one of the demo's, finished by hand.

@@ -17,6 +17,23 @@ export interface AuditEntry {
   requestId?: string | null;
 }
 
+/**
+ * The audit entry of a request's change, for a service that commits the change in a transaction
+ * of its own (bookings written by the group commit, holds, moves): finished there with the id of
+ * what it made or changed, and written in that same transaction.
+ */
+export type PendingAudit = (targetId: string) => AuditEntry;
+
+/** Writes a pending entry, if the request brought one, in the transaction `db` of its change. */
+export async function recordPending(
+  db: Db,
+  pending: PendingAudit | undefined,
+  targetId: string,
+  now: number,
+): Promise<void> {
+  if (pending) await recordAudit(db, pending(targetId), now);
+}
+
 /** The system actor for changes the Ascora sync applies to local records. */
 export const ascoraSyncActor = { type: 'system', id: 'ascora-sync' } as const;
 

@@ -169,17 +169,18 @@ async function readBody(c: AppContext): Promise<unknown> {
 }
 
 /**
- * Operations that change something without running in the request's transaction; their audit entry
- * is written right after they succeed instead (so, for now, not atomically with the change).
+ * Operations that change something without running in the request's transaction.
  * - A new booking without an Idempotency-Key goes through the booking group commit
- *   (services/booking-batch.ts), which commits many requests' bookings in one transaction of its own.
+ *   (services/booking/batch.ts), which commits many requests' bookings in one transaction of its own.
  * - Holds, reassignments and reschedules reserve technicians' time in transactions of their own,
  *   whose advisory locks last until the outermost transaction ends: nested in the request's, a
  *   refused move kept them while it looked up alternatives, and moves deadlocked with the group
  *   commit (test/booking-concurrency.test.ts).
+ * These four hand their audit entry to the service (`pendingAudit`), which writes it in the
+ * transaction of the change.
  * - Connecting and disconnecting Ascora wait on Ascora, and they and the settings update reschedule
  *   the sync through the root database, which on PGlite (one connection) would wait for the
- *   request's transaction forever.
+ *   request's transaction forever. Their entries are written right after they succeed.
  * Operations marked `x-crewkit-calls-out` are treated the same way.
  */
 const outsideTransaction = new Set([
@@ -207,30 +208,50 @@ function auditRecorder(op: Operation, spec: Spec) {
   if (op.method === 'get' || !op.orgScoped) return undefined;
   const describer = new ChangeDescriber(spec);
   const schemaName = responseSchemaName(spec, op);
-  return async function recordChange(
+  const entryOf = (
     c: AppContext,
     input: { params: Record<string, string>; body: unknown },
-    response: Response,
-  ): Promise<void> {
-    if (response.status >= 300) return;
-    const answer =
-      schemaName && response.headers.get('content-type')?.includes('json')
-        ? await response.clone().json()
-        : undefined;
-    const entry: AuditEntry = {
-      orgId: input.params.orgId as string,
-      // The only anonymous operations that change anything are webhooks, which prove themselves
-      // with a token in the path.
-      ...(c.var.principal ? actorOf(c.var.principal) : { actor: { type: 'system', id: 'webhook' } }),
-      operation: op.operationId,
-      target: targetOf(op, schemaName, input.params, answer),
-      changes: describer.describe(op.requestBody?.schema, input.body),
-      requestId: c.var.requestId,
-    };
-    const { services } = c.var;
-    // Outside a transaction the change is committed already: the entry joins others being written.
-    if (c.var.db === services.db) await services.audit.record(entry);
-    else await recordAudit(c.var.db, entry, services.now());
+    answer: unknown,
+  ): AuditEntry => ({
+    orgId: input.params.orgId as string,
+    // The only anonymous operations that change anything are webhooks, which prove themselves
+    // with a token in the path.
+    ...(c.var.principal ? actorOf(c.var.principal) : { actor: { type: 'system', id: 'webhook' } }),
+    operation: op.operationId,
+    target: targetOf(op, schemaName, input.params, answer),
+    changes: describer.describe(op.requestBody?.schema, input.body),
+    requestId: c.var.requestId,
+  });
+  return {
+    /**
+     * Outside a transaction, hands the service the entry to write in the transaction of its own
+     * change; says whether the service wrote it.
+     */
+    offer(c: AppContext, input: { params: Record<string, string>; body: unknown }): () => boolean {
+      if (c.var.db !== c.var.services.db) return () => false;
+      let written = false;
+      c.set('pendingAudit', (targetId: string) => {
+        written = true;
+        return entryOf(c, input, { id: targetId });
+      });
+      return () => written;
+    },
+    async record(
+      c: AppContext,
+      input: { params: Record<string, string>; body: unknown },
+      response: Response,
+    ): Promise<void> {
+      if (response.status >= 300) return;
+      const answer =
+        schemaName && response.headers.get('content-type')?.includes('json')
+          ? await response.clone().json()
+          : undefined;
+      const entry = entryOf(c, input, answer);
+      const { services } = c.var;
+      // Outside a transaction the change is committed already: the entry joins others being written.
+      if (c.var.db === services.db) await services.audit.record(entry);
+      else await recordAudit(c.var.db, entry, services.now());
+    },
   };
 }
 
@@ -276,8 +297,11 @@ export function operationPipeline<O extends OperationId>(
     const idempotencyKey = c.req.header('idempotency-key');
     const run = recordChange
       ? async () => {
+          const writtenByService = outsideTransaction.has(op.operationId)
+            ? recordChange.offer(c, input as never)
+            : () => false;
           const response = await handler(c, input);
-          await recordChange(c, input as never, response);
+          if (!writtenByService()) await recordChange.record(c, input as never, response);
           return response;
         }
       : async () => handler(c, input);

@@ -5,40 +5,16 @@ import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { clientAddress } from '../openapi/pipeline.js';
+import { toAppointment } from '../serializers/appointments.js';
 import type { AppointmentRow } from '../services/booking/rules.js';
 import type { Caller } from '../services/booking/service.js';
 import { findAppointment } from '../services/booking/service.js';
 import { appointmentHistoryOf, listAppointments } from '../services/booking/views.js';
 import { transitions } from '../services/workflow.js';
 
-type Schemas = components['schemas'];
+export { toAppointment };
 
-export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
-  return {
-    id: row.id,
-    reference: row.reference,
-    status: row.status,
-    serviceItemId: row.serviceItemId,
-    customerId: row.customerId,
-    technicianId: row.technicianId,
-    start: iso(row.startsAt),
-    end: iso(row.endsAt),
-    bufferBeforeMinutes: row.bufferBeforeMinutes,
-    bufferAfterMinutes: row.bufferAfterMinutes,
-    price: { amountMinor: row.priceMinor, currency: row.currency },
-    notes: row.notes,
-    assignment: {
-      technicianId: row.technicianId,
-      reason: row.assignedTechnicianReason as Schemas['Assignment']['reason'],
-    },
-    rescheduledFromId: row.rescheduledFromId,
-    rescheduledToId: row.rescheduledToId,
-    rating: row.rating,
-    feedback: row.feedback,
-    createdAt: iso(row.createdAt),
-    updatedAt: iso(row.updatedAt),
-  };
-}
+type Schemas = components['schemas'];
 
 /**
  * A new appointment as its booker sees it. A publishable key is anyone with a booking form, so it
@@ -51,7 +27,7 @@ function toBooked(row: AppointmentRow, principal: Principal): Schemas['Appointme
 
 /** Who asks, as booking counts holds: the credential and the client address. */
 export function callerOf(c: AppContext): Caller {
-  return { principal: c.var.principal!, address: clientAddress(c) };
+  return { principal: c.var.principal!, address: clientAddress(c), audit: c.var.pendingAudit };
 }
 
 export const appointmentHandlers = {
@@ -123,6 +99,7 @@ export const appointmentHandlers = {
       params.orgId,
       params.appointmentId,
       body,
+      c.var.pendingAudit,
     );
     return c.json(toAppointment(row), 200);
   },
@@ -134,6 +111,7 @@ export const appointmentHandlers = {
       params.orgId,
       params.appointmentId,
       body,
+      c.var.pendingAudit,
     );
     return c.json(toAppointment(row), 201);
   },

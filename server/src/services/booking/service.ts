@@ -10,7 +10,10 @@ import {
   serviceItems,
   technicians,
 } from '../../db/schema.js';
+import { type PendingAudit, recordPending } from '../../audit/audit.js';
 import { ApiError } from '../../errors.js';
+import { recordEvent } from '../../events/outbox.js';
+import { appointmentEvent } from '../../events/records.js';
 import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { computeAvailability } from '../../scheduling/availability.js';
 import { addDays, localDateOf, localToInstant, MINUTE_MS } from '../../scheduling/time.js';
@@ -43,6 +46,8 @@ type Query<O extends keyof operations> = NonNullable<operations[O]['parameters']
 export interface Caller {
   principal: Principal;
   address: string;
+  /** The request's audit entry, written in the transaction that makes the booking or hold. */
+  audit?: PendingAudit | undefined;
 }
 
 export type NewAppointment = Schemas['AppointmentCreate'];
@@ -120,6 +125,7 @@ export class BookingService {
       body,
       caller: { publicOnly: principal.kind === 'publishable_key', actor: actorOf(principal) },
       now: this.#now(),
+      audit: caller.audit,
     };
     // The shared handle: written together with the bookings arriving alongside. A transaction
     // (an idempotent request) must see its own booking before it commits: a batch of one in it.
@@ -171,12 +177,13 @@ export class BookingService {
           body: rest,
           caller: { publicOnly: principal.kind === 'publishable_key', actor },
           now: this.#now(),
+          audit: caller.audit,
         });
       }
-      const customer = await resolveCustomer(tx, orgId, body);
+      const customer = await resolveCustomer(tx, orgId, body, this.#now());
       const org = await orgOf(tx, orgId);
       const prices = await pricesInForce(tx, [item], localDateOf(org.timeZone, startMs), org.currency);
-      return insertAppointment(
+      const booked = await insertAppointment(
         tx,
         {
           orgId,
@@ -196,6 +203,9 @@ export class BookingService {
         },
         { actor, reason: 'booked' },
       );
+      await recordEvent(tx, appointmentEvent('appointment.created', booked), this.#now());
+      await recordPending(tx, caller.audit, booked.id, this.#now());
+      return booked;
     });
   }
 
@@ -235,13 +245,15 @@ export class BookingService {
           headers: { 'retry-after': String(holdMinutes * 60) },
         });
       }
-      return reserveFirstFree(
+      const held = await reserveFirstFree(
         tx,
         orgId,
         choice.ranked.map((r) => r.technicianId),
         blockedRange(item, startMs),
         { kind: 'hold', serviceItemId: item.id, holderKey: holder, expiresAt },
       );
+      if (held) await recordPending(tx, caller.audit, held.reservationId, reading.now);
+      return held;
     });
     if (!got) return slotUnavailable(db, orgId, item, startMs, 'taken', reading);
     return { id: got.reservationId, item, technicianId: got.technicianId, startMs, expiresAt };
@@ -291,6 +303,9 @@ export class BookingService {
         actor: actorOf(principal),
         reason: change.reason ?? null,
       });
+      // Cancelling has its own event (subscribers treat it apart); every other change is a status change.
+      const type = change.status === 'cancelled' ? 'appointment.cancelled' : 'appointment.status_changed';
+      await recordEvent(tx, appointmentEvent(type, updated, { status: current.status }), this.#now());
       return updated;
     });
   }
@@ -313,6 +328,7 @@ export class BookingService {
     orgId: string,
     appointmentId: string,
     body: { technicianId: string; reason?: string | null | undefined },
+    audit?: PendingAudit,
   ): Promise<AppointmentRow> {
     const current = await findAppointment(db, principal, orgId, appointmentId);
     if (!['requested', 'scheduled', 'en_route'].includes(current.status)) {
@@ -357,6 +373,12 @@ export class BookingService {
         actor: actorOf(principal),
         reason: body.reason ?? `reassigned from technician ${current.technicianId} to ${got.technicianId}`,
       });
+      await recordEvent(
+        tx,
+        appointmentEvent('appointment.technician_assigned', updated!, { technicianId: current.technicianId }),
+        this.#now(),
+      );
+      await recordPending(tx, audit, updated!.id, this.#now());
       return updated!;
     });
   }
@@ -368,6 +390,7 @@ export class BookingService {
     orgId: string,
     appointmentId: string,
     body: { start: string; technicianId?: string | null | undefined; reason?: string | null | undefined },
+    audit?: PendingAudit,
   ): Promise<AppointmentRow> {
     const current = await findAppointment(db, principal, orgId, appointmentId);
     if (!reschedulableStatuses.includes(current.status)) {
@@ -440,6 +463,19 @@ export class BookingService {
         actor,
         reason: `rescheduled as ${next.reference}`,
       });
+      // One event for the move: the old visit's cancellation is part of it, not a cancellation.
+      await recordEvent(
+        tx,
+        appointmentEvent('appointment.rescheduled', next, {
+          id: current.id,
+          reference: current.reference,
+          start: current.startsAt.toISOString(),
+          end: current.endsAt.toISOString(),
+          technicianId: current.technicianId,
+        }),
+        reading.now,
+      );
+      await recordPending(tx, audit, next.id, reading.now);
       return next;
     };
     try {
