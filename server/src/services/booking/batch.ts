@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { type PendingAudit, recordAudit } from '../../audit/audit.js';
 import { type Db, queryRows } from '../../db/index.js';
 import {
   appointments,
@@ -9,7 +10,6 @@ import {
   serviceItems,
   technicians,
 } from '../../db/schema.js';
-import { type PendingAudit, recordAudit } from '../../audit/audit.js';
 import { ApiError } from '../../errors.js';
 import { type NewDomainEvent, recordEvents } from '../../events/outbox.js';
 import { appointmentEvent, customerEvent } from '../../events/records.js';

@@ -1,5 +1,6 @@
 import type { components, operations } from '@crewkit/sdk/openapi';
 import { and, eq, sql } from 'drizzle-orm';
+import { type PendingAudit, recordPending } from '../../audit/audit.js';
 import type { Principal } from '../../auth/principal.js';
 import { type Db, queryRows } from '../../db/index.js';
 import {
@@ -10,7 +11,6 @@ import {
   serviceItems,
   technicians,
 } from '../../db/schema.js';
-import { type PendingAudit, recordPending } from '../../audit/audit.js';
 import { ApiError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import { appointmentEvent } from '../../events/records.js';
