@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
 import { taxSettings } from '../../db/schema.js';
 import { ApiError, type FieldError } from '../../errors.js';
-import { parseRatePercent, type TaxRate, type TaxRounding, taxCodeForLocation } from './tax.js';
+import { computeTax, parseRatePercent, type TaxRate, type TaxRounding, taxCodeForLocation } from './tax.js';
 
 type Schemas = components['schemas'];
 export type TaxSettingsRow = typeof taxSettings.$inferSelect;
@@ -106,4 +106,24 @@ export class TaxPolicy {
       this.rates.get(code) ?? this.rates.get(this.settings.defaultTaxCode) ?? { code, name: code, ratePpm: 0 }
     );
   }
+}
+
+/**
+ * A price entered the way the organization enters prices (inclusive or exclusive of tax), as
+ * ex-tax and inc-tax totals at the rate for the place of work: what a work order pushed to Ascora
+ * carries, so a GST-registered business sends different totals with and without tax.
+ */
+export async function taxedPrice(
+  db: Db,
+  orgId: string,
+  priceMinor: number,
+  place: { country?: string | null; region?: string | null } | null | undefined,
+): Promise<{ totalExTaxMinor: number; totalIncTaxMinor: number }> {
+  const policy = new TaxPolicy(await getTaxSettings(db, orgId));
+  const rate = policy.rateFor(place);
+  const result = computeTax([{ amountMinor: priceMinor, taxCode: rate.code, ratePpm: rate.ratePpm }], {
+    pricesIncludeTax: policy.pricesIncludeTax,
+    rounding: policy.rounding,
+  });
+  return { totalExTaxMinor: result.netMinor, totalIncTaxMinor: result.grossMinor };
 }
