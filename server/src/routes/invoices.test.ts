@@ -397,6 +397,28 @@ describe('Invoices from Ascora', () => {
   });
 });
 
+describe('Domain events', () => {
+  it('announce an invoice’s life in the outbox: created, issued, a payment, paid', async () => {
+    const invoice = await issued([{ description: 'Service', quantity: 1, unitAmountMinor: 1_000 }]);
+    const payment = await api('POST', `/invoices/${invoice.id}/payments`, {
+      amountMinor: 1_100,
+      paidOn: invoice.issuedOn,
+      method: 'card',
+    });
+    const events = await queryRows<{ type: string; subject: string }>(
+      t.database.db,
+      sql`select type, subject from domain_events where org_id = ${orgId}
+          and (subject = ${invoice.id} or subject = ${payment.body.id}) order by seq`,
+    );
+    expect(events).toEqual([
+      { type: 'invoice.created', subject: invoice.id },
+      { type: 'invoice.issued', subject: invoice.id },
+      { type: 'payment.recorded', subject: payment.body.id },
+      { type: 'invoice.paid', subject: invoice.id },
+    ]);
+  });
+});
+
 describe('Listing and isolation', () => {
   it('filters by status and customer', async () => {
     const made = await issued([{ description: 'Hours', quantity: 1, unitAmountMinor: 10_000 }]);

@@ -19,6 +19,8 @@ import {
   technicians,
 } from '../../db/schema.js';
 import { ApiError, type FieldError } from '../../errors.js';
+import { recordEvent } from '../../events/outbox.js';
+import type { DomainEventType } from '../../events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { JobQueue } from '../../queue/queue.js';
 import { getTaxSettings, TaxPolicy } from './settings.js';
@@ -49,12 +51,6 @@ export interface InvoiceView {
   balanceMinor: number | null;
   overdue: boolean;
   ascoraId: string | null;
-}
-
-/** Hooks for what follows an invoice's life; the notifications outbox plugs in here once it lands. */
-export interface InvoicingHooks {
-  /** Called in the issuing transaction: email the invoice to the customer. */
-  invoiceIssued?(db: Db, view: InvoiceView): Promise<void>;
 }
 
 /** The date in the organization's time zone, as YYYY-MM-DD. */
@@ -105,11 +101,36 @@ const invoiceLimit = 2_000_000_000;
 
 export class InvoicingService {
   readonly #now: () => number;
-  readonly #hooks: InvoicingHooks;
 
-  constructor(options: { now: () => number; hooks?: InvoicingHooks }) {
+  constructor(options: { now: () => number }) {
     this.#now = options.now;
-    this.#hooks = options.hooks ?? {};
+  }
+
+  /**
+   * Records what happened in the caller's transaction (the outbox), for its consumers: emailing
+   * the invoice to the customer hangs off `invoice.issued` (the notifications consumer is not on
+   * this branch yet); webhooks and the live stream carry them all.
+   */
+  async #event(db: Db, type: DomainEventType, row: InvoiceRow, extra: Record<string, unknown> = {}) {
+    await recordEvent(
+      db,
+      {
+        orgId: row.orgId,
+        type,
+        subject: row.id,
+        data: {
+          kind: row.kind,
+          status: row.status,
+          number: row.number,
+          customerId: row.customerId,
+          totalIncTaxMinor: row.totalIncTaxMinor,
+          currency: row.currency,
+          dueOn: row.dueOn,
+          ...extra,
+        },
+      },
+      this.#now(),
+    );
   }
 
   /** Views of these rows, in a fixed number of queries however many there are. */
@@ -443,6 +464,7 @@ export class InvoicingService {
       })
       .returning();
     await this.#writeLines(db, orgId, id, priced.lines);
+    await this.#event(db, 'invoice.created', row!, { appointmentId });
     return (await this.views(db, orgId, [row!]))[0]!;
   }
 
@@ -482,6 +504,7 @@ export class InvoicingService {
       .set({ ...changes, updatedAt: new Date(this.#now()) })
       .where(eq(invoices.id, row.id))
       .returning();
+    await this.#event(db, 'invoice.updated', updated!);
     return (await this.views(db, orgId, [updated!]))[0]!;
   }
 
@@ -523,9 +546,8 @@ export class InvoicingService {
       })
       .where(eq(invoices.id, row.id))
       .returning();
-    const view = (await this.views(db, orgId, [issued!]))[0]!;
-    await this.#hooks.invoiceIssued?.(db, view);
-    return view;
+    await this.#event(db, 'invoice.issued', issued!);
+    return (await this.views(db, orgId, [issued!]))[0]!;
   }
 
   async void(db: Db, orgId: string, invoiceId: string): Promise<InvoiceView> {
@@ -545,6 +567,7 @@ export class InvoicingService {
       .set({ status: 'void', voidedAt: new Date(this.#now()), updatedAt: new Date(this.#now()) })
       .where(eq(invoices.id, row.id))
       .returning();
+    await this.#event(db, 'invoice.voided', voided!);
     return (await this.views(db, orgId, [voided!]))[0]!;
   }
 
@@ -672,6 +695,7 @@ export class InvoicingService {
         amountIncTaxMinor: result.lines[i]!.grossMinor,
       })),
     );
+    await this.#event(db, 'invoice.credit_note_issued', row!, { creditedInvoiceId: invoice.id });
     await this.#settle(db, orgId, invoice);
     return (await this.views(db, orgId, [row!]))[0]!;
   }
@@ -682,11 +706,13 @@ export class InvoicingService {
     const view = (await this.views(db, orgId, [invoice]))[0]!;
     if (view.balanceMinor === null || invoice.status === 'draft' || invoice.status === 'void') return;
     const status = statusFor(view.paidMinor, view.balanceMinor);
-    if (status !== invoice.status)
-      await db
-        .update(invoices)
-        .set({ status, updatedAt: new Date(this.#now()) })
-        .where(eq(invoices.id, invoice.id));
+    if (status === invoice.status) return;
+    const [settled] = await db
+      .update(invoices)
+      .set({ status, updatedAt: new Date(this.#now()) })
+      .where(eq(invoices.id, invoice.id))
+      .returning();
+    if (status === 'paid') await this.#event(db, 'invoice.paid', settled!);
   }
 
   /**
@@ -752,6 +778,22 @@ export class InvoicingService {
       })
       .returning();
     if (pushQueue) await enqueuePaymentPush(pushQueue, orgId, row!.id, db);
+    await recordEvent(
+      db,
+      {
+        orgId,
+        type: 'payment.recorded',
+        subject: row!.id,
+        data: {
+          invoiceId: invoice.id,
+          kind,
+          amountMinor: row!.amountMinor,
+          creditMinor,
+          paidOn: row!.paidOn,
+        },
+      },
+      this.#now(),
+    );
     await this.#settle(db, orgId, invoice);
     return row!;
   }
