@@ -337,6 +337,13 @@ describe('Credit notes', () => {
       lines: [{ position: 0, quantity: 2.001 }],
     });
     expect(tooMuch.status).toBe(400);
+    const twice = await api('POST', `/invoices/${invoice.id}/credit-notes`, {
+      lines: [
+        { position: 0, quantity: 1 },
+        { position: 0, quantity: 1 },
+      ],
+    });
+    expect(twice.status).toBe(400);
     expect((await api('GET', `/invoices/${invoice.id}`)).body.balanceMinor).toBe(22_000);
   });
 

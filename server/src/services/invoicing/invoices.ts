@@ -611,7 +611,13 @@ export class InvoicingService {
       }));
     const errors: FieldError[] = [];
     const picked: { line: InvoiceLineRow; milli: number }[] = [];
+    const seen = new Set<number>();
     wanted.forEach((w, i) => {
+      if (seen.has(w.position)) {
+        errors.push({ path: `body.lines.${i}.position`, message: 'is given twice' });
+        return;
+      }
+      seen.add(w.position);
       const line = original.find((l) => l.position === w.position);
       if (!line) {
         errors.push({ path: `body.lines.${i}.position`, message: 'is not a line of this invoice' });
