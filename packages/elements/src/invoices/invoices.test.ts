@@ -1,62 +1,10 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { nextEvent } from '../../test-support/dom.js';
+import { invoice } from '../../test-support/invoice-fixtures.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
-import type { Invoice } from './events.js';
 import type { CrewInvoices } from './invoices.js';
 import { parseAmount } from './invoices.js';
 import './define.js';
-
-function invoice(n: number, overrides: Partial<Invoice> = {}): Invoice {
-  return {
-    id: `0190f3c4-2222-7000-8000-${String(n).padStart(12, '0')}`,
-    kind: 'invoice',
-    source: 'local',
-    status: 'issued',
-    number: `INV-${String(n).padStart(6, '0')}`,
-    jobId: null,
-    customerId: null,
-    appointmentId: null,
-    creditedInvoiceId: null,
-    issuedOn: '2026-11-30',
-    dueOn: '2026-12-14',
-    currency: 'AUD',
-    pricesIncludeTax: false,
-    taxRounding: 'line',
-    totalExTaxMinor: 10_000,
-    totalTaxMinor: 1_000,
-    totalIncTaxMinor: 11_000,
-    paidMinor: 0,
-    creditedMinor: 0,
-    balanceMinor: 11_000,
-    overdue: false,
-    taxes: [{ taxCode: 'GST', name: 'GST', ratePercent: '10', netMinor: 10_000, taxMinor: 1_000 }],
-    serviceAddress: null,
-    notes: null,
-    lines: [
-      {
-        position: 0,
-        itemCode: null,
-        description: 'Replace tempering valve',
-        quantity: 1,
-        unitAmountExTaxMinor: 10_000,
-        amountExTaxMinor: 10_000,
-        lineType: 'labour',
-        unitAmountMinor: 10_000,
-        taxCode: 'GST',
-        taxRatePercent: '10',
-        taxMinor: 1_000,
-        amountIncTaxMinor: 11_000,
-        serviceItemId: null,
-        technicianId: null,
-      },
-    ],
-    payments: [],
-    ascoraId: null,
-    createdAt: '2026-11-30T00:00:00.000Z',
-    updatedAt: '2026-11-30T00:00:00.000Z',
-    ...overrides,
-  };
-}
 
 async function mount(locale = 'en-AU') {
   const el = await fixture<CrewInvoices>(
