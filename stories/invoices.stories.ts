@@ -22,6 +22,26 @@ const handlers = [
   http.get(api('/invoices'), () => HttpResponse.json({ data: invoices, nextCursor: null })),
   ...invoices.map((i) => http.get(api(`/invoices/${i.id}`), () => HttpResponse.json(i))),
   http.post(api('/invoices/:invoiceId/payments'), () => problem(422, 'overpayment')),
+  // Drafting from a visit: one completed visit, and the draft it makes.
+  http.get(api('/appointments'), () =>
+    HttpResponse.json({
+      data: [
+        {
+          id: '0190f3c4-4444-7000-8000-000000000001',
+          reference: 'HK7-3PQ',
+          status: 'completed',
+          start: '2026-11-28T23:00:00.000Z',
+          customer: { id: '0190f3c4-5555-7000-8000-000000000001', name: 'Olivia Hart', email: null },
+        },
+      ],
+      nextCursor: null,
+    }),
+  ),
+  http.post(api('/invoices'), () =>
+    HttpResponse.json(invoice(46, { status: 'draft', number: null, issuedOn: null, dueOn: null }), {
+      status: 201,
+    }),
+  ),
 ];
 
 const meta: Meta<Args> = {

@@ -109,6 +109,56 @@ describe('<crew-invoices>', () => {
     expect(text($(el, '.notice'))).to.contain('übersteigt den offenen Betrag');
   });
 
+  it('drafts an invoice from a completed visit and issues it', async () => {
+    const visitId = '0190f3c4-4444-7000-8000-000000000001';
+    const draft = invoice(9, {
+      status: 'draft',
+      number: null,
+      issuedOn: null,
+      dueOn: null,
+      appointmentId: visitId,
+    });
+    const created: unknown[] = [];
+    await mockApi(
+      http.get(api('/invoices'), () => HttpResponse.json({ data: [], nextCursor: null })),
+      http.get(api('/appointments'), ({ request }) => {
+        expect(new URL(request.url).searchParams.getAll('status')).to.deep.equal(['completed']);
+        return HttpResponse.json({
+          data: [
+            {
+              id: visitId,
+              reference: 'HK7-3PQ',
+              status: 'completed',
+              start: '2026-11-28T23:00:00.000Z',
+              customer: { id: '0190f3c4-5555-7000-8000-000000000001', name: 'Olivia Hart', email: null },
+            },
+          ],
+          nextCursor: null,
+        });
+      }),
+      http.post(api('/invoices'), async ({ request }) => {
+        created.push(await request.json());
+        return HttpResponse.json(draft, { status: 201 });
+      }),
+      http.post(api(`/invoices/${draft.id}/issue`), () =>
+        HttpResponse.json({ ...draft, status: 'issued', number: 'INV-000009' }),
+      ),
+    );
+    const el = await mount();
+    $<HTMLButtonElement>(el, 'button.new').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('form.new-invoice'));
+    expect(text($(el, 'form.new-invoice')))
+      .to.contain('HK7-3PQ')
+      .and.contain('Olivia Hart');
+    await expect(el).to.be.accessible();
+    $<HTMLButtonElement>(el, 'form.new-invoice button[type=submit]').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('.detail button.issue'));
+    expect(created).to.deep.equal([{ appointmentId: visitId }]);
+    $<HTMLButtonElement>(el, '.detail button.issue').click();
+    await waitUntil(() => text($(el, 'tr.invoice')).includes('INV-000009'));
+    expect(text($(el, '.notice'))).to.contain('Issued as INV-000009');
+  });
+
   it('reads amounts typed with a point or a comma, and nothing else', () => {
     expect(parseAmount('120.50', 2)).to.equal(12_050);
     expect(parseAmount('120,5', 2)).to.equal(12_050);

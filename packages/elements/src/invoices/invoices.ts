@@ -1,4 +1,4 @@
-import type { Crewkit } from '@crewkit/sdk';
+import type { AppointmentListItem, Crewkit } from '@crewkit/sdk';
 import { html, nothing } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
@@ -25,11 +25,11 @@ export function parseAmount(text: string, digits: number): number | undefined {
 /**
  * Invoices for an office or ERP page: the list with a status filter (invoices pulled from Ascora
  * are marked as such), an invoice's lines, taxes, totals and payments, recording a payment, and
- * the PDF. Drafting and issuing are API calls (`createInvoice`, `issueInvoice`) this element does
- * not make yet.
+ * the PDF; drafting an invoice from a completed visit and issuing a draft. Lines of a draft are
+ * changed through the API (`updateInvoice`), not here yet.
  *
  * @tagname crew-invoices
- * @summary Invoices: list, detail, payments and PDF.
+ * @summary Invoices: list, detail, payments, PDF, drafting from a completed visit.
  *
  * @attr api-base - Where the API lives, e.g. `https://crewkit.example.com`.
  * @attr org - The organization id.
@@ -56,6 +56,7 @@ export class CrewInvoices extends StaffElement {
     open: { state: true },
     notice: { state: true },
     saving: { state: true },
+    visits: { state: true },
   };
 
   /** Only invoices with this status (`draft`, `issued`, `part_paid`, `paid`, `void`); all when unset. */
@@ -69,6 +70,8 @@ export class CrewInvoices extends StaffElement {
   declare private open: Invoice | undefined;
   declare private notice: { text: string; error: boolean } | undefined;
   declare private saving: boolean;
+  /** Completed visits to invoice, loaded when the user asks to draft one. */
+  declare private visits: { phase: 'closed' | 'loading' | 'ready'; items: AppointmentListItem[] };
 
   readonly localize = new LocalizeController(this, { en, de });
 
@@ -80,6 +83,7 @@ export class CrewInvoices extends StaffElement {
     super();
     this.list = { phase: 'loading', items: [], nextCursor: null };
     this.saving = false;
+    this.visits = { phase: 'closed', items: [] };
   }
 
   protected override connectFailed(failure: ElementError): void {
@@ -163,9 +167,7 @@ export class CrewInvoices extends StaffElement {
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     } catch (error) {
-      const failure = toElementError(error);
-      this.notice = { text: this.localize.error(failure.code), error: true };
-      this.reportError(failure);
+      this.#failed(error);
     }
   }
 
@@ -206,12 +208,101 @@ export class CrewInvoices extends StaffElement {
       this.notice = { text: this.localize.t.recorded, error: false };
       this.dispatchEvent(new CrewPaymentRecordedEvent(payment, updated));
     } catch (error) {
-      const failure = toElementError(error);
-      this.notice = { text: this.localize.error(failure.code), error: true };
-      this.reportError(failure);
+      this.#failed(error);
     } finally {
       this.saving = false;
     }
+  }
+
+  #failed(error: unknown): void {
+    const failure = toElementError(error);
+    this.notice = { text: this.localize.error(failure.code), error: true };
+    this.reportError(failure);
+  }
+
+  async #openVisits(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    this.visits = { phase: 'loading', items: [] };
+    try {
+      const page = await unwrap(
+        client.GET('/api/v1/organizations/{orgId}/appointments', {
+          params: { path: { orgId: this.#org }, query: { status: ['completed'], limit: 100 } },
+        }),
+      );
+      this.visits = { phase: 'ready', items: page.data };
+    } catch (error) {
+      this.visits = { phase: 'closed', items: [] };
+      this.#failed(error);
+    }
+  }
+
+  /** Drafts an invoice from a completed visit and opens it. */
+  async #draftFromVisit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const client = this.#client;
+    const appointmentId = String(new FormData(event.target as HTMLFormElement).get('appointmentId') ?? '');
+    if (!client || !appointmentId) return;
+    this.saving = true;
+    try {
+      const draft = await unwrap(
+        client.POST('/api/v1/organizations/{orgId}/invoices', {
+          params: { path: { orgId: this.#org } },
+          body: { appointmentId },
+        }),
+      );
+      this.visits = { phase: 'closed', items: [] };
+      this.list = { ...this.list, phase: 'ready', items: [draft, ...this.list.items] };
+      this.open = draft;
+      this.notice = undefined;
+    } catch (error) {
+      this.#failed(error);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  async #issue(invoice: Invoice): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    this.saving = true;
+    try {
+      const issued = await unwrap(
+        client.POST('/api/v1/organizations/{orgId}/invoices/{invoiceId}/issue', {
+          params: { path: { orgId: this.#org, invoiceId: invoice.id } },
+        }),
+      );
+      this.open = issued;
+      this.list = { ...this.list, items: this.list.items.map((i) => (i.id === issued.id ? issued : i)) };
+      this.notice = { text: this.localize.t.issued(issued.number ?? ''), error: false };
+    } catch (error) {
+      this.#failed(error);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  #renderVisits() {
+    const { t } = this.localize;
+    if (this.visits.phase === 'closed')
+      return html`<button type="button" class="new" @click=${() => void this.#openVisits()}>${t.invoiceVisit}</button>`;
+    if (this.visits.phase === 'loading') return loadingView(this.localize);
+    if (this.visits.items.length === 0) return emptyView(t.noVisits);
+    return html`<form class="new-invoice" @submit=${(e: SubmitEvent) => void this.#draftFromVisit(e)}>
+      <label
+        >${t.visit}
+        <select name="appointmentId" required>
+          ${this.visits.items.map(
+            (v) =>
+              html`<option value=${v.id}>
+                ${v.reference} · ${v.customer.name} ·
+                ${this.localize.dateTime(v.start, { dateStyle: 'medium' })}
+              </option>`,
+          )}
+        </select>
+      </label>
+      <button type="submit" ?disabled=${this.saving}>${t.draftInvoice}</button>
+    </form>`;
   }
 
   override render() {
@@ -227,7 +318,7 @@ export class CrewInvoices extends StaffElement {
           </select>
         </label>
       </div>
-      ${this.#renderList()} ${this.open ? this.#renderDetail(this.open) : nothing}
+      ${this.#renderVisits()} ${this.#renderList()} ${this.open ? this.#renderDetail(this.open) : nothing}
     </div>`;
   }
 
@@ -298,7 +389,16 @@ export class CrewInvoices extends StaffElement {
     return html`<section class="detail" part="detail" aria-labelledby="detail-title">
       <div class="section-head">
         <h4 id="detail-title">${t.detailTitle(this.#number(invoice))}</h4>
-        <button type="button" @click=${() => void this.#downloadPdf(invoice)}>${t.downloadPdf}</button>
+        <span>
+          ${
+            invoice.status === 'draft' && invoice.source === 'local'
+              ? html`<button type="button" class="issue" ?disabled=${this.saving} @click=${() => void this.#issue(invoice)}>
+                ${t.issue}
+              </button>`
+              : nothing
+          }
+          <button type="button" @click=${() => void this.#downloadPdf(invoice)}>${t.downloadPdf}</button>
+        </span>
       </div>
       <table>
         <thead>

@@ -39,5 +39,10 @@ export const de: InvoiceTerms = {
   record: 'Zahlung erfassen',
   invalidAmount: 'Geben Sie einen Betrag wie 120,50 ein.',
   recorded: 'Zahlung erfasst.',
-  close: 'Schließen',
+  invoiceVisit: 'Abgeschlossenen Einsatz abrechnen',
+  visit: 'Abgeschlossener Einsatz',
+  noVisits: 'Keine abgeschlossenen Einsätze abzurechnen.',
+  draftInvoice: 'Rechnungsentwurf anlegen',
+  issue: 'Stellen',
+  issued: (number: string) => `Gestellt als ${number}.`,
 };

@@ -39,7 +39,12 @@ export const en = {
   record: 'Record payment',
   invalidAmount: 'Enter an amount such as 120.50.',
   recorded: 'Payment recorded.',
-  close: 'Close',
+  invoiceVisit: 'Invoice a completed visit',
+  visit: 'Completed visit',
+  noVisits: 'No completed visits to invoice.',
+  draftInvoice: 'Draft invoice',
+  issue: 'Issue',
+  issued: (number: string) => `Issued as ${number}.`,
 };
 
 export type InvoiceTerms = typeof en;
