@@ -109,6 +109,28 @@ describe('<crew-invoices>', () => {
     expect(text($(el, '.notice'))).to.contain('übersteigt den offenen Betrag');
   });
 
+  it('asks only for the customer, dates and status it is filtered by', async () => {
+    const queries: URLSearchParams[] = [];
+    await mockApi(
+      http.get(api('/invoices'), ({ request }) => {
+        queries.push(new URL(request.url).searchParams);
+        return HttpResponse.json({ data: [invoice(1)], nextCursor: null });
+      }),
+    );
+    const el = await fixture<CrewInvoices>(
+      html`<crew-invoices api-base=${apiBase} org=${orgId} access-token="at_test" locale="en" customer-id="0190f3c4-5555-7000-8000-000000000001" issued-from="2026-11-01"></crew-invoices>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('tr.invoice'));
+    expect(queries[0]!.get('customerId')).to.equal('0190f3c4-5555-7000-8000-000000000001');
+    expect(queries[0]!.get('issuedFrom')).to.equal('2026-11-01');
+    const select = $<HTMLSelectElement>(el, 'select');
+    select.value = 'paid';
+    select.dispatchEvent(new Event('change'));
+    await waitUntil(() => queries.length === 2);
+    expect(queries[1]!.get('status')).to.equal('paid');
+    expect(queries[1]!.get('customerId')).to.equal('0190f3c4-5555-7000-8000-000000000001');
+  });
+
   it('drafts an invoice from a completed visit and issues it', async () => {
     const visitId = '0190f3c4-4444-7000-8000-000000000001';
     const draft = invoice(9, {

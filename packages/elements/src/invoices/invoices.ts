@@ -36,6 +36,10 @@ export function parseAmount(text: string, digits: number): number | undefined {
  * @attr access-token - A user's access token (owner or admin to record payments).
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
  * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
+ * @attr status - Only invoices with this status.
+ * @attr customer-id - Only this customer's invoices.
+ * @attr issued-from - Only invoices issued on or after this date (YYYY-MM-DD).
+ * @attr issued-to - Only invoices issued on or before this date (YYYY-MM-DD).
  *
  * @event crew-ready - The first page is shown.
  * @event crew-payment-recorded - A payment was recorded; `event.payment` and `event.invoice`.
@@ -52,6 +56,9 @@ export class CrewInvoices extends StaffElement {
   static override properties = {
     ...StaffElement.properties,
     status: { reflect: true },
+    customerId: { attribute: 'customer-id' },
+    issuedFrom: { attribute: 'issued-from' },
+    issuedTo: { attribute: 'issued-to' },
     list: { state: true },
     open: { state: true },
     notice: { state: true },
@@ -61,6 +68,12 @@ export class CrewInvoices extends StaffElement {
 
   /** Only invoices with this status (`draft`, `issued`, `part_paid`, `paid`, `void`); all when unset. */
   declare status: InvoiceStatus | undefined;
+  /** Only this customer's invoices (`customer-id`), e.g. on a customer's page. */
+  declare customerId: string | undefined;
+  /** Only invoices issued on or after this date (`issued-from`, YYYY-MM-DD). */
+  declare issuedFrom: string | undefined;
+  /** Only invoices issued on or before this date (`issued-to`, YYYY-MM-DD). */
+  declare issuedTo: string | undefined;
   declare private list: {
     phase: 'loading' | 'ready' | 'error';
     items: Invoice[];
@@ -121,6 +134,9 @@ export class CrewInvoices extends StaffElement {
               limit: pageSize,
               ...(cursor ? { cursor } : {}),
               ...(this.status ? { status: this.status } : {}),
+              ...(this.customerId ? { customerId: this.customerId } : {}),
+              ...(this.issuedFrom ? { issuedFrom: this.issuedFrom } : {}),
+              ...(this.issuedTo ? { issuedTo: this.issuedTo } : {}),
             },
           },
         }),
@@ -135,9 +151,10 @@ export class CrewInvoices extends StaffElement {
     }
   }
 
-  #filter(event: Event): void {
-    const value = (event.target as HTMLSelectElement).value;
-    this.status = value ? (value as InvoiceStatus) : undefined;
+  #filter(name: 'status' | 'issuedFrom' | 'issuedTo', event: Event): void {
+    const value = (event.target as HTMLSelectElement | HTMLInputElement).value || undefined;
+    if (name === 'status') this.status = value as InvoiceStatus | undefined;
+    else this[name] = value;
     this.open = undefined;
     void this.#load();
   }
@@ -312,10 +329,18 @@ export class CrewInvoices extends StaffElement {
         <h3>${t.title}</h3>
         <label
           >${t.statusFilter}
-          <select @change=${this.#filter}>
+          <select @change=${(e: Event) => this.#filter('status', e)}>
             <option value="" ?selected=${!this.status}>${t.allStatuses}</option>
             ${statuses.map((s) => html`<option value=${s} ?selected=${this.status === s}>${t.statuses[s]}</option>`)}
           </select>
+        </label>
+        <label
+          >${t.issuedFrom}
+          <input type="date" .value=${this.issuedFrom ?? ''} @change=${(e: Event) => this.#filter('issuedFrom', e)} />
+        </label>
+        <label
+          >${t.issuedTo}
+          <input type="date" .value=${this.issuedTo ?? ''} @change=${(e: Event) => this.#filter('issuedTo', e)} />
         </label>
       </div>
       ${this.#renderVisits()} ${this.#renderList()} ${this.open ? this.#renderDetail(this.open) : nothing}

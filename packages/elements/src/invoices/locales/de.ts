@@ -3,6 +3,8 @@ import type { InvoiceTerms } from './en.js';
 export const de: InvoiceTerms = {
   title: 'Rechnungen',
   statusFilter: 'Status',
+  issuedFrom: 'Gestellt ab',
+  issuedTo: 'Gestellt bis',
   allStatuses: 'Alle',
   statuses: {
     draft: 'Entwurf',

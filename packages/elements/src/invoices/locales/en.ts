@@ -3,6 +3,8 @@ import type { InvoiceStatus } from '../events.js';
 export const en = {
   title: 'Invoices',
   statusFilter: 'Status',
+  issuedFrom: 'Issued from',
+  issuedTo: 'Issued to',
   allStatuses: 'All',
   statuses: {
     draft: 'Draft',
