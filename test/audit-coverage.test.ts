@@ -81,6 +81,11 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
           returning id::text as id`,
     );
     fresh.recordAppointmentFeedback = { appointmentId: completed!.id };
+    const toVoid = await api('POST', '/invoices', {
+      customerId: demo.ids.customerId,
+      lines: [{ description: 'Call-out', quantity: 1, unitAmountMinor: 9_900 }],
+    });
+    fresh.voidInvoice = { invoiceId: toVoid.id };
     ids = {
       ...demo.ids,
       orgId,
@@ -114,6 +119,12 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
     createServiceItem: ({ id }) => (fresh.deleteServiceItem = { itemId: id }),
     createHold: ({ id }) => (fresh.releaseHold = { holdId: id }),
     createCustomer: ({ id }) => (fresh.deleteCustomer = { customerId: id }),
+    // The draft made is changed, issued and credited; voiding takes another (a credited invoice cannot be voided).
+    createInvoice: ({ id }) => {
+      fresh.updateInvoice = { invoiceId: id };
+      fresh.issueInvoice = { invoiceId: id };
+      fresh.createCreditNote = { invoiceId: id };
+    },
     createAppointment: ({ id, technicianId }) => {
       fresh.assignTechnician = { appointmentId: id };
       assignTo = technicianId!;
@@ -136,6 +147,16 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       changeAppointmentStatus: { status: 'in_progress' },
       // The technician booked is one qualified for the service.
       assignTechnician: { technicianId: assignTo },
+      updateTaxSettings: {
+        rates: [{ code: 'GST', name: 'GST', ratePercent: '10' }],
+        defaultTaxCode: 'GST',
+        locationRules: [],
+      },
+      createInvoice: {
+        customerId: ids.customerId,
+        lines: [{ description: 'Call-out', quantity: 1, unitAmountMinor: 9_900 }],
+      },
+      updateInvoice: { notes: 'Gate code on the work order' },
     };
     return { ...fields, ...override[op.operationId] };
   };

@@ -39,6 +39,7 @@ import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { invoiceHandlers } from './routes/invoices.js';
 import { organizationHandlers } from './routes/organizations.js';
 import {
   defaultStaticAssetOptions,
@@ -49,6 +50,7 @@ import {
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { BookingService } from './services/booking/service.js';
+import { InvoicingService } from './services/invoicing/invoices.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
 
@@ -68,6 +70,7 @@ export const handlers: HandlerTable = {
   ...holdHandlers,
   ...ascoraHandlers,
   ...ascoraRecordHandlers,
+  ...invoiceHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
 };
@@ -143,6 +146,7 @@ export function createServices({
     now,
     busyTimes,
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
+    invoicing: new InvoicingService({ now }),
     queue,
     events,
     ascora,

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
+import type { InvoicingService } from './services/invoicing/invoices.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
 
@@ -34,6 +35,8 @@ export interface Services {
   busyTimes: BusyCache;
   /** Booking: availability, bookings, holds, moves; group commit under load. */
   booking: BookingService;
+  /** Invoices, credit notes and payments (tax settings, PDFs and the revenue report beside it). */
+  invoicing: InvoicingService;
   /**
    * The durable job queue (pg-boss), owned by this app. Absent in an app started without
    * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.

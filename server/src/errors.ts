@@ -26,6 +26,8 @@ export const codeToStatus = {
   internal: 500,
   ascora_rejected: 422,
   ascora_unavailable: 502,
+  invoice_not_editable: 409,
+  overpayment: 422,
 } as const satisfies Record<ErrorCode, number>;
 
 const titles: Record<ErrorCode, string> = {
@@ -49,6 +51,8 @@ const titles: Record<ErrorCode, string> = {
   internal: 'Something went wrong on our side',
   ascora_rejected: 'Ascora rejected the request',
   ascora_unavailable: 'Ascora could not be reached',
+  invoice_not_editable: 'Only draft invoices made here can change; correct an issued one with a credit note',
+  overpayment: 'The payment is more than the balance',
 };
 
 export interface ApiErrorOptions {

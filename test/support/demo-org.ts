@@ -96,6 +96,9 @@ export async function seedDemoOrg(t: TestContext, origins: string[]): Promise<De
   await db.insert(invoices).values({
     id: newId(),
     orgId: demo.orgId,
+    // As the Ascora sync writes them: pulled from Ascora, issued there.
+    source: 'ascora',
+    status: 'issued',
     number: 'INV-1',
     jobId,
     issuedOn: '2026-11-01',

@@ -30,6 +30,11 @@ const patternSamples: Record<string, string> = {
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': '17:00',
   '^[A-Z]{2}$': 'AU',
   '^[!-~]+$': `${marker}-key`,
+  '^[A-Za-z0-9_.-]+$': 'GST',
+  '^\\d{1,3}(\\.\\d{1,4})?$': '10',
+  '^[A-Za-z0-9/_-]*$': 'INV-',
+  '^data:image/(png|jpeg);base64,[A-Za-z0-9+/=]+$':
+    'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
 };
 
 export class SchemaSampler {

@@ -22,6 +22,8 @@ export {
   CrewServiceSelectedEvent,
   CrewSlotSelectedEvent,
 } from './booking/events.js';
+export { CrewPaymentRecordedEvent, type Invoice, type Payment } from './invoices/events.js';
+export { CrewInvoices } from './invoices/invoices.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';

@@ -89,7 +89,7 @@ export async function pullInvoices(
       };
       await tx
         .insert(invoices)
-        .values({ id, orgId, ...values })
+        .values({ id, orgId, source: 'ascora', status: 'issued', ...values })
         .onConflictDoUpdate({ target: invoices.id, set: { ...values, updatedAt: sql`now()` } });
       await tx.delete(invoiceLines).where(eq(invoiceLines.invoiceId, id));
       if (lines.length > 0) await tx.insert(invoiceLines).values(lines);
@@ -234,6 +234,8 @@ export async function pushPayments(
       ),
     );
   for (const { payment, invoiceNumber } of pending) {
+    // Only invoices from Ascora have payments pushed, and those always carry Ascora's number.
+    if (invoiceNumber === null) continue;
     // Claim: while pending, pushed_at holds the claim time. Only the worker whose update matched
     // calls Ascora; a claim older than five minutes belongs to a worker that died mid-call.
     const claimed = await db

@@ -10,6 +10,7 @@ import {
 } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
+import { taxedPrice } from '../services/invoicing/settings.js';
 import {
   ascoraCustomerInput,
   ascoraJobInput,
@@ -179,6 +180,8 @@ export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appo
       return;
     }
     jobId = newId();
+    // The booked price split by the organization's tax settings (it used to go out as both totals).
+    const totals = await taxedPrice(tx, orgId, appointment.priceMinor, customer.address);
     await tx.insert(jobs).values({
       id: jobId,
       orgId,
@@ -187,8 +190,7 @@ export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appo
       status,
       siteCustomerId: customer.id,
       address: normalizeAddress(customer.address),
-      totalExTaxMinor: appointment.priceMinor,
-      totalIncTaxMinor: appointment.priceMinor,
+      ...totals,
       completedAt,
     });
     await tx.update(appointments).set({ jobId }).where(eq(appointments.id, appointment.id));

@@ -10,6 +10,13 @@ export const domainEventTypes = [
   'appointment.technician_assigned',
   'customer.created',
   'customer.updated',
+  'invoice.created',
+  'invoice.updated',
+  'invoice.issued',
+  'invoice.voided',
+  'invoice.paid',
+  'invoice.credit_note_issued',
+  'payment.recorded',
 ] as const;
 
 export type DomainEventType = (typeof domainEventTypes)[number];

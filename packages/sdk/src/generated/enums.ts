@@ -4,7 +4,7 @@
  */
 
 /** components['schemas']['ErrorCode'] */
-export const errorCodes = ["validation_failed", "malformed_json", "unsupported_media_type", "unauthorized", "forbidden", "origin_not_allowed", "invalid_publishable_key", "not_found", "method_not_allowed", "conflict", "idempotency_key_reused", "idempotency_request_in_progress", "slot_unavailable", "rate_limited", "payload_too_large", "unavailable", "queue_unavailable", "internal", "ascora_rejected", "ascora_unavailable"] as const;
+export const errorCodes = ["validation_failed", "malformed_json", "unsupported_media_type", "unauthorized", "forbidden", "origin_not_allowed", "invalid_publishable_key", "not_found", "method_not_allowed", "conflict", "idempotency_key_reused", "idempotency_request_in_progress", "slot_unavailable", "rate_limited", "payload_too_large", "unavailable", "queue_unavailable", "internal", "ascora_rejected", "ascora_unavailable", "invoice_not_editable", "overpayment"] as const;
 /** components['schemas']['Role'] */
 export const roles = ["owner", "admin", "dispatcher", "technician"] as const;
 /** components['schemas']['ApiKeyKind'] */
@@ -23,5 +23,9 @@ export const ascoraConflictStrategies = ["local_wins", "remote_wins", "newest_wi
 export const auditActorTypes = ["user", "api_key", "system"] as const;
 /** components['schemas']['JobStatus'] */
 export const jobStatuses = ["new", "booked", "in_progress", "completed", "cancelled"] as const;
+/** components['schemas']['InvoiceKind'] */
+export const invoiceKinds = ["invoice", "credit_note"] as const;
+/** components['schemas']['InvoiceStatus'] */
+export const invoiceStatuses = ["draft", "issued", "part_paid", "paid", "void"] as const;
 /** The keys of components['schemas']['WeeklyHours'], Monday first. */
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;

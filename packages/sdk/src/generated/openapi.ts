@@ -1376,6 +1376,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/tax-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Tax, numbering and payment terms for invoices
+         * @description An organization that has not set them up gets the defaults: no tax (one 0 % rate named
+         *     `NONE`), prices exclusive of tax, rounding per line, 14 days to pay.
+         */
+        get: operations["getTaxSettings"];
+        /**
+         * Replace the tax settings
+         * @description Applies to invoices drafted or updated afterwards; issued invoices keep the taxes they were
+         *     issued with. Rates are percent text (`"10"`, `"8.875"`, up to four decimals), never floats.
+         *     Rounding: half away from zero, per line (each line's tax is rounded) or per invoice (each
+         *     rate's tax is rounded once from the sum of its lines, then shared out to the lines so they
+         *     still add up). Location rules pick a rate by where the work is done: country and region
+         *     first, then country, then `defaultTaxCode`.
+         */
+        put: operations["updateTaxSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/invoices": {
         parameters: {
             query?: never;
@@ -1387,12 +1420,18 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List invoices
-         * @description Oldest first.
+         * List invoices and credit notes
+         * @description Oldest first. Invoices pulled from Ascora are listed too, with `source: ascora`.
          */
         get: operations["listInvoices"];
         put?: never;
-        post?: never;
+        /**
+         * Draft an invoice
+         * @description From a completed appointment (`appointmentId`: its customer, its service address, a labour
+         *     line for its service item at the booked price, and the lines given) or from nothing
+         *     (`customerId` and `lines`). A draft has no number yet; it gets one when issued.
+         */
+        post: operations["createInvoice"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1410,8 +1449,116 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get an invoice with its lines and payments */
+        /** Get an invoice with its lines, taxes and payments */
         get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a draft
+         * @description Only drafts change: an issued invoice is corrected with a credit note (`409
+         *     invoice_not_editable`), as is one pulled from Ascora. `lines`, when given, replace all lines.
+         */
+        patch: operations["updateInvoice"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a draft
+         * @description Gives the next number of the organization's sequence (never skipped, never repeated, also
+         *     when several servers issue at once), today's date on the organization's clock, and the due
+         *     date from the payment terms. From then on the invoice does not change.
+         */
+        post: operations["issueInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an invoice
+         * @description A draft or an issued invoice with no payments left on it. A voided invoice keeps its number.
+         */
+        post: operations["voidInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Credit an issued invoice
+         * @description Issued at once with the next credit note number. Without `lines` it credits the whole
+         *     invoice; with them, the positions and quantities given (never more than was invoiced and
+         *     not yet credited). Amounts and taxes are the invoice's, negated, so a full credit note nets
+         *     the invoice to zero to the cent. The invoice's balance falls by the credit.
+         */
+        post: operations["createCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The invoice or credit note as a PDF
+         * @description In the organization's language (English, German or French, from its locale) and currency
+         *     format: the business's name, logo, address and tax id, the customer, the visit, the lines,
+         *     tax per rate, totals and payment terms. A draft is marked as such.
+         */
+        get: operations["getInvoicePdf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1434,10 +1581,40 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Record a payment against an invoice
-         * @description When the organization is connected to Ascora with payments pushed, the payment is sent to Ascora once, in the background.
+         * Record a payment or a refund against an invoice
+         * @description A payment larger than the balance is refused (`422 overpayment`) unless `keepExcessAsCredit`
+         *     is set, when the excess is kept as the customer's credit. A refund gives back at most what
+         *     was paid. The invoice's status follows: `part_paid`, `paid`, or back to `issued`. Drafts and
+         *     void invoices take no payments.
+         *     Invoices pulled from Ascora keep Ascora's amounts: when the organization is connected to
+         *     Ascora with payments pushed, the payment is sent to Ascora once, in the background.
          */
         post: operations["recordPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/reports/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Revenue by period, service category, service item or technician
+         * @description Issued invoices and credit notes (credit notes count negative; drafts and void invoices not
+         *     at all) with an issue date from `from` to `to`, grouped by `groupBy`, with net, tax and
+         *     gross separated. `format=csv` (or `Accept: text/csv`) answers CSV with the same columns.
+         */
+        get: operations["getRevenueReport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1476,7 +1653,7 @@ export interface components {
          *     unknown code like its HTTP status.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "invalid_publishable_key" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "queue_unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable";
+        ErrorCode: "validation_failed" | "malformed_json" | "unsupported_media_type" | "unauthorized" | "forbidden" | "origin_not_allowed" | "invalid_publishable_key" | "not_found" | "method_not_allowed" | "conflict" | "idempotency_key_reused" | "idempotency_request_in_progress" | "slot_unavailable" | "rate_limited" | "payload_too_large" | "unavailable" | "queue_unavailable" | "internal" | "ascora_rejected" | "ascora_unavailable" | "invoice_not_editable" | "overpayment";
         /** @description An RFC 9457 problem document. */
         Problem: {
             /** @description A URI naming the problem type. */
@@ -2437,7 +2614,133 @@ export interface components {
             data: components["schemas"]["Job"][];
             nextCursor: string | null;
         };
+        /** @enum {string} */
+        InvoiceKind: "invoice" | "credit_note";
+        /**
+         * @description `draft` → `issued` → `part_paid` → `paid`; a draft or an unpaid invoice may become `void`.
+         *     A credit note is `issued` from the start.
+         * @enum {string}
+         */
+        InvoiceStatus: "draft" | "issued" | "part_paid" | "paid" | "void";
+        TaxRate: {
+            /** @example GST */
+            code: string;
+            /** @example GST 10% */
+            name: string;
+            /**
+             * @description Percent, up to four decimals; no floats.
+             * @example 10
+             * @example 8.875
+             */
+            ratePercent: string;
+        };
+        TaxLocationRule: {
+            country: string;
+            /** @description Matched against the service address's region, ignoring case. */
+            region?: string | null;
+            taxCode: string;
+        };
+        TaxSettingsUpdate: {
+            /** @example GST */
+            taxName: string;
+            /** @description The business's tax registration (ABN, VAT number), printed on invoices. */
+            taxId?: string | null;
+            /** @description Whether prices (catalog, appointments, lines) are entered inclusive of tax. */
+            pricesIncludeTax: boolean;
+            /** @enum {string} */
+            rounding: "line" | "invoice";
+            rates: components["schemas"]["TaxRate"][];
+            defaultTaxCode: string;
+            locationRules?: components["schemas"]["TaxLocationRule"][];
+            /** @description Days from issue to the due date; 14 when not given. */
+            paymentTermsDays?: number;
+            /** @description How to pay (bank account, link), printed on invoices. */
+            paymentDetails?: string | null;
+            businessAddress?: components["schemas"]["CustomerAddress"] | null;
+            /** @description A PNG or JPEG logo as a data URL, printed on invoices. */
+            logoDataUrl?: string | null;
+            /** @description `INV-` when not given. */
+            invoicePrefix?: string;
+            /** @description `CN-` when not given. */
+            creditNotePrefix?: string;
+        };
+        TaxSettings: {
+            taxName: string;
+            taxId: string | null;
+            pricesIncludeTax: boolean;
+            /** @enum {string} */
+            rounding: "line" | "invoice";
+            rates: components["schemas"]["TaxRate"][];
+            defaultTaxCode: string;
+            locationRules: components["schemas"]["TaxLocationRule"][];
+            paymentTermsDays: number;
+            paymentDetails: string | null;
+            businessAddress: components["schemas"]["CustomerAddress"] | null;
+            logoDataUrl: string | null;
+            invoicePrefix: string;
+            creditNotePrefix: string;
+        };
+        /**
+         * @description One line as entered. Prices are inclusive of tax when the organization's settings say so.
+         *     Labour, parts and anything else are the same shape (`lineType`), so parts used on a visit
+         *     arrive as `material` lines.
+         */
+        InvoiceLineInput: {
+            description: string;
+            /** @description Up to three decimals (1.5 hours). */
+            quantity: number;
+            /** @description Negative for a discount. */
+            unitAmountMinor: number;
+            /**
+             * @description `none` when not given.
+             * @enum {string}
+             */
+            lineType?: "material" | "labour" | "discount" | "none";
+            itemCode?: string | null;
+            /** @description Defaults to the rate for the service address (location rules), else the default. */
+            taxCode?: string;
+            /** Format: uuid */
+            serviceItemId?: string | null;
+            /** Format: uuid */
+            technicianId?: string | null;
+        };
+        InvoiceCreate: {
+            /**
+             * Format: uuid
+             * @description A completed appointment to invoice; its labour line comes first.
+             */
+            appointmentId?: string;
+            /**
+             * Format: uuid
+             * @description Required without `appointmentId`.
+             */
+            customerId?: string;
+            /**
+             * @description With `appointmentId`: the booked price of the service item (`item_price`), or the visit's
+             *     length in hours at `hourlyRateMinor` (`time`).
+             * @enum {string}
+             */
+            labour?: "item_price" | "time";
+            hourlyRateMinor?: number;
+            lines?: components["schemas"]["InvoiceLineInput"][];
+            serviceAddress?: components["schemas"]["CustomerAddress"] | null;
+            notes?: string | null;
+        };
+        InvoiceUpdate: {
+            lines?: components["schemas"]["InvoiceLineInput"][];
+            serviceAddress?: components["schemas"]["CustomerAddress"] | null;
+            notes?: string | null;
+        };
+        CreditNoteCreate: {
+            lines?: {
+                /** @description The invoice line's `position`. */
+                position: number;
+                quantity: number;
+            }[];
+            notes?: string | null;
+        };
         InvoiceLine: {
+            position: number;
             itemCode: string | null;
             description: string;
             quantity: number;
@@ -2445,13 +2748,35 @@ export interface components {
             amountExTaxMinor: number;
             /** @enum {string} */
             lineType: "material" | "labour" | "discount" | "none";
+            /** @description The unit price as entered; null on invoices pulled from Ascora. */
+            unitAmountMinor: number | null;
+            taxCode: string | null;
+            taxRatePercent: string | null;
+            taxMinor: number;
+            amountIncTaxMinor: number | null;
+            /** Format: uuid */
+            serviceItemId: string | null;
+            /** Format: uuid */
+            technicianId: string | null;
+        };
+        InvoiceTax: {
+            taxCode: string;
+            name: string;
+            ratePercent: string;
+            netMinor: number;
+            taxMinor: number;
         };
         Payment: {
             /** Format: uuid */
             id: string;
             /** Format: uuid */
             invoiceId: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            /** @description Positive for payments and refunds alike. */
             amountMinor: number;
+            /** @description The part of the payment beyond the balance, kept as the customer's credit. */
+            creditMinor: number;
             /** Format: date */
             paidOn: string;
             method: string;
@@ -2466,23 +2791,65 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
         };
         PaymentCreate: {
+            /**
+             * @description `payment` when not given.
+             * @enum {string}
+             */
+            kind?: "payment" | "refund";
             amountMinor: number;
             /** Format: date */
             paidOn: string;
             /** @example card */
             method: string;
             reference?: string;
+            /** @description Accept a payment above the balance and keep the excess as the customer's credit. */
+            keepExcessAsCredit?: boolean;
         };
         Invoice: {
             /** Format: uuid */
             id: string;
-            number: string;
+            kind: components["schemas"]["InvoiceKind"];
+            /**
+             * @description `ascora`: pulled from Ascora, read-only here (payments can still be recorded).
+             * @enum {string}
+             */
+            source: "local" | "ascora";
+            status: components["schemas"]["InvoiceStatus"];
+            /** @description Null while a draft. */
+            number: string | null;
             /** Format: uuid */
             jobId: string | null;
+            /** Format: uuid */
+            customerId: string | null;
+            /** Format: uuid */
+            appointmentId: string | null;
+            /**
+             * Format: uuid
+             * @description For a credit note, the invoice it credits.
+             */
+            creditedInvoiceId: string | null;
             /** Format: date */
-            issuedOn: string;
+            issuedOn: string | null;
+            /** Format: date */
+            dueOn: string | null;
             currency: string;
+            pricesIncludeTax: boolean;
+            /** @enum {string} */
+            taxRounding: "line" | "invoice";
             totalExTaxMinor: number;
+            totalTaxMinor: number;
+            /** @description Null for invoices pulled from Ascora, whose queue carries no tax. */
+            totalIncTaxMinor: number | null;
+            /** @description Payments less refunds, without any excess kept as credit. */
+            paidMinor: number;
+            /** @description What issued credit notes against this invoice take off it. */
+            creditedMinor: number;
+            /** @description Still to pay; null when the total is not known (Ascora). */
+            balanceMinor: number | null;
+            overdue: boolean;
+            taxes: components["schemas"]["InvoiceTax"][];
+            serviceAddress: components["schemas"]["CustomerAddress"] | null;
+            notes: string | null;
             lines: components["schemas"]["InvoiceLine"][];
             payments: components["schemas"]["Payment"][];
             ascoraId: string | null;
@@ -2492,6 +2859,29 @@ export interface components {
         InvoicePage: {
             data: components["schemas"]["Invoice"][];
             nextCursor: string | null;
+        };
+        RevenueReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @enum {string} */
+            groupBy: "period" | "category" | "item" | "technician";
+            currency: string;
+            rows: components["schemas"]["RevenueRow"][];
+            totals: components["schemas"]["RevenueAmounts"];
+        };
+        RevenueAmounts: {
+            netMinor: number;
+            taxMinor: number;
+            grossMinor: number;
+            /** @description How many invoice lines count towards it. */
+            lines: number;
+        };
+        RevenueRow: components["schemas"]["RevenueAmounts"] & {
+            /** @description The period (`2026-03`), or the category's, item's or technician's id; null for lines without one. */
+            key: string | null;
+            label: string;
         };
     };
     responses: {
@@ -5297,6 +5687,66 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getTaxSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateTaxSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaxSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaxSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listInvoices: {
         parameters: {
             query?: {
@@ -5304,6 +5754,15 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: components["parameters"]["Cursor"];
+                status?: components["schemas"]["InvoiceStatus"];
+                kind?: components["schemas"]["InvoiceKind"];
+                customerId?: string;
+                /** @description Issued on or after this date. */
+                issuedFrom?: string;
+                /** @description Issued on or before this date. */
+                issuedTo?: string;
+                /** @description Only invoices past their due date with a balance left (`true`), or only the others. */
+                overdue?: boolean;
             };
             header?: never;
             path: {
@@ -5330,6 +5789,42 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getInvoice: {
         parameters: {
             query?: never;
@@ -5350,6 +5845,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceUpdate"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    issueInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The issued invoice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    voidInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The voided invoice. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createCreditNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreditNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description The credit note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5394,6 +6055,43 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRevenueReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                /** @description What a row is; `period` when not given. */
+                groupBy?: "period" | "category" | "item" | "technician";
+                /** @description For `groupBy=period`, the length of a period; `month` when not given. */
+                period?: "day" | "month" | "year";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevenueReport"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };

@@ -25,6 +25,9 @@ export const de: CommonTerms = {
     internal: 'Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.',
     ascora_rejected: 'Ascora hat die Anfrage abgelehnt. Prüfen Sie die Verbindungseinstellungen.',
     ascora_unavailable: 'Ascora ist nicht erreichbar. Bitte versuchen Sie es später erneut.',
+    invoice_not_editable:
+      'Diese Rechnung kann nicht mehr geändert werden. Korrigieren Sie sie mit einer Gutschrift.',
+    overpayment: 'Die Zahlung übersteigt den offenen Betrag.',
     network_error: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     misconfigured: 'Dieses Widget ist nicht richtig eingerichtet.',
     unknown_error: 'Etwas ist schiefgelaufen. Bitte versuchen Sie es erneut.',

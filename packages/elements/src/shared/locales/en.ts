@@ -26,6 +26,8 @@ export const en = {
     internal: 'Something went wrong on our side. Please try again.',
     ascora_rejected: 'Ascora rejected the request. Check the connection settings.',
     ascora_unavailable: 'Ascora could not be reached. Please try again later.',
+    invoice_not_editable: 'This invoice can no longer be changed. Correct it with a credit note.',
+    overpayment: 'The payment is more than the balance.',
     network_error: 'We could not reach the server. Check your connection and try again.',
     misconfigured: 'This widget is not set up correctly.',
     unknown_error: 'Something went wrong. Please try again.',
