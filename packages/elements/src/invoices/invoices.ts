@@ -10,6 +10,8 @@ import { CrewPaymentRecordedEvent, type Invoice, type InvoiceStatus } from './ev
 import { invoicesStyles } from './invoices.styles.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 
 const statuses: InvoiceStatus[] = ['draft', 'issued', 'part_paid', 'paid', 'void'];
 const pageSize = 25;
@@ -86,7 +88,7 @@ export class CrewInvoices extends StaffElement {
   /** Completed visits to invoice, loaded when the user asks to draft one. */
   declare private visits: { phase: 'closed' | 'loading' | 'ready'; items: AppointmentListItem[] };
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
 
   #client: Crewkit | undefined;
   #org = '';

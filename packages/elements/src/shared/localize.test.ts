@@ -9,6 +9,8 @@ import { fr as ascoraSyncFr } from '../ascora-sync/locales/fr.js';
 import { es as bookingEs } from '../booking/locales/es.js';
 import { fr as bookingFr } from '../booking/locales/fr.js';
 import '../crewkit.js';
+import { es as invoicesEs } from '../invoices/locales/es.js';
+import { fr as invoicesFr } from '../invoices/locales/fr.js';
 import { es as commonEs } from './locales/es.js';
 import { fr as commonFr } from './locales/fr.js';
 import { LocalizeController, registerTranslation, supportedLanguages } from './localize.js';
@@ -75,6 +77,7 @@ describe('LocalizeController', () => {
       'crew-appointment-list': { fr: appointmentListFr, es: appointmentListEs },
       'crew-ascora-connect': { fr: ascoraConnectFr, es: ascoraConnectEs },
       'crew-ascora-sync': { fr: ascoraSyncFr, es: ascoraSyncEs },
+      'crew-invoices': { fr: invoicesFr, es: invoicesEs },
     };
     for (const [tag, languages] of Object.entries(tables)) {
       for (const [locale, table] of Object.entries(languages)) {

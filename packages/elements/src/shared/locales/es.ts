@@ -23,6 +23,8 @@ export const es: CommonTerms = {
     unavailable: 'El servicio de reservas está saturado. Inténtalo de nuevo en un momento.',
     queue_unavailable: 'No se puede iniciar ahora. Inténtalo más tarde.',
     internal: 'Algo ha fallado por nuestra parte. Inténtalo de nuevo.',
+    invoice_not_editable: 'Esta factura ya no se puede modificar. Corríjala con una nota de crédito.',
+    overpayment: 'El pago supera el saldo pendiente.',
     ascora_rejected: 'Ascora rechazó la solicitud. Revisa la configuración de la conexión.',
     ascora_unavailable: 'No se pudo contactar con Ascora. Inténtalo más tarde.',
     network_error: 'No se pudo contactar con el servidor. Revisa tu conexión e inténtalo de nuevo.',

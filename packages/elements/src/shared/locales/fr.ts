@@ -23,6 +23,8 @@ export const fr: CommonTerms = {
     unavailable: 'Le service de réservation est très sollicité. Réessayez dans un instant.',
     queue_unavailable: 'Impossible de lancer cela pour le moment. Réessayez plus tard.',
     internal: 'Une erreur s’est produite de notre côté. Veuillez réessayer.',
+    invoice_not_editable: 'Cette facture ne peut plus être modifiée. Corrigez-la par un avoir.',
+    overpayment: 'Le paiement dépasse le solde dû.',
     ascora_rejected: 'Ascora a refusé la demande. Vérifiez les paramètres de connexion.',
     ascora_unavailable: 'Ascora est injoignable. Réessayez plus tard.',
     network_error: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
