@@ -12,3 +12,4 @@ export * from './schema/customers.js';
 export * from './schema/invoicing.js';
 export * from './schema/jobs.js';
 export * from './schema/technicians.js';
+export * from './schema/notifications.js';

@@ -23,5 +23,13 @@ export const ascoraConflictStrategies = ["local_wins", "remote_wins", "newest_wi
 export const auditActorTypes = ["user", "api_key", "system"] as const;
 /** components['schemas']['JobStatus'] */
 export const jobStatuses = ["new", "booked", "in_progress", "completed", "cancelled"] as const;
+/** components['schemas']['MessageType'] */
+export const messageTypes = ["confirmation", "reschedule", "cancellation", "reminder_24h", "reminder_2h", "technician_assigned", "on_my_way", "completion"] as const;
+/** components['schemas']['NotificationChannel'] */
+export const notificationChannels = ["email", "sms"] as const;
+/** components['schemas']['NotificationStatus'] */
+export const notificationStatuses = ["queued", "sent", "failed", "bounced", "skipped"] as const;
+/** components['schemas']['MessageLanguage'] */
+export const messageLanguages = ["en", "de", "fr"] as const;
 /** The keys of components['schemas']['WeeklyHours'], Monday first. */
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;

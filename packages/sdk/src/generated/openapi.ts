@@ -1467,6 +1467,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first
+         * @description One entry per message (an email or an SMS to one recipient): queued, sent, failed (with the next attempt when it will be retried), bounced, or skipped and why. Reminders are queued when the appointment is booked and wait for their time.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/notifications/{notificationId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                notificationId: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message again
+         * @description Queues a copy of the message, as it was rendered, to the same recipient now; the log keeps both, the copy pointing at the original (`resendOf`). A message still queued is not copied (409): it has not been given up on yet.
+         */
+        post: operations["resendNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Which messages are sent, on which channels, and the quiet hours
+         * @description An organization that never changed them has every message on, by email, and no quiet hours.
+         */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change which messages are sent, their channels, the quiet hours or the language
+         * @description Only the fields given change; within `messages`, only the message types given. Quiet hours are local times in the organization's time zone (`start` after `end` spans midnight); `null` removes them.
+         */
+        patch: operations["updateNotificationSettings"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/message-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Every message's template, in every language
+         * @description One entry per message type and language; `customized` says whether the organization changed it (otherwise it is Crewkit's default). The variables a template may use are listed in `variables`.
+         */
+        get: operations["listMessageTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/message-templates/{messageType}/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a message's template in one language
+         * @description A field given as `null` goes back to Crewkit's default. Variables are written `{{name}}` and are escaped in the HTML; a name that is not a variable of the message is refused (400), so a typo does not reach customers.
+         */
+        put: operations["updateMessageTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/message-templates/{messageType}/{language}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template with sample values
+         * @description Renders the fields given (a draft) or else the template in force, with a sample appointment of this organization, exactly as the message would be sent. Nothing is stored.
+         */
+        post: operations["previewMessageTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/visit-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer rates their visit
+         * @description Called from the link in the completion message: the signed token in it is the credential, and it works once (a second use is 409). The rating shows with the appointment and in the customer's service history.
+         */
+        post: operations["submitVisitRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2493,6 +2663,135 @@ export interface components {
             data: components["schemas"]["Invoice"][];
             nextCursor: string | null;
         };
+        /**
+         * @description `confirmation`, `reschedule`, `cancellation` and the reminders go to the customer; `technician_assigned` to the technician; `on_my_way` when the visit becomes `en_route`; `completion` carries the link to rate the visit.
+         * @enum {string}
+         */
+        MessageType: "confirmation" | "reschedule" | "cancellation" | "reminder_24h" | "reminder_2h" | "technician_assigned" | "on_my_way" | "completion";
+        /** @enum {string} */
+        NotificationChannel: "email" | "sms";
+        /** @enum {string} */
+        NotificationStatus: "queued" | "sent" | "failed" | "bounced" | "skipped";
+        /** @enum {string} */
+        MessageLanguage: "en" | "de" | "fr";
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["MessageType"];
+            channel: components["schemas"]["NotificationChannel"];
+            /** @enum {string} */
+            recipientKind: "customer" | "technician";
+            /** @description The email address or phone number it goes to. */
+            recipient: string;
+            language: components["schemas"]["MessageLanguage"];
+            /** @description The email's subject; null for an SMS. */
+            subject: string | null;
+            /** Format: uuid */
+            appointmentId: string | null;
+            /** @description The domain event that caused it, if any. */
+            eventId: string | null;
+            status: components["schemas"]["NotificationStatus"];
+            /** @description Why it was skipped, or the last error of a failed or bounced attempt. */
+            reason: string | null;
+            attempts: number;
+            dueAt: components["schemas"]["Timestamp"];
+            /** @description When it will be tried next (queued, or failed and retried); null when done. */
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+            sentAt: components["schemas"]["Timestamp"] | null;
+            /**
+             * @description How it went out: `kept` when the server has no SMTP server or SMS provider configured, so the message was kept to be shown (the demo mailbox) instead of sent.
+             * @enum {string|null}
+             */
+            delivery: "smtp" | "sms_api" | "kept" | null;
+            /** Format: uuid */
+            resendOf: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+        };
+        MessageSetting: {
+            enabled: boolean;
+            channels: components["schemas"]["NotificationChannel"][];
+        };
+        /** @description Local wall-clock times (`HH:MM`) in the organization's time zone. */
+        QuietHours: {
+            start: string;
+            end: string;
+        };
+        NotificationSettings: {
+            messages: {
+                confirmation: components["schemas"]["MessageSetting"];
+                reschedule: components["schemas"]["MessageSetting"];
+                cancellation: components["schemas"]["MessageSetting"];
+                reminder_24h: components["schemas"]["MessageSetting"];
+                reminder_2h: components["schemas"]["MessageSetting"];
+                technician_assigned: components["schemas"]["MessageSetting"];
+                on_my_way: components["schemas"]["MessageSetting"];
+                completion: components["schemas"]["MessageSetting"];
+            };
+            /** @description Messages due in these hours wait until they end; reminders are sent before they begin instead, so they still come before the visit. A booking's confirmation is never held back: the customer has just asked for it. */
+            quietHours: components["schemas"]["QuietHours"] | null;
+            language: components["schemas"]["MessageLanguage"];
+            updatedAt: components["schemas"]["Timestamp"] | null;
+        };
+        NotificationSettingsUpdate: {
+            messages?: {
+                confirmation?: components["schemas"]["MessageSetting"];
+                reschedule?: components["schemas"]["MessageSetting"];
+                cancellation?: components["schemas"]["MessageSetting"];
+                reminder_24h?: components["schemas"]["MessageSetting"];
+                reminder_2h?: components["schemas"]["MessageSetting"];
+                technician_assigned?: components["schemas"]["MessageSetting"];
+                on_my_way?: components["schemas"]["MessageSetting"];
+                completion?: components["schemas"]["MessageSetting"];
+            };
+            quietHours?: components["schemas"]["QuietHours"] | null;
+            language?: components["schemas"]["MessageLanguage"];
+        };
+        MessageTemplate: {
+            type: components["schemas"]["MessageType"];
+            language: components["schemas"]["MessageLanguage"];
+            subject: string;
+            /** @description The email's body in HTML; variables are escaped when rendered. */
+            html: string;
+            /** @description The email's plain-text body. */
+            text: string;
+            sms: string;
+            customized: boolean;
+            variables: string[];
+            updatedAt: components["schemas"]["Timestamp"] | null;
+        };
+        MessageTemplateList: {
+            data: components["schemas"]["MessageTemplate"][];
+        };
+        MessageTemplateUpdate: {
+            subject?: string | null;
+            html?: string | null;
+            text?: string | null;
+            sms?: string | null;
+        };
+        RenderedMessage: {
+            subject: string;
+            /** @description The whole email document, as a mail client receives it. */
+            html: string;
+            text: string;
+            sms: string;
+        };
+        VisitRatingCreate: {
+            token: string;
+            rating: number;
+            comment?: string | null;
+        };
+        VisitRating: {
+            /** Format: uuid */
+            appointmentId: string;
+            rating: number;
+            comment: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
     };
     responses: {
         /** @description Any other error (e.g. 413, 415, 429, 500, 503), as a problem document. */
@@ -2613,6 +2912,9 @@ export interface components {
         };
     };
     parameters: {
+        NotificationId: string;
+        MessageTypePath: components["schemas"]["MessageType"];
+        LanguagePath: components["schemas"]["MessageLanguage"];
         RunId: string;
         FailureId: string;
         ConflictId: string;
@@ -5437,6 +5739,260 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                status?: components["schemas"]["NotificationStatus"];
+                type?: components["schemas"]["MessageType"];
+                appointmentId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    resendNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                notificationId: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queued copy. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMessageTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMessageTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description The template now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    previewMessageTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MessageTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description The rendered message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    submitVisitRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitRatingCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRating"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };
