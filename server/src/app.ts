@@ -38,6 +38,7 @@ import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { notificationHandlers } from './routes/notifications.js';
 import { organizationHandlers } from './routes/organizations.js';
 import {
   defaultStaticAssetOptions,
@@ -48,6 +49,8 @@ import {
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { BookingService } from './services/booking/service.js';
+import { NotificationService } from './services/notifications/service.js';
+import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
 
@@ -69,6 +72,7 @@ export const handlers: HandlerTable = {
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
+  ...notificationHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -101,6 +105,8 @@ export interface AppDependencies {
   ascora?: AscoraOverrides;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
+  /** Email and SMS transports in place of the configured ones (tests: a failing provider). */
+  notificationTransports?: { email?: EmailTransport; sms?: SmsTransport };
   /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
   readiness?: Readiness;
 }
@@ -115,6 +121,7 @@ export function createServices({
   queue,
   publicBaseUrl,
   ascora: ascoraOverrides,
+  notificationTransports,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   const busyTimes = new BusyCache();
@@ -126,6 +133,18 @@ export function createServices({
     overrides: ascoraOverrides,
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
+  const notifications = new NotificationService({
+    db: database.db,
+    config,
+    logger,
+    now,
+    publicUrl: () =>
+      config.publicUrl ??
+      ascora.publicBaseUrl ??
+      `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    ...notificationTransports,
+  });
+  if (queue) notifications.register(queue);
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -142,6 +161,7 @@ export function createServices({
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
     ascora,
+    notifications,
     audit: new AuditWriter(database.db, now),
     organizations: new OrganizationLookup(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),

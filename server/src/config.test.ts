@@ -154,8 +154,10 @@ describe('configuration from the environment', () => {
     expect(local.smtp).toMatchObject({ host: '127.0.0.1', port: 2525 });
   });
 
-  it('wants the SMS provider\'s credentials and sender with its URL', () => {
-    expect(problemsOf({ CREWKIT_SMS_URL: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json' })).toEqual([
+  it("wants the SMS provider's credentials and sender with its URL", () => {
+    expect(
+      problemsOf({ CREWKIT_SMS_URL: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json' }),
+    ).toEqual([
       'CREWKIT_SMS_URL is set, so CREWKIT_SMS_ACCOUNT_SID, CREWKIT_SMS_AUTH_TOKEN, CREWKIT_SMS_FROM must be too',
     ]);
     const config = loadConfig({

@@ -216,7 +216,9 @@ export function loadConfig(env: Env = process.env): Config {
     'CREWKIT_MAIL_FROM',
     (text) => {
       if (!/^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(text.trim()))
-        throw new Error(`must be an address like bookings@example.com or "Acme <bookings@example.com>", got "${text}"`);
+        throw new Error(
+          `must be an address like bookings@example.com or "Acme <bookings@example.com>", got "${text}"`,
+        );
       return text.trim();
     },
     'Crewkit <no-reply@crewkit.invalid>',
@@ -275,8 +277,7 @@ function readSms(env: Env, problems: string[], allowPrivate: boolean): SmsSettin
   if (!url) return undefined;
   try {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && allowPrivate))
-      throw new Error();
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && allowPrivate)) throw new Error();
   } catch {
     problems.push(
       `CREWKIT_SMS_URL must be an https:// URL (http:// only with CREWKIT_ALLOW_PRIVATE_URLS=true), like https://api.twilio.com/2010-04-01/Accounts/AC…/Messages.json, got "${url}"`,

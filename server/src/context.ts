@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
+import type { NotificationService } from './services/notifications/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
 
@@ -40,6 +41,8 @@ export interface Services {
   queue: JobQueue | undefined;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
+  /** Notifications: settings, templates, the delivery log, queuing messages and delivering them. */
+  notifications: NotificationService;
   /** Audit entries of changes committed outside a request transaction (new bookings), batched. */
   audit: AuditWriter;
   /** Organizations by id, on every request (a prepared statement on the shared handle). */

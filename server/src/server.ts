@@ -79,6 +79,7 @@ export async function startServer(
     closing ??= (async () => {
       await listener.close();
       await queue?.stop();
+      services.notifications.close();
       stopAnalyzing();
       await database.close();
     })();

@@ -229,6 +229,7 @@ export async function createTestContext(
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await queue?.stop();
+      services.notifications.close();
       await database.close();
     },
   };
