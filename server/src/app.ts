@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
 import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
+import { EventDispatcher } from './events/dispatcher.js';
 import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
@@ -49,6 +50,7 @@ import {
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { BookingService } from './services/booking/service.js';
+import { registerNotifications } from './services/notifications/consumer.js';
 import { NotificationService } from './services/notifications/service.js';
 import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
 import { OrganizationLookup } from './services/organizations.js';
@@ -133,6 +135,8 @@ export function createServices({
     overrides: ascoraOverrides,
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
+  const events = new EventDispatcher(database.db, logger);
+  if (queue) events.attach(queue);
   const notifications = new NotificationService({
     db: database.db,
     config,
@@ -145,6 +149,7 @@ export function createServices({
     ...notificationTransports,
   });
   if (queue) notifications.register(queue);
+  registerNotifications(events, notifications);
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -160,6 +165,7 @@ export function createServices({
     busyTimes,
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
+    events,
     ascora,
     notifications,
     audit: new AuditWriter(database.db, now),
@@ -185,6 +191,12 @@ export function createAppWith(
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(services));
+  app.use(async function pokeEventDispatcher(c, next) {
+    await next();
+    // Whatever this request changed has committed by now (or rolled back): a live dispatcher
+    // delivers its events at once instead of at the next sweep.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.events.poke();
+  });
   app.use(securityHeaders());
   app.use(compression());
   app.use('/api/*', cors());

@@ -78,6 +78,7 @@ export async function startServer(
     // closes, so no worker polls a closed pool.
     closing ??= (async () => {
       await listener.close();
+      await services.events.stop();
       await queue?.stop();
       services.notifications.close();
       stopAnalyzing();
@@ -107,6 +108,7 @@ export async function startCrewkit(
 ): Promise<RunningServer> {
   const started = await startServer(config, logger, { ...options, queue: true });
   await started.services.queue!.startWorkers();
+  await started.services.events.start(started.services.queue);
   started.readiness.ready();
   return started;
 }

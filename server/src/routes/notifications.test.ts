@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
@@ -48,20 +48,15 @@ describe('notifications', () => {
   let technician: string;
   let otherTechnician: string;
   let customer: string;
-  let events = 0;
   const base = (o: TestOrg = org) => `/api/v1/organizations/${o.orgId}`;
   const api = (method: string, path: string, body?: unknown, o: TestOrg = org) =>
     t.request(method, `${base(o)}${path}`, { token: o.secretKey, ...(body === undefined ? {} : { body }) });
-  /** What the outbox hands the notification consumer for a change. */
-  const changed = (type: string, appointmentId: string, data: Record<string, unknown> = {}) =>
-    t.services.notifications.queueForEvent(t.database.db, {
-      id: `evt_test_${++events}`,
-      orgId: org.orgId,
-      type,
-      subject: appointmentId,
-      data,
-    });
-  const deliver = () => t.services.notifications.deliverDue();
+  /** The outbox's dispatcher hands the recorded events to the consumers (notifications among them). */
+  const dispatch = () => t.services.events.drain();
+  const deliver = async () => {
+    await dispatch();
+    return t.services.notifications.deliverDue();
+  };
   const book = async (date: string, time: string, technicianId = technician) => {
     const response = await api('POST', '/appointments', {
       serviceItemId: item,
@@ -70,7 +65,7 @@ describe('notifications', () => {
       technicianId,
     });
     expect(response.status, response.text).toBe(201);
-    await changed('appointment.created', response.body.id);
+    await dispatch();
     return response.body as { id: string; reference: string };
   };
   const logOf = (appointmentId: string) =>
@@ -176,7 +171,7 @@ describe('notifications', () => {
       technicianId: technician,
     });
     expect(moved.status, moved.text).toBe(201);
-    await changed('appointment.rescheduled', moved.body.id);
+    await dispatch();
     await deliver();
     expect(smtp.received).toHaveLength(1);
     const reschedule = smtp.received[0]!;
@@ -196,7 +191,7 @@ describe('notifications', () => {
 
     smtp.received.length = 0;
     await api('PUT', `/appointments/${moved.body.id}/status`, { status: 'cancelled' });
-    await changed('appointment.cancelled', moved.body.id);
+    await dispatch();
     await deliver();
     const cancellation = smtp.received[0]!;
     expect(cancellation.subject).toBe(`Your Boiler service on ${longDate('2027-03-12')} is cancelled`);
@@ -218,25 +213,58 @@ describe('notifications', () => {
       technicianId: otherTechnician,
     });
     expect(assigned.status, assigned.text).toBe(200);
-    await changed('appointment.technician_assigned', visit.id);
+    await dispatch();
     await deliver();
     expect(
       smtp.received.map((m) => [m.to && 'value' in m.to ? m.to.value[0]?.address : '', m.subject]),
     ).toEqual([['priya@harbour.example', `New visit: Boiler service on ${longDate('2027-03-16')} at 11:00`]]);
   });
 
-  it('queues nothing twice when the same event is handed over again (a redelivery after a crash)', async () => {
+  it('queues nothing twice when the outbox hands the same events over again (a redelivery after a crash)', async () => {
     const visit = await book('2027-03-15', '10:00');
-    const before = (await logOf(visit.id)).length;
-    const [first] = await logOf(visit.id);
-    await t.services.notifications.queueForEvent(t.database.db, {
-      id: first!.eventId!,
-      orgId: org.orgId,
-      type: 'appointment.created',
-      subject: visit.id,
-      data: {},
+    const before = await logOf(visit.id);
+    expect(before.length).toBeGreaterThan(0);
+    // As if the dispatcher had died after the consumers ran but before its commit was acknowledged.
+    await t.database.db.execute(
+      sql`update domain_events set dispatched_at = null where subject = ${visit.id}`,
+    );
+    expect(await dispatch()).toBeGreaterThan(0);
+    expect(await logOf(visit.id)).toHaveLength(before.length);
+  });
+
+  it('loses nothing when the dispatch fails after the booking committed: the events wait and go once', async () => {
+    await deliver();
+    smtp.received.length = 0;
+    let crash = true;
+    t.services.events.register({
+      name: 'crashes-once',
+      async handle() {
+        if (crash) {
+          crash = false;
+          throw new Error('the worker died mid-batch');
+        }
+      },
     });
-    expect((await logOf(visit.id)).length).toBe(before);
+    const booked = await api('POST', '/appointments', {
+      serviceItemId: item,
+      start: new Date(at('2027-03-15', '14:00')).toISOString(),
+      customerId: customer,
+      technicianId: technician,
+    });
+    expect(booked.status, booked.text).toBe(201);
+    const visit = booked.body as { id: string };
+    // The booking committed with its event; the dispatch failed, so no message was queued.
+    await expect(dispatch()).rejects.toThrow('the worker died mid-batch');
+    expect(await logOf(visit.id)).toEqual([]);
+    await deliver();
+    await deliver();
+    expect(smtp.received.filter((m) => JSON.stringify(m.to).includes('lena@example.com'))).toHaveLength(1);
+    expect((await logOf(visit.id)).map((n) => n.type).sort()).toEqual([
+      'confirmation',
+      'reminder_24h',
+      'reminder_2h',
+      'technician_assigned',
+    ]);
   });
 
   it('sends reminders at the visit’s wall-clock time the day before and two hours before, across a DST change, once', async () => {
@@ -357,7 +385,7 @@ describe('notifications', () => {
     clock = at('2027-03-19', '09:30');
     await api('PUT', `/appointments/${visit.id}/status`, { status: 'en_route' });
     smsApi.failWith.push(503);
-    await changed('appointment.status_changed', visit.id, { to: 'en_route' });
+    await dispatch();
     await deliver();
     let onMyWay = (await logOf(visit.id)).find((n) => n.type === 'on_my_way')!;
     expect(onMyWay).toMatchObject({ status: 'failed', attempts: 1 });
@@ -485,7 +513,7 @@ describe('notifications', () => {
     for (const status of ['en_route', 'in_progress', 'completed']) {
       await api('PUT', `/appointments/${visit.id}/status`, { status });
     }
-    await changed('appointment.status_changed', visit.id, { to: 'completed' });
+    await dispatch();
     smtp.received.length = 0;
     await deliver();
     const mail = smtp.received.find((m) => m.subject === 'How was your Boiler service?')!;

@@ -391,7 +391,9 @@ export class NotificationService {
         await this.#cancelled(plan, visit);
         break;
       case 'appointment.status_changed': {
-        const status = typeof event.data.to === 'string' ? event.data.to : visit.status;
+        // The status the event recorded, not the one now: a visit already completed when this
+        // is dispatched still had its "on my way".
+        const status = typeof event.data.status === 'string' ? event.data.status : visit.status;
         if (status === 'en_route') await plan.message('on_my_way', visit);
         else if (status === 'completed') await plan.message('completion', visit);
         else if (status === 'cancelled') await this.#cancelled(plan, visit);
