@@ -39,6 +39,7 @@ import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { notificationPagePaths, registerNotificationPages } from './routes/notification-pages.js';
 import { notificationHandlers } from './routes/notifications.js';
 import { organizationHandlers } from './routes/organizations.js';
 import {
@@ -83,6 +84,7 @@ export const infrastructureRoutes = [
   '/docs',
   '/docs/scalar.js',
   ...staticRoutePaths,
+  ...notificationPagePaths,
 ] as const;
 
 export const maxBodyBytes = 1024 * 1024;
@@ -245,6 +247,7 @@ export function createAppWith(
   });
 
   registerStaticRoutes(app, staticAssets);
+  registerNotificationPages(app);
 
   app.notFound((c) => {
     const allowed = spec.operations.filter((op) =>

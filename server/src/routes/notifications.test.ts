@@ -11,6 +11,7 @@ import {
 import { notifications } from '../db/schema.js';
 import { newId } from '../lib/ids.js';
 import { localToInstant } from '../scheduling/time.js';
+import { demoSlug } from '../seed/demo.js';
 import { NotificationService } from '../services/notifications/service.js';
 
 const zone = 'Europe/Berlin';
@@ -421,17 +422,26 @@ describe('notifications', () => {
 
   it('loses nothing and sends nothing twice when a worker dies between claiming a message and recording it', async () => {
     // A second process on the same database whose mail server never answers: it claims and hangs.
+    let hanging: () => void = () => {};
+    const sendStarted = new Promise<void>((resolve) => (hanging = resolve));
     const hung = new NotificationService({
       db: t.database.db,
       config: t.config,
       logger: t.services.logger,
       now: () => clock,
       publicUrl: () => 'https://crewkit.example',
-      email: { delivery: 'smtp', send: () => new Promise(() => {}), close: () => {} },
+      email: {
+        delivery: 'smtp',
+        send: () => {
+          hanging();
+          return new Promise(() => {});
+        },
+        close: () => {},
+      },
     });
     const visit = await book('2027-03-23', '10:00');
     void hung.deliverDue();
-    await new Promise((resolve) => setImmediate(resolve));
+    await sendStarted;
     smtp.received.length = 0;
     // While its claim lasts, nobody else takes the message.
     expect((await deliver()).claimed).toBe(0);
@@ -538,13 +548,21 @@ describe('notifications', () => {
     expect(again.status).toBe(409);
     const appointment = await api('GET', `/appointments/${visit.id}`);
     expect(appointment.body).toMatchObject({ rating: 4, feedback: 'Quick and tidy.' });
+    // The link's own page: a form that works without script, and says so when the link is spent.
+    const form = await t.app.request(`/visit-rating/${org.orgId}?token=${token}`);
+    expect(await form.text()).toContain(`<input type="hidden" name="token" value="${token}">`);
+    const posted = await t.app.request(`/visit-rating/${org.orgId}?token=${token}`, {
+      method: 'POST',
+      body: new URLSearchParams({ token, rating: '5' }),
+    });
+    expect(await posted.text()).toContain('This visit has been rated already.');
     clock = Date.parse('2027-03-01T09:00:00Z');
   });
 
   it('keeps and shows messages instead of sending them when no SMTP server is configured', async () => {
     const kept = await createTestContext({ now: () => clock });
     try {
-      const o = await kept.createOrg({ timeZone: zone, locale: 'en-GB', currency: 'EUR' });
+      const o = await kept.createOrg({ timeZone: zone, locale: 'en-GB', currency: 'EUR', slug: demoSlug });
       expect(kept.services.notifications.email.delivery).toBe('kept');
       const id = newId();
       await kept.database.db.insert(notifications).values({
@@ -559,7 +577,7 @@ describe('notifications', () => {
         status: 'queued',
         dueAt: new Date(clock),
         nextAttemptAt: new Date(clock),
-        subject: 'Hello',
+        subject: 'Hello <there>',
         bodyText: 'Plain',
         bodyHtml: '<p>Rich</p>',
         resendOf: id,
@@ -570,6 +588,13 @@ describe('notifications', () => {
         .from(notifications)
         .where(and(eq(notifications.id, id), eq(notifications.orgId, o.orgId)));
       expect(row).toMatchObject({ status: 'sent', delivery: 'kept' });
+      // The demo mailbox shows it, rendered in a sandboxed frame, its subject escaped.
+      const mailbox = await kept.app.request('/demo/mailbox');
+      expect(mailbox.status).toBe(200);
+      const html = await mailbox.text();
+      expect(html).toContain('<h2>Hello &lt;there&gt;</h2>');
+      expect(html).toContain('To someone@example.com');
+      expect(html).toContain('sandbox srcdoc="&lt;p&gt;Rich&lt;/p&gt;"');
     } finally {
       await kept.close();
     }

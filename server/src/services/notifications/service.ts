@@ -314,6 +314,19 @@ export class NotificationService {
       .limit(query.limit + 1);
   }
 
+  /**
+   * Messages kept instead of sent (no SMTP server or SMS provider configured), newest first, with
+   * what they said: the demo mailbox. One organization's only.
+   */
+  async kept(db: Db, orgId: string, limit = 100): Promise<NotificationRow[]> {
+    return db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orgId, orgId), eq(notifications.delivery, 'kept')))
+      .orderBy(desc(notifications.id))
+      .limit(limit);
+  }
+
   /** A copy of a message, as it was rendered, queued to go now. */
   async resend(db: Db, orgId: string, notificationId: string): Promise<NotificationRow> {
     const [original] = await db
