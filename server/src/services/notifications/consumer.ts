@@ -13,7 +13,7 @@ export function registerNotifications(events: EventDispatcher, notifications: No
     {
       name: 'notifications',
       async handle(db, batch) {
-        for (const event of batch) await notifications.queueForEvent(db, event);
+        await notifications.queueForEvents(db, batch);
       },
     },
   );

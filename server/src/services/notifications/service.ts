@@ -52,7 +52,7 @@ import {
   formatDate,
   formatTime,
   languageOfLocale,
-  loadVisit,
+  loadVisits,
   type Visit,
 } from './visits.js';
 
@@ -285,13 +285,7 @@ export class NotificationService {
           eq(messageTemplates.language, language),
         ),
       );
-    const base = defaultTemplate(type, language);
-    return {
-      subject: own?.subject ?? base.subject,
-      html: own?.html ?? base.html,
-      text: own?.text ?? base.text,
-      sms: own?.sms ?? base.sms,
-    };
+    return withDefaults(type, language, own);
   }
 
   // The delivery log
@@ -367,65 +361,93 @@ export class NotificationService {
   // From changes to messages
 
   /**
-   * The messages a domain event causes, queued in the caller's transaction. Idempotent: each row's
-   * dedupe key is the event, the message type, the channel and the recipient (a reminder's, the
-   * appointment), so an event handed over twice after a crash queues nothing more.
+   * The messages domain events cause, queued in the caller's transaction (the dispatcher's, which
+   * marks the events dispatched). Idempotent: each row's dedupe key is the event, the message type,
+   * the channel and the recipient (a reminder's, the appointment), so events handed over twice after
+   * a crash queue nothing more. A batch costs a few statements, not a few per event.
    */
-  async queueForEvent(db: Db, event: NotifiableEvent): Promise<number> {
-    if (!event.type.startsWith('appointment.')) return 0;
-    const visit = await loadVisit(db, event.orgId, event.subject);
-    if (!visit) return 0;
-    const settings = await this.getSettings(db, event.orgId);
-    const plan = new Plan(this, db, event, settings, this.#now());
+  async queueForEvents(db: Db, events: NotifiableEvent[]): Promise<number> {
+    const byOrg = new Map<string, NotifiableEvent[]>();
+    for (const event of events) {
+      if (!event.type.startsWith('appointment.')) continue;
+      byOrg.set(event.orgId, [...(byOrg.get(event.orgId) ?? []), event]);
+    }
+    let queued = 0;
+    for (const [orgId, orgEvents] of byOrg) {
+      const visits = await loadVisits(
+        db,
+        orgId,
+        orgEvents.map((event) => event.subject),
+      );
+      // A reschedule's other half: the visit it moved from (or to).
+      const neighbours = orgEvents
+        .filter((event) => event.type === 'appointment.rescheduled')
+        .flatMap((event) => {
+          const visit = visits.get(event.subject);
+          return [visit?.rescheduledFromId, visit?.rescheduledToId];
+        })
+        .filter((id): id is string => typeof id === 'string' && !visits.has(id));
+      for (const [id, visit] of await loadVisits(db, orgId, neighbours)) visits.set(id, visit);
+      const plan = new Plan(this, db, await this.getSettings(db, orgId), this.#now());
+      for (const event of orgEvents) this.#plan(plan, event, visits);
+      queued += await plan.flush();
+    }
+    if (queued > 0) await this.#poke(db);
+    return queued;
+  }
+
+  queueForEvent(db: Db, event: NotifiableEvent): Promise<number> {
+    return this.queueForEvents(db, [event]);
+  }
+
+  #plan(plan: Plan, event: NotifiableEvent, visits: Map<string, Visit>): void {
+    const visit = visits.get(event.subject);
+    if (!visit) return;
+    plan.event = event;
     switch (event.type) {
       case 'appointment.created':
         // A reschedule's new appointment is announced by the reschedule, not as a new booking.
         if (!visit.rescheduledFromId) {
-          await plan.message('confirmation', visit);
-          await plan.message('technician_assigned', visit);
+          plan.message('confirmation', visit);
+          plan.message('technician_assigned', visit);
         }
-        await plan.reminders(visit);
+        plan.reminders(visit);
         break;
       case 'appointment.rescheduled': {
         const [from, to] = visit.rescheduledToId
-          ? [visit, await loadVisit(db, event.orgId, visit.rescheduledToId)]
-          : [
-              visit.rescheduledFromId ? await loadVisit(db, event.orgId, visit.rescheduledFromId) : undefined,
-              visit,
-            ];
+          ? [visit, visits.get(visit.rescheduledToId)]
+          : [visit.rescheduledFromId ? visits.get(visit.rescheduledFromId) : undefined, visit];
         if (!to) break;
-        if (from) await plan.withdrawReminders(from.id, 'the visit was rescheduled');
-        await plan.message('reschedule', to, from ? { previousStart: from.startsAt.toISOString() } : {});
-        if (from && from.technician.id !== to.technician.id) await plan.message('technician_assigned', to);
-        await plan.reminders(to);
+        if (from) plan.withdrawReminders(from.id, 'the visit was rescheduled');
+        plan.message('reschedule', to, from ? { previousStart: from.startsAt.toISOString() } : {});
+        if (from && from.technician.id !== to.technician.id) plan.message('technician_assigned', to);
+        plan.reminders(to);
         break;
       }
       case 'appointment.cancelled':
-        await this.#cancelled(plan, visit);
+        this.#cancelled(plan, visit);
         break;
       case 'appointment.status_changed': {
         // The status the event recorded, not the one now: a visit already completed when this
         // is dispatched still had its "on my way".
         const status = typeof event.data.status === 'string' ? event.data.status : visit.status;
-        if (status === 'en_route') await plan.message('on_my_way', visit);
-        else if (status === 'completed') await plan.message('completion', visit);
-        else if (status === 'cancelled') await this.#cancelled(plan, visit);
+        if (status === 'en_route') plan.message('on_my_way', visit);
+        else if (status === 'completed') plan.message('completion', visit);
+        else if (status === 'cancelled') this.#cancelled(plan, visit);
         else if (status === 'no_show' || status === 'in_progress')
-          await plan.withdrawReminders(visit.id, `the visit is ${status.replace('_', ' ')}`);
+          plan.withdrawReminders(visit.id, `the visit is ${status.replace('_', ' ')}`);
         break;
       }
       case 'appointment.technician_assigned':
-        await plan.message('technician_assigned', visit);
+        plan.message('technician_assigned', visit);
         break;
     }
-    if (plan.queued > 0) await this.#poke(db);
-    return plan.queued;
   }
 
-  async #cancelled(plan: Plan, visit: Visit) {
-    await plan.withdrawReminders(visit.id, 'the visit was cancelled');
+  #cancelled(plan: Plan, visit: Visit) {
+    plan.withdrawReminders(visit.id, 'the visit was cancelled');
     // The old half of a reschedule is cancelled too; the reschedule message tells the customer.
-    if (!visit.rescheduledToId) await plan.message('cancellation', visit);
+    if (!visit.rescheduledToId) plan.message('cancellation', visit);
   }
 
   /** Wakes a delivery worker, in the caller's transaction: it runs once the messages are visible. */
@@ -474,22 +496,78 @@ export class NotificationService {
       .where(inArray(notifications.id, due))
       .returning();
     const run = { claimed: claimed.length, sent: 0, failed: 0, skipped: 0 };
+    // What the messages need, read once for the batch rather than once per message.
+    const visits = new Map<string, Visit>();
+    const templates = new Map<string, Map<string, typeof messageTemplates.$inferSelect>>();
+    for (const orgId of new Set(claimed.map((row) => row.orgId))) {
+      const ofOrg = claimed.filter(
+        (row) => row.orgId === orgId && row.appointmentId && row.resendOf === null,
+      );
+      const loaded = await loadVisits(
+        this.#db,
+        orgId,
+        ofOrg.map((row) => row.appointmentId!),
+      );
+      for (const [id, visit] of loaded) visits.set(id, visit);
+      const own = await this.#db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
+      templates.set(orgId, new Map(own.map((row) => [`${row.type}:${row.language}`, row])));
+    }
+    const outcomes: Array<Outcome & { id: string; attempts: number }> = [];
     await Promise.all(
       claimed.map(async (row) => {
-        const outcome = await this.#deliver(row, now);
+        const outcome = await this.#deliver(row, now, visits, templates, outcomes);
         run[outcome] += 1;
       }),
     );
+    await this.#record(outcomes);
     return run;
   }
 
-  async #deliver(row: NotificationRow, now: number): Promise<keyof DeliveryRun> {
-    const finish = async (set: Partial<NotificationRow>) => {
-      await this.#db
-        .update(notifications)
-        .set({ ...set, updatedAt: new Date(this.#now()) })
-        // Only while the claim is still ours: a worker that outlived its lease must not undo a retry.
-        .where(and(eq(notifications.id, row.id), eq(notifications.attempts, row.attempts)));
+  /**
+   * Writes a batch's outcomes in one statement. Only while each claim is still ours (the attempt
+   * count is the claim's): a worker that outlived its lease must not undo another's retry.
+   */
+  async #record(outcomes: Array<Outcome & { id: string; attempts: number }>) {
+    if (outcomes.length === 0) return;
+    const at = new Date(this.#now()).toISOString();
+    const rows = outcomes.map((o) => ({
+      id: o.id,
+      attempts: o.attempts,
+      status: o.status,
+      reason: o.reason,
+      next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
+      sent_at: o.sentAt?.toISOString() ?? null,
+      delivery: o.delivery ?? null,
+      provider_message_id: o.providerMessageId ?? null,
+      subject: o.subject ?? null,
+      body_text: o.bodyText ?? null,
+      body_html: o.bodyHtml ?? null,
+      ics: o.ics ?? null,
+    }));
+    await this.#db.execute(sql`
+      update notifications as n set
+        status = v.status, reason = v.reason, next_attempt_at = v.next_attempt_at,
+        sent_at = coalesce(v.sent_at, n.sent_at), delivery = coalesce(v.delivery, n.delivery),
+        provider_message_id = coalesce(v.provider_message_id, n.provider_message_id),
+        subject = coalesce(v.subject, n.subject), body_text = coalesce(v.body_text, n.body_text),
+        body_html = coalesce(v.body_html, n.body_html), ics = coalesce(v.ics, n.ics),
+        updated_at = ${at}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+        id uuid, attempts int, status text, reason text, next_attempt_at timestamptz,
+        sent_at timestamptz, delivery text, provider_message_id text, subject text, body_text text,
+        body_html text, ics text)
+      where n.id = v.id and n.attempts = v.attempts`);
+  }
+
+  async #deliver(
+    row: NotificationRow,
+    now: number,
+    visits: Map<string, Visit>,
+    templates: Map<string, Map<string, typeof messageTemplates.$inferSelect>>,
+    outcomes: Array<Outcome & { id: string; attempts: number }>,
+  ): Promise<keyof DeliveryRun> {
+    const finish = async (set: Outcome) => {
+      outcomes.push({ id: row.id, attempts: row.attempts, ...set });
     };
     const skip = async (reason: string) => {
       await finish({ status: 'skipped', reason, nextAttemptAt: null });
@@ -497,11 +575,14 @@ export class NotificationService {
     };
     let content: Pick<NotificationRow, 'subject' | 'bodyText' | 'bodyHtml' | 'ics'> = row;
     if (row.appointmentId && row.resendOf === null) {
-      const visit = await loadVisit(this.#db, row.orgId, row.appointmentId);
+      const visit = visits.get(row.appointmentId);
       if (!visit) return skip('the appointment no longer exists');
       const stale = staleness(row, visit, now);
       if (stale) return skip(stale);
-      if (row.bodyText === null) content = await this.#render(row, visit);
+      if (row.bodyText === null) {
+        const own = templates.get(row.orgId)?.get(`${row.type}:${row.language}`);
+        content = await this.#render(row, visit, withDefaults(row.type, row.language, own));
+      }
     } else if (row.appointmentId && row.bodyText === null) {
       return skip('the appointment no longer exists');
     }
@@ -546,9 +627,8 @@ export class NotificationService {
     }
   }
 
-  async #render(row: NotificationRow, visit: Visit) {
+  async #render(row: NotificationRow, visit: Visit, parts: TemplateParts) {
     const language = row.language;
-    const parts = await this.#templateOf(this.#db, row.orgId, row.type, language);
     const org = visit.organization;
     const previous =
       typeof row.context.previousStart === 'string' ? new Date(row.context.previousStart) : null;
@@ -576,7 +656,7 @@ export class NotificationService {
     if (row.channel === 'sms') return { subject: null, bodyText: rendered.sms, bodyHtml: null, ics: null };
     let ics: string | null = null;
     if (withInvitation.has(row.type)) {
-      const identity = await calendarIdentity(this.#db, visit.id);
+      const identity = await calendarIdentity(this.#db, visit);
       const cancelled = row.type === 'cancellation';
       ics = visitCalendar({
         uid: identity.uid,
@@ -650,47 +730,70 @@ export class NotificationService {
   }
 }
 
-/** One event's messages being queued: the rows, their dedupe keys and their send times. */
+/**
+ * A batch of events' messages being queued: rows collected, then written in one statement, then the
+ * reminders that were withdrawn (after: a visit booked and cancelled in one batch loses both).
+ */
 class Plan {
-  queued = 0;
+  event!: NotifiableEvent;
+  readonly #rows: Array<typeof notifications.$inferInsert> = [];
+  readonly #withdrawals: Array<{ appointmentId: string; reason: string }> = [];
+  readonly #quiet: QuietHours | null;
 
   constructor(
     readonly service: NotificationService,
     readonly db: Db,
-    readonly event: NotifiableEvent,
     readonly settings: Schemas['NotificationSettings'],
     readonly now: number,
-  ) {}
-
-  async message(type: MessageType, visit: Visit, context: Record<string, unknown> = {}) {
-    await this.#queue(type, visit, this.now, `${this.event.id}:${type}`, context);
+  ) {
+    this.#quiet = service.quietHoursOf(settings);
   }
 
-  async reminders(visit: Visit) {
+  message(type: MessageType, visit: Visit, context: Record<string, unknown> = {}) {
+    this.#queue(type, visit, this.now, `${this.event.id}:${type}`, context);
+  }
+
+  reminders(visit: Visit) {
     for (const type of reminders) {
       const due = reminderDueAt(type, visit.organization.timeZone, visit.startsAt.getTime());
-      await this.#queue(type, visit, due, `${visit.id}:${type}`, {});
+      this.#queue(type, visit, due, `${visit.id}:${type}`, {});
     }
   }
 
-  async withdrawReminders(appointmentId: string, reason: string) {
-    await this.db
-      .update(notifications)
-      .set({ status: 'skipped', reason, nextAttemptAt: null, updatedAt: new Date(this.now) })
-      .where(
-        and(
-          eq(notifications.appointmentId, appointmentId),
-          inArray(notifications.type, [...reminders]),
-          eq(notifications.status, 'queued'),
-        ),
-      );
+  withdrawReminders(appointmentId: string, reason: string) {
+    this.#withdrawals.push({ appointmentId, reason });
   }
 
-  async #queue(type: MessageType, visit: Visit, due: number, key: string, context: Record<string, unknown>) {
+  /** Writes the batch; returns how many messages were newly queued to be sent. */
+  async flush(): Promise<number> {
+    let queued = 0;
+    for (let i = 0; i < this.#rows.length; i += 500) {
+      const inserted = await this.db
+        .insert(notifications)
+        .values(this.#rows.slice(i, i + 500))
+        .onConflictDoNothing()
+        .returning({ status: notifications.status });
+      queued += inserted.filter((row) => row.status === 'queued').length;
+    }
+    for (const { appointmentId, reason } of this.#withdrawals) {
+      await this.db
+        .update(notifications)
+        .set({ status: 'skipped', reason, nextAttemptAt: null, updatedAt: new Date(this.now) })
+        .where(
+          and(
+            eq(notifications.appointmentId, appointmentId),
+            inArray(notifications.type, [...reminders]),
+            eq(notifications.status, 'queued'),
+          ),
+        );
+    }
+    return queued;
+  }
+
+  #queue(type: MessageType, visit: Visit, due: number, key: string, context: Record<string, unknown>) {
     const setting = this.settings.messages[type];
     if (!setting.enabled) return;
     const technician = toTechnician.has(type);
-    const quiet = this.service.quietHoursOf(this.settings);
     for (const channel of setting.channels) {
       const person = technician ? visit.technician : visit.customer;
       const address = channel === 'email' ? person.email : person.phone;
@@ -712,7 +815,7 @@ class Plan {
           Math.max(due, this.now),
           this.now,
           visit.organization.timeZone,
-          quiet,
+          this.#quiet,
           visit.startsAt.getTime(),
         );
         if (sendAt === null) {
@@ -720,30 +823,25 @@ class Plan {
           reason = 'quiet hours leave no time before the visit';
         }
       }
-      const inserted = await this.db
-        .insert(notifications)
-        .values({
-          id: newId(this.now),
-          orgId: visit.orgId,
-          type,
-          channel: channel as NotificationChannel,
-          recipientKind: technician ? 'technician' : 'customer',
-          recipient: address ?? '',
-          language: this.settings.language,
-          appointmentId: visit.id,
-          eventId: this.event.id,
-          dedupeKey: `${key}:${channel}:${technician ? 'technician' : 'customer'}`,
-          context,
-          status,
-          reason,
-          dueAt: new Date(due),
-          nextAttemptAt: status === 'queued' && sendAt !== null ? new Date(sendAt) : null,
-          createdAt: new Date(this.now),
-          updatedAt: new Date(this.now),
-        })
-        .onConflictDoNothing()
-        .returning({ id: notifications.id });
-      if (inserted.length > 0 && status === 'queued') this.queued += 1;
+      this.#rows.push({
+        id: newId(this.now),
+        orgId: visit.orgId,
+        type,
+        channel: channel as NotificationChannel,
+        recipientKind: technician ? 'technician' : 'customer',
+        recipient: address ?? '',
+        language: this.settings.language,
+        appointmentId: visit.id,
+        eventId: this.event.id,
+        dedupeKey: `${key}:${channel}:${technician ? 'technician' : 'customer'}`,
+        context,
+        status,
+        reason,
+        dueAt: new Date(due),
+        nextAttemptAt: status === 'queued' && sendAt !== null ? new Date(sendAt) : null,
+        createdAt: new Date(this.now),
+        updatedAt: new Date(this.now),
+      });
     }
   }
 }
@@ -759,6 +857,30 @@ function staleness(row: NotificationRow, visit: Visit, now: number): string | un
     return `too late: it was due at ${row.dueAt.toISOString()} and could not be sent in time`;
   }
   return undefined;
+}
+
+/** How one delivery attempt ended, and the message as rendered for it. */
+type Outcome = Pick<NotificationRow, 'status' | 'reason' | 'nextAttemptAt'> &
+  Partial<
+    Pick<
+      NotificationRow,
+      'sentAt' | 'delivery' | 'providerMessageId' | 'subject' | 'bodyText' | 'bodyHtml' | 'ics'
+    >
+  >;
+
+/** An organization's template, with Crewkit's wording wherever it left a field unset. */
+function withDefaults(
+  type: MessageType,
+  language: MessageLanguage,
+  own: typeof messageTemplates.$inferSelect | undefined,
+): TemplateParts {
+  const base = defaultTemplate(type, language);
+  return {
+    subject: own?.subject ?? base.subject,
+    html: own?.html ?? base.html,
+    text: own?.text ?? base.text,
+    sms: own?.sms ?? base.sms,
+  };
 }
 
 function icsMethod(ics: string): string {

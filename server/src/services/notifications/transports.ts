@@ -69,7 +69,7 @@ export function smtpTransport(settings: SmtpSettings): EmailTransport {
     port: settings.port,
     secure: settings.secure,
     pool: true,
-    maxConnections: 4,
+    maxConnections: 8,
     maxMessages: 500,
     ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
     connectionTimeout: 15_000,

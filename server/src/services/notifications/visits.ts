@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/index.js';
 import type { CustomerAddress } from '../../db/schema/customers.js';
 import {
@@ -36,7 +36,18 @@ export interface Visit {
 }
 
 export async function loadVisit(db: Db, orgId: string, appointmentId: string): Promise<Visit | undefined> {
-  const [row] = await db
+  return (await loadVisits(db, orgId, [appointmentId])).get(appointmentId);
+}
+
+/** Several visits of one organization in one query, by appointment id. */
+export async function loadVisits(
+  db: Db,
+  orgId: string,
+  appointmentIds: string[],
+): Promise<Map<string, Visit>> {
+  const visits = new Map<string, Visit>();
+  if (appointmentIds.length === 0) return visits;
+  const rows = await db
     .select({
       a: appointments,
       serviceName: serviceItems.name,
@@ -60,30 +71,32 @@ export async function loadVisit(db: Db, orgId: string, appointmentId: string): P
     .leftJoin(customerPreferences, eq(customerPreferences.customerId, customers.id))
     .innerJoin(technicians, eq(technicians.id, appointments.technicianId))
     .innerJoin(organizations, eq(organizations.id, appointments.orgId))
-    .where(and(eq(appointments.orgId, orgId), eq(appointments.id, appointmentId)));
-  if (!row) return undefined;
-  const { a } = row;
-  return {
-    id: a.id,
-    orgId: a.orgId,
-    reference: a.reference,
-    status: a.status,
-    startsAt: a.startsAt,
-    endsAt: a.endsAt,
-    rescheduledFromId: a.rescheduledFromId,
-    rescheduledToId: a.rescheduledToId,
-    serviceName: row.serviceName,
-    customer: {
-      id: row.customer.id,
-      name: row.customer.name,
-      email: row.customer.email,
-      phone: row.customer.phone,
-      address: row.customer.address,
-      channels: row.channels ?? [],
-    },
-    technician: row.technician,
-    organization: row.organization,
-  };
+    .where(and(eq(appointments.orgId, orgId), inArray(appointments.id, [...new Set(appointmentIds)])));
+  for (const row of rows) {
+    const { a } = row;
+    visits.set(a.id, {
+      id: a.id,
+      orgId: a.orgId,
+      reference: a.reference,
+      status: a.status,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+      rescheduledFromId: a.rescheduledFromId,
+      rescheduledToId: a.rescheduledToId,
+      serviceName: row.serviceName,
+      customer: {
+        id: row.customer.id,
+        name: row.customer.name,
+        email: row.customer.email,
+        phone: row.customer.phone,
+        address: row.customer.address,
+        channels: row.channels ?? [],
+      },
+      technician: row.technician,
+      organization: row.organization,
+    });
+  }
+  return visits;
 }
 
 /**
@@ -92,8 +105,11 @@ export async function loadVisit(db: Db, orgId: string, appointmentId: string): P
  */
 export async function calendarIdentity(
   db: Db,
-  appointmentId: string,
+  visit: Pick<Visit, 'id' | 'rescheduledFromId'>,
 ): Promise<{ uid: string; moves: number }> {
+  // Most visits were never moved: they are their own chain.
+  if (!visit.rescheduledFromId) return { uid: visit.id, moves: 0 };
+  const appointmentId = visit.id;
   const [root] = await queryRows<{ id: string; depth: number }>(
     db,
     sql`with recursive chain(id, from_id, depth) as (
@@ -124,18 +140,29 @@ function localeFor(language: MessageLanguage, orgLocale: string): string {
   }
 }
 
+// Building a DateTimeFormat costs far more than using one: kept per locale, zone and style.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatter(style: 'date' | 'time', language: MessageLanguage, organization: Visit['organization']) {
+  const locale = localeFor(language, organization.locale);
+  const key = `${style}|${locale}|${organization.timeZone}`;
+  let format = formats.get(key);
+  if (!format) {
+    if (formats.size > 1000) formats.clear();
+    format = new Intl.DateTimeFormat(locale, {
+      ...(style === 'date' ? { dateStyle: 'full' } : { timeStyle: 'short' }),
+      timeZone: organization.timeZone,
+    });
+    formats.set(key, format);
+  }
+  return format;
+}
+
 export function formatDate(instant: Date, language: MessageLanguage, organization: Visit['organization']) {
-  return new Intl.DateTimeFormat(localeFor(language, organization.locale), {
-    dateStyle: 'full',
-    timeZone: organization.timeZone,
-  }).format(instant);
+  return formatter('date', language, organization).format(instant);
 }
 
 export function formatTime(instant: Date, language: MessageLanguage, organization: Visit['organization']) {
-  return new Intl.DateTimeFormat(localeFor(language, organization.locale), {
-    timeStyle: 'short',
-    timeZone: organization.timeZone,
-  }).format(instant);
+  return formatter('time', language, organization).format(instant);
 }
 
 /** The language an organization writes in by default: its locale's, when Crewkit has templates for it. */
