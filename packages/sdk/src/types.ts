@@ -108,6 +108,16 @@ export type CustomerContactUpdate = Schemas['CustomerContactUpdate'];
 export type CustomerPreferences = Schemas['CustomerPreferences'];
 export type CommunicationChannel = Schemas['CommunicationChannel'];
 
+export type Notification = Schemas['Notification'];
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotificationSettingsUpdate = Schemas['NotificationSettingsUpdate'];
+export type MessageType = Schemas['MessageType'];
+export type MessageLanguage = Schemas['MessageLanguage'];
+export type MessageTemplate = Schemas['MessageTemplate'];
+export type MessageTemplateUpdate = Schemas['MessageTemplateUpdate'];
+export type RenderedMessage = Schemas['RenderedMessage'];
+export type VisitRatingCreate = Schemas['VisitRatingCreate'];
+
 /** The JSON request body of an operation, straight from the spec (also for bodies the spec declares inline). */
 export type RequestBody<Op extends keyof operations> = NonNullable<
   operations[Op]['requestBody']
