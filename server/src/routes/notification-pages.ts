@@ -37,7 +37,7 @@ export function registerNotificationPages(app: Hono<AppEnv>): void {
     const list = rows
       .map(
         (row) => `<li${row === selected ? ' aria-current="true"' : ''}><a href="?message=${row.id}">
-  <strong>${escapeHtml(row.subject ?? 'SMS')}</strong><br><span>${escapeHtml(row.channel)} to ${escapeHtml(row.recipient)} · ${escapeHtml(row.type.replace('_', ' '))} · ${row.sentAt?.toISOString().slice(0, 16).replace('T', ' ') ?? ''} UTC</span></a></li>`,
+  <strong>${escapeHtml(row.subject ?? 'SMS')}</strong><br><span>${escapeHtml(row.channel)} to ${escapeHtml(row.recipient)} · ${escapeHtml(row.type.replaceAll('_', ' '))} · ${row.sentAt?.toISOString().slice(0, 16).replace('T', ' ') ?? ''} UTC</span></a></li>`,
       )
       .join('\n');
     const detail = selected
@@ -58,7 +58,12 @@ ${selected.ics ? `<details><summary>invite.ics</summary><pre>${escapeHtml(select
 <div class="mailbox"><nav aria-label="Messages"><ol>${list}</ol></nav><section>${detail}</section></div>`,
       ),
       200,
-      { 'cache-control': 'no-store' },
+      {
+        'cache-control': 'no-store',
+        // The message is shown in a frame of its own (srcdoc, sandboxed: no script, no same-origin),
+        // which inherits this page's policy; the default "frame-ancestors 'none'" would blank it.
+        'content-security-policy': "frame-ancestors 'self'",
+      },
     );
   });
 

@@ -591,6 +591,8 @@ describe('notifications', () => {
       // The demo mailbox shows it, rendered in a sandboxed frame, its subject escaped.
       const mailbox = await kept.app.request('/demo/mailbox');
       expect(mailbox.status).toBe(200);
+      // The frame inherits the page's policy: framing by the page itself must be allowed.
+      expect(mailbox.headers.get('content-security-policy')).toBe("frame-ancestors 'self'");
       const html = await mailbox.text();
       expect(html).toContain('<h2>Hello &lt;there&gt;</h2>');
       expect(html).toContain('To someone@example.com');
