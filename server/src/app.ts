@@ -34,6 +34,7 @@ import { ascoraRetryHandlers } from './routes/ascora-retry.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
+import { calendarFeedHandlers } from './routes/calendar-feeds.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
@@ -48,9 +49,11 @@ import {
 } from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
+import { webhookHandlers } from './routes/webhooks.js';
 import { BookingService } from './services/booking/service.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
+import { WebhookSender } from './services/webhooks/sender.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -70,6 +73,8 @@ export const handlers: HandlerTable = {
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
+  ...webhookHandlers,
+  ...calendarFeedHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -128,7 +133,19 @@ export function createServices({
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
   const events = new EventDispatcher(database.db, logger);
-  if (queue) events.attach(queue);
+  const webhookSealKey = deriveKey(config.secret, 'webhook-secrets');
+  const webhooks = new WebhookSender({
+    db: database.db,
+    now,
+    logger,
+    sealKey: webhookSealKey,
+    policy: { allowPrivate: config.allowPrivateUrls ?? false },
+  });
+  events.register(webhooks.consumer());
+  if (queue) {
+    events.attach(queue);
+    webhooks.attach(queue);
+  }
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -145,6 +162,8 @@ export function createServices({
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
     events,
+    webhooks,
+    webhookSealKey,
     ascora,
     audit: new AuditWriter(database.db, now),
     organizations: new OrganizationLookup(database.db),

@@ -13,6 +13,7 @@ import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
+import type { WebhookSender } from './services/webhooks/sender.js';
 
 /**
  * The services container: what every request, worker and background task reaches, built once at
@@ -44,6 +45,10 @@ export interface Services {
    * `poke()` after a commit that recorded events makes a live one deliver them at once.
    */
   events: EventDispatcher;
+  /** Outbound webhooks: the outbox's `webhooks` consumer and the sender of due deliveries. */
+  webhooks: WebhookSender;
+  /** Key for sealing webhook signing secrets at rest. */
+  webhookSealKey: Buffer;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
   /** Audit entries of changes committed outside a request transaction (new bookings), batched. */

@@ -13,3 +13,4 @@ export * from './schema/events.js';
 export * from './schema/invoicing.js';
 export * from './schema/jobs.js';
 export * from './schema/technicians.js';
+export * from './schema/webhooks.js';
