@@ -225,30 +225,49 @@ export async function replayDeliveries(
     .orderBy(domainEvents.seq)
     .limit(maxReplay);
   if (events.length === 0) return 0;
-  await db
-    .insert(webhookDeliveries)
-    .values(
-      events.map(({ event, firstDelivery }) => ({
-        id: newId(now),
-        orgId,
-        endpointId: endpoint.id,
-        eventId: event.id,
-        eventType: event.type,
-        body: webhookBody(event),
-        nextAttemptAt: new Date(now),
-        // An event never sent here (the endpoint was off) gets its first delivery now.
-        replayOf: firstDelivery,
-      })),
-    )
-    .onConflictDoNothing();
+  // An event never sent here (the endpoint was off) gets its first delivery now.
+  await insertDeliveries(
+    db,
+    events.map(({ event, firstDelivery }) => ({
+      id: newId(now),
+      eventId: event.id,
+      endpointId: endpoint.id,
+      replayOf: firstDelivery,
+    })),
+    now,
+  );
   return events.length;
 }
 
-/** The Standard Webhooks body: `{type, timestamp, data}`, `timestamp` being when the event happened. */
-export function webhookBody(event: {
-  type: string;
-  occurredAt: Date;
-  data: Record<string, unknown>;
-}): string {
-  return JSON.stringify({ type: event.type, timestamp: event.occurredAt.toISOString(), data: event.data });
+/** A delivery to write: which event to which endpoint, and what it replays, if anything. */
+export interface NewDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  replayOf?: string | null;
+}
+
+/**
+ * Writes deliveries of recorded events, due `now`. The body — Standard Webhooks' `{type, timestamp,
+ * data}`, `timestamp` being when the event happened — is built in the statement from the outbox
+ * row, so event data never travels to the application and back. Rows already there (an event
+ * handed out again) are kept as they are.
+ */
+export async function insertDeliveries(db: Db, deliveries: NewDelivery[], now: number): Promise<void> {
+  for (let i = 0; i < deliveries.length; i += 2000) {
+    const chunk = deliveries.slice(i, i + 2000).map((d) => ({ ...d, replayOf: d.replayOf ?? null }));
+    await db.execute(sql`
+      insert into webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, body, next_attempt_at, replay_of)
+      select p.id, e.org_id, p."endpointId", e.id, e.type,
+             json_build_object(
+               'type', e.type,
+               'timestamp', to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               'data', e.data)::text,
+             ${new Date(now).toISOString()}::timestamptz, p."replayOf"
+        from json_to_recordset(${JSON.stringify(chunk)}::json)
+             as p(id uuid, "eventId" text, "endpointId" uuid, "replayOf" uuid)
+        join domain_events e on e.id = p."eventId"
+       order by e.seq
+      on conflict do nothing`);
+  }
 }

@@ -1,17 +1,17 @@
 import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/index.js';
 import type { WebhookAttemptRecord } from '../../db/schema/webhooks.js';
-import { webhookDeliveries, webhookEndpoints } from '../../db/schema.js';
+import { webhookEndpoints } from '../../db/schema.js';
 import type { EventConsumer } from '../../events/dispatcher.js';
 import type { DomainEvent } from '../../events/types.js';
 import { decrypt } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
-import { type OutboundPolicy, outboundFetch } from '../../lib/outbound-url.js';
+import { type OutboundPolicy, type OutboundPost, outboundPost } from '../../lib/outbound-url.js';
 import type { Logger } from '../../logger.js';
 import type { JobQueue, QueueDefinition } from '../../queue/queue.js';
 import { DAY_MS } from '../../scheduling/time.js';
 import { type DisabledEndpoint, notifyOwnersOfDisabledEndpoint } from './disabled.js';
-import { webhookBody } from './endpoints.js';
+import { insertDeliveries } from './endpoints.js';
 import { signatureHeader } from './signature.js';
 
 /** The pg-boss queue whose jobs send due deliveries; a cron schedule on it retries the ones waiting. */
@@ -39,8 +39,8 @@ export interface WebhookSenderOptions {
   logger: Logger;
   sealKey: Buffer;
   policy: OutboundPolicy;
-  /** Replaces the SSRF-guarded fetch (never in production). */
-  fetch?: typeof fetch;
+  /** Replaces the SSRF-guarded POST (tests: a request that never ends). */
+  post?: OutboundPost;
   /** Requests in flight at once, per process. */
   concurrency?: number;
   /** How long one request may take. */
@@ -83,10 +83,11 @@ interface Outcome {
  * sends the delivery again, with the same `webhook-id`, which is how receivers drop duplicates.
  */
 export class WebhookSender {
-  readonly #options: Required<Omit<WebhookSenderOptions, 'fetch'>> & { fetch: typeof fetch };
+  readonly #options: Required<WebhookSenderOptions>;
   #live = false;
   #running: Promise<void> | undefined;
   #again = false;
+  readonly #unsealed = new Map<string, { current: string; previous: string | null }>();
 
   constructor(options: WebhookSenderOptions) {
     this.#options = {
@@ -96,7 +97,7 @@ export class WebhookSender {
       batchSize: 500,
       onEndpointDisabled: (endpoint) => notifyOwnersOfDisabledEndpoint(options.logger, endpoint),
       ...options,
-      fetch: options.fetch ?? outboundFetch(options.policy),
+      post: options.post ?? outboundPost(options.policy),
     };
   }
 
@@ -122,26 +123,13 @@ export class WebhookSender {
       );
     if (endpoints.length === 0) return;
     const now = this.#options.now();
-    const rows = events.flatMap((event) =>
+    const deliveries = events.flatMap((event) =>
       endpoints
         .filter((endpoint) => endpoint.orgId === event.orgId && endpoint.events.includes(event.type))
-        .map((endpoint) => ({
-          id: newId(now),
-          orgId: event.orgId,
-          endpointId: endpoint.id,
-          eventId: event.id,
-          eventType: event.type,
-          body: webhookBody(event),
-          nextAttemptAt: new Date(now),
-        })),
+        .map((endpoint) => ({ id: newId(now), eventId: event.id, endpointId: endpoint.id })),
     );
     // A batch handed out again after a crash finds its rows: the (event, endpoint) index keeps one.
-    for (let i = 0; i < rows.length; i += 1000) {
-      await tx
-        .insert(webhookDeliveries)
-        .values(rows.slice(i, i + 1000))
-        .onConflictDoNothing();
-    }
+    await insertDeliveries(tx, deliveries, now);
   }
 
   /** One pass: claims up to a batch of due deliveries, sends them, records the outcomes. Returns how many. */
@@ -183,35 +171,27 @@ export class WebhookSender {
       // Switched off since it was queued: nothing is sent; a replay can send it later.
       return { ...base, ok: false, status: 'failed', next: null, attempt: null };
     }
-    const { sealKey } = this.#options;
-    const secrets = [decrypt(sealKey, delivery.secret_sealed)];
-    const previousUntil = delivery.previous_secret_expires_at
-      ? new Date(delivery.previous_secret_expires_at).getTime()
-      : 0;
-    if (delivery.previous_secret_sealed && previousUntil > now) {
-      secrets.push(decrypt(sealKey, delivery.previous_secret_sealed));
-    }
+    const secrets = this.#secrets(delivery, now);
     const timestamp = Math.floor(now / 1000);
     const started = performance.now();
     let responseStatus: number | null = null;
     let responseExcerpt: string | null = null;
     let error: string | null = null;
     try {
-      const response = await this.#options.fetch(delivery.url, {
-        method: 'POST',
-        headers: {
+      const response = await this.#options.post(
+        delivery.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Crewkit-Webhooks/1',
           'webhook-id': delivery.event_id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, delivery.body),
         },
-        body: delivery.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
+        delivery.body,
+        { timeoutMs: this.#options.timeoutMs, maxBodyBytes: excerptBytes },
+      );
       responseStatus = response.status;
-      responseExcerpt = await excerpt(response);
+      responseExcerpt = response.body;
     } catch (failure) {
       error = describeFailure(failure);
     }
@@ -229,6 +209,28 @@ export class WebhookSender {
     if (ok) return { ...base, ok, status: 'succeeded', next: null, attempt };
     if (delay === undefined) return { ...base, ok, status: 'failed', next: null, attempt };
     return { ...base, ok, status: 'pending', next: new Date(now + delay * 1000).toISOString(), attempt };
+  }
+
+  /** The secrets that sign now: the current one, and the previous one during a rotation's overlap. */
+  #secrets(delivery: Claimed, now: number): string[] {
+    const { sealKey } = this.#options;
+    // Unsealed once per endpoint and rotation, not once per delivery.
+    const cacheKey = `${delivery.endpoint_id}:${delivery.secret_sealed}:${delivery.previous_secret_sealed ?? ''}`;
+    let unsealed = this.#unsealed.get(cacheKey);
+    if (!unsealed) {
+      unsealed = {
+        current: decrypt(sealKey, delivery.secret_sealed),
+        previous: delivery.previous_secret_sealed ? decrypt(sealKey, delivery.previous_secret_sealed) : null,
+      };
+      if (this.#unsealed.size > 1000) this.#unsealed.clear();
+      this.#unsealed.set(cacheKey, unsealed);
+    }
+    const previousUntil = delivery.previous_secret_expires_at
+      ? new Date(delivery.previous_secret_expires_at).getTime()
+      : 0;
+    return unsealed.previous && previousUntil > now
+      ? [unsealed.current, unsealed.previous]
+      : [unsealed.current];
   }
 
   /** Every outcome of a pass in one statement, then the endpoints' health in one more. */
@@ -334,25 +336,6 @@ export class WebhookSender {
     this.#live = false;
     await this.#running;
   }
-}
-
-/** The first kilobyte of a response body, as text; the rest is not read. */
-async function excerpt(response: Response): Promise<string | null> {
-  if (!response.body) return null;
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < excerptBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  return Buffer.concat(chunks).subarray(0, excerptBytes).toString('utf8');
 }
 
 /** Why no response came, in words fit for the delivery log (never a stack or a secret). */

@@ -317,7 +317,7 @@ describe('outbound webhooks', () => {
       sealKey: t.services.webhookSealKey,
       policy: { allowPrivate: true },
       // The process dies while the request is in flight: no answer, no record, ever.
-      fetch: () => new Promise<Response>(() => {}),
+      post: () => new Promise(() => {}),
       leaseMs: 60_000,
     });
     void dying.deliverDue();
