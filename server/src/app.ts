@@ -34,6 +34,7 @@ import { ascoraRetryHandlers } from './routes/ascora-retry.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
+import { calendarFeedHandlers } from './routes/calendar-feeds.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
@@ -50,12 +51,14 @@ import {
 } from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
+import { webhookHandlers } from './routes/webhooks.js';
 import { BookingService } from './services/booking/service.js';
 import { registerNotifications } from './services/notifications/consumer.js';
 import { NotificationService } from './services/notifications/service.js';
 import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
+import { WebhookSender } from './services/webhooks/sender.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -76,6 +79,8 @@ export const handlers: HandlerTable = {
   ...ascoraRetryHandlers,
   ...auditHandlers,
   ...notificationHandlers,
+  ...webhookHandlers,
+  ...calendarFeedHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -138,7 +143,6 @@ export function createServices({
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
   const events = new EventDispatcher(database.db, logger);
-  if (queue) events.attach(queue);
   const notifications = new NotificationService({
     db: database.db,
     config,
@@ -152,6 +156,19 @@ export function createServices({
   });
   if (queue) notifications.register(queue);
   registerNotifications(events, notifications);
+  const webhookSealKey = deriveKey(config.secret, 'webhook-secrets');
+  const webhooks = new WebhookSender({
+    db: database.db,
+    now,
+    logger,
+    sealKey: webhookSealKey,
+    policy: { allowPrivate: config.allowPrivateUrls ?? false },
+  });
+  events.register(webhooks.consumer());
+  if (queue) {
+    events.attach(queue);
+    webhooks.attach(queue);
+  }
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -168,6 +185,8 @@ export function createServices({
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
     events,
+    webhooks,
+    webhookSealKey,
     ascora,
     notifications,
     audit: new AuditWriter(database.db, now),

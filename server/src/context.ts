@@ -14,6 +14,7 @@ import type { BookingService } from './services/booking/service.js';
 import type { NotificationService } from './services/notifications/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
+import type { WebhookSender } from './services/webhooks/sender.js';
 
 /**
  * The services container: what every request, worker and background task reaches, built once at
@@ -45,6 +46,10 @@ export interface Services {
    * `poke()` after a commit that recorded events makes a live one deliver them at once.
    */
   events: EventDispatcher;
+  /** Outbound webhooks: the outbox's `webhooks` consumer and the sender of due deliveries. */
+  webhooks: WebhookSender;
+  /** Key for sealing webhook signing secrets at rest. */
+  webhookSealKey: Buffer;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
   /** Notifications: settings, templates, the delivery log, queuing messages and delivering them. */

@@ -3,6 +3,7 @@ import { eventQueues } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
 import { notificationQueues } from '../services/notifications/service.js';
+import { webhookQueues } from '../services/webhooks/sender.js';
 import { ascoraQueues } from './worker.js';
 
 /**
@@ -12,5 +13,9 @@ import { ascoraQueues } from './worker.js';
  * (`createServices`); `startWorkers()` makes them poll.
  */
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
-  return JobQueue.start(database, [...ascoraQueues, ...eventQueues, ...notificationQueues], logger);
+  return JobQueue.start(
+    database,
+    [...ascoraQueues, ...eventQueues, ...webhookQueues, ...notificationQueues],
+    logger,
+  );
 }

@@ -27,6 +27,8 @@ export const queryDefaults = {
   listInvoices: ['limit'],
   listAuditLog: ['limit'],
   listNotifications: ['limit'],
+  listWebhookEndpoints: ['limit'],
+  listWebhookDeliveries: ['limit'],
 } as const satisfies { [O in OperationId]?: readonly (keyof Query<O>)[] };
 
 type Defaulted<O extends OperationId> = O extends keyof typeof queryDefaults

@@ -23,6 +23,10 @@ export const ascoraConflictStrategies = ["local_wins", "remote_wins", "newest_wi
 export const auditActorTypes = ["user", "api_key", "system"] as const;
 /** components['schemas']['JobStatus'] */
 export const jobStatuses = ["new", "booked", "in_progress", "completed", "cancelled"] as const;
+/** components['schemas']['WebhookEventType'] */
+export const webhookEventTypes = ["appointment.created", "appointment.rescheduled", "appointment.cancelled", "appointment.status_changed", "appointment.technician_assigned", "customer.created", "customer.updated"] as const;
+/** components['schemas']['WebhookDeliveryStatus'] */
+export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
 /** components['schemas']['MessageType'] */
 export const messageTypes = ["confirmation", "reschedule", "cancellation", "reminder_24h", "reminder_2h", "technician_assigned", "on_my_way", "completion"] as const;
 /** components['schemas']['NotificationChannel'] */
