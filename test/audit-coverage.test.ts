@@ -10,8 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDirections } from '../server/src/ascora/connection.js';
 import { queryRows } from '../server/src/db/index.js';
 import { ascoraConnections } from '../server/src/db/schema.js';
-import { sha256 } from '../server/src/lib/crypto.js';
+import { deriveKey, sha256 } from '../server/src/lib/crypto.js';
 import { loadSpec, type Operation } from '../server/src/openapi/spec.js';
+import { signRatingToken } from '../server/src/services/notifications/rating-token.js';
 import { createTestContext, type TestContext } from '../server/test-support/harness.js';
 import { seedDemoOrg } from './support/demo-org.js';
 import { SchemaSampler } from './support/malformed-input.js';
@@ -86,6 +87,12 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       lines: [{ description: 'Call-out', quantity: 1, unitAmountMinor: 9_900 }],
     });
     fresh.voidInvoice = { invoiceId: toVoid.id };
+    // The customer's rating link for that visit, as the completion message carries it.
+    ratingToken = signRatingToken(deriveKey(t.config.secret, 'visit-rating'), {
+      orgId,
+      appointmentId: completed!.id,
+      expiresAt: Date.now() + 86_400_000,
+    });
     ids = {
       ...demo.ids,
       orgId,
@@ -108,6 +115,7 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
   afterAll(() => t?.close());
 
   let slotStarts: string[] = [];
+  let ratingToken = '';
   let assignTo = '';
   /**
    * Records made here for the operations that need one in a particular state: deletions take
@@ -157,6 +165,7 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
         lines: [{ description: 'Call-out', quantity: 1, unitAmountMinor: 9_900 }],
       },
       updateInvoice: { notes: 'Gate code on the work order' },
+      submitVisitRating: { token: ratingToken },
     };
     return { ...fields, ...override[op.operationId] };
   };

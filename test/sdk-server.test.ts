@@ -111,4 +111,24 @@ describe('@crewkit/sdk against a running server', () => {
     await expect(iterate()).rejects.toBeInstanceOf(CrewkitError);
     await expect(iterate()).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
   });
+  it('switches a message to SMS, rewords its template and previews it through the notifications namespace', async () => {
+    const crewkit = createCrewkit({ baseUrl: t.baseUrl!, apiKey: org.secretKey, organizationId: org.orgId });
+    const settings = await crewkit.notifications.settings.update({
+      messages: { reminder_2h: { enabled: true, channels: ['sms'] } },
+      quietHours: { start: '21:00', end: '07:30' },
+    });
+    expect(settings.data?.messages.reminder_2h).toEqual({ enabled: true, channels: ['sms'] });
+    expect(settings.data?.quietHours).toEqual({ start: '21:00', end: '07:30' });
+    const updated = await crewkit.notifications.templates.update('reminder_2h', 'en', {
+      sms: 'See you at {{time}} — {{organizationName}}',
+    });
+    expect(updated.data?.customized).toBe(true);
+    const preview = await crewkit.notifications.templates.preview('reminder_2h', 'en');
+    expect(preview.data?.sms).toMatch(/^See you at .+ — Test Org/);
+    const refused = await crewkit.notifications.templates.update('reminder_2h', 'en', { sms: '{{nope}}' });
+    expect(refused.error?.code).toBe('validation_failed');
+    const log: unknown[] = [];
+    for await (const message of crewkit.notifications.list({ limit: 10 })) log.push(message);
+    expect(log).toEqual([]);
+  });
 });

@@ -34,12 +34,15 @@ import { ascoraRetryHandlers } from './routes/ascora-retry.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
+import { calendarFeedHandlers } from './routes/calendar-feeds.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
 import { invoiceHandlers } from './routes/invoices.js';
+import { notificationPagePaths, registerNotificationPages } from './routes/notification-pages.js';
+import { notificationHandlers } from './routes/notifications.js';
 import { organizationHandlers } from './routes/organizations.js';
 import {
   defaultStaticAssetOptions,
@@ -49,10 +52,15 @@ import {
 } from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
+import { webhookHandlers } from './routes/webhooks.js';
 import { BookingService } from './services/booking/service.js';
 import { InvoicingService } from './services/invoicing/invoices.js';
+import { registerNotifications } from './services/notifications/consumer.js';
+import { NotificationService } from './services/notifications/service.js';
+import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
+import { WebhookSender } from './services/webhooks/sender.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -73,6 +81,9 @@ export const handlers: HandlerTable = {
   ...invoiceHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
+  ...notificationHandlers,
+  ...webhookHandlers,
+  ...calendarFeedHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -81,6 +92,7 @@ export const infrastructureRoutes = [
   '/docs',
   '/docs/scalar.js',
   ...staticRoutePaths,
+  ...notificationPagePaths,
 ] as const;
 
 export const maxBodyBytes = 1024 * 1024;
@@ -105,6 +117,8 @@ export interface AppDependencies {
   ascora?: AscoraOverrides;
   /** Where the elements build and the example pages are read from (tests point elsewhere). */
   staticAssets?: StaticAssetOptions;
+  /** Email and SMS transports in place of the configured ones (tests: a failing provider). */
+  notificationTransports?: { email?: EmailTransport; sms?: SmsTransport };
   /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
   readiness?: Readiness;
 }
@@ -119,6 +133,7 @@ export function createServices({
   queue,
   publicBaseUrl,
   ascora: ascoraOverrides,
+  notificationTransports,
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   const busyTimes = new BusyCache();
@@ -131,7 +146,32 @@ export function createServices({
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
   const events = new EventDispatcher(database.db, logger);
-  if (queue) events.attach(queue);
+  const notifications = new NotificationService({
+    db: database.db,
+    config,
+    logger,
+    now,
+    publicUrl: () =>
+      config.publicUrl ??
+      ascora.publicBaseUrl ??
+      `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    ...notificationTransports,
+  });
+  if (queue) notifications.register(queue);
+  registerNotifications(events, notifications);
+  const webhookSealKey = deriveKey(config.secret, 'webhook-secrets');
+  const webhooks = new WebhookSender({
+    db: database.db,
+    now,
+    logger,
+    sealKey: webhookSealKey,
+    policy: { allowPrivate: config.allowPrivateUrls ?? false },
+  });
+  events.register(webhooks.consumer());
+  if (queue) {
+    events.attach(queue);
+    webhooks.attach(queue);
+  }
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -149,7 +189,10 @@ export function createServices({
     invoicing: new InvoicingService({ now }),
     queue,
     events,
+    webhooks,
+    webhookSealKey,
     ascora,
+    notifications,
     audit: new AuditWriter(database.db, now),
     organizations: new OrganizationLookup(database.db),
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
@@ -227,6 +270,7 @@ export function createAppWith(
   });
 
   registerStaticRoutes(app, staticAssets);
+  registerNotificationPages(app);
 
   app.notFound((c) => {
     const allowed = spec.operations.filter((op) =>

@@ -122,4 +122,51 @@ describe('configuration from the environment', () => {
       port: 3000,
     });
   });
+  it('reads the SMTP server from CREWKIT_SMTP_URL, credentials decoded, with the usual ports', () => {
+    const plain = loadConfig({
+      CREWKIT_DATA_DIR: 'memory://',
+      CREWKIT_SMTP_URL: 'smtp://mailer%40acme.example:p%40ss@mail.acme.example',
+    });
+    expect(plain.smtp).toEqual({
+      host: 'mail.acme.example',
+      port: 587,
+      secure: false,
+      user: 'mailer@acme.example',
+      password: 'p@ss',
+    });
+    const tls = loadConfig({ CREWKIT_DATA_DIR: 'memory://', CREWKIT_SMTP_URL: 'smtps://mail.acme.example' });
+    expect(tls.smtp).toMatchObject({ port: 465, secure: true, user: undefined });
+    expect(loadConfig({ CREWKIT_DATA_DIR: 'memory://' }).smtp).toBeUndefined();
+  });
+
+  it('refuses an SMTP URL of another scheme, and a mail server on this machine unless private URLs are allowed', () => {
+    expect(problemsOf({ CREWKIT_SMTP_URL: 'http://mail.example.com' })).toEqual([
+      'CREWKIT_SMTP_URL must be an smtp:// or smtps:// URL, got a http:// one',
+    ]);
+    expect(problemsOf({ CREWKIT_SMTP_URL: 'smtp://127.0.0.1:2525' })[0]).toMatch(
+      /points at this machine.*CREWKIT_ALLOW_PRIVATE_URLS=true/,
+    );
+    const local = loadConfig({
+      CREWKIT_DATA_DIR: 'memory://',
+      CREWKIT_SMTP_URL: 'smtp://127.0.0.1:2525',
+      CREWKIT_ALLOW_PRIVATE_URLS: 'true',
+    });
+    expect(local.smtp).toMatchObject({ host: '127.0.0.1', port: 2525 });
+  });
+
+  it("wants the SMS provider's credentials and sender with its URL", () => {
+    expect(
+      problemsOf({ CREWKIT_SMS_URL: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json' }),
+    ).toEqual([
+      'CREWKIT_SMS_URL is set, so CREWKIT_SMS_ACCOUNT_SID, CREWKIT_SMS_AUTH_TOKEN, CREWKIT_SMS_FROM must be too',
+    ]);
+    const config = loadConfig({
+      CREWKIT_DATA_DIR: 'memory://',
+      CREWKIT_SMS_URL: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json',
+      CREWKIT_SMS_ACCOUNT_SID: 'AC1',
+      CREWKIT_SMS_AUTH_TOKEN: 'token',
+      CREWKIT_SMS_FROM: '+15005550006',
+    });
+    expect(config.sms).toMatchObject({ accountSid: 'AC1', from: '+15005550006' });
+  });
 });

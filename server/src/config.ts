@@ -31,6 +31,30 @@ export interface Config {
   allowPrivateUrls?: boolean;
   /** CREWKIT_ASCORA_ALLOWED_HOSTS (comma-separated): hosts besides api.ascora.com.au an Ascora connection may use. */
   ascoraAllowedHosts?: string[];
+  /** CREWKIT_SMTP_URL, parsed: where email goes. Unset: messages are kept and shown, not sent. */
+  smtp?: SmtpSettings | undefined;
+  /** CREWKIT_MAIL_FROM: the From of every email. */
+  mailFrom?: string;
+  /** CREWKIT_SMS_URL and its credentials: where SMS go. Unset: messages are kept and shown, not sent. */
+  sms?: SmsSettings | undefined;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** smtps:// — TLS from the first byte; smtp:// upgrades with STARTTLS when the server offers it. */
+  secure: boolean;
+  user: string | undefined;
+  password: string | undefined;
+}
+
+/** A provider with Twilio's Messages API: a form-encoded POST with HTTP basic authentication. */
+export interface SmsSettings {
+  /** The Messages endpoint, e.g. https://api.twilio.com/2010-04-01/Accounts/AC…/Messages.json */
+  url: string;
+  accountSid: string;
+  authToken: string;
+  from: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +126,33 @@ const publicUrl: Parser<string> = (text) => {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 };
 
+const smtpUrl: Parser<SmtpSettings> = (text) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new Error('must be a URL like smtp://user:password@mail.example.com:587 or smtps://…:465');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new Error(`must be an smtp:// or smtps:// URL, got a ${url.protocol}// one`);
+  if (!url.hostname) throw new Error('must name a host, as in smtp://mail.example.com:587');
+  if (url.pathname.replace(/\/+$/, '') || url.search || url.hash)
+    throw new Error('must have no path, query or fragment (smtp://user:password@host:port)');
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    user: url.username ? decodeURIComponent(url.username) : undefined,
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+  };
+};
+
+/** This machine: never a mail relay a configuration should reach by accident. */
+function isLoopbackHost(host: string): boolean {
+  return /^localhost\.?$/i.test(host) || /^127\./.test(host) || host === '::1';
+}
+
 const secret: Parser<string> = (text) => {
   if (text.length < 32)
     throw new Error(`must be at least 32 characters, got ${text.length} (try: openssl rand -base64 48)`);
@@ -155,6 +206,24 @@ export function loadConfig(env: Env = process.env): Config {
       `CREWKIT_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed CREWKIT_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
     );
   }
+  const smtp = read('CREWKIT_SMTP_URL', smtpUrl);
+  if (smtp && isLoopbackHost(smtp.host) && !allowPrivateUrls) {
+    problems.push(
+      `CREWKIT_SMTP_URL points at this machine (${smtp.host}); set CREWKIT_ALLOW_PRIVATE_URLS=true to allow a local mail server (development, tests)`,
+    );
+  }
+  const mailFrom = read(
+    'CREWKIT_MAIL_FROM',
+    (text) => {
+      if (!/^[^<>@\s]+@[^<>@\s]+$|<[^<>@\s]+@[^<>@\s]+>$/.test(text.trim()))
+        throw new Error(
+          `must be an address like bookings@example.com or "Acme <bookings@example.com>", got "${text}"`,
+        );
+      return text.trim();
+    },
+    'Crewkit <no-reply@crewkit.invalid>',
+  );
+  const sms = readSms(env, problems, allowPrivateUrls ?? false);
   const givenSecret = env.CREWKIT_SECRET;
   if (givenSecret !== undefined) {
     try {
@@ -196,6 +265,37 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean),
+    smtp,
+    mailFrom,
+    sms,
+  };
+}
+
+/** The SMS provider's four variables come together: a URL without credentials cannot send. */
+function readSms(env: Env, problems: string[], allowPrivate: boolean): SmsSettings | undefined {
+  const url = env.CREWKIT_SMS_URL;
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && allowPrivate)) throw new Error();
+  } catch {
+    problems.push(
+      `CREWKIT_SMS_URL must be an https:// URL (http:// only with CREWKIT_ALLOW_PRIVATE_URLS=true), like https://api.twilio.com/2010-04-01/Accounts/AC…/Messages.json, got "${url}"`,
+    );
+    return undefined;
+  }
+  const missing = ['CREWKIT_SMS_ACCOUNT_SID', 'CREWKIT_SMS_AUTH_TOKEN', 'CREWKIT_SMS_FROM'].filter(
+    (name) => !env[name],
+  );
+  if (missing.length > 0) {
+    problems.push(`CREWKIT_SMS_URL is set, so ${missing.join(', ')} must be too`);
+    return undefined;
+  }
+  return {
+    url,
+    accountSid: env.CREWKIT_SMS_ACCOUNT_SID!,
+    authToken: env.CREWKIT_SMS_AUTH_TOKEN!,
+    from: env.CREWKIT_SMS_FROM!,
   };
 }
 

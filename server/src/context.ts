@@ -12,8 +12,10 @@ import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
 import type { InvoicingService } from './services/invoicing/invoices.js';
+import type { NotificationService } from './services/notifications/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
+import type { WebhookSender } from './services/webhooks/sender.js';
 
 /**
  * The services container: what every request, worker and background task reaches, built once at
@@ -47,8 +49,14 @@ export interface Services {
    * `poke()` after a commit that recorded events makes a live one deliver them at once.
    */
   events: EventDispatcher;
+  /** Outbound webhooks: the outbox's `webhooks` consumer and the sender of due deliveries. */
+  webhooks: WebhookSender;
+  /** Key for sealing webhook signing secrets at rest. */
+  webhookSealKey: Buffer;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
+  /** Notifications: settings, templates, the delivery log, queuing messages and delivering them. */
+  notifications: NotificationService;
   /** Audit entries of changes committed outside a request transaction (new bookings), batched. */
   audit: AuditWriter;
   /** Organizations by id, on every request (a prepared statement on the shared handle). */

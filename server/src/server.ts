@@ -79,7 +79,9 @@ export async function startServer(
     closing ??= (async () => {
       await listener.close();
       await services.events.stop();
+      await services.webhooks.stop();
       await queue?.stop();
+      services.notifications.close();
       stopAnalyzing();
       await database.close();
     })();
@@ -108,6 +110,7 @@ export async function startCrewkit(
   const started = await startServer(config, logger, { ...options, queue: true });
   await started.services.queue!.startWorkers();
   await started.services.events.start(started.services.queue);
+  await started.services.webhooks.start(started.services.queue);
   started.readiness.ready();
   return started;
 }

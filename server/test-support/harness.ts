@@ -229,7 +229,9 @@ export async function createTestContext(
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
       await services.events.stop();
+      await services.webhooks.stop();
       await queue?.stop();
+      services.notifications.close();
       await database.close();
     },
   };

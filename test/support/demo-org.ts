@@ -11,6 +11,7 @@ import {
   ascoraSyncRuns,
   invoices,
   jobs,
+  notifications,
 } from '../../server/src/db/schema.js';
 import { newId } from '../../server/src/lib/ids.js';
 import { seedDemo } from '../../server/src/seed/demo.js';
@@ -36,6 +37,8 @@ export const tableFor: Record<string, string> = {
   runId: 'ascora_sync_runs',
   failureId: 'ascora_sync_failures',
   conflictId: 'ascora_conflicts',
+  notificationId: 'notifications',
+  endpointId: 'webhook_endpoints',
 };
 
 export interface DemoOrg {
@@ -80,6 +83,11 @@ export async function seedDemoOrg(t: TestContext, origins: string[]): Promise<De
     reason: 'Training',
   });
   await api('POST', `/customers/${customerId}/contacts`, { name: 'Site manager' });
+  await api('POST', '/webhooks/endpoints', {
+    url: 'https://erp.example/crewkit-webhooks',
+    events: ['appointment.created', 'appointment.cancelled'],
+    description: 'The ERP',
+  });
   const from = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   const availability = await api(
     'GET',
@@ -132,7 +140,27 @@ export async function seedDemoOrg(t: TestContext, origins: string[]): Promise<De
     remote: { name: 'Olivia Hart-Smith' },
   });
 
-  const ids: Record<string, string> = {};
+  // A message in the delivery log, sent (kept: the tests configure no SMTP server), so it can be resent.
+  await db.insert(notifications).values({
+    id: newId(),
+    orgId: demo.orgId,
+    type: 'confirmation',
+    channel: 'email',
+    recipientKind: 'customer',
+    recipient: 'olivia@example.com',
+    language: 'en',
+    dedupeKey: 'demo-org:confirmation',
+    status: 'sent',
+    dueAt: new Date(),
+    subject: 'Your visit is booked',
+    bodyText: 'See you soon.',
+    bodyHtml: '<p>See you soon.</p>',
+    sentAt: new Date(),
+    delivery: 'kept',
+  });
+
+  // Path parameters that name a choice from a list rather than a row.
+  const ids: Record<string, string> = { messageType: 'confirmation', language: 'en' };
   for (const [name, table] of Object.entries(tableFor)) ids[name] = await firstId(table);
   return { orgId: demo.orgId, secretKey: demo.secretKey, login: demo.login, ids };
 }

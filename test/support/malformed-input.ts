@@ -35,6 +35,7 @@ const patternSamples: Record<string, string> = {
   '^[A-Za-z0-9/_-]*$': 'INV-',
   '^data:image/(png|jpeg);base64,[A-Za-z0-9+/=]+$':
     'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  '^[A-Za-z0-9._-]+$': `org.1.${'x'.repeat(43)}`,
 };
 
 export class SchemaSampler {

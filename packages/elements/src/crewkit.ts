@@ -5,5 +5,6 @@ import './appointment-list/define.js';
 import './ascora-connect/define.js';
 import './ascora-sync/define.js';
 import './invoices/define.js';
+import './webhooks/define.js';
 
 export * from './index.js';

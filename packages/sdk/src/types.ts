@@ -120,6 +120,16 @@ export type CustomerContactUpdate = Schemas['CustomerContactUpdate'];
 export type CustomerPreferences = Schemas['CustomerPreferences'];
 export type CommunicationChannel = Schemas['CommunicationChannel'];
 
+export type Notification = Schemas['Notification'];
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotificationSettingsUpdate = Schemas['NotificationSettingsUpdate'];
+export type MessageType = Schemas['MessageType'];
+export type MessageLanguage = Schemas['MessageLanguage'];
+export type MessageTemplate = Schemas['MessageTemplate'];
+export type MessageTemplateUpdate = Schemas['MessageTemplateUpdate'];
+export type RenderedMessage = Schemas['RenderedMessage'];
+export type VisitRatingCreate = Schemas['VisitRatingCreate'];
+
 /** The JSON request body of an operation, straight from the spec (also for bodies the spec declares inline). */
 export type RequestBody<Op extends keyof operations> = NonNullable<
   operations[Op]['requestBody']
@@ -128,6 +138,15 @@ export type RequestBody<Op extends keyof operations> = NonNullable<
 export type TechnicianAssignment = RequestBody<'assignTechnician'>;
 export type Reschedule = RequestBody<'rescheduleAppointment'>;
 export type AppointmentFeedback = RequestBody<'recordAppointmentFeedback'>;
+
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type WebhookEndpointCreate = Schemas['WebhookEndpointCreate'];
+export type WebhookEndpointUpdate = Schemas['WebhookEndpointUpdate'];
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookEventType = Schemas['WebhookEventType'];
+export type WebhookReplay = Schemas['WebhookReplay'];
+export type CalendarFeed = Schemas['CalendarFeed'];
 
 /** What a call resolves to: `{ data, response }` or `{ error, response }`, as in openapi-fetch. */
 export type ApiResult<Op extends keyof operations> = FetchResponse<

@@ -12,4 +12,6 @@ export * from './schema/customers.js';
 export * from './schema/events.js';
 export * from './schema/invoicing.js';
 export * from './schema/jobs.js';
+export * from './schema/notifications.js';
 export * from './schema/technicians.js';
+export * from './schema/webhooks.js';

@@ -16,6 +16,11 @@ export interface EventConsumer {
   /** Unique among the consumers of one services container; shown in logs. */
   name: string;
   handle(db: Db, events: DomainEvent[]): Promise<void>;
+  /**
+   * After the transaction that ran `handle` committed: the place to wake whatever sends the rows
+   * `handle` wrote (they are visible to every process now). Must not throw.
+   */
+  afterCommit?(events: DomainEvent[]): void;
 }
 
 /** The pg-boss queue whose jobs drain the outbox; a cron schedule on it is the periodic sweep. */
@@ -76,14 +81,14 @@ export class EventDispatcher {
    * dispatched, all in one transaction. Returns how many events it dispatched.
    */
   async dispatchBatch(): Promise<number> {
-    return this.#db.transaction(async (tx) => {
+    const dispatched = await this.#db.transaction(async (tx) => {
       const rows = await queryRows<EventRow>(
         tx,
         sql`select id, org_id, type, subject, data, occurred_at, seq from domain_events
              where dispatched_at is null order by seq limit ${this.#batchSize}
              for update skip locked`,
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return [];
       const events = rows.map(toEvent);
       for (const consumer of this.#consumers.values()) {
         try {
@@ -104,8 +109,11 @@ export class EventDispatcher {
                sql`, `,
              )})`,
       );
-      return events.length;
+      return events;
     });
+    if (dispatched.length > 0)
+      for (const consumer of this.#consumers.values()) consumer.afterCommit?.(dispatched);
+    return dispatched.length;
   }
 
   /** Passes until the outbox is empty (as far as this process can take); returns the events dispatched. */
@@ -171,10 +179,7 @@ export class EventDispatcher {
  * Adds a consumer of the domain events to a services container (the container's dispatcher is the
  * one that drains its database's outbox).
  */
-export function registerConsumer(
-  services: { events: EventDispatcher },
-  consumer: { name: string; handle: (db: Db, events: DomainEvent[]) => Promise<void> },
-): void {
+export function registerConsumer(services: { events: EventDispatcher }, consumer: EventConsumer): void {
   services.events.register(consumer);
 }
 

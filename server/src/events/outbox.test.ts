@@ -203,7 +203,7 @@ describe('the outbox', () => {
 
     // The first process's dispatcher dies after its consumers wrote their rows: all rolled back.
     const dying = new EventDispatcher(t.database.db, logger);
-    dying.register(receiptsConsumer('webhooks', { failFirst: 1 }));
+    dying.register(receiptsConsumer('first-consumer', { failFirst: 1 }));
     await expect(dying.dispatchBatch()).rejects.toThrow('mid-dispatch');
     expect(await receipts()).toEqual([]);
     await t.services.queue!.stop();
@@ -212,8 +212,8 @@ describe('the outbox', () => {
     const queue = await startJobQueue(t.database, logger);
     try {
       const restarted = createServices({ database: t.database, config: t.config, logger, queue });
-      registerConsumer(restarted, receiptsConsumer('webhooks'));
-      registerConsumer(restarted, receiptsConsumer('stream'));
+      registerConsumer(restarted, receiptsConsumer('first-consumer'));
+      registerConsumer(restarted, receiptsConsumer('second-consumer'));
       await queue.send(dispatchQueue, {});
       const { ran, failed } = await queue.drain([dispatchQueue]);
       expect([ran, failed]).toEqual([1, []]);
@@ -222,7 +222,7 @@ describe('the outbox', () => {
     }
     const all = await queryRows<{ id: string }>(t.database.db, sql`select id from domain_events order by id`);
     const got = await receipts();
-    for (const consumer of ['webhooks', 'stream']) {
+    for (const consumer of ['first-consumer', 'second-consumer']) {
       expect(got.filter((r) => r.consumer === consumer).map((r) => r.event_id)).toEqual(all.map((e) => e.id));
     }
     expect(got.filter((r) => pending.some((p) => p.id === r.event_id)).length).toBe(pending.length * 2);
@@ -247,10 +247,10 @@ describe('the outbox', () => {
         const dispatchers = [t.database.db, second.db].map((db, i) => {
           const dispatcher = new EventDispatcher(db, logger, { batchSize: 3 });
           dispatcher.register({
-            name: 'webhooks',
+            name: 'first-consumer',
             async handle(tx, events) {
               taken[i]!.push(...events.map((e) => e.id));
-              await receiptsConsumer('webhooks').handle(tx, events);
+              await receiptsConsumer('first-consumer').handle(tx, events);
             },
           });
           return dispatcher;

@@ -214,9 +214,13 @@ function auditRecorder(op: Operation, spec: Spec) {
     answer: unknown,
   ): AuditEntry => ({
     orgId: input.params.orgId as string,
-    // The only anonymous operations that change anything are webhooks, which prove themselves
-    // with a token in the path.
-    ...(c.var.principal ? actorOf(c.var.principal) : { actor: { type: 'system', id: 'webhook' } }),
+    // Anonymous operations that change anything prove themselves with a token: a webhook's in its
+    // path, a customer's rating link's in its body.
+    ...(c.var.principal
+      ? actorOf(c.var.principal)
+      : {
+          actor: { type: 'system', id: op.operationId === 'submitVisitRating' ? 'rating-link' : 'webhook' },
+        }),
     operation: op.operationId,
     target: targetOf(op, schemaName, input.params, answer),
     changes: describer.describe(op.requestBody?.schema, input.body),

@@ -17,6 +17,33 @@ const stamp = (value: string | Date) =>
 // Commas, semicolons and backslashes are separators in iCalendar text; newlines are written as \n.
 const text = (value: string) => value.replace(/[\\,;]/g, (c) => `\\${c}`).replace(/\r?\n/g, '\\n');
 
+const encoder = new TextEncoder();
+
+/**
+ * RFC 5545 §3.1: a content line longer than 75 octets is folded, each continuation starting with a
+ * space. Counted in UTF-8 octets and split between characters, so "Gartenstraße" survives intact.
+ * (The server's invitations come from ical-generator; the widget keeps this small writer because
+ * that library would take the booking widget over its size budget.)
+ */
+export function fold(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = encoder.encode(char).length;
+    const limit = parts.length === 0 ? 75 : 74;
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
 export function icsFile(event: CalendarEvent, now = new Date()): string {
   return [
     'BEGIN:VCALENDAR',
@@ -34,8 +61,10 @@ export function icsFile(event: CalendarEvent, now = new Date()): string {
     ...(event.location ? [`LOCATION:${text(event.location)}`] : []),
     'END:VEVENT',
     'END:VCALENDAR',
-    '',
-  ].join('\r\n');
+  ]
+    .map(fold)
+    .concat('')
+    .join('\r\n');
 }
 
 const query = (params: Record<string, string | undefined>) =>

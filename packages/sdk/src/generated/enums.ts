@@ -27,5 +27,17 @@ export const jobStatuses = ["new", "booked", "in_progress", "completed", "cancel
 export const invoiceKinds = ["invoice", "credit_note"] as const;
 /** components['schemas']['InvoiceStatus'] */
 export const invoiceStatuses = ["draft", "issued", "part_paid", "paid", "void"] as const;
+/** components['schemas']['WebhookEventType'] */
+export const webhookEventTypes = ["appointment.created", "appointment.rescheduled", "appointment.cancelled", "appointment.status_changed", "appointment.technician_assigned", "customer.created", "customer.updated", "invoice.created", "invoice.updated", "invoice.issued", "invoice.voided", "invoice.paid", "invoice.credit_note_issued", "payment.recorded"] as const;
+/** components['schemas']['WebhookDeliveryStatus'] */
+export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
+/** components['schemas']['MessageType'] */
+export const messageTypes = ["confirmation", "reschedule", "cancellation", "reminder_24h", "reminder_2h", "technician_assigned", "on_my_way", "completion"] as const;
+/** components['schemas']['NotificationChannel'] */
+export const notificationChannels = ["email", "sms"] as const;
+/** components['schemas']['NotificationStatus'] */
+export const notificationStatuses = ["queued", "sent", "failed", "bounced", "skipped"] as const;
+/** components['schemas']['MessageLanguage'] */
+export const messageLanguages = ["en", "de", "fr"] as const;
 /** The keys of components['schemas']['WeeklyHours'], Monday first. */
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;

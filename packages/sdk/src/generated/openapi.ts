@@ -1644,6 +1644,414 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/webhooks/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints
+         * @description Oldest first. Secrets are never listed; they are shown once, when made or rotated.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Subscribe a URL to domain events
+         * @description Deliveries follow the Standard Webhooks specification (standardwebhooks.com): a JSON body
+         *     `{type, timestamp, data}` (`data` is the record as this API shows it, plus `previous` for a
+         *     change), headers `webhook-id` (the event's id, the same on every retry and replay),
+         *     `webhook-timestamp` and `webhook-signature` (`v1,` and an HMAC-SHA256 with the secret).
+         *     The response carries the secret (`whsec_…`); it is stored sealed and never shown again.
+         *     The URL must be https and reach a public address (checked again at every delivery); no
+         *     redirect is followed.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/webhooks/endpoints/{endpointId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its delivery log */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, events or description, or switch it on or off
+         * @description Switching a disabled endpoint back on clears the record of why it was disabled; deliveries
+         *     it missed meanwhile can be sent again with `replayWebhookDeliveries`.
+         */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/webhooks/endpoints/{endpointId}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace an endpoint's signing secret
+         * @description Returns the new secret, once. Until `previousSecretExpiresAt` (`overlapHours` from now,
+         *     24 by default; 0 ends the old secret at once) every delivery is signed with both secrets
+         *     (two signatures in `webhook-signature`), so the receiver can switch without losing any.
+         */
+        post: operations["rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/webhooks/endpoints/{endpointId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The endpoint's delivery log
+         * @description Newest first: each event sent (or being retried) to the endpoint, its state, every attempt
+         *     with the response's status and the start of its body, and when the next retry is due.
+         *     Retries back off exponentially (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: about a day), then
+         *     the delivery is `failed`. An endpoint that has failed every delivery for 5 days is disabled.
+         */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/webhooks/endpoints/{endpointId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send events to the endpoint again
+         * @description One delivery (`deliveryId`), or every event since a time (`since`) that the endpoint
+         *     subscribes to — including events from while it was disabled. Each is a new delivery with
+         *     the event's own `webhook-id`, so a receiver that already has the event can skip it.
+         */
+        post: operations["replayWebhookDeliveries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The subscription URL of every technician's visits
+         * @description An iCalendar URL for Google Calendar, Apple Calendar or Outlook ("subscribe from URL"). The
+         *     URL carries a secret token: anyone with it can read the calendar until the token is
+         *     rotated (`rotateCalendarFeedToken`).
+         */
+        get: operations["getOrganizationCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/calendar-feed/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a feed's URL and issue a new one
+         * @description The organization's feed, or a technician's (`technicianId`). The old URL stops working at
+         *     once; subscribers need the new one.
+         */
+        post: operations["rotateCalendarFeedToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/technicians/{technicianId}/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The subscription URL of one technician's visits
+         * @description A technician may ask for their own; see `getOrganizationCalendarFeed`.
+         */
+        get: operations["getTechnicianCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/calendar-feeds/{feedToken}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                /** @description The feed's secret token, as in the URL `getOrganizationCalendarFeed` gives. */
+                feedToken: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * The iCalendar feed itself
+         * @description Visits from 30 days ago to 180 days ahead, in the organization's time zone (with its
+         *     VTIMEZONE). Each visit keeps its UID across changes; cancelled visits stay, marked
+         *     `STATUS:CANCELLED`. Answers `ETag`; a request with a matching `If-None-Match` gets 304.
+         */
+        get: operations["getCalendarFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first
+         * @description One entry per message (an email or an SMS to one recipient): queued, sent, failed (with the next attempt when it will be retried), bounced, or skipped and why. Reminders are queued when the appointment is booked and wait for their time.
+         */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/notifications/{notificationId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                notificationId: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a message again
+         * @description Queues a copy of the message, as it was rendered, to the same recipient now; the log keeps both, the copy pointing at the original (`resendOf`). A message still queued is not copied (409): it has not been given up on yet.
+         */
+        post: operations["resendNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Which messages are sent, on which channels, and the quiet hours
+         * @description An organization that never changed them has every message on, by email, and no quiet hours.
+         */
+        get: operations["getNotificationSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change which messages are sent, their channels, the quiet hours or the language
+         * @description Only the fields given change; within `messages`, only the message types given. Quiet hours are local times in the organization's time zone (`start` after `end` spans midnight); `null` removes them.
+         */
+        patch: operations["updateNotificationSettings"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/message-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Every message's template, in every language
+         * @description One entry per message type and language; `customized` says whether the organization changed it (otherwise it is Crewkit's default). The variables a template may use are listed in `variables`.
+         */
+        get: operations["listMessageTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/message-templates/{messageType}/{language}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a message's template in one language
+         * @description A field given as `null` goes back to Crewkit's default. Variables are written `{{name}}` and are escaped in the HTML; a name that is not a variable of the message is refused (400), so a typo does not reach customers.
+         */
+        put: operations["updateMessageTemplate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/message-templates/{messageType}/{language}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template with sample values
+         * @description Renders the fields given (a draft) or else the template in force, with a sample appointment of this organization, exactly as the message would be sent. Nothing is stored.
+         */
+        post: operations["previewMessageTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/visit-ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer rates their visit
+         * @description Called from the link in the completion message: the signed token in it is the credential, and it works once (a second use is 409). The rating shows with the appointment and in the customer's service history.
+         */
+        post: operations["submitVisitRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2883,6 +3291,228 @@ export interface components {
             key: string | null;
             label: string;
         };
+        /**
+         * @description A domain event's name; also the `type` of a webhook body.
+         * @enum {string}
+         */
+        WebhookEventType: "appointment.created" | "appointment.rescheduled" | "appointment.cancelled" | "appointment.status_changed" | "appointment.technician_assigned" | "customer.created" | "customer.updated" | "invoice.created" | "invoice.updated" | "invoice.issued" | "invoice.voided" | "invoice.paid" | "invoice.credit_note_issued" | "payment.recorded";
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string | null;
+            events: components["schemas"]["WebhookEventType"][];
+            enabled: boolean;
+            /** @description Why the server disabled it (it failed for days), or null. */
+            disabledReason: string | null;
+            disabledAt: components["schemas"]["Timestamp"] | null;
+            /** @description Since when every delivery has failed, or null while it answers. */
+            failingSince: components["schemas"]["Timestamp"] | null;
+            /** @description Until when the secret before the last rotation also signs, or null. */
+            previousSecretExpiresAt: components["schemas"]["Timestamp"] | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        WebhookEndpointWithSecret: components["schemas"]["WebhookEndpoint"] & {
+            /** @description The signing secret (Standard Webhooks `whsec_…`). Shown only once. */
+            secret: string;
+        };
+        WebhookEndpointCreate: {
+            /** Format: uri */
+            url: string;
+            events: components["schemas"]["WebhookEventType"][];
+            description?: string | null;
+            /** @default true */
+            enabled: boolean;
+        };
+        WebhookEndpointUpdate: {
+            /** Format: uri */
+            url?: string;
+            events?: components["schemas"]["WebhookEventType"][];
+            description?: string | null;
+            enabled?: boolean;
+        };
+        WebhookEndpointPage: {
+            data: components["schemas"]["WebhookEndpoint"][];
+            nextCursor: string | null;
+        };
+        /** @enum {string} */
+        WebhookDeliveryStatus: "pending" | "succeeded" | "failed";
+        WebhookAttempt: {
+            at: components["schemas"]["Timestamp"];
+            responseStatus: number | null;
+            durationMs: number;
+            /** @description Why no response came (refused address, timeout, connection error). */
+            error: string | null;
+            /** @description The first kilobyte of the response body. */
+            responseExcerpt: string | null;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            endpointId: string;
+            /** @description The event's id, sent as `webhook-id`. */
+            eventId: string;
+            eventType: components["schemas"]["WebhookEventType"];
+            status: components["schemas"]["WebhookDeliveryStatus"];
+            attempts: number;
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+            /** @description The delivery this one replays, if any. */
+            replayOf: string | null;
+            request: {
+                url: string;
+                /** @description The first kilobyte of the JSON body sent. */
+                bodyExcerpt: string;
+            };
+            /** @description Every attempt, oldest first. */
+            attemptLog: components["schemas"]["WebhookAttempt"][];
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
+            nextCursor: string | null;
+        };
+        /** @description One of `since` or `deliveryId`. */
+        WebhookReplay: {
+            since?: components["schemas"]["Timestamp"];
+            /** Format: uuid */
+            deliveryId?: string;
+        };
+        CalendarFeed: {
+            /** @description The iCalendar subscription URL; it carries the feed's secret token. */
+            url: string;
+        };
+        /**
+         * @description `confirmation`, `reschedule`, `cancellation` and the reminders go to the customer; `technician_assigned` to the technician; `on_my_way` when the visit becomes `en_route`; `completion` carries the link to rate the visit.
+         * @enum {string}
+         */
+        MessageType: "confirmation" | "reschedule" | "cancellation" | "reminder_24h" | "reminder_2h" | "technician_assigned" | "on_my_way" | "completion";
+        /** @enum {string} */
+        NotificationChannel: "email" | "sms";
+        /** @enum {string} */
+        NotificationStatus: "queued" | "sent" | "failed" | "bounced" | "skipped";
+        /** @enum {string} */
+        MessageLanguage: "en" | "de" | "fr";
+        Notification: {
+            /** Format: uuid */
+            id: string;
+            type: components["schemas"]["MessageType"];
+            channel: components["schemas"]["NotificationChannel"];
+            /** @enum {string} */
+            recipientKind: "customer" | "technician";
+            /** @description The email address or phone number it goes to. */
+            recipient: string;
+            language: components["schemas"]["MessageLanguage"];
+            /** @description The email's subject; null for an SMS. */
+            subject: string | null;
+            /** Format: uuid */
+            appointmentId: string | null;
+            /** @description The domain event that caused it, if any. */
+            eventId: string | null;
+            status: components["schemas"]["NotificationStatus"];
+            /** @description Why it was skipped, or the last error of a failed or bounced attempt. */
+            reason: string | null;
+            attempts: number;
+            dueAt: components["schemas"]["Timestamp"];
+            /** @description When it will be tried next (queued, or failed and retried); null when done. */
+            nextAttemptAt: components["schemas"]["Timestamp"] | null;
+            sentAt: components["schemas"]["Timestamp"] | null;
+            /**
+             * @description How it went out: `kept` when the server has no SMTP server or SMS provider configured, so the message was kept to be shown (the demo mailbox) instead of sent.
+             * @enum {string|null}
+             */
+            delivery: "smtp" | "sms_api" | "kept" | null;
+            /** Format: uuid */
+            resendOf: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        NotificationPage: {
+            data: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+        };
+        MessageSetting: {
+            enabled: boolean;
+            channels: components["schemas"]["NotificationChannel"][];
+        };
+        /** @description Local wall-clock times (`HH:MM`) in the organization's time zone. */
+        QuietHours: {
+            start: string;
+            end: string;
+        };
+        NotificationSettings: {
+            messages: {
+                confirmation: components["schemas"]["MessageSetting"];
+                reschedule: components["schemas"]["MessageSetting"];
+                cancellation: components["schemas"]["MessageSetting"];
+                reminder_24h: components["schemas"]["MessageSetting"];
+                reminder_2h: components["schemas"]["MessageSetting"];
+                technician_assigned: components["schemas"]["MessageSetting"];
+                on_my_way: components["schemas"]["MessageSetting"];
+                completion: components["schemas"]["MessageSetting"];
+            };
+            /** @description Messages due in these hours wait until they end; reminders are sent before they begin instead, so they still come before the visit. A booking's confirmation is never held back: the customer has just asked for it. */
+            quietHours: components["schemas"]["QuietHours"] | null;
+            language: components["schemas"]["MessageLanguage"];
+            updatedAt: components["schemas"]["Timestamp"] | null;
+        };
+        NotificationSettingsUpdate: {
+            messages?: {
+                confirmation?: components["schemas"]["MessageSetting"];
+                reschedule?: components["schemas"]["MessageSetting"];
+                cancellation?: components["schemas"]["MessageSetting"];
+                reminder_24h?: components["schemas"]["MessageSetting"];
+                reminder_2h?: components["schemas"]["MessageSetting"];
+                technician_assigned?: components["schemas"]["MessageSetting"];
+                on_my_way?: components["schemas"]["MessageSetting"];
+                completion?: components["schemas"]["MessageSetting"];
+            };
+            quietHours?: components["schemas"]["QuietHours"] | null;
+            language?: components["schemas"]["MessageLanguage"];
+        };
+        MessageTemplate: {
+            type: components["schemas"]["MessageType"];
+            language: components["schemas"]["MessageLanguage"];
+            subject: string;
+            /** @description The email's body in HTML; variables are escaped when rendered. */
+            html: string;
+            /** @description The email's plain-text body. */
+            text: string;
+            sms: string;
+            customized: boolean;
+            variables: string[];
+            updatedAt: components["schemas"]["Timestamp"] | null;
+        };
+        MessageTemplateList: {
+            data: components["schemas"]["MessageTemplate"][];
+        };
+        MessageTemplateUpdate: {
+            subject?: string | null;
+            html?: string | null;
+            text?: string | null;
+            sms?: string | null;
+        };
+        RenderedMessage: {
+            subject: string;
+            /** @description The whole email document, as a mail client receives it. */
+            html: string;
+            text: string;
+            sms: string;
+        };
+        VisitRatingCreate: {
+            token: string;
+            rating: number;
+            comment?: string | null;
+        };
+        VisitRating: {
+            /** Format: uuid */
+            appointmentId: string;
+            rating: number;
+            comment: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+        };
     };
     responses: {
         /** @description Any other error (e.g. 413, 415, 429, 500, 503), as a problem document. */
@@ -3003,6 +3633,9 @@ export interface components {
         };
     };
     parameters: {
+        NotificationId: string;
+        MessageTypePath: components["schemas"]["MessageType"];
+        LanguagePath: components["schemas"]["MessageLanguage"];
         RunId: string;
         FailureId: string;
         ConflictId: string;
@@ -6135,6 +6768,629 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointCreate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its secret. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted; nothing more is sent to it. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEndpointUpdate"];
+            };
+        };
+        responses: {
+            /** @description The endpoint as it is now (without its secret). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @default 24 */
+                    overlapHours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint, with its new secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                status?: components["schemas"]["WebhookDeliveryStatus"];
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    replayWebhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                endpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookReplay"];
+            };
+        };
+        responses: {
+            /** @description Queued for delivery. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description How many deliveries were queued. */
+                        replayed: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOrganizationCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed's URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    rotateCalendarFeedToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    technicianId?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The feed's new URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getTechnicianCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                technicianId: components["parameters"]["TechnicianId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed's URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeed"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCalendarFeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                /** @description The feed's secret token, as in the URL `getOrganizationCalendarFeed` gives. */
+                feedToken: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calendar. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": unknown;
+                };
+            };
+            /** @description Unchanged since the ETag sent. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                status?: components["schemas"]["NotificationStatus"];
+                type?: components["schemas"]["MessageType"];
+                appointmentId?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of messages, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    resendNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                notificationId: components["parameters"]["NotificationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queued copy. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMessageTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateMessageTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description The template now in force. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    previewMessageTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                messageType: components["parameters"]["MessageTypePath"];
+                language: components["parameters"]["LanguagePath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MessageTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description The rendered message. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    submitVisitRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitRatingCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRating"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };

@@ -9,10 +9,12 @@ import { customers } from './customers.js';
 import { holds } from './holds.js';
 import { invoices } from './invoices.js';
 import { jobs } from './jobs.js';
+import { notifications } from './notifications.js';
 import { organizations } from './organizations.js';
 import { services } from './services.js';
 import { technicians } from './technicians.js';
 import { users } from './users.js';
+import { calendarFeeds, webhooks } from './webhooks.js';
 
 /** Every namespace of the client: a new one is a file of one-liners plus a line here. */
 export const resources = {
@@ -30,4 +32,7 @@ export const resources = {
   jobs,
   invoices,
   auditLog,
+  notifications,
+  webhooks,
+  calendarFeeds,
 } satisfies Record<string, Resource>;

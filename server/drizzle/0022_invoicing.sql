@@ -52,8 +52,6 @@ ALTER TABLE "invoices" ADD COLUMN "issued_at" timestamp with time zone;--> state
 ALTER TABLE "invoices" ADD COLUMN "voided_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "kind" text DEFAULT 'payment' NOT NULL;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "credit_minor" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
--- Every invoice before this migration was pulled from Ascora, and Ascora only queues issued ones.
-UPDATE "invoices" SET "source" = 'ascora', "status" = 'issued';--> statement-breakpoint
 ALTER TABLE "invoice_number_counters" ADD CONSTRAINT "invoice_number_counters_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tax_settings" ADD CONSTRAINT "tax_settings_org_id_organizations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organizations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "invoice_lines" ADD CONSTRAINT "invoice_lines_service_item_id_service_items_id_fk" FOREIGN KEY ("service_item_id") REFERENCES "public"."service_items"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -66,4 +64,6 @@ CREATE INDEX "invoice_lines_org_idx" ON "invoice_lines" USING btree ("org_id");-
 CREATE INDEX "invoices_org_issued_idx" ON "invoices" USING btree ("org_id","issued_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "invoices_sequence_unique" ON "invoices" USING btree ("org_id","kind","sequence_number") WHERE "invoices"."sequence_number" is not null;--> statement-breakpoint
 ALTER TABLE "invoices" ADD CONSTRAINT "invoices_kind_check" CHECK ("invoices"."kind" in ('invoice', 'credit_note'));--> statement-breakpoint
-ALTER TABLE "invoices" ADD CONSTRAINT "invoices_status_check" CHECK ("invoices"."status" in ('draft', 'issued', 'part_paid', 'paid', 'void'));
+ALTER TABLE "invoices" ADD CONSTRAINT "invoices_status_check" CHECK ("invoices"."status" in ('draft', 'issued', 'part_paid', 'paid', 'void'));--> statement-breakpoint
+-- Every invoice before this migration was pulled from Ascora, and Ascora only queues issued ones.
+UPDATE "invoices" SET "source" = 'ascora', "status" = 'issued';

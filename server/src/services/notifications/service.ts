@@ -1,0 +1,912 @@
+import type { components } from '@crewkit/sdk/openapi';
+import { and, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { fromDrizzle } from 'pg-boss';
+import type { Config } from '../../config.js';
+import type { Db } from '../../db/index.js';
+import {
+  appointments,
+  type MessageLanguage,
+  type MessageSetting,
+  type MessageType,
+  messageLanguages,
+  messageTemplates,
+  messageTypes,
+  type NotificationChannel,
+  notificationSettings,
+  notifications,
+  organizations,
+  visitRatings,
+} from '../../db/schema.js';
+import { ApiError } from '../../errors.js';
+import { deriveKey } from '../../lib/crypto.js';
+import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
+import { newId } from '../../lib/ids.js';
+import { decodeCursor } from '../../lib/pagination.js';
+import type { Logger } from '../../logger.js';
+import type { Input } from '../../openapi/handlers.js';
+import type { JobQueue, QueueDefinition } from '../../queue/queue.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../scheduling/time.js';
+import { visitCalendar } from './calendar.js';
+import { ratingLinkDays, signRatingToken, verifyRatingToken } from './rating-token.js';
+import {
+  checkTemplate,
+  defaultTemplate,
+  type Rendered,
+  render,
+  type TemplateParts,
+  variablesOf,
+} from './templates.js';
+import { parseClock, type QuietHours, reminderDueAt, sendTimeWithin, stillWorthSending } from './timing.js';
+import {
+  DeliveryError,
+  type EmailTransport,
+  httpSmsTransport,
+  keepEmail,
+  keepSms,
+  type SmsTransport,
+  smtpTransport,
+} from './transports.js';
+import {
+  calendarIdentity,
+  formatAddress,
+  formatDate,
+  formatTime,
+  languageOfLocale,
+  loadVisits,
+  type Visit,
+} from './visits.js';
+
+type Schemas = components['schemas'];
+type NotificationRow = typeof notifications.$inferSelect;
+type ListQuery = Input<'listNotifications'>['query'];
+
+/** A domain change, as the outbox hands it over (the events capability's DomainEvent). */
+export interface NotifiableEvent {
+  id: string;
+  orgId: string;
+  type: string;
+  subject: string;
+  data: Record<string, unknown>;
+}
+
+export const deliverQueue = 'notifications-deliver';
+export const notificationQueues: QueueDefinition[] = [
+  // One delivery run queued and one running at a time across all processes: a poke while one
+  // waits collapses into it, and each run drains everything due.
+  { name: deliverQueue, policy: 'stately', retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 600 },
+];
+
+const reminders = ['reminder_24h', 'reminder_2h'] as const;
+const withInvitation = new Set<MessageType>(['confirmation', 'reschedule', 'cancellation']);
+const toTechnician = new Set<MessageType>(['technician_assigned']);
+/** Attempts before a failing message is given up on; backoff between them (about a day in all). */
+const maxAttempts = 8;
+const backoffMs = [MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS];
+/** How long a claimed message is a worker's before another may take it (the first died). */
+const leaseMs = 2 * MINUTE_MS;
+
+const defaultSetting: MessageSetting = { enabled: true, channels: ['email'] };
+
+export interface DeliveryRun {
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Notifications: which messages a change causes, queued as rows of the delivery log in the same
+ * transaction as the change, and delivered by workers that claim due rows. Email over SMTP and SMS
+ * over an HTTP API, or — with neither configured — kept and shown instead of sent.
+ */
+export class NotificationService {
+  readonly #db: Db;
+  readonly #config: Config;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  readonly #ratingKey: Buffer;
+  readonly #publicUrl: () => string;
+  readonly email: EmailTransport;
+  readonly sms: SmsTransport;
+  queue: JobQueue | undefined;
+
+  constructor(options: {
+    db: Db;
+    config: Config;
+    logger: Logger;
+    now: () => number;
+    /** Where customers reach this server (the rating link). */
+    publicUrl: () => string;
+    email?: EmailTransport;
+    sms?: SmsTransport;
+  }) {
+    this.#db = options.db;
+    this.#config = options.config;
+    this.#logger = options.logger;
+    this.#now = options.now;
+    this.#publicUrl = options.publicUrl;
+    this.#ratingKey = deriveKey(options.config.secret, 'visit-rating');
+    this.email = options.email ?? (options.config.smtp ? smtpTransport(options.config.smtp) : keepEmail);
+    this.sms =
+      options.sms ??
+      (options.config.sms
+        ? httpSmsTransport(options.config.sms, { allowPrivate: options.config.allowPrivateUrls ?? false })
+        : keepSms);
+  }
+
+  /** Connects the delivery worker to the queue, and sweeps every minute for reminders and retries. */
+  register(queue: JobQueue): void {
+    this.queue = queue;
+    queue.handle(deliverQueue, async () => {
+      while ((await this.deliverDue()).claimed > 0) {
+        // drain everything due, batch by batch
+      }
+    });
+    queue.boss
+      .schedule(deliverQueue, '* * * * *', {}, { singletonKey: 'sweep' })
+      .catch((error: unknown) =>
+        this.#logger.error({ err: error }, 'could not schedule the notification sweep'),
+      );
+  }
+
+  // Settings
+
+  async getSettings(db: Db, orgId: string): Promise<Schemas['NotificationSettings']> {
+    const [[row], [org]] = await Promise.all([
+      db.select().from(notificationSettings).where(eq(notificationSettings.orgId, orgId)),
+      db.select({ locale: organizations.locale }).from(organizations).where(eq(organizations.id, orgId)),
+    ]);
+    if (!org) throw new ApiError('not_found');
+    const messages = Object.fromEntries(
+      messageTypes.map((type) => [type, row?.messages[type] ?? defaultSetting]),
+    ) as Schemas['NotificationSettings']['messages'];
+    return {
+      messages,
+      quietHours: row?.quietStart && row.quietEnd ? { start: row.quietStart, end: row.quietEnd } : null,
+      language: row?.language ?? languageOfLocale(org.locale),
+      updatedAt: row ? row.updatedAt.toISOString() : null,
+    };
+  }
+
+  async updateSettings(db: Db, orgId: string, body: Schemas['NotificationSettingsUpdate']) {
+    const current = await this.getSettings(db, orgId);
+    const messages = { ...current.messages, ...body.messages };
+    const quiet = body.quietHours === undefined ? current.quietHours : body.quietHours;
+    if (quiet && quiet.start === quiet.end) {
+      throw new ApiError('validation_failed', {
+        errors: [{ path: 'body.quietHours', message: 'must start and end at different times' }],
+      });
+    }
+    const values = {
+      orgId,
+      messages,
+      quietStart: quiet?.start ?? null,
+      quietEnd: quiet?.end ?? null,
+      language: body.language ?? current.language,
+      updatedAt: new Date(this.#now()),
+    };
+    await db
+      .insert(notificationSettings)
+      .values(values)
+      .onConflictDoUpdate({ target: notificationSettings.orgId, set: values });
+    return this.getSettings(db, orgId);
+  }
+
+  // Templates
+
+  async listTemplates(db: Db, orgId: string): Promise<Schemas['MessageTemplate'][]> {
+    const rows = await db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
+    const own = new Map(rows.map((row) => [`${row.type}:${row.language}`, row]));
+    return messageTypes.flatMap((type) =>
+      messageLanguages.map((language) => toTemplate(type, language, own.get(`${type}:${language}`))),
+    );
+  }
+
+  async updateTemplate(
+    db: Db,
+    orgId: string,
+    type: MessageType,
+    language: MessageLanguage,
+    body: Schemas['MessageTemplateUpdate'],
+  ): Promise<Schemas['MessageTemplate']> {
+    checkTemplate(type, body);
+    const [org] = await db
+      .select({ id: organizations.id })
+      .from(organizations)
+      .where(eq(organizations.id, orgId));
+    if (!org) throw new ApiError('not_found');
+    const fields = {
+      ...(body.subject !== undefined ? { subject: body.subject } : {}),
+      ...(body.html !== undefined ? { html: body.html } : {}),
+      ...(body.text !== undefined ? { text: body.text } : {}),
+      ...(body.sms !== undefined ? { sms: body.sms } : {}),
+      updatedAt: new Date(this.#now()),
+    };
+    const [row] = await db
+      .insert(messageTemplates)
+      .values({ orgId, type, language, ...fields })
+      .onConflictDoUpdate({
+        target: [messageTemplates.orgId, messageTemplates.type, messageTemplates.language],
+        set: fields,
+      })
+      .returning();
+    return toTemplate(type, language, row);
+  }
+
+  /** A template as the organization would send it, rendered with a sample visit. */
+  async previewTemplate(
+    db: Db,
+    orgId: string,
+    type: MessageType,
+    language: MessageLanguage,
+    draft: Schemas['MessageTemplateUpdate'] | undefined,
+  ): Promise<Rendered> {
+    if (draft) checkTemplate(type, draft);
+    const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+    if (!org) throw new ApiError('not_found');
+    const parts = await this.#templateOf(db, orgId, type, language);
+    const chosen: TemplateParts = {
+      subject: draft?.subject ?? parts.subject,
+      html: draft?.html ?? parts.html,
+      text: draft?.text ?? parts.text,
+      sms: draft?.sms ?? parts.sms,
+    };
+    const organization = { name: org.name, timeZone: org.timeZone, locale: org.locale };
+    // Tomorrow at ten, local time: a sample that reads naturally in every message.
+    const start = new Date(Math.ceil(this.#now() / DAY_MS) * DAY_MS + 10 * HOUR_MS);
+    const variables: Record<string, string> = {
+      customerName: 'Alex Sample',
+      organizationName: org.name,
+      serviceName: 'Boiler service',
+      reference: 'BK-SAMPLE',
+      date: formatDate(start, language, organization),
+      time: formatTime(start, language, organization),
+      technicianName: 'Sam Technician',
+      address: '1 Sample Street, Sampletown',
+      previousDate: formatDate(new Date(start.getTime() - DAY_MS), language, organization),
+      previousTime: formatTime(new Date(start.getTime() - DAY_MS), language, organization),
+      ratingUrl: `${this.#publicUrl()}/visit-rating/${orgId}?token=sample`,
+    };
+    return render(chosen, variables, { organizationName: org.name, language });
+  }
+
+  async #templateOf(
+    db: Db,
+    orgId: string,
+    type: MessageType,
+    language: MessageLanguage,
+  ): Promise<TemplateParts> {
+    const [own] = await db
+      .select()
+      .from(messageTemplates)
+      .where(
+        and(
+          eq(messageTemplates.orgId, orgId),
+          eq(messageTemplates.type, type),
+          eq(messageTemplates.language, language),
+        ),
+      );
+    return withDefaults(type, language, own);
+  }
+
+  // The delivery log
+
+  async list(db: Db, orgId: string, query: ListQuery): Promise<NotificationRow[]> {
+    const before = decodeCursor(query.cursor);
+    return db
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.orgId, orgId),
+          before ? lt(notifications.id, before) : undefined,
+          query.status ? eq(notifications.status, query.status) : undefined,
+          query.type ? eq(notifications.type, query.type) : undefined,
+          query.appointmentId ? eq(notifications.appointmentId, query.appointmentId) : undefined,
+        ),
+      )
+      .orderBy(desc(notifications.id))
+      .limit(query.limit + 1);
+  }
+
+  /**
+   * Messages kept instead of sent (no SMTP server or SMS provider configured), newest first, with
+   * what they said: the demo mailbox. One organization's only.
+   */
+  async kept(db: Db, orgId: string, limit = 100): Promise<NotificationRow[]> {
+    return db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orgId, orgId), eq(notifications.delivery, 'kept')))
+      .orderBy(desc(notifications.id))
+      .limit(limit);
+  }
+
+  /** A copy of a message, as it was rendered, queued to go now. */
+  async resend(db: Db, orgId: string, notificationId: string): Promise<NotificationRow> {
+    const [original] = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orgId, orgId), eq(notifications.id, notificationId)));
+    if (!original) throw new ApiError('not_found', { detail: 'No such notification.' });
+    if (original.status === 'queued') {
+      throw new ApiError('conflict', {
+        detail: 'The message is still queued; it will be sent without a resend.',
+      });
+    }
+    const now = this.#now();
+    const id = newId(now);
+    const [copy] = await db
+      .insert(notifications)
+      .values({
+        ...original,
+        id,
+        dedupeKey: `resend:${id}`,
+        status: 'queued',
+        reason: null,
+        attempts: 0,
+        dueAt: new Date(now),
+        nextAttemptAt: new Date(now),
+        sentAt: null,
+        delivery: null,
+        providerMessageId: null,
+        resendOf: original.id,
+        createdAt: new Date(now),
+        updatedAt: new Date(now),
+      })
+      .returning();
+    await this.#poke(db);
+    return copy!;
+  }
+
+  // From changes to messages
+
+  /**
+   * The messages domain events cause, queued in the caller's transaction (the dispatcher's, which
+   * marks the events dispatched). Idempotent: each row's dedupe key is the event, the message type,
+   * the channel and the recipient (a reminder's, the appointment), so events handed over twice after
+   * a crash queue nothing more. A batch costs a few statements, not a few per event.
+   */
+  async queueForEvents(db: Db, events: NotifiableEvent[]): Promise<number> {
+    const byOrg = new Map<string, NotifiableEvent[]>();
+    for (const event of events) {
+      if (!event.type.startsWith('appointment.')) continue;
+      byOrg.set(event.orgId, [...(byOrg.get(event.orgId) ?? []), event]);
+    }
+    let queued = 0;
+    for (const [orgId, orgEvents] of byOrg) {
+      const visits = await loadVisits(
+        db,
+        orgId,
+        orgEvents.map((event) => event.subject),
+      );
+      // A reschedule's other half: the visit it moved from (or to).
+      const neighbours = orgEvents
+        .filter((event) => event.type === 'appointment.rescheduled')
+        .flatMap((event) => {
+          const visit = visits.get(event.subject);
+          return [visit?.rescheduledFromId, visit?.rescheduledToId];
+        })
+        .filter((id): id is string => typeof id === 'string' && !visits.has(id));
+      for (const [id, visit] of await loadVisits(db, orgId, neighbours)) visits.set(id, visit);
+      const plan = new Plan(this, db, await this.getSettings(db, orgId), this.#now());
+      for (const event of orgEvents) this.#plan(plan, event, visits);
+      queued += await plan.flush();
+    }
+    if (queued > 0) await this.#poke(db);
+    return queued;
+  }
+
+  queueForEvent(db: Db, event: NotifiableEvent): Promise<number> {
+    return this.queueForEvents(db, [event]);
+  }
+
+  #plan(plan: Plan, event: NotifiableEvent, visits: Map<string, Visit>): void {
+    const visit = visits.get(event.subject);
+    if (!visit) return;
+    plan.event = event;
+    switch (event.type) {
+      case 'appointment.created':
+        // A reschedule's new appointment is announced by the reschedule, not as a new booking.
+        if (!visit.rescheduledFromId) {
+          plan.message('confirmation', visit);
+          plan.message('technician_assigned', visit);
+        }
+        plan.reminders(visit);
+        break;
+      case 'appointment.rescheduled': {
+        const [from, to] = visit.rescheduledToId
+          ? [visit, visits.get(visit.rescheduledToId)]
+          : [visit.rescheduledFromId ? visits.get(visit.rescheduledFromId) : undefined, visit];
+        if (!to) break;
+        if (from) plan.withdrawReminders(from.id, 'the visit was rescheduled');
+        plan.message('reschedule', to, from ? { previousStart: from.startsAt.toISOString() } : {});
+        if (from && from.technician.id !== to.technician.id) plan.message('technician_assigned', to);
+        plan.reminders(to);
+        break;
+      }
+      case 'appointment.cancelled':
+        this.#cancelled(plan, visit);
+        break;
+      case 'appointment.status_changed': {
+        // The status the event recorded, not the one now: a visit already completed when this
+        // is dispatched still had its "on my way".
+        const status = typeof event.data.status === 'string' ? event.data.status : visit.status;
+        if (status === 'en_route') plan.message('on_my_way', visit);
+        else if (status === 'completed') plan.message('completion', visit);
+        else if (status === 'cancelled') this.#cancelled(plan, visit);
+        else if (status === 'no_show' || status === 'in_progress')
+          plan.withdrawReminders(visit.id, `the visit is ${status.replace('_', ' ')}`);
+        break;
+      }
+      case 'appointment.technician_assigned':
+        plan.message('technician_assigned', visit);
+        break;
+    }
+  }
+
+  #cancelled(plan: Plan, visit: Visit) {
+    plan.withdrawReminders(visit.id, 'the visit was cancelled');
+    // The old half of a reschedule is cancelled too; the reschedule message tells the customer.
+    if (!visit.rescheduledToId) plan.message('cancellation', visit);
+  }
+
+  /** Wakes a delivery worker, in the caller's transaction: it runs once the messages are visible. */
+  async #poke(db: Db) {
+    if (!this.queue) return;
+    await this.queue.send(
+      deliverQueue,
+      {},
+      {
+        singletonKey: 'deliver',
+        db: fromDrizzle(db as unknown as Parameters<typeof fromDrizzle>[0], sql),
+      },
+    );
+  }
+
+  // Delivery
+
+  /**
+   * Claims due messages (SKIP LOCKED: several workers share them) and sends each. The claim is
+   * committed before sending and lasts a lease: a worker that dies mid-send leaves its messages to
+   * be taken again when the lease ends, so nothing is lost; a message is marked sent only after the
+   * provider accepted it. The one unavoidable window — the provider accepted, the worker died before
+   * recording it — sends a second copy with the same Message-ID, which mail systems drop.
+   */
+  async deliverDue(limit = 50): Promise<DeliveryRun & { claimed: number }> {
+    const now = this.#now();
+    const due = this.#db
+      .select({ id: notifications.id })
+      .from(notifications)
+      .where(
+        and(
+          lte(notifications.nextAttemptAt, new Date(now)),
+          inArray(notifications.status, ['queued', 'failed']),
+        ),
+      )
+      .orderBy(notifications.nextAttemptAt)
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const claimed = await this.#db
+      .update(notifications)
+      .set({
+        nextAttemptAt: new Date(now + leaseMs),
+        attempts: sql`${notifications.attempts} + 1`,
+        updatedAt: new Date(now),
+      })
+      .where(inArray(notifications.id, due))
+      .returning();
+    const run = { claimed: claimed.length, sent: 0, failed: 0, skipped: 0 };
+    // What the messages need, read once for the batch rather than once per message.
+    const visits = new Map<string, Visit>();
+    const templates = new Map<string, Map<string, typeof messageTemplates.$inferSelect>>();
+    for (const orgId of new Set(claimed.map((row) => row.orgId))) {
+      const ofOrg = claimed.filter(
+        (row) => row.orgId === orgId && row.appointmentId && row.resendOf === null,
+      );
+      const loaded = await loadVisits(
+        this.#db,
+        orgId,
+        ofOrg.map((row) => row.appointmentId!),
+      );
+      for (const [id, visit] of loaded) visits.set(id, visit);
+      const own = await this.#db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
+      templates.set(orgId, new Map(own.map((row) => [`${row.type}:${row.language}`, row])));
+    }
+    const outcomes: Array<Outcome & { id: string; attempts: number }> = [];
+    await Promise.all(
+      claimed.map(async (row) => {
+        const outcome = await this.#deliver(row, now, visits, templates, outcomes);
+        run[outcome] += 1;
+      }),
+    );
+    await this.#record(outcomes);
+    return run;
+  }
+
+  /**
+   * Writes a batch's outcomes in one statement. Only while each claim is still ours (the attempt
+   * count is the claim's): a worker that outlived its lease must not undo another's retry.
+   */
+  async #record(outcomes: Array<Outcome & { id: string; attempts: number }>) {
+    if (outcomes.length === 0) return;
+    const at = new Date(this.#now()).toISOString();
+    const rows = outcomes.map((o) => ({
+      id: o.id,
+      attempts: o.attempts,
+      status: o.status,
+      reason: o.reason,
+      next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
+      sent_at: o.sentAt?.toISOString() ?? null,
+      delivery: o.delivery ?? null,
+      provider_message_id: o.providerMessageId ?? null,
+      subject: o.subject ?? null,
+      body_text: o.bodyText ?? null,
+      body_html: o.bodyHtml ?? null,
+      ics: o.ics ?? null,
+    }));
+    await this.#db.execute(sql`
+      update notifications as n set
+        status = v.status, reason = v.reason, next_attempt_at = v.next_attempt_at,
+        sent_at = coalesce(v.sent_at, n.sent_at), delivery = coalesce(v.delivery, n.delivery),
+        provider_message_id = coalesce(v.provider_message_id, n.provider_message_id),
+        subject = coalesce(v.subject, n.subject), body_text = coalesce(v.body_text, n.body_text),
+        body_html = coalesce(v.body_html, n.body_html), ics = coalesce(v.ics, n.ics),
+        updated_at = ${at}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
+        id uuid, attempts int, status text, reason text, next_attempt_at timestamptz,
+        sent_at timestamptz, delivery text, provider_message_id text, subject text, body_text text,
+        body_html text, ics text)
+      where n.id = v.id and n.attempts = v.attempts`);
+  }
+
+  async #deliver(
+    row: NotificationRow,
+    now: number,
+    visits: Map<string, Visit>,
+    templates: Map<string, Map<string, typeof messageTemplates.$inferSelect>>,
+    outcomes: Array<Outcome & { id: string; attempts: number }>,
+  ): Promise<keyof DeliveryRun> {
+    const finish = async (set: Outcome) => {
+      outcomes.push({ id: row.id, attempts: row.attempts, ...set });
+    };
+    const skip = async (reason: string) => {
+      await finish({ status: 'skipped', reason, nextAttemptAt: null });
+      return 'skipped' as const;
+    };
+    let content: Pick<NotificationRow, 'subject' | 'bodyText' | 'bodyHtml' | 'ics'> = row;
+    if (row.appointmentId && row.resendOf === null) {
+      const visit = visits.get(row.appointmentId);
+      if (!visit) return skip('the appointment no longer exists');
+      const stale = staleness(row, visit, now);
+      if (stale) return skip(stale);
+      if (row.bodyText === null) {
+        const own = templates.get(row.orgId)?.get(`${row.type}:${row.language}`);
+        content = await this.#render(row, visit, withDefaults(row.type, row.language, own));
+      }
+    } else if (row.appointmentId && row.bodyText === null) {
+      return skip('the appointment no longer exists');
+    }
+    try {
+      const result =
+        row.channel === 'email'
+          ? await this.email.send({
+              messageId: `<${row.id}@crewkit>`,
+              from: this.#config.mailFrom ?? 'Crewkit <no-reply@crewkit.invalid>',
+              to: row.recipient,
+              subject: content.subject ?? '',
+              text: content.bodyText ?? '',
+              html: content.bodyHtml ?? '',
+              calendar: content.ics ? { method: icsMethod(content.ics), content: content.ics } : undefined,
+            })
+          : await this.sms.send({ to: row.recipient, body: content.bodyText ?? '' });
+      await finish({
+        ...content,
+        status: 'sent',
+        reason: null,
+        nextAttemptAt: null,
+        sentAt: new Date(this.#now()),
+        delivery: row.channel === 'email' ? this.email.delivery : this.sms.delivery,
+        providerMessageId: result.providerMessageId,
+      });
+      return 'sent';
+    } catch (error) {
+      const failure = error instanceof DeliveryError ? error : new DeliveryError(String(error), false);
+      if (!(error instanceof DeliveryError)) {
+        this.#logger.warn({ err: error, notificationId: row.id }, 'notification delivery failed');
+      }
+      const retry = !failure.permanent && row.attempts < maxAttempts;
+      await finish({
+        ...content,
+        status: failure.permanent ? 'bounced' : 'failed',
+        reason: retry ? failure.message : `${failure.message} (gave up after ${row.attempts} attempts)`,
+        nextAttemptAt: retry
+          ? new Date(this.#now() + backoffMs[Math.min(row.attempts - 1, backoffMs.length - 1)]!)
+          : null,
+      });
+      return 'failed';
+    }
+  }
+
+  async #render(row: NotificationRow, visit: Visit, parts: TemplateParts) {
+    const language = row.language;
+    const org = visit.organization;
+    const previous =
+      typeof row.context.previousStart === 'string' ? new Date(row.context.previousStart) : null;
+    const variables: Record<string, string> = {
+      customerName: visit.customer.name,
+      organizationName: org.name,
+      serviceName: visit.serviceName,
+      reference: visit.reference,
+      date: formatDate(visit.startsAt, language, org),
+      time: formatTime(visit.startsAt, language, org),
+      technicianName: visit.technician.name,
+      address: formatAddress(visit.customer.address),
+      previousDate: previous ? formatDate(previous, language, org) : '',
+      previousTime: previous ? formatTime(previous, language, org) : '',
+      ratingUrl:
+        row.type === 'completion'
+          ? `${this.#publicUrl()}/visit-rating/${row.orgId}?token=${signRatingToken(this.#ratingKey, {
+              orgId: row.orgId,
+              appointmentId: visit.id,
+              expiresAt: this.#now() + ratingLinkDays * DAY_MS,
+            })}`
+          : '',
+    };
+    const rendered = render(parts, variables, { organizationName: org.name, language });
+    if (row.channel === 'sms') return { subject: null, bodyText: rendered.sms, bodyHtml: null, ics: null };
+    let ics: string | null = null;
+    if (withInvitation.has(row.type)) {
+      const identity = await calendarIdentity(this.#db, visit);
+      const cancelled = row.type === 'cancellation';
+      ics = visitCalendar({
+        uid: identity.uid,
+        // A cancellation is one more change to the visit than the version it withdraws.
+        sequence: identity.moves + (cancelled ? 1 : 0),
+        method: cancelled ? 'CANCEL' : 'REQUEST',
+        start: visit.startsAt,
+        end: visit.endsAt,
+        summary: `${visit.serviceName} — ${org.name}`,
+        description: `${visit.reference}\n${visit.technician.name}`,
+        location: formatAddress(visit.customer.address) || null,
+        organizer: { name: org.name, email: addressOf(this.#config.mailFrom) },
+        attendee: visit.customer.email
+          ? { name: visit.customer.name, email: visit.customer.email }
+          : undefined,
+        stamp: new Date(this.#now()),
+      });
+    }
+    return { subject: rendered.subject, bodyText: rendered.text, bodyHtml: rendered.html, ics };
+  }
+
+  // The customer's rating
+
+  async submitRating(db: Db, orgId: string, body: Schemas['VisitRatingCreate']) {
+    const claim = verifyRatingToken(this.#ratingKey, body.token, orgId, this.#now());
+    if (!claim) throw new ApiError('not_found', { detail: 'This rating link is not valid or has expired.' });
+    return db.transaction(async (tx) => {
+      const [appointment] = await tx
+        .select({ id: appointments.id, status: appointments.status })
+        .from(appointments)
+        .where(and(eq(appointments.orgId, orgId), eq(appointments.id, claim.appointmentId)));
+      if (!appointment)
+        throw new ApiError('not_found', { detail: 'This rating link is not valid or has expired.' });
+      let row: typeof visitRatings.$inferSelect | undefined;
+      try {
+        [row] = await tx
+          .insert(visitRatings)
+          .values({
+            appointmentId: appointment.id,
+            orgId,
+            rating: body.rating,
+            comment: body.comment ?? null,
+            createdAt: new Date(this.#now()),
+          })
+          .returning();
+      } catch (error) {
+        if (pgErrorCode(error) === pgErrors.uniqueViolation) {
+          throw new ApiError('conflict', { detail: 'This visit has been rated already; thank you.' });
+        }
+        throw error;
+      }
+      // Where staff-entered feedback lives, so it shows in the service history like theirs; a
+      // rating staff recorded is theirs to keep.
+      await tx
+        .update(appointments)
+        .set({ rating: body.rating, feedback: body.comment ?? null, updatedAt: sql`now()` })
+        .where(and(eq(appointments.id, appointment.id), sql`${appointments.rating} is null`));
+      return row!;
+    });
+  }
+
+  close() {
+    this.email.close();
+  }
+
+  /** @internal Plan's way to the settings it needs. */
+  quietHoursOf(settings: Schemas['NotificationSettings']): QuietHours | null {
+    return settings.quietHours
+      ? { start: parseClock(settings.quietHours.start), end: parseClock(settings.quietHours.end) }
+      : null;
+  }
+}
+
+/**
+ * A batch of events' messages being queued: rows collected, then written in one statement, then the
+ * reminders that were withdrawn (after: a visit booked and cancelled in one batch loses both).
+ */
+class Plan {
+  event!: NotifiableEvent;
+  readonly #rows: Array<typeof notifications.$inferInsert> = [];
+  readonly #withdrawals: Array<{ appointmentId: string; reason: string }> = [];
+  readonly #quiet: QuietHours | null;
+
+  constructor(
+    readonly service: NotificationService,
+    readonly db: Db,
+    readonly settings: Schemas['NotificationSettings'],
+    readonly now: number,
+  ) {
+    this.#quiet = service.quietHoursOf(settings);
+  }
+
+  message(type: MessageType, visit: Visit, context: Record<string, unknown> = {}) {
+    this.#queue(type, visit, this.now, `${this.event.id}:${type}`, context);
+  }
+
+  reminders(visit: Visit) {
+    for (const type of reminders) {
+      const due = reminderDueAt(type, visit.organization.timeZone, visit.startsAt.getTime());
+      this.#queue(type, visit, due, `${visit.id}:${type}`, {});
+    }
+  }
+
+  withdrawReminders(appointmentId: string, reason: string) {
+    this.#withdrawals.push({ appointmentId, reason });
+  }
+
+  /** Writes the batch; returns how many messages were newly queued to be sent. */
+  async flush(): Promise<number> {
+    let queued = 0;
+    for (let i = 0; i < this.#rows.length; i += 500) {
+      const inserted = await this.db
+        .insert(notifications)
+        .values(this.#rows.slice(i, i + 500))
+        .onConflictDoNothing()
+        .returning({ status: notifications.status });
+      queued += inserted.filter((row) => row.status === 'queued').length;
+    }
+    for (const { appointmentId, reason } of this.#withdrawals) {
+      await this.db
+        .update(notifications)
+        .set({ status: 'skipped', reason, nextAttemptAt: null, updatedAt: new Date(this.now) })
+        .where(
+          and(
+            eq(notifications.appointmentId, appointmentId),
+            inArray(notifications.type, [...reminders]),
+            eq(notifications.status, 'queued'),
+          ),
+        );
+    }
+    return queued;
+  }
+
+  #queue(type: MessageType, visit: Visit, due: number, key: string, context: Record<string, unknown>) {
+    const setting = this.settings.messages[type];
+    if (!setting.enabled) return;
+    const technician = toTechnician.has(type);
+    for (const channel of setting.channels) {
+      const person = technician ? visit.technician : visit.customer;
+      const address = channel === 'email' ? person.email : person.phone;
+      let status: 'queued' | 'skipped' = 'queued';
+      let reason: string | null = null;
+      let sendAt: number | null = due;
+      if (!technician && visit.customer.channels.length > 0 && !visit.customer.channels.includes(channel)) {
+        status = 'skipped';
+        reason = `the customer prefers ${visit.customer.channels.join(', ')}`;
+      } else if (!address) {
+        status = 'skipped';
+        reason = channel === 'email' ? 'no email address' : 'no phone number';
+      } else if (reminders.includes(type as (typeof reminders)[number]) && due <= this.now) {
+        status = 'skipped';
+        reason = 'booked after the reminder’s time';
+      } else {
+        sendAt = sendTimeWithin(
+          type,
+          Math.max(due, this.now),
+          this.now,
+          visit.organization.timeZone,
+          this.#quiet,
+          visit.startsAt.getTime(),
+        );
+        if (sendAt === null) {
+          status = 'skipped';
+          reason = 'quiet hours leave no time before the visit';
+        }
+      }
+      this.#rows.push({
+        id: newId(this.now),
+        orgId: visit.orgId,
+        type,
+        channel: channel as NotificationChannel,
+        recipientKind: technician ? 'technician' : 'customer',
+        recipient: address ?? '',
+        language: this.settings.language,
+        appointmentId: visit.id,
+        eventId: this.event.id,
+        dedupeKey: `${key}:${channel}:${technician ? 'technician' : 'customer'}`,
+        context,
+        status,
+        reason,
+        dueAt: new Date(due),
+        nextAttemptAt: status === 'queued' && sendAt !== null ? new Date(sendAt) : null,
+        createdAt: new Date(this.now),
+        updatedAt: new Date(this.now),
+      });
+    }
+  }
+}
+
+/** Why a message should no longer go out, if it should not. */
+function staleness(row: NotificationRow, visit: Visit, now: number): string | undefined {
+  const isReminder = row.type === 'reminder_24h' || row.type === 'reminder_2h';
+  if (isReminder && !['requested', 'scheduled'].includes(visit.status)) {
+    return `the visit is ${visit.status.replace('_', ' ')}`;
+  }
+  if (isReminder && now >= visit.startsAt.getTime()) return 'the visit has begun';
+  if (now - row.dueAt.getTime() > stillWorthSending(row.type)) {
+    return `too late: it was due at ${row.dueAt.toISOString()} and could not be sent in time`;
+  }
+  return undefined;
+}
+
+/** How one delivery attempt ended, and the message as rendered for it. */
+type Outcome = Pick<NotificationRow, 'status' | 'reason' | 'nextAttemptAt'> &
+  Partial<
+    Pick<
+      NotificationRow,
+      'sentAt' | 'delivery' | 'providerMessageId' | 'subject' | 'bodyText' | 'bodyHtml' | 'ics'
+    >
+  >;
+
+/** An organization's template, with Crewkit's wording wherever it left a field unset. */
+function withDefaults(
+  type: MessageType,
+  language: MessageLanguage,
+  own: typeof messageTemplates.$inferSelect | undefined,
+): TemplateParts {
+  const base = defaultTemplate(type, language);
+  return {
+    subject: own?.subject ?? base.subject,
+    html: own?.html ?? base.html,
+    text: own?.text ?? base.text,
+    sms: own?.sms ?? base.sms,
+  };
+}
+
+function icsMethod(ics: string): string {
+  return /^METHOD:CANCEL/m.test(ics) ? 'CANCEL' : 'REQUEST';
+}
+
+function addressOf(from: string | undefined): string {
+  const match = from?.match(/<([^>]+)>/);
+  return match?.[1] ?? from ?? 'no-reply@crewkit.invalid';
+}
+
+function toTemplate(
+  type: MessageType,
+  language: MessageLanguage,
+  own: typeof messageTemplates.$inferSelect | undefined,
+): Schemas['MessageTemplate'] {
+  const base = defaultTemplate(type, language);
+  return {
+    type,
+    language,
+    subject: own?.subject ?? base.subject,
+    html: own?.html ?? base.html,
+    text: own?.text ?? base.text,
+    sms: own?.sms ?? base.sms,
+    customized: Boolean(own && (own.subject ?? own.html ?? own.text ?? own.sms) !== null),
+    variables: [...variablesOf[type]],
+    updatedAt: own ? own.updatedAt.toISOString() : null,
+  };
+}
