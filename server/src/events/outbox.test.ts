@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ascoraCustomerSchema } from '@crewkit/ascora';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BookableOrg, bookableOrg, bookingFor } from '../../test-support/bookable-org.js';
 import { createTestContext, type TestContext, testDatabaseKind } from '../../test-support/harness.js';
 import { createServices } from '../app.js';
 import { startJobQueue } from '../ascora/background.js';
@@ -9,7 +10,6 @@ import { applyCustomers } from '../ascora/records.js';
 import { type Db, openDatabase, queryRows } from '../db/index.js';
 import { createLogger } from '../logger.js';
 import { dispatchQueue, EventDispatcher, registerConsumer } from './dispatcher.js';
-import { type BookableOrg, bookableOrg, bookingFor } from './test-fixtures.js';
 import type { DomainEvent } from './types.js';
 
 interface Row {
