@@ -11,7 +11,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../server/src/db/index.js';
 import { registerConsumer } from '../server/src/events/dispatcher.js';
-import { type BookableOrg, bookableOrg, bookingFor } from '../server/src/events/test-fixtures.js';
+import { type BookableOrg, bookableOrg, bookingFor } from '../server/test-support/bookable-org.js';
 import { createTestContext, type TestContext } from '../server/test-support/harness.js';
 
 function startChild(env: Record<string, string>) {

@@ -11,6 +11,8 @@ import {
   customers,
   jobs,
 } from '../db/schema.js';
+import { recordEvents } from '../events/outbox.js';
+import { customerEvent } from '../events/records.js';
 import { newId } from '../lib/ids.js';
 import {
   contentHash,
@@ -337,7 +339,7 @@ export async function applyCustomers(
   counts.failed += failures.length;
 
   if (accepted.length > 0) {
-    await db
+    const written = await db
       .insert(customers)
       .values(
         accepted.map((w) => ({
@@ -359,7 +361,16 @@ export async function applyCustomers(
           updatedAt: sql`now()`,
         },
         setWhere: sql`${customers.orgId} = excluded.org_id`,
-      });
+      })
+      .returning();
+    // Changes from Ascora are changes like any other: subscribers hear of them in the same transaction.
+    const countedAs = new Map(accepted.map((w) => [w.localId, w.counted]));
+    await recordEvents(
+      db,
+      written.map((row) =>
+        customerEvent(countedAs.get(row.id) === 'created' ? 'customer.created' : 'customer.updated', row),
+      ),
+    );
     for (const w of accepted) {
       counts[w.counted] += 1;
       mappingWrites.push({ ascoraId: w.ascoraId, localId: w.localId, syncedHash: w.hash });

@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { ascoraCustomerSchema } from '@crewkit/ascora';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BookableOrg, bookableOrg, bookingFor } from '../../test-support/bookable-org.js';
 import { createTestContext, type TestContext, testDatabaseKind } from '../../test-support/harness.js';
 import { createServices } from '../app.js';
 import { startJobQueue } from '../ascora/background.js';
+import { applyCustomers } from '../ascora/records.js';
 import { type Db, openDatabase, queryRows } from '../db/index.js';
 import { createLogger } from '../logger.js';
 import { dispatchQueue, EventDispatcher, registerConsumer } from './dispatcher.js';
-import { type BookableOrg, bookableOrg, bookingFor } from './test-fixtures.js';
 import type { DomainEvent } from './types.js';
 
 interface Row {
@@ -162,6 +165,26 @@ describe('the outbox', () => {
       'customer.created',
     ]);
     expect(events.some((e) => e.subject === booked.id)).toBe(false);
+  });
+
+  it('records customers the Ascora sync creates or changes like any other change', async () => {
+    const remote = ascoraCustomerSchema.parse({
+      customerId: randomUUID(),
+      customerName: 'Noah Ascora',
+      emailAddress: 'noah@example.com',
+    });
+    const context = { orgId: org.orgId, strategy: 'newest_wins' as const, remoteSeenAt: new Date() };
+    const before = await eventsOf();
+    await t.database.db.transaction((tx) => applyCustomers(tx, context, [remote]));
+    await t.database.db.transaction((tx) =>
+      applyCustomers(tx, context, [{ ...remote, customerName: 'Noah Ascora-Smith' }]),
+    );
+    const events = await eventsAfter(before);
+    expect(events.map((e) => [e.type, (e.data as { name: string }).name])).toEqual([
+      ['customer.created', 'Noah Ascora'],
+      ['customer.updated', 'Noah Ascora-Smith'],
+    ]);
+    expect(events[0]!.subject).toBe(events[1]!.subject);
   });
 
   it('gives every booking of a group-commit batch its own event, committed with it', async () => {

@@ -3,17 +3,15 @@ import { deriveKey } from '../lib/crypto.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import * as feeds from '../services/calendar-feeds.js';
 
-const keys = new WeakMap<object, Buffer>();
-
 /** Where subscribers reach this server: CREWKIT_PUBLIC_URL, or the address this request came to. */
 function feedContext(c: AppContext): feeds.FeedContext {
   const { services } = c.var;
-  let key = keys.get(services);
-  if (!key) {
-    key = deriveKey(services.config.secret, 'calendar-feeds');
-    keys.set(services, key);
-  }
-  return { key, baseUrl: services.config.publicUrl ?? new URL(c.req.url).origin, now: services.now() };
+  return {
+    // HKDF per request: a few microseconds, and no cache outside the services container.
+    key: deriveKey(services.config.secret, 'calendar-feeds'),
+    baseUrl: services.config.publicUrl ?? new URL(c.req.url).origin,
+    now: services.now(),
+  };
 }
 
 /** Subscribers poll; ETag lets an unchanged feed cost one small answer. */

@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BookableOrg, bookableOrg, bookingFor } from '../../test-support/bookable-org.js';
 import { createTestContext, type TestContext } from '../../test-support/harness.js';
-import { type BookableOrg, bookableOrg, bookingFor } from '../events/test-fixtures.js';
 
 interface Visit {
   uid: string;

@@ -3,8 +3,9 @@
  * weekdays 08:00–17:00 in Sydney and one hour-long service, with starts to book on a Monday a few
  * weeks ahead.
  */
-import type { TestContext, TestOrg } from '../../test-support/harness.js';
-import { addDays, isoWeekday, localDateOf, localToInstant } from '../scheduling/time.js';
+
+import { addDays, isoWeekday, localDateOf, localToInstant } from '../src/scheduling/time.js';
+import type { TestContext, TestOrg } from './harness.js';
 
 export const zone = 'Australia/Sydney';
 
