@@ -38,7 +38,9 @@ import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { jobSheetHandlers } from './routes/job-sheet.js';
 import { organizationHandlers } from './routes/organizations.js';
+import { partHandlers } from './routes/parts.js';
 import {
   defaultStaticAssetOptions,
   registerStaticRoutes,
@@ -48,8 +50,10 @@ import {
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { BookingService } from './services/booking/service.js';
+import { JobSheetService, maxAttachmentBytes } from './services/job-sheet/service.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
+import { createStorage, type Storage } from './storage/storage.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -69,6 +73,8 @@ export const handlers: HandlerTable = {
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
+  ...jobSheetHandlers,
+  ...partHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -80,6 +86,9 @@ export const infrastructureRoutes = [
 ] as const;
 
 export const maxBodyBytes = 1024 * 1024;
+/** An attachment's bytes in base64 (4/3 of them) and the rest of its JSON. */
+export const maxUploadBodyBytes = Math.ceil((maxAttachmentBytes * 4) / 3) + 64 * 1024;
+const uploadPath = /^\/api\/v1\/organizations\/[^/]+\/appointments\/[^/]+\/attachments$/;
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
 export interface AppDependencies {
@@ -103,6 +112,8 @@ export interface AppDependencies {
   staticAssets?: StaticAssetOptions;
   /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
   readiness?: Readiness;
+  /** Where files go; without one, what the configuration says (the local data folder by default). */
+  storage?: Storage;
 }
 
 export function createServices({
@@ -115,6 +126,7 @@ export function createServices({
   queue,
   publicBaseUrl,
   ascora: ascoraOverrides,
+  storage = createStorage(config, { now }),
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   const busyTimes = new BusyCache();
@@ -126,6 +138,7 @@ export function createServices({
     overrides: ascoraOverrides,
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
+  const jobSheets = new JobSheetService({ storage, now });
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -139,7 +152,14 @@ export function createServices({
     rateLimiter: new RateLimiter(database.db, { now }),
     now,
     busyTimes,
-    booking: new BookingService({ db: database.db, now, cache: busyTimes }),
+    booking: new BookingService({
+      db: database.db,
+      now,
+      cache: busyTimes,
+      beforeComplete: (tx, row) => jobSheets.assertCompletable(tx, row),
+    }),
+    storage,
+    jobSheets,
     queue,
     ascora,
     audit: new AuditWriter(database.db, now),
@@ -181,8 +201,19 @@ export function createAppWith(
       });
     },
   });
+  // Photos and files arrive base64-encoded in JSON: their one route takes bodies up to that size.
+  const limitUpload = bodyLimit({
+    maxSize: maxUploadBodyBytes,
+    onError: () => {
+      throw new ApiError('payload_too_large', {
+        detail: `Attachments are limited to ${maxAttachmentBytes} bytes.`,
+        headers: { connection: 'close' },
+      });
+    },
+  });
   app.use(async function limitBodySize(c, next) {
-    return bodyMethods.has(c.req.method) ? limitBody(c, next) : next();
+    if (!bodyMethods.has(c.req.method)) return next();
+    return uploadPath.test(c.req.path) ? limitUpload(c, next) : limitBody(c, next);
   });
 
   // Static paths before parameterised ones, so /technicians/availability is not read as a

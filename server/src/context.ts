@@ -10,8 +10,10 @@ import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
+import type { JobSheetService } from './services/job-sheet/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
+import type { Storage } from './storage/storage.js';
 
 /**
  * The services container: what every request, worker and background task reaches, built once at
@@ -33,6 +35,10 @@ export interface Services {
   busyTimes: BusyCache;
   /** Booking: availability, bookings, holds, moves; group commit under load. */
   booking: BookingService;
+  /** Files: the local data folder, or an S3-compatible bucket (CREWKIT_STORAGE). */
+  storage: Storage;
+  /** Job sheets: labour time, notes, checklist, attachments, signature, parts used. */
+  jobSheets: JobSheetService;
   /**
    * The durable job queue (pg-boss), owned by this app. Absent in an app started without
    * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.

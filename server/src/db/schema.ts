@@ -10,5 +10,6 @@ export * from './schema/booking.js';
 export * from './schema/catalog.js';
 export * from './schema/customers.js';
 export * from './schema/invoicing.js';
+export * from './schema/job-sheet.js';
 export * from './schema/jobs.js';
 export * from './schema/technicians.js';

@@ -66,17 +66,27 @@ export class BookingService {
   readonly #now: () => number;
   readonly #cache: BusyCache;
   readonly #batcher: BookingBatcher;
+  readonly #beforeComplete: ((tx: Db, row: AppointmentRow) => Promise<void>) | undefined;
 
   constructor({
     db,
     now,
     cache,
     maxBatch,
-  }: { db: Db; now: () => number; cache: BusyCache; maxBatch?: number }) {
+    beforeComplete,
+  }: {
+    db: Db;
+    now: () => number;
+    cache: BusyCache;
+    maxBatch?: number;
+    /** Refuses completion while the job sheet misses what the item's completion rules ask for. */
+    beforeComplete?: (tx: Db, row: AppointmentRow) => Promise<void>;
+  }) {
     this.#db = db;
     this.#now = now;
     this.#cache = cache;
     this.#batcher = new BookingBatcher(db, maxBatch, cache);
+    this.#beforeComplete = beforeComplete;
   }
 
   /**
@@ -192,6 +202,8 @@ export class BookingService {
           priceMinor: prices.get(item.id)!.price.amountMinor,
           currency: org.currency,
           notes: body.notes ?? null,
+          siteAddress: body.siteAddress ?? null,
+          visitContact: body.visitContact ?? null,
           assignedTechnicianReason: 'held_slot',
         },
         { actor, reason: 'booked' },
@@ -274,6 +286,7 @@ export class BookingService {
       });
     }
     return db.transaction(async (tx) => {
+      if (change.status === 'completed') await this.#beforeComplete?.(tx, current);
       // Only from the status we checked: a concurrent change makes this one fail, not overwrite it.
       const [updated] = await tx
         .update(appointments)
@@ -290,6 +303,7 @@ export class BookingService {
         to: change.status,
         actor: actorOf(principal),
         reason: change.reason ?? null,
+        at: new Date(this.#now()),
       });
       return updated;
     });
