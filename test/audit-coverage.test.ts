@@ -19,6 +19,9 @@ import { SchemaSampler } from './support/malformed-input.js';
 const spec = loadSpec();
 const origin = 'https://widget.example';
 const webhookToken = 'w'.repeat(43);
+/** The smallest PNG there is: one transparent pixel. */
+const onePixelPng =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 /**
  * Operations whose success this suite cannot reach, and why. Their refusals are still checked.
@@ -80,6 +83,10 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
           returning id::text as id`,
     );
     fresh.recordAppointmentFeedback = { appointmentId: completed!.id };
+    // A checklist line to tick on the demo's visits.
+    await api('PATCH', `/services/items/${demo.ids.itemId}`, {
+      checklist: [{ key: 'isolate', label: 'Isolate' }],
+    });
     ids = {
       ...demo.ids,
       orgId,
@@ -87,6 +94,7 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       keyId: spareKey.id,
       preferredTechnicianId: demo.ids.technicianId!,
       token: webhookToken,
+      checklistKey: 'isolate',
     };
     slotStarts = slots.map((s) => s.start);
     // A connection as connecting leaves it, so the webhook's token is accepted.
@@ -113,6 +121,9 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
     createServiceItem: ({ id }) => (fresh.deleteServiceItem = { itemId: id }),
     createHold: ({ id }) => (fresh.releaseHold = { holdId: id }),
     createCustomer: ({ id }) => (fresh.deleteCustomer = { customerId: id }),
+    addPartUsed: ({ id }) => (fresh.updatePartUsed = fresh.removePartUsed = { partUsedId: id }),
+    createAttachment: ({ id }) => (fresh.getAttachment = fresh.deleteAttachment = { attachmentId: id }),
+    createPart: ({ id }) => (fresh.updatePart = fresh.deletePart = { partId: id }),
     createAppointment: ({ id, technicianId }) => {
       fresh.assignTechnician = { appointmentId: id };
       assignTo = technicianId!;
@@ -135,6 +146,10 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       changeAppointmentStatus: { status: 'in_progress' },
       // The technician booked is one qualified for the service.
       assignTechnician: { technicianId: assignTo },
+      // Free text: the parts list is still empty when this runs.
+      addPartUsed: { partId: null, name: 'Washer', quantity: 1 },
+      createAttachment: { fileName: 'pixel.png', content: onePixelPng },
+      captureSignature: { signerName: 'Casey', image: onePixelPng },
     };
     return { ...fields, ...override[op.operationId] };
   };

@@ -30,6 +30,9 @@ const patternSamples: Record<string, string> = {
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': '17:00',
   '^[A-Z]{2}$': 'AU',
   '^[!-~]+$': `${marker}-key`,
+  '^[a-z0-9_-]{1,64}$': 'checklist-line',
+  '^[A-Za-z0-9._-]{1,200}$': `${marker}-file.jpg`,
+  '^[A-Za-z0-9_-]{43}$': 's'.repeat(43),
 };
 
 export class SchemaSampler {
