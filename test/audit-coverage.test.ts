@@ -32,6 +32,7 @@ const unreachable: Record<string, string> = {
   retryAscoraSyncFailure: 'fetches the record from Ascora again',
   resolveAscoraConflict: 'writes the chosen fields to Ascora',
   pushAppointmentToAscora: 'creates the job in Ascora',
+  createAttachmentUpload: 'needs S3 storage (the suite keeps files in a local folder)',
 };
 
 const changes = spec.operations.filter((op) => op.method !== 'get' && op.orgScoped);

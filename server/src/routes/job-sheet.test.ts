@@ -554,6 +554,51 @@ describe.each(['local', 's3'] as const)('attachments in %s storage', (kind) => {
     expect((await fetchLink(forged)).status).toBe(403);
   });
 
+  it('takes a large file uploaded straight to the bucket, and keeps no staged copy', async () => {
+    const upload = await s.api('POST', `/appointments/${appointmentId}/attachments/uploads`);
+    if (kind === 'local') {
+      expect(upload.status).toBe(409);
+      return;
+    }
+    expect(upload.status).toBe(201);
+    const put = await fetch(upload.body.uploadUrl, {
+      method: 'PUT',
+      body: new Uint8Array(await phonePhoto(640, 480)),
+    });
+    expect(put.status).toBe(200);
+    const attached = await s.api('POST', `/appointments/${appointmentId}/attachments`, {
+      fileName: 'boiler.jpg',
+      uploadId: upload.body.uploadId,
+    });
+    expect(attached.status).toBe(201);
+    expect(attached.body).toMatchObject({ contentType: 'image/jpeg', width: 640, height: 480 });
+    const original = Buffer.from(await (await fetchLink(attached.body.downloadUrl)).arrayBuffer());
+    expect(original.includes(Buffer.from('PhoneCo'))).toBe(false);
+    const again = await s.api('POST', `/appointments/${appointmentId}/attachments`, {
+      fileName: 'boiler.jpg',
+      uploadId: upload.body.uploadId,
+    });
+    expect(again.status).toBe(400);
+  });
+
+  it('refuses a bucket upload that is not a photo or document, and removes it', async () => {
+    if (kind === 'local') return;
+    const before = await stored();
+    const upload = (await s.api('POST', `/appointments/${appointmentId}/attachments/uploads`)).body;
+    await fetch(upload.uploadUrl, { method: 'PUT', body: '<svg onload="alert(1)"/>' });
+    const refused = await s.api('POST', `/appointments/${appointmentId}/attachments`, {
+      fileName: 'x.jpg',
+      uploadId: upload.uploadId,
+    });
+    expect(refused.status).toBe(415);
+    expect(await stored()).toBe(before);
+    const retried = await s.api('POST', `/appointments/${appointmentId}/attachments`, {
+      fileName: 'x.jpg',
+      uploadId: upload.uploadId,
+    });
+    expect(retried.status).toBe(400);
+  });
+
   it('deletes an attachment with its bytes', async () => {
     const response = await upload(await phonePhoto(64, 48));
     const removed = await s.api('DELETE', `/appointments/${appointmentId}/attachments/${response.body.id}`);

@@ -123,6 +123,16 @@ export const jobSheetHandlers = {
     });
   },
 
+  async createAttachmentUpload(c, { params }) {
+    const upload = await c.var.services.jobSheets.createUpload(
+      c.var.db,
+      c.var.principal,
+      params.orgId,
+      params.appointmentId,
+    );
+    return c.json({ ...upload, expiresAt: upload.expiresAt.toISOString() }, 201);
+  },
+
   async getAttachment(c, { params }) {
     const view = await c.var.services.jobSheets.getAttachment(
       c.var.db,

@@ -1,7 +1,9 @@
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   NoSuchKey,
+  NotFound,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -28,6 +30,10 @@ export class S3Storage implements Storage {
     this.#client = new S3Client({
       region: settings.region,
       forcePathStyle: settings.forcePathStyle,
+      // Checksums only where S3 requires them: presigned PUTs from browsers cannot know a CRC in
+      // advance, and several S3-compatible stores reject the newer checksum headers.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
       ...(settings.accessKeyId && settings.secretAccessKey
         ? { credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } }
@@ -58,6 +64,18 @@ export class S3Storage implements Storage {
     }
   }
 
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const head = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: checkKey(key) }),
+      );
+      return head.ContentLength;
+    } catch (error) {
+      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+      throw error;
+    }
+  }
+
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
     await this.#client.send(
@@ -75,11 +93,9 @@ export class S3Storage implements Storage {
     );
   }
 
-  uploadUrl(key: string, contentType: StoredContentType, expiresAtMs: number): Promise<string> {
-    return this.#sign(
-      new PutObjectCommand({ Bucket: this.#bucket, Key: checkKey(key), ContentType: contentType }),
-      expiresAtMs,
-    );
+  /** Any content type may be sent: the server judges the bytes when the upload is attached. */
+  uploadUrl(key: string, expiresAtMs: number): Promise<string> {
+    return this.#sign(new PutObjectCommand({ Bucket: this.#bucket, Key: checkKey(key) }), expiresAtMs);
   }
 
   /** Signed on the services' clock, so a link's life is what the caller asked for. */

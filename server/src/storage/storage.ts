@@ -29,11 +29,13 @@ export interface Storage {
   delete(keys: string[]): Promise<void>;
   /** A link that fetches the object until `expiresAtMs` (the services' clock), and not after. */
   downloadUrl(key: string, contentType: StoredContentType, expiresAtMs: number): Promise<string>;
+  /** The object's size in bytes without reading it, or undefined when there is none. */
+  size(key: string): Promise<number | undefined>;
   /**
-   * A link a client PUTs the object's bytes to directly until `expiresAtMs`, so large files need
+   * A link a client PUTs an object's bytes to directly until `expiresAtMs`, so large files need
    * not pass through this server; undefined where the store cannot sign one (the local folder).
    */
-  uploadUrl(key: string, contentType: StoredContentType, expiresAtMs: number): Promise<string | undefined>;
+  uploadUrl(key: string, expiresAtMs: number): Promise<string | undefined>;
 }
 
 /** `<orgId>/<name>`: a uuid, then a plain file name (no separators, no dot-dot). */

@@ -1678,6 +1678,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/attachments/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a presigned link to upload a large file straight to the bucket
+         * @description With S3 storage: a link the client `PUT`s the file's bytes to, directly to the bucket, for
+         *     the next 15 minutes; then `createAttachment` with the `uploadId` (instead of `content`)
+         *     checks and stores it like any other upload (and removes what it refuses). With the local
+         *     data folder there is no bucket to upload to: `409 conflict`, send `content` instead.
+         */
+        post: operations["createAttachmentUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/appointments/{appointmentId}/attachments/{attachmentId}": {
         parameters: {
             query?: never;
@@ -2959,16 +2986,31 @@ export interface components {
             minimumPhotos?: number;
             checklistComplete?: boolean;
         };
+        /** @description The bytes in `content`, or uploaded beforehand to the link of `createAttachmentUpload` (`uploadId`). */
         AttachmentCreate: {
             fileName: string;
             /** @description The file's bytes, base64-encoded (at most 10 MiB decoded). */
-            content: string;
+            content?: string;
+            /**
+             * Format: uuid
+             * @description From `createAttachmentUpload`, once the bytes were PUT to its link.
+             */
+            uploadId?: string;
             /**
              * @description Defaults to `photo` for images, `file` otherwise.
              * @enum {string}
              */
             kind?: "photo" | "file";
             caption?: string | null;
+        };
+        AttachmentUpload: {
+            /** Format: uuid */
+            uploadId: string;
+            /** @description PUT the file's bytes here (presigned, straight to the bucket). */
+            uploadUrl: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @description Larger uploads are refused (and removed) by createAttachment. */
+            maxBytes: number;
         };
         Attachment: {
             /** Format: uuid */
@@ -6417,6 +6459,36 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    createAttachmentUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to upload. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getAttachment: {
         parameters: {
             query?: never;
@@ -6481,8 +6553,10 @@ export interface operations {
             query: {
                 /** @description Unix time in seconds after which the link is refused. */
                 expires: number;
-                type: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf";
-                signature: string;
+                /** @description Part of the signed link (a link without it is refused, 403). */
+                type?: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf";
+                /** @description Part of the signed link (a link without it is refused, 403). */
+                signature?: string;
             };
             header?: never;
             path: {

@@ -38,6 +38,9 @@ export const maxAttachmentBytes = 10 * 1024 * 1024;
 const maxSignatureBytes = 1024 * 1024;
 /** How long a download link works: long enough to open it, too short to pass around. */
 export const linkLifetimeMs = 5 * 60_000;
+/** How long an upload link works: a large file on a slow site connection. */
+const uploadLifetimeMs = 15 * 60_000;
+const stagedName = (uploadId: string) => `upload-${uploadId}`;
 
 /** An attachment with the short-lived links a client fetches it by. */
 export interface AttachmentView {
@@ -244,12 +247,60 @@ export class JobSheetService {
     body: Schemas['AttachmentCreate'],
   ): Promise<AttachmentView> {
     const appointment = await this.#openSheet(db, principal, orgId, appointmentId);
-    const raw = decodeBase64(body.content, 'body.content');
-    if (raw.byteLength > maxAttachmentBytes) {
-      throw new ApiError('payload_too_large', {
-        detail: `Attachments are limited to ${maxAttachmentBytes} bytes; this one has ${raw.byteLength}.`,
+    if ((body.content === undefined) === (body.uploadId === undefined)) {
+      throw new ApiError('validation_failed', {
+        errors: [{ path: 'body.content', message: 'send either content or uploadId (one of the two)' }],
       });
     }
+    const staged = body.uploadId ? storageKey(orgId, stagedName(body.uploadId)) : undefined;
+    try {
+      return await this.#attach(db, principal, appointment, body, staged);
+    } finally {
+      // Whatever became of it, the staged upload is not kept: refused, it must not stay behind.
+      if (staged) await this.#storage.delete([staged]);
+    }
+  }
+
+  /** A link to upload a large file straight to the bucket (S3 storage only). */
+  async createUpload(db: Db, principal: Principal | undefined, orgId: string, appointmentId: string) {
+    await this.#openSheet(db, principal, orgId, appointmentId);
+    const uploadId = newId(this.#now());
+    const expiresAt = this.#now() + uploadLifetimeMs;
+    const uploadUrl = await this.#storage.uploadUrl(storageKey(orgId, stagedName(uploadId)), expiresAt);
+    if (!uploadUrl) {
+      throw new ApiError('conflict', {
+        detail: 'Files are kept in this server’s data folder: send the bytes in createAttachment’s content.',
+      });
+    }
+    return { uploadId, uploadUrl, expiresAt: new Date(expiresAt), maxBytes: maxAttachmentBytes };
+  }
+
+  async #attach(
+    db: Db,
+    principal: Principal | undefined,
+    appointment: AppointmentRow,
+    body: Schemas['AttachmentCreate'],
+    staged: string | undefined,
+  ): Promise<AttachmentView> {
+    const orgId = appointment.orgId;
+    const tooLarge = (size: number) =>
+      new ApiError('payload_too_large', {
+        detail: `Attachments are limited to ${maxAttachmentBytes} bytes; this one has ${size}.`,
+      });
+    let raw: Uint8Array;
+    if (staged) {
+      const size = await this.#storage.size(staged);
+      if (size === undefined) {
+        throw new ApiError('validation_failed', {
+          errors: [{ path: 'body.uploadId', message: 'names no upload: PUT the bytes to its link first' }],
+        });
+      }
+      if (size > maxAttachmentBytes) throw tooLarge(size);
+      raw = (await this.#storage.get(staged)) ?? new Uint8Array();
+    } else {
+      raw = decodeBase64(body.content!, 'body.content');
+    }
+    if (raw.byteLength > maxAttachmentBytes) throw tooLarge(raw.byteLength);
     const type = sniffContentType(raw);
     if (!type) {
       throw new ApiError('unsupported_media_type', {
@@ -493,7 +544,7 @@ export class JobSheetService {
   async download(
     orgId: string,
     fileKey: string,
-    link: { expires: number; type: string; signature: string },
+    link: { expires: number; type?: string | undefined; signature?: string | undefined },
   ): Promise<{ bytes: Uint8Array; contentType: StoredContentType }> {
     const storage = this.#storage;
     const refused = (detail: string) => new ApiError('forbidden', { detail });
@@ -505,7 +556,7 @@ export class JobSheetService {
     } catch {
       throw new ApiError('not_found');
     }
-    if (!storage.verify(key, link.type, link.expires, link.signature))
+    if (!link.type || !link.signature || !storage.verify(key, link.type, link.expires, link.signature))
       throw refused('This link is not valid; ask for a fresh one.');
     if (link.expires * 1000 <= this.#now()) throw refused('This link has expired; ask for a fresh one.');
     const bytes = await storage.get(key);
