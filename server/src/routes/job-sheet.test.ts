@@ -505,6 +505,23 @@ describe.each(['local', 's3'] as const)('attachments in %s storage', (kind) => {
     expect([size.format, size.width, size.height]).toEqual(['webp', 320, 240]);
   });
 
+  it('turns a photo the camera stored sideways upright, and cuts what follows the picture', async () => {
+    const sideways = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#48c' } })
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    const rotated = await upload(sideways);
+    expect(rotated.body).toMatchObject({ width: 480, height: 640 });
+    const polyglot = Buffer.concat([
+      await phonePhoto(64, 48),
+      Buffer.from('<html><script>alert(1)</script>'),
+    ]);
+    const cut = await upload(polyglot);
+    const kept = Buffer.from(await (await fetchLink(cut.body.downloadUrl)).arrayBuffer());
+    expect(kept.includes(Buffer.from('<script>'))).toBe(false);
+    expect(kept.subarray(-2)).toEqual(Buffer.from([0xff, 0xd9]));
+  });
+
   it('judges the type by the bytes: a web page named photo.jpg is refused and nothing is stored', async () => {
     const before = await stored();
     const response = await upload(Buffer.from('<html><script>alert(1)</script></html>'), 'photo.jpg');

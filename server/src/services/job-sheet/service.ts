@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { components } from '@crewkit/sdk/openapi';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
-import type { Db } from '../../db/index.js';
+import { type Db, queryRows } from '../../db/index.js';
 import {
   appointmentHistory,
   attachments,
@@ -21,9 +21,10 @@ import { type Storage, type StoredContentType, storageKey } from '../../storage/
 import type { AppointmentRow } from '../booking/rules.js';
 import { actorOf } from '../booking/rules.js';
 import { findAppointment } from '../booking/service.js';
+import { rowFromJson } from '../scheduling.js';
 import { type CompletionGap, type CompletionRules, missingForCompletion } from '../workflow.js';
 import { processImage } from './images.js';
-import { type DerivedLabour, deriveLabour } from './labour.js';
+import { type DerivedLabour, deriveLabour, type StatusLine } from './labour.js';
 import { extensionOf, isImage, sniffContentType } from './sniff.js';
 
 type Schemas = components['schemas'];
@@ -119,14 +120,7 @@ export class JobSheetService {
     appointmentId: string,
   ): Promise<JobSheetView> {
     const appointment = await findAppointment(db, principal, orgId, appointmentId);
-    const [content, history, currency] = await Promise.all([
-      readContent(db, appointment),
-      db
-        .select({ toStatus: appointmentHistory.toStatus, at: appointmentHistory.at })
-        .from(appointmentHistory)
-        .where(eq(appointmentHistory.appointmentId, appointment.id)),
-      Promise.resolve(appointment.currency),
-    ]);
+    const content = await readContent(db, appointment);
     const expiresAt = this.#now() + linkLifetimeMs;
     const [attachmentViews, signature] = await Promise.all([
       Promise.all(content.attachments.map((row) => this.#withLinks(row, expiresAt))),
@@ -135,13 +129,13 @@ export class JobSheetService {
     const checklist = checklistOf(content);
     return {
       appointment,
-      labour: { derived: deriveLabour(history, this.#now()), correction: content.correction },
+      labour: { derived: deriveLabour(content.history, this.#now()), correction: content.correction },
       notes: content.notes,
       checklist,
       attachments: attachmentViews,
       signature,
       partsUsed: content.partsUsed,
-      currency,
+      currency: appointment.currency,
       rules: content.item.completionRules,
       missing: gapsOf(content),
       contentHash: digestOf(content),
@@ -610,28 +604,49 @@ export class JobSheetService {
   }
 }
 
-async function readContent(db: Db, appointment: AppointmentRow): Promise<SheetContent> {
+/**
+ * Everything on the sheet in one statement (one round trip; a sheet with 30 photos and 20 parts
+ * is read in a few milliseconds even on PGlite), and the status history for the labour time.
+ */
+async function readContent(
+  db: Db,
+  appointment: AppointmentRow,
+): Promise<SheetContent & { history: StatusLine[] }> {
   const id = appointment.id;
-  const [[item], [correction], notes, checks, files, [signature], used] = await Promise.all([
-    db
-      .select({ checklist: serviceItems.checklist, completionRules: serviceItems.completionRules })
-      .from(serviceItems)
-      .where(eq(serviceItems.id, appointment.serviceItemId)),
-    db.select().from(jobSheets).where(eq(jobSheets.appointmentId, id)),
-    db.select().from(jobSheetNotes).where(eq(jobSheetNotes.appointmentId, id)).orderBy(asc(jobSheetNotes.id)),
-    db.select().from(jobSheetChecks).where(eq(jobSheetChecks.appointmentId, id)),
-    db.select().from(attachments).where(eq(attachments.appointmentId, id)).orderBy(asc(attachments.id)),
-    db.select().from(signatures).where(eq(signatures.appointmentId, id)),
-    db.select().from(partsUsed).where(eq(partsUsed.appointmentId, id)).orderBy(asc(partsUsed.id)),
-  ]);
+  const [read] = await queryRows<{
+    item: { checklist: SheetContent['item']['checklist']; completion_rules: CompletionRules } | null;
+    correction: Record<string, unknown> | null;
+    notes: Record<string, unknown>[];
+    checks: Record<string, unknown>[];
+    files: Record<string, unknown>[];
+    signature: Record<string, unknown> | null;
+    used: Record<string, unknown>[];
+    history: Array<{ to_status: StatusLine['toStatus']; at: string }>;
+  }>(
+    db,
+    sql`select
+          (select json_build_object('checklist', i.checklist, 'completion_rules', i.completion_rules)
+             from service_items i where i.id = ${appointment.serviceItemId}) as item,
+          (select row_to_json(j) from job_sheets j where j.appointment_id = ${id}) as correction,
+          (select coalesce(json_agg(n order by n.id), '[]') from job_sheet_notes n where n.appointment_id = ${id}) as notes,
+          (select coalesce(json_agg(c), '[]') from job_sheet_checks c where c.appointment_id = ${id}) as checks,
+          (select coalesce(json_agg(a order by a.id), '[]') from attachments a where a.appointment_id = ${id}) as files,
+          (select row_to_json(s) from signatures s where s.appointment_id = ${id}) as signature,
+          (select coalesce(json_agg(p order by p.id), '[]') from parts_used p where p.appointment_id = ${id}) as used,
+          (select coalesce(json_agg(json_build_object('to_status', h.to_status, 'at', h.at) order by h.id), '[]')
+             from appointment_history h where h.appointment_id = ${id}) as history`,
+  );
   return {
-    item: item ?? { checklist: [], completionRules: {} },
-    correction,
-    notes,
-    checks,
-    attachments: files,
-    signature,
-    partsUsed: used,
+    item: read?.item
+      ? { checklist: read.item.checklist, completionRules: read.item.completion_rules }
+      : { checklist: [], completionRules: {} },
+    correction: read?.correction ? rowFromJson(jobSheets, read.correction) : undefined,
+    notes: (read?.notes ?? []).map((row) => rowFromJson(jobSheetNotes, row)),
+    checks: (read?.checks ?? []).map((row) => rowFromJson(jobSheetChecks, row)),
+    attachments: (read?.files ?? []).map((row) => rowFromJson(attachments, row)),
+    signature: read?.signature ? rowFromJson(signatures, read.signature) : undefined,
+    partsUsed: (read?.used ?? []).map((row) => rowFromJson(partsUsed, row)),
+    history: (read?.history ?? []).map((line) => ({ toStatus: line.to_status, at: new Date(line.at) })),
   };
 }
 
