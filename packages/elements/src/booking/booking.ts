@@ -28,7 +28,7 @@ import {
   todayIn,
 } from './calendar.js';
 import { CrewBookingConfirmedEvent, CrewServiceSelectedEvent, CrewSlotSelectedEvent } from './events.js';
-import { icsFile } from './ics.js';
+import { icsFile, siteLine } from './ics.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
 
@@ -587,6 +587,7 @@ export class CrewBooking extends CrewElement {
       end: appointment.end,
       summary: t.calendarTitle(service, business),
       description: `${t.reference}: ${appointment.reference}`,
+      location: siteLine(appointment.siteAddress),
     });
   }
 

@@ -5,6 +5,35 @@ export interface CalendarEvent {
   end: string;
   summary: string;
   description: string;
+  /** Where the visit happens, on one line; no LOCATION when unknown. */
+  location?: string | undefined;
+}
+
+/** A site address on one line, as calendars show LOCATION. */
+export function siteLine(
+  site:
+    | {
+        line1?: string;
+        line2?: string;
+        city?: string;
+        region?: string;
+        postalCode?: string;
+        country?: string;
+      }
+    | null
+    | undefined,
+): string | undefined {
+  if (!site) return undefined;
+  const line = [
+    site.line1,
+    site.line2,
+    site.city,
+    [site.region, site.postalCode].filter(Boolean).join(' '),
+    site.country,
+  ]
+    .filter((part) => part?.trim())
+    .join(', ');
+  return line || undefined;
 }
 
 const stamp = (value: string | Date) =>
@@ -30,6 +59,7 @@ export function icsFile(event: CalendarEvent, now = new Date()): string {
     `DTEND:${stamp(event.end)}`,
     `SUMMARY:${text(event.summary)}`,
     `DESCRIPTION:${text(event.description)}`,
+    ...(event.location ? [`LOCATION:${text(event.location)}`] : []),
     'END:VEVENT',
     'END:VCALENDAR',
     '',
