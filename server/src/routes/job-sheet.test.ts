@@ -109,6 +109,32 @@ describe('the site of a visit and editing it', () => {
     expect(moved.body.visitContact).toEqual({ name: 'Terry Tenant', phone: '+61 400 000 000' });
   });
 
+  it('takes the site the widget collected when a held slot becomes the booking, and never shows it staff notes', async () => {
+    const widget = { headers: { origin: 'https://widget.example' } };
+    const hold = await t.request('POST', `${s.base}/holds`, {
+      token: s.org.publishableKey,
+      ...widget,
+      body: { serviceItemId: s.plain, start: at(monday, '10:00') },
+    });
+    expect(hold.status).toBe(201);
+    const site = { line1: '8 Holiday Ave', city: 'Bondi', region: 'NSW', postalCode: '2026', country: 'AU' };
+    const booked = await t.request('POST', `${s.base}/appointments`, {
+      token: s.org.publishableKey,
+      ...widget,
+      body: {
+        serviceItemId: s.plain,
+        start: at(monday, '10:00'),
+        holdId: hold.body.id,
+        customer: { name: 'Holly', email: `holly-${s.org.orgId}@example.com` },
+        siteAddress: site,
+      },
+    });
+    expect(booked.status).toBe(201);
+    expect(booked.body.assignment.reason).toBe('held_slot');
+    expect(booked.body.siteAddress).toMatchObject(site);
+    expect(booked.body).not.toHaveProperty('internalNotes');
+  });
+
   it('edits notes, internal notes, site, length and contact, each edit a history line naming its fields', async () => {
     const booked = (
       await s.api('POST', '/appointments', {

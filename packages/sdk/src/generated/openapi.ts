@@ -3030,7 +3030,7 @@ export interface components {
             caption: string | null;
             uploadedBy: string;
             createdAt: components["schemas"]["Timestamp"];
-            /** @description Short-lived signed link to the file (see urlsExpireAt). */
+            /** @description Short-lived signed link to the file (see urlsExpireAt): to the bucket with S3 storage; with local storage to `downloadFile`, relative to this server unless CREWKIT_PUBLIC_URL is set. */
             downloadUrl: string;
             thumbnailUrl: string | null;
             urlsExpireAt: components["schemas"]["Timestamp"];
