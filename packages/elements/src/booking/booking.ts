@@ -12,6 +12,7 @@ import { createElementClient, type ElementError, isAbort, toElementError, unwrap
 import { CrewElement } from '../shared/element.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { siteLine } from '../shared/site.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
 import { baseStyles } from '../shared/styles.js';
 import { isTimeZone } from '../shared/time-zone.js';
@@ -28,7 +29,7 @@ import {
   todayIn,
 } from './calendar.js';
 import { CrewBookingConfirmedEvent, CrewServiceSelectedEvent, CrewSlotSelectedEvent } from './events.js';
-import { icsFile, siteLine } from './ics.js';
+import { icsFile } from './ics.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
 
