@@ -6,7 +6,7 @@ import * as partsList from '../services/job-sheet/parts.js';
 /** The organization's parts list, which job sheets record parts from. */
 export const partHandlers = {
   async listParts(c, { params, query }) {
-    const limit = query.limit ?? 25;
+    const { limit } = query;
     const { rows, currency } = await partsList.listParts(c.var.db, params.orgId, {
       limit,
       after: decodeCursor(query.cursor),
