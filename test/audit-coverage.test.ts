@@ -20,6 +20,9 @@ import { SchemaSampler } from './support/malformed-input.js';
 const spec = loadSpec();
 const origin = 'https://widget.example';
 const webhookToken = 'w'.repeat(43);
+/** The smallest PNG there is: one transparent pixel. */
+const onePixelPng =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 /**
  * Operations whose success this suite cannot reach, and why. Their refusals are still checked.
@@ -30,6 +33,7 @@ const unreachable: Record<string, string> = {
   retryAscoraSyncFailure: 'fetches the record from Ascora again',
   resolveAscoraConflict: 'writes the chosen fields to Ascora',
   pushAppointmentToAscora: 'creates the job in Ascora',
+  createAttachmentUpload: 'needs S3 storage (the suite keeps files in a local folder)',
 };
 
 const changes = spec.operations.filter((op) => op.method !== 'get' && op.orgScoped);
@@ -93,6 +97,10 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       appointmentId: completed!.id,
       expiresAt: Date.now() + 86_400_000,
     });
+    // A checklist line to tick on the demo's visits.
+    await api('PATCH', `/services/items/${demo.ids.itemId}`, {
+      checklist: [{ key: 'isolate', label: 'Isolate' }],
+    });
     ids = {
       ...demo.ids,
       orgId,
@@ -100,6 +108,7 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       keyId: spareKey.id,
       preferredTechnicianId: demo.ids.technicianId!,
       token: webhookToken,
+      checklistKey: 'isolate',
     };
     slotStarts = slots.map((s) => s.start);
     // A connection as connecting leaves it, so the webhook's token is accepted.
@@ -133,6 +142,9 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       fresh.issueInvoice = { invoiceId: id };
       fresh.createCreditNote = { invoiceId: id };
     },
+    addPartUsed: ({ id }) => (fresh.updatePartUsed = fresh.removePartUsed = { partUsedId: id }),
+    createAttachment: ({ id }) => (fresh.getAttachment = fresh.deleteAttachment = { attachmentId: id }),
+    createPart: ({ id }) => (fresh.updatePart = fresh.deletePart = { partId: id }),
     createAppointment: ({ id, technicianId }) => {
       fresh.assignTechnician = { appointmentId: id };
       assignTo = technicianId!;
@@ -166,6 +178,10 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
       },
       updateInvoice: { notes: 'Gate code on the work order' },
       submitVisitRating: { token: ratingToken },
+      // Free text: the parts list is still empty when this runs.
+      addPartUsed: { partId: null, name: 'Washer', quantity: 1 },
+      createAttachment: { fileName: 'pixel.png', content: onePixelPng },
+      captureSignature: { signerName: 'Casey', image: onePixelPng },
     };
     return { ...fields, ...override[op.operationId] };
   };

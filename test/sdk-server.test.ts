@@ -131,4 +131,45 @@ describe('@crewkit/sdk against a running server', () => {
     for await (const message of crewkit.notifications.list({ limit: 10 })) log.push(message);
     expect(log).toEqual([]);
   });
+
+  it('records a visit’s parts and notes through the job sheet namespaces, and edits the visit', async () => {
+    const crewkit = createCrewkit({ baseUrl: t.baseUrl!, apiKey: org.secretKey, organizationId: org.orgId });
+    const technician = await crewkit.technicians.create({ name: 'Sam', skills: [] });
+    await crewkit.technicians.schedule.replace(technician.data!.id, {
+      weeklyHours: Object.fromEntries(
+        ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((day) => [
+          day,
+          [{ start: '00:00', end: '24:00' }],
+        ]),
+      ),
+    });
+    const item = await crewkit.services.items.create({
+      name: 'Tap',
+      durationMinutes: 30,
+      basePriceMinor: 5000,
+    });
+    const start = new Date(Math.ceil((Date.now() + 3 * 86_400_000) / 3_600_000) * 3_600_000).toISOString();
+    const booked = await crewkit.appointments.create({
+      serviceItemId: item.data!.id,
+      start,
+      customer: { name: 'Casey', email: 'casey.sdk@example.com' },
+    });
+    const id = booked.data!.id;
+    const part = await crewkit.parts.create({
+      sku: 'W-1',
+      name: 'Washer',
+      unitCostMinor: 10,
+      unitPriceMinor: 50,
+    });
+    await crewkit.jobSheets.addPart(id, { partId: part.data!.id, quantity: 3 });
+    await crewkit.jobSheets.addNote(id, { body: 'Replaced the washer', visibility: 'customer' });
+    const edited = await crewkit.appointments.update(id, { internalNotes: 'Repeat customer' });
+    expect(edited.data?.internalNotes).toBe('Repeat customer');
+    const sheet = await crewkit.jobSheets.get(id);
+    expect(sheet.data?.partsUsed.map((p) => [p.sku, p.quantity])).toEqual([['W-1', 3]]);
+    expect(sheet.data?.notes.map((n) => n.body)).toEqual(['Replaced the washer']);
+    const listed = [];
+    for await (const p of crewkit.parts.list({ q: 'wash' })) listed.push(p.sku);
+    expect(listed).toEqual(['W-1']);
+  });
 });

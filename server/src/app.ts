@@ -41,9 +41,11 @@ import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
 import { invoiceHandlers } from './routes/invoices.js';
+import { jobSheetHandlers } from './routes/job-sheet.js';
 import { notificationPagePaths, registerNotificationPages } from './routes/notification-pages.js';
 import { notificationHandlers } from './routes/notifications.js';
 import { organizationHandlers } from './routes/organizations.js';
+import { partHandlers } from './routes/parts.js';
 import {
   defaultStaticAssetOptions,
   registerStaticRoutes,
@@ -55,12 +57,14 @@ import { userHandlers } from './routes/users.js';
 import { webhookHandlers } from './routes/webhooks.js';
 import { BookingService } from './services/booking/service.js';
 import { InvoicingService } from './services/invoicing/invoices.js';
+import { JobSheetService, maxAttachmentBytes } from './services/job-sheet/service.js';
 import { registerNotifications } from './services/notifications/consumer.js';
 import { NotificationService } from './services/notifications/service.js';
 import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
 import { WebhookSender } from './services/webhooks/sender.js';
+import { createStorage, type Storage } from './storage/storage.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -84,6 +88,8 @@ export const handlers: HandlerTable = {
   ...notificationHandlers,
   ...webhookHandlers,
   ...calendarFeedHandlers,
+  ...jobSheetHandlers,
+  ...partHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -96,6 +102,9 @@ export const infrastructureRoutes = [
 ] as const;
 
 export const maxBodyBytes = 1024 * 1024;
+/** An attachment's bytes in base64 (4/3 of them) and the rest of its JSON. */
+export const maxUploadBodyBytes = Math.ceil((maxAttachmentBytes * 4) / 3) + 64 * 1024;
+const uploadPath = /^\/api\/v1\/organizations\/[^/]+\/appointments\/[^/]+\/attachments$/;
 const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
 
 export interface AppDependencies {
@@ -121,6 +130,8 @@ export interface AppDependencies {
   notificationTransports?: { email?: EmailTransport; sms?: SmsTransport };
   /** What /readyz reports; startServer passes one it controls. Without one the app is ready. */
   readiness?: Readiness;
+  /** Where files go; without one, what the configuration says (the local data folder by default). */
+  storage?: Storage;
 }
 
 export function createServices({
@@ -134,6 +145,7 @@ export function createServices({
   publicBaseUrl,
   ascora: ascoraOverrides,
   notificationTransports,
+  storage = createStorage(config, { now }),
 }: AppDependencies): Services {
   const version = JSON.parse(readFileSync(serverPackageJsonPath, 'utf8')).version as string;
   const busyTimes = new BusyCache();
@@ -172,6 +184,7 @@ export function createServices({
     events.attach(queue);
     webhooks.attach(queue);
   }
+  const jobSheets = new JobSheetService({ storage, now });
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -185,8 +198,15 @@ export function createServices({
     rateLimiter: new RateLimiter(database.db, { now }),
     now,
     busyTimes,
-    booking: new BookingService({ db: database.db, now, cache: busyTimes }),
+    booking: new BookingService({
+      db: database.db,
+      now,
+      cache: busyTimes,
+      beforeComplete: (tx, row) => jobSheets.assertCompletable(tx, row),
+    }),
     invoicing: new InvoicingService({ now }),
+    storage,
+    jobSheets,
     queue,
     events,
     webhooks,
@@ -238,8 +258,19 @@ export function createAppWith(
       });
     },
   });
+  // Photos and files arrive base64-encoded in JSON: their one route takes bodies up to that size.
+  const limitUpload = bodyLimit({
+    maxSize: maxUploadBodyBytes,
+    onError: () => {
+      throw new ApiError('payload_too_large', {
+        detail: `Attachments are limited to ${maxAttachmentBytes} bytes.`,
+        headers: { connection: 'close' },
+      });
+    },
+  });
   app.use(async function limitBodySize(c, next) {
-    return bodyMethods.has(c.req.method) ? limitBody(c, next) : next();
+    if (!bodyMethods.has(c.req.method)) return next();
+    return uploadPath.test(c.req.path) ? limitUpload(c, next) : limitBody(c, next);
   });
 
   // Static paths before parameterised ones, so /technicians/availability is not read as a

@@ -62,6 +62,37 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('keeps files in the data folder unless told to use an S3-compatible bucket', () => {
+    expect(loadConfig({ CREWKIT_DATA_DIR: 'memory://' }).storage).toEqual({ kind: 'local' });
+    const r2 = loadConfig({
+      CREWKIT_DATA_DIR: 'memory://',
+      CREWKIT_STORAGE: 's3',
+      CREWKIT_S3_BUCKET: 'crewkit-files',
+      CREWKIT_S3_ENDPOINT: 'https://account.r2.cloudflarestorage.com',
+      CREWKIT_S3_REGION: 'auto',
+      CREWKIT_S3_ACCESS_KEY_ID: 'id',
+      CREWKIT_S3_SECRET_ACCESS_KEY: 'key',
+    });
+    expect(r2.storage).toEqual({
+      kind: 's3',
+      s3: {
+        bucket: 'crewkit-files',
+        region: 'auto',
+        endpoint: 'https://account.r2.cloudflarestorage.com',
+        accessKeyId: 'id',
+        secretAccessKey: 'key',
+        forcePathStyle: true,
+      },
+    });
+    expect(problemsOf({ CREWKIT_STORAGE: 's3', CREWKIT_S3_ENDPOINT: 'not a url' })).toEqual([
+      expect.stringMatching(/^CREWKIT_S3_BUCKET is required/),
+      expect.stringMatching(/^CREWKIT_S3_ENDPOINT must be a URL/),
+    ]);
+    expect(problemsOf({ CREWKIT_STORAGE: 'ftp' })).toEqual([
+      expect.stringMatching(/^CREWKIT_STORAGE must be local or s3/),
+    ]);
+  });
+
   it('refuses PostgreSQL without CREWKIT_SECRET, because every instance would make up its own', () => {
     expect(problemsOf({ DATABASE_URL: 'postgres://db/crewkit' })).toEqual([
       expect.stringMatching(/^CREWKIT_SECRET is required with DATABASE_URL: every instance/),

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomToken } from './lib/crypto.js';
+import type { StorageSettings } from './storage/storage.js';
 
 export interface Config {
   port: number;
@@ -37,6 +38,8 @@ export interface Config {
   mailFrom?: string;
   /** CREWKIT_SMS_URL and its credentials: where SMS go. Unset: messages are kept and shown, not sent. */
   sms?: SmsSettings | undefined;
+  /** Where files go: CREWKIT_STORAGE=local (default, `<data dir>/files`) or s3 (CREWKIT_S3_*). */
+  storage?: StorageSettings;
 }
 
 export interface SmtpSettings {
@@ -236,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
       'CREWKIT_SECRET is required with DATABASE_URL: every instance on the database must share one secret, or they reject each other’s tokens and cannot read each other’s sealed data (generate one: openssl rand -base64 48)',
     );
   }
+  const storage = readStorage(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const dataDir =
@@ -268,6 +272,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtp,
     mailFrom,
     sms,
+    storage,
   };
 }
 
@@ -296,6 +301,43 @@ function readSms(env: Env, problems: string[], allowPrivate: boolean): SmsSettin
     accountSid: env.CREWKIT_SMS_ACCOUNT_SID!,
     authToken: env.CREWKIT_SMS_AUTH_TOKEN!,
     from: env.CREWKIT_SMS_FROM!,
+  };
+}
+
+/**
+ * CREWKIT_STORAGE=s3 needs a bucket; the endpoint is for stores other than AWS (R2, MinIO), and
+ * keys may come from the SDK's usual places (AWS_* variables, an instance role) instead.
+ */
+function readStorage(env: Env, problems: string[]): StorageSettings {
+  const kind = (env.CREWKIT_STORAGE || 'local').toLowerCase();
+  if (kind === 'local') return { kind: 'local' };
+  if (kind !== 's3') {
+    problems.push(`CREWKIT_STORAGE must be local or s3, got "${env.CREWKIT_STORAGE}"`);
+    return { kind: 'local' };
+  }
+  const bucket = env.CREWKIT_S3_BUCKET ?? '';
+  if (bucket.length < 3)
+    problems.push('CREWKIT_S3_BUCKET is required with CREWKIT_STORAGE=s3 (3 characters or more)');
+  if (env.CREWKIT_S3_ENDPOINT) {
+    try {
+      new URL(env.CREWKIT_S3_ENDPOINT);
+    } catch {
+      problems.push(
+        `CREWKIT_S3_ENDPOINT must be a URL like https://s3.example.com, got "${env.CREWKIT_S3_ENDPOINT}"`,
+      );
+    }
+  }
+  return {
+    kind: 's3',
+    s3: {
+      bucket,
+      region: env.CREWKIT_S3_REGION || 'us-east-1',
+      endpoint: env.CREWKIT_S3_ENDPOINT || undefined,
+      accessKeyId: env.CREWKIT_S3_ACCESS_KEY_ID || undefined,
+      secretAccessKey: env.CREWKIT_S3_SECRET_ACCESS_KEY || undefined,
+      // Path-style unless told otherwise: what self-hosted stores need, and AWS still accepts.
+      forcePathStyle: !/^(false|0)$/i.test(env.CREWKIT_S3_FORCE_PATH_STYLE ?? ''),
+    },
   };
 }
 

@@ -12,10 +12,12 @@ import type { JobQueue } from './queue/queue.js';
 import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
 import type { InvoicingService } from './services/invoicing/invoices.js';
+import type { JobSheetService } from './services/job-sheet/service.js';
 import type { NotificationService } from './services/notifications/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
 import type { WebhookSender } from './services/webhooks/sender.js';
+import type { Storage } from './storage/storage.js';
 
 /**
  * The services container: what every request, worker and background task reaches, built once at
@@ -39,6 +41,10 @@ export interface Services {
   booking: BookingService;
   /** Invoices, credit notes and payments (tax settings, PDFs and the revenue report beside it). */
   invoicing: InvoicingService;
+  /** Files: the local data folder, or an S3-compatible bucket (CREWKIT_STORAGE). */
+  storage: Storage;
+  /** Job sheets: labour time, notes, checklist, attachments, signature, parts used. */
+  jobSheets: JobSheetService;
   /**
    * The durable job queue (pg-boss), owned by this app. Absent in an app started without
    * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../src/logger.js';
 import { loadSpec } from '../src/openapi/spec.js';
 import { matchOperation, ResponseValidator } from '../src/openapi/validation.js';
 import { createOrganization, type NewOrganization } from '../src/services/organizations.js';
+import type { Storage } from '../src/storage/storage.js';
 import { templateDatabase, withDatabase } from './postgres-global-setup.js';
 
 export const testDatabaseKind = (process.env.CREWKIT_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
@@ -117,6 +118,8 @@ export async function createTestContext(
     /** Start the job queue (workers idle: tests run jobs with `services.queue.drain()`). */
     queue?: boolean;
     ascora?: AscoraOverrides;
+    /** Where files go (an S3 bucket on a test server); without one, a temporary local folder. */
+    storage?: Storage;
   } = {},
 ): Promise<TestContext> {
   const database = await openTestDatabase();
@@ -130,6 +133,7 @@ export async function createTestContext(
     ...(options.now ? { now: options.now } : {}),
     ...(queue ? { queue } : {}),
     ...(options.ascora ? { ascora: options.ascora } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   const app = createAppWith(services);
   let baseUrl: string | undefined;

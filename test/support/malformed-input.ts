@@ -36,6 +36,9 @@ const patternSamples: Record<string, string> = {
   '^data:image/(png|jpeg);base64,[A-Za-z0-9+/=]+$':
     'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   '^[A-Za-z0-9._-]+$': `org.1.${'x'.repeat(43)}`,
+  '^[a-z0-9_-]{1,64}$': 'checklist-line',
+  '^[A-Za-z0-9._-]{1,200}$': `${marker}-file.jpg`,
+  '^[A-Za-z0-9_-]{43}$': 's'.repeat(43),
 };
 
 export class SchemaSampler {

@@ -133,6 +133,15 @@ export function appointmentFor(hold: Hold): Appointment {
     bufferAfterMinutes: 15,
     price: { amountMinor: 14900, currency: 'AUD' },
     notes: null,
+    siteAddress: {
+      line1: '12 Harbour St',
+      city: 'Sydney',
+      region: 'NSW',
+      postalCode: '2000',
+      country: 'AU',
+      mapsUrl:
+        'https://www.google.com/maps/search/?api=1&query=12%20Harbour%20St%2C%20Sydney%2C%20NSW%202000%2C%20AU',
+    },
     assignment: { technicianId: hold.technicianId, reason: 'held_slot' },
     rescheduledFromId: null,
     rescheduledToId: null,

@@ -11,6 +11,7 @@ export * from './schema/catalog.js';
 export * from './schema/customers.js';
 export * from './schema/events.js';
 export * from './schema/invoicing.js';
+export * from './schema/job-sheet.js';
 export * from './schema/jobs.js';
 export * from './schema/notifications.js';
 export * from './schema/technicians.js';

@@ -29,6 +29,7 @@ export const queryDefaults = {
   listNotifications: ['limit'],
   listWebhookEndpoints: ['limit'],
   listWebhookDeliveries: ['limit'],
+  listParts: ['limit'],
 } as const satisfies { [O in OperationId]?: readonly (keyof Query<O>)[] };
 
 type Defaulted<O extends OperationId> = O extends keyof typeof queryDefaults

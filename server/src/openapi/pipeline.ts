@@ -181,6 +181,9 @@ async function readBody(c: AppContext): Promise<unknown> {
  * - Connecting and disconnecting Ascora wait on Ascora, and they and the settings update reschedule
  *   the sync through the root database, which on PGlite (one connection) would wait for the
  *   request's transaction forever. Their entries are written right after they succeed.
+ * - Attachments and signatures are decoded, cleaned and thumbnailed (sharp, up to a few hundred
+ *   milliseconds for a large photo) before their one insert: in a transaction, PGlite (one
+ *   connection) would serve no other request meanwhile. Their entries too follow the insert.
  * Operations marked `x-crewkit-calls-out` are treated the same way.
  */
 const outsideTransaction = new Set([
@@ -191,6 +194,8 @@ const outsideTransaction = new Set([
   'connectAscora',
   'disconnectAscora',
   'updateAscoraSettings',
+  'createAttachment',
+  'captureSignature',
 ]);
 
 /** Carries an unsuccessful response out of the transaction so that it rolls back. */

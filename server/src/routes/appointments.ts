@@ -6,6 +6,7 @@ import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { clientAddress } from '../openapi/pipeline.js';
 import { toAppointment } from '../serializers/appointments.js';
+import { updateAppointment } from '../services/booking/edit.js';
 import type { AppointmentRow } from '../services/booking/rules.js';
 import type { Caller } from '../services/booking/service.js';
 import { findAppointment } from '../services/booking/service.js';
@@ -21,8 +22,8 @@ type Schemas = components['schemas'];
  * never learns whether the email it sent matched a customer, nor who: no customer id.
  */
 function toBooked(row: AppointmentRow, principal: Principal): Schemas['Appointment'] {
-  const { customerId, ...appointment } = toAppointment(row);
-  return principal.kind === 'publishable_key' ? appointment : { ...appointment, customerId };
+  const { customerId, internalNotes, ...appointment } = toAppointment(row);
+  return principal.kind === 'publishable_key' ? appointment : { ...appointment, customerId, internalNotes };
 }
 
 /** Who asks, as booking counts holds: the credential and the client address. */
@@ -64,6 +65,11 @@ export const appointmentHandlers = {
     return c.json(toAppointment(row), 200);
   },
 
+  async updateAppointment(c, { params, body }) {
+    const row = await updateAppointment(c.var.db, c.var.principal, params.orgId, params.appointmentId, body);
+    return c.json(toAppointment(row), 200);
+  },
+
   async getAppointmentHistory(c, { params }) {
     const rows = await appointmentHistoryOf(c.var.db, c.var.principal, params.orgId, params.appointmentId);
     return c.json(
@@ -74,6 +80,7 @@ export const appointmentHandlers = {
           toStatus: h.toStatus,
           actor: h.actor,
           reason: h.reason,
+          changedFields: h.changedFields,
           at: iso(h.at),
         })),
       },

@@ -22,7 +22,13 @@ export const technicianHandlers = {
   },
 
   async updateTechnician(c, { params, body }) {
-    const row = await technicians.updateTechnician(c.var.db, params.orgId, params.technicianId, body);
+    const row = await technicians.updateTechnician(
+      c.var.db,
+      params.orgId,
+      params.technicianId,
+      body,
+      c.var.services.now(),
+    );
     return c.json(toTechnician(row), 200);
   },
 

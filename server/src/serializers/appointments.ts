@@ -1,6 +1,7 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { iso } from '../lib/time.js';
 import type { AppointmentRow } from '../services/booking/rules.js';
+import { toSite } from './sites.js';
 
 type Schemas = components['schemas'];
 
@@ -18,6 +19,9 @@ export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
     bufferAfterMinutes: row.bufferAfterMinutes,
     price: { amountMinor: row.priceMinor, currency: row.currency },
     notes: row.notes,
+    internalNotes: row.internalNotes,
+    siteAddress: toSite(row.siteAddress),
+    visitContact: row.visitContact,
     assignment: {
       technicianId: row.technicianId,
       reason: row.assignedTechnicianReason as Schemas['Assignment']['reason'],

@@ -52,6 +52,8 @@ export function toServiceItem(item: ItemRow, { prices, currency }: ItemPrices): 
     horizonDays: item.horizonDays,
     active: item.active,
     public: item.public,
+    checklist: item.checklist,
+    completionRules: item.completionRules,
     createdAt: iso(item.createdAt),
     updatedAt: iso(item.updatedAt),
   };

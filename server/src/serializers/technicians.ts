@@ -1,11 +1,14 @@
 import type { components } from '@crewkit/sdk/openapi';
 import type { scheduleOverrides, technicians, timeOff } from '../db/schema.js';
 import { iso } from '../lib/time.js';
+import type { AffectedAppointment } from '../services/booking/edit.js';
 
 type Schemas = components['schemas'];
 export type TechnicianRow = typeof technicians.$inferSelect;
 
-export function toTechnician(row: TechnicianRow): Schemas['Technician'] {
+export function toTechnician(
+  row: TechnicianRow & { affectedAppointments?: AffectedAppointment[] },
+): Schemas['Technician'] {
   return {
     id: row.id,
     userId: row.userId,
@@ -18,10 +21,13 @@ export function toTechnician(row: TechnicianRow): Schemas['Technician'] {
     certifications: row.certifications,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
+    ...(row.affectedAppointments ? { affectedAppointments: row.affectedAppointments.map(toAffected) } : {}),
   };
 }
 
-export function toTimeOff(row: typeof timeOff.$inferSelect): Schemas['TimeOff'] {
+export function toTimeOff(
+  row: typeof timeOff.$inferSelect & { affectedAppointments?: AffectedAppointment[] },
+): Schemas['TimeOff'] {
   return {
     id: row.id,
     technicianId: row.technicianId,
@@ -29,6 +35,18 @@ export function toTimeOff(row: typeof timeOff.$inferSelect): Schemas['TimeOff'] 
     endsAt: iso(row.endsAt),
     reason: row.reason,
     createdAt: iso(row.createdAt),
+    ...(row.affectedAppointments ? { affectedAppointments: row.affectedAppointments.map(toAffected) } : {}),
+  };
+}
+
+/** An appointment left without its technician by time off or a deactivation. */
+export function toAffected(row: AffectedAppointment): Schemas['AffectedAppointment'] {
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    start: iso(row.startsAt),
+    end: iso(row.endsAt),
   };
 }
 

@@ -19,6 +19,7 @@ import { decodeCursor } from '../lib/pagination.js';
 import type { Input } from '../openapi/handlers.js';
 import { localDateOf } from '../scheduling/time.js';
 import type { TechnicianRow } from '../serializers/technicians.js';
+import { type AffectedAppointment, bookedWorkOf } from './booking/edit.js';
 
 type Schemas = components['schemas'];
 type TimeOffRow = typeof timeOff.$inferSelect;
@@ -137,9 +138,10 @@ export async function updateTechnician(
   orgId: string,
   technicianId: string,
   body: Schemas['TechnicianUpdate'],
-): Promise<TechnicianRow> {
+  now: number = Date.now(),
+): Promise<TechnicianRow & { affectedAppointments?: AffectedAppointment[] }> {
   checkTimeZone(body.timeZone);
-  await findTechnician(db, orgId, technicianId);
+  const before = await findTechnician(db, orgId, technicianId);
   await checkUserLink(db, orgId, body.userId);
   try {
     const [row] = await db
@@ -147,6 +149,13 @@ export async function updateTechnician(
       .set({ ...body, updatedAt: sql`now()` })
       .where(eq(technicians.id, technicianId))
       .returning();
+    // Deactivating someone does not move their booked work: say which, so nobody finds out on the day.
+    if (before.active && body.active === false) {
+      return {
+        ...row!,
+        affectedAppointments: await bookedWorkOf(db, orgId, technicianId, { start: new Date(now) }),
+      };
+    }
     return row!;
   } catch (error) {
     rethrowLinkConflict(error);
@@ -243,7 +252,7 @@ export async function createTimeOff(
   orgId: string,
   technicianId: string,
   body: Schemas['TimeOffCreate'],
-): Promise<TimeOffRow> {
+): Promise<TimeOffRow & { affectedAppointments: AffectedAppointment[] }> {
   await findTechnician(db, orgId, technicianId);
   if (Date.parse(body.endsAt) <= Date.parse(body.startsAt)) {
     throw new ApiError('validation_failed', {
@@ -261,7 +270,12 @@ export async function createTimeOff(
       reason: body.reason ?? null,
     })
     .returning();
-  return row!;
+  // Time off is allowed over booked work (someone is ill today), but never silently.
+  const affectedAppointments = await bookedWorkOf(db, orgId, technicianId, {
+    start: row!.startsAt,
+    end: row!.endsAt,
+  });
+  return { ...row!, affectedAppointments };
 }
 
 export async function deleteTimeOff(

@@ -33,3 +33,27 @@ export const reschedulableStatuses: readonly AppointmentStatus[] = ['requested',
 export function canTransition(from: AppointmentStatus, to: AppointmentStatus): boolean {
   return transitions[from].includes(to);
 }
+
+/** What a visit for an item needs before it may be completed (the item's completion rules). */
+export interface CompletionRules {
+  signatureRequired?: boolean;
+  minimumPhotos?: number;
+  checklistComplete?: boolean;
+}
+
+export type CompletionGap = 'signature' | 'photos' | 'checklist';
+
+/**
+ * What the job sheet still lacks under the item's rules; moving to `completed` is refused (409)
+ * until this is empty, so a visit cannot be closed without the proof the business asked for.
+ */
+export function missingForCompletion(
+  rules: CompletionRules,
+  sheet: { signed: boolean; photos: number; checklistDone: boolean },
+): CompletionGap[] {
+  const missing: CompletionGap[] = [];
+  if (rules.signatureRequired && !sheet.signed) missing.push('signature');
+  if ((rules.minimumPhotos ?? 0) > sheet.photos) missing.push('photos');
+  if (rules.checklistComplete && !sheet.checklistDone) missing.push('checklist');
+  return missing;
+}

@@ -95,13 +95,24 @@ describe('<crew-appointment-list>', () => {
   it('shows each appointment with its customer, service, technician and a status badge', async () => {
     await mockApi(
       ...lookups,
-      listOf([listed(1), listed(2, { status: 'completed', allowedTransitions: [] })]),
+      listOf([
+        listed(1, {
+          siteAddress: {
+            line1: '3 Rental Rd',
+            city: 'Marrickville',
+            country: 'AU',
+            mapsUrl: 'https://www.google.com/maps/search/?api=1&query=3%20Rental%20Rd',
+          },
+        }),
+        listed(2, { status: 'completed', allowedTransitions: [] }),
+      ]),
     );
     const el = await mount();
     await waitUntil(() => text(el).includes('Sam Okafor'));
     expect(rows(el)).to.have.length(2);
     const first = text(el);
     expect(first).to.contain('Customer 1').and.contain('c1@example.com').and.contain('Leaking tap repair');
+    expect($(el, 'tr[data-index="0"] [part="site"]').textContent).to.equal('3 Rental Rd, Marrickville, AU');
     expect($(el, 'tr[data-index="1"] .badge').textContent).to.equal('Completed');
     expect($(el, 'tr[data-index="1"]').textContent).to.contain('No further steps');
     await expect(el).to.be.accessible();

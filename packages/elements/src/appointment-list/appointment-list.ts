@@ -5,6 +5,7 @@ import { ElementError, isAbort, toElementError, unwrap } from '../shared/api.js'
 import { type Clock, systemClock } from '../shared/clock.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { siteLine } from '../shared/site.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
 import { isTimeZone, startOfDayIn } from '../shared/time-zone.js';
@@ -66,6 +67,7 @@ const maxPageSize = 100;
  * @csspart scroller - The scrolling box around the table.
  * @csspart table - The table.
  * @csspart row - An appointment's row (`row selected` for the selected one).
+ * @csspart site - The visit's site address under its customer.
  * @csspart badge - A status badge; also `badge-<status>`, e.g. `badge-cancelled`.
  * @csspart dialog - The confirmation dialog.
  * @csspart state - The loading, empty and error views.
@@ -610,6 +612,7 @@ export class CrewAppointmentList extends StaffElement {
         <div class="customer">
           <span>${appointment.customer.name}</span>
           ${appointment.customer.email ? html`<small>${appointment.customer.email}</small>` : nothing}
+          ${siteLine(appointment.siteAddress) ? html`<small part="site">${siteLine(appointment.siteAddress)}</small>` : nothing}
         </div>
       </td>
       <td>${this.serviceNames.get(appointment.serviceItemId) ?? t.unknownService}</td>

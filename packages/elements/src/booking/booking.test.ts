@@ -278,7 +278,8 @@ describe('<crew-booking>', () => {
     const file = await (await fetch(ics.href)).text();
     expect(file)
       .to.contain('BEGIN:VEVENT')
-      .and.to.contain('SUMMARY:Leaking tap repair — Harbour City Plumbing');
+      .and.to.contain('SUMMARY:Leaking tap repair — Harbour City Plumbing')
+      .and.to.contain('LOCATION:12 Harbour St\\, Sydney\\, NSW 2000\\, AU');
     expect(text(el)).to.contain('What happens next');
     await expect(el).to.be.accessible();
   });

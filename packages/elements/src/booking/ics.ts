@@ -5,6 +5,7 @@ export interface CalendarEvent {
   end: string;
   summary: string;
   description: string;
+  /** Where the visit happens, on one line; no LOCATION when unknown. */
   location?: string | undefined;
 }
 

@@ -718,7 +718,15 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Edit an appointment's notes, site, length or visit contact
+         * @description Changes what the visit needs without cancelling and rebooking it. Each edit leaves a line in
+         *     the appointment's history naming the fields it changed. `siteAddress: null` goes back to the
+         *     customer's address. A new `durationMinutes` moves the end of the visit; when that overlaps
+         *     the technician's next booking the answer is `409 conflict` and nothing changes.
+         *     Finished appointments (completed, cancelled, no-show) cannot be edited.
+         */
+        patch: operations["updateAppointment"];
         trace?: never;
     };
     "/api/v1/organizations/{orgId}/appointments/{appointmentId}/status": {
@@ -2052,6 +2060,338 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything recorded on a visit
+         * @description Labour time (derived from the status history, with any correction), notes, the service
+         *     item's checklist with its ticks, photos and files (with short-lived download links), the
+         *     signature, parts used, and what the completion rules still miss. Technicians see only their
+         *     own appointments' sheets.
+         */
+        get: operations["getJobSheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet/labour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Correct the labour time by hand
+         * @description Replaces the travel or work minutes derived from the status history (a technician who
+         *     forgot to press start, say); `null` goes back to the derived figure. The reason is kept.
+         */
+        put: operations["correctLabourTime"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a note to the visit
+         * @description A technician's note or the office's (decided by who sends it), kept internal or shown to
+         *     the customer.
+         */
+        post: operations["createJobSheetNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet/checklist/{checklistKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                /** @description The `key` of a line of the service item's checklist. */
+                checklistKey: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Tick or untick a checklist line */
+        put: operations["setChecklistItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Capture the customer's signature
+         * @description The drawn image (PNG, base64) or, for a signer who cannot draw one, the typed name alone.
+         *     The server keeps the time and a SHA-256 of the sheet's content at that moment: when the
+         *     sheet changes afterwards, `sheetChangedSinceSigning` says so. Capturing again replaces it.
+         */
+        put: operations["captureSignature"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a part used on the visit
+         * @description From the parts list (`partId`: its sku, name, prices and tax code are copied, so a later
+         *     price change does not rewrite the visit) or as free text (`name`, with optional prices).
+         */
+        post: operations["addPartUsed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/job-sheet/parts/{partUsedId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                partUsedId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a part used */
+        delete: operations["removePartUsed"];
+        options?: never;
+        head?: never;
+        /** Change a part used (quantity, price, name) */
+        patch: operations["updatePartUsed"];
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        /** Photos and files of a visit, oldest first */
+        get: operations["listAttachments"];
+        put?: never;
+        /**
+         * Attach a photo or file
+         * @description The bytes, base64-encoded in `content`. The server decides the type from the bytes
+         *     themselves (JPEG, PNG, WebP, GIF or PDF; anything else is `415 unsupported_media_type`),
+         *     refuses more than 10 MiB (`413 payload_too_large`), re-encodes images without their
+         *     metadata (location, camera, time) turned upright, and makes a thumbnail. A refused upload
+         *     stores nothing.
+         */
+        post: operations["createAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/attachments/uploads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a presigned link to upload a large file straight to the bucket
+         * @description With S3 storage: a link the client `PUT`s the file's bytes to, directly to the bucket, for
+         *     the next 15 minutes; then `createAttachment` with the `uploadId` (instead of `content`)
+         *     checks and stores it like any other upload (and removes what it refuses). With the local
+         *     data folder there is no bucket to upload to: `409 conflict`, send `content` instead.
+         */
+        post: operations["createAttachmentUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/appointments/{appointmentId}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        /** One attachment, with fresh download links */
+        get: operations["getAttachment"];
+        put?: never;
+        post?: never;
+        /** Remove an attachment and its stored bytes */
+        delete: operations["deleteAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/files/{fileKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                fileKey: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a stored file through a signed link
+         * @description The target of the short-lived links in `Attachment.downloadUrl`, `thumbnailUrl` and
+         *     `Signature.imageUrl` when files are kept in the local data folder (with S3 storage the links
+         *     go to the bucket, presigned). The link is the credential: it names one file of one
+         *     organization and stops working at `expires` (`403 forbidden` after that, or when altered).
+         */
+        get: operations["downloadFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/parts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /** The organization's parts list */
+        get: operations["listParts"];
+        put?: never;
+        /**
+         * Add a part to the list
+         * @description Skus are unique in an organization, in any letter case (`409 conflict`).
+         */
+        post: operations["createPart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/parts/{partId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                partId: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a part from the list
+         * @description Visits that used it keep their copy of it.
+         */
+        delete: operations["deletePart"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a part
+         * @description Parts already recorded on visits keep the values they were recorded with.
+         */
+        patch: operations["updatePart"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2084,6 +2424,8 @@ export interface components {
             slotReason?: string;
             /** @description For `slot_unavailable`, up to 3 nearest bookable starts. */
             alternatives?: string[];
+            /** @description For `conflict` on completing a visit, what the service item's completion rules still need (`signature`, `photos`, `checklist`). */
+            missing?: string[];
         };
         Health: {
             /** @enum {string} */
@@ -2337,6 +2679,9 @@ export interface components {
             active: boolean;
             /** @description Offered in the public booking widget. */
             public: boolean;
+            /** @description The lines a technician ticks on the job sheet of a visit for this item. */
+            checklist?: components["schemas"]["ChecklistEntry"][];
+            completionRules?: components["schemas"]["CompletionRules"];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
@@ -2355,6 +2700,9 @@ export interface components {
             horizonDays?: number | null;
             active?: boolean;
             public?: boolean;
+            /** @description The lines a technician ticks on the job sheet of a visit for this item. */
+            checklist?: components["schemas"]["ChecklistEntry"][];
+            completionRules?: components["schemas"]["CompletionRules"];
         };
         ServiceItemUpdate: {
             /** Format: uuid */
@@ -2370,6 +2718,9 @@ export interface components {
             horizonDays?: number | null;
             active?: boolean;
             public?: boolean;
+            /** @description The lines a technician ticks on the job sheet of a visit for this item. */
+            checklist?: components["schemas"]["ChecklistEntry"][];
+            completionRules?: components["schemas"]["CompletionRules"];
         };
         ServiceItemPage: {
             data: components["schemas"]["ServiceItem"][];
@@ -2443,6 +2794,8 @@ export interface components {
             certifications: components["schemas"]["Certification"][];
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /** @description In the answer to `updateTechnician` that deactivates them: their appointments still booked from now on. They are not moved; reassign or reschedule them. */
+            affectedAppointments?: components["schemas"]["AffectedAppointment"][];
         };
         TechnicianCreate: {
             name: string;
@@ -2514,6 +2867,8 @@ export interface components {
             endsAt: components["schemas"]["Timestamp"];
             reason: string | null;
             createdAt: components["schemas"]["Timestamp"];
+            /** @description In the answer to `createTimeOff`: the technician's booked appointments that overlap the time off. They are not moved; reassign or reschedule them. */
+            affectedAppointments?: components["schemas"]["AffectedAppointment"][];
         };
         TimeOffCreate: {
             startsAt: components["schemas"]["Timestamp"];
@@ -2596,6 +2951,9 @@ export interface components {
             customerId?: string | null;
             customer?: components["schemas"]["NewCustomerDetails"];
             notes?: string | null;
+            /** @description Where the visit happens; without one, the customer's address. */
+            siteAddress?: components["schemas"]["SiteAddress"] | null;
+            visitContact?: components["schemas"]["VisitContact"] | null;
         };
         Assignment: {
             /** Format: uuid */
@@ -2625,6 +2983,11 @@ export interface components {
             bufferAfterMinutes: number;
             price: components["schemas"]["Money"];
             notes: string | null;
+            /** @description Staff-only notes; never in an answer to a publishable key. */
+            internalNotes?: string | null;
+            /** @description Where the visit happens (the customer's address unless set otherwise); null when neither is known. */
+            siteAddress?: components["schemas"]["AppointmentSite"] | null;
+            visitContact?: components["schemas"]["VisitContact"] | null;
             assignment: components["schemas"]["Assignment"];
             /** Format: uuid */
             rescheduledFromId: string | null;
@@ -2666,6 +3029,8 @@ export interface components {
             /** @description Who made the change, e.g. `user:<id>`, `secret_key:<id>`, `publishable_key:<id>`. */
             actor: string;
             reason: string | null;
+            /** @description For an edit (`updateAppointment`), the fields it changed. */
+            changedFields?: string[] | null;
             at: components["schemas"]["Timestamp"];
         };
         CustomerAddress: {
@@ -3513,6 +3878,284 @@ export interface components {
             comment: string | null;
             createdAt: components["schemas"]["Timestamp"];
         };
+        /** @description Where the visit happens. */
+        SiteAddress: {
+            line1?: string;
+            line2?: string;
+            /** @description City or suburb. */
+            city?: string;
+            /** @description State, province or county. */
+            region?: string;
+            postalCode?: string;
+            /** @description ISO 3166-1 alpha-2 code. */
+            country?: string;
+            latitude?: number;
+            longitude?: number;
+            /** @description Gate codes, parking, keys — what the technician needs to get in. */
+            accessNotes?: string;
+        };
+        /** @description A visit's site as answered, with a link that opens it in a maps app. */
+        AppointmentSite: {
+            line1?: string;
+            line2?: string;
+            city?: string;
+            region?: string;
+            postalCode?: string;
+            country?: string;
+            latitude?: number;
+            longitude?: number;
+            accessNotes?: string;
+            /**
+             * Format: uri
+             * @description Opens the site in a maps app (by coordinates when known).
+             */
+            mapsUrl: string;
+        };
+        /** @description Who to ask for on site, when not the customer (a tenant, a site manager). */
+        VisitContact: {
+            name: string;
+            phone?: string;
+            /** Format: email */
+            email?: string;
+        };
+        AppointmentUpdate: {
+            notes?: string | null;
+            /** @description Seen by staff only. */
+            internalNotes?: string | null;
+            /** @description `null`: the customer's address. */
+            siteAddress?: components["schemas"]["SiteAddress"] | null;
+            /** @description The visit's length from its start, instead of the service item's. */
+            durationMinutes?: number;
+            visitContact?: components["schemas"]["VisitContact"] | null;
+        };
+        AffectedAppointment: {
+            /** Format: uuid */
+            id: string;
+            reference: string;
+            status: components["schemas"]["AppointmentStatus"];
+            start: components["schemas"]["Timestamp"];
+            end: components["schemas"]["Timestamp"];
+        };
+        LabourFigures: {
+            /** @description Time en route. */
+            travelMinutes: number;
+            /** @description Time in progress. */
+            workMinutes: number;
+            pausedMinutes: number;
+        };
+        /** @description Minutes as they count (a correction replaces the derived figure), and how they were reached. */
+        LabourTime: {
+            travelMinutes: number;
+            workMinutes: number;
+            pausedMinutes: number;
+            derived: components["schemas"]["LabourFigures"];
+            correction: null | {
+                travelMinutes: number | null;
+                workMinutes: number | null;
+                reason: string;
+                correctedBy: string;
+                at: components["schemas"]["Timestamp"];
+            };
+            /**
+             * Format: date-time
+             * @description When the current stretch (en route, in progress, paused) began; null when none runs.
+             */
+            runningSince: string | null;
+            runningStatus?: components["schemas"]["AppointmentStatus"] | null;
+        };
+        LabourCorrection: {
+            travelMinutes?: number | null;
+            workMinutes?: number | null;
+            reason: string;
+        };
+        JobSheetNoteCreate: {
+            body: string;
+            /**
+             * @default internal
+             * @enum {string}
+             */
+            visibility: "internal" | "customer";
+        };
+        JobSheetNote: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            authorKind: "technician" | "office";
+            /** @description Who wrote it, e.g. `user:<id>` or `secret_key:<id>`. */
+            author: string;
+            /** @enum {string} */
+            visibility: "internal" | "customer";
+            body: string;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        ChecklistEntry: {
+            key: string;
+            label: string;
+        };
+        ChecklistItem: {
+            key: string;
+            label: string;
+            done: boolean;
+            checkedBy: string | null;
+            /** Format: date-time */
+            checkedAt: string | null;
+        };
+        /** @description What a visit for this item needs before it may become `completed` (409 otherwise). */
+        CompletionRules: {
+            signatureRequired?: boolean;
+            minimumPhotos?: number;
+            checklistComplete?: boolean;
+        };
+        /** @description The bytes in `content`, or uploaded beforehand to the link of `createAttachmentUpload` (`uploadId`). */
+        AttachmentCreate: {
+            fileName: string;
+            /** @description The file's bytes, base64-encoded (at most 10 MiB decoded). */
+            content?: string;
+            /**
+             * Format: uuid
+             * @description From `createAttachmentUpload`, once the bytes were PUT to its link.
+             */
+            uploadId?: string;
+            /**
+             * @description Defaults to `photo` for images, `file` otherwise.
+             * @enum {string}
+             */
+            kind?: "photo" | "file";
+            caption?: string | null;
+        };
+        AttachmentUpload: {
+            /** Format: uuid */
+            uploadId: string;
+            /** @description PUT the file's bytes here (presigned, straight to the bucket). */
+            uploadUrl: string;
+            expiresAt: components["schemas"]["Timestamp"];
+            /** @description Larger uploads are refused (and removed) by createAttachment. */
+            maxBytes: number;
+        };
+        Attachment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            appointmentId: string;
+            /** @enum {string} */
+            kind: "photo" | "file";
+            fileName: string;
+            /** @description As found in the bytes. */
+            contentType: string;
+            /** @description Of the stored file (images are stored re-encoded, without metadata). */
+            sizeBytes: number;
+            sha256: string;
+            width: number | null;
+            height: number | null;
+            caption: string | null;
+            uploadedBy: string;
+            createdAt: components["schemas"]["Timestamp"];
+            /** @description Short-lived signed link to the file (see urlsExpireAt): to the bucket with S3 storage; with local storage to `downloadFile`, relative to this server unless CREWKIT_PUBLIC_URL is set. */
+            downloadUrl: string;
+            thumbnailUrl: string | null;
+            urlsExpireAt: components["schemas"]["Timestamp"];
+        };
+        SignatureCapture: {
+            signerName: string;
+            /** @description The drawn signature as a base64 PNG; leave out for a typed-name signature. */
+            image?: string;
+        };
+        Signature: {
+            signerName: string;
+            /** @enum {string} */
+            method: "drawn" | "typed";
+            signedAt: components["schemas"]["Timestamp"];
+            /** @description SHA-256 (hex) of the sheet's content when it was signed. */
+            sheetHash: string;
+            sheetChangedSinceSigning: boolean;
+            imageUrl: string | null;
+            capturedBy: string;
+        };
+        Part: {
+            /** Format: uuid */
+            id: string;
+            sku: string;
+            name: string;
+            unitCost: components["schemas"]["Money"];
+            unitPrice: components["schemas"]["Money"];
+            taxCode: string | null;
+            active: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        PartCreate: {
+            sku: string;
+            name: string;
+            unitCostMinor: number;
+            unitPriceMinor: number;
+            taxCode?: string | null;
+            active?: boolean;
+        };
+        PartUpdate: {
+            sku?: string;
+            name?: string;
+            unitCostMinor?: number;
+            unitPriceMinor?: number;
+            taxCode?: string | null;
+            active?: boolean;
+        };
+        PartPage: {
+            data: components["schemas"]["Part"][];
+            nextCursor: string | null;
+        };
+        /** @description Either `partId` (from the parts list) or `name` (free text). */
+        PartUsedCreate: {
+            /** Format: uuid */
+            partId?: string | null;
+            name?: string;
+            sku?: string;
+            quantity: number;
+            unitCostMinor?: number;
+            unitPriceMinor?: number;
+            taxCode?: string | null;
+        };
+        PartUsedUpdate: {
+            name?: string;
+            quantity?: number;
+            unitCostMinor?: number | null;
+            unitPriceMinor?: number | null;
+            taxCode?: string | null;
+        };
+        PartUsed: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Null for free text, or once the part left the list.
+             */
+            partId: string | null;
+            sku: string | null;
+            name: string;
+            quantity: number;
+            unitCost: components["schemas"]["Money"] | null;
+            unitPrice: components["schemas"]["Money"] | null;
+            taxCode: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        JobSheet: {
+            /** Format: uuid */
+            appointmentId: string;
+            status: components["schemas"]["AppointmentStatus"];
+            labour: components["schemas"]["LabourTime"];
+            notes: components["schemas"]["JobSheetNote"][];
+            checklist: components["schemas"]["ChecklistItem"][];
+            attachments: components["schemas"]["Attachment"][];
+            signature: components["schemas"]["Signature"] | null;
+            partsUsed: components["schemas"]["PartUsed"][];
+            completion: {
+                rules: components["schemas"]["CompletionRules"];
+                /** @description What the rules still need (`signature`, `photos`, `checklist`); empty when it may complete. */
+                missing: ("signature" | "photos" | "checklist")[];
+            };
+            /** @description SHA-256 (hex) of the sheet's content now; a signature keeps the one it signed. */
+            contentHash: string;
+        };
     };
     responses: {
         /** @description Any other error (e.g. 413, 415, 429, 500, 503), as a problem document. */
@@ -3651,6 +4294,7 @@ export interface components {
         CustomerId: string;
         HoldId: string;
         AppointmentId: string;
+        AttachmentId: string;
         KeyId: string;
         /** @description Page size. */
         Limit: number;
@@ -5196,6 +5840,40 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAppointment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppointmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The appointment as edited. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };
@@ -7391,6 +8069,608 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getJobSheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job sheet. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSheet"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    correctLabourTime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabourCorrection"];
+            };
+        };
+        responses: {
+            /** @description The labour time with the correction. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabourTime"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createJobSheetNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobSheetNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description The note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSheetNote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setChecklistItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                /** @description The `key` of a line of the service item's checklist. */
+                checklistKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    done: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The line with its tick. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChecklistItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    captureSignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignatureCapture"];
+            };
+        };
+        responses: {
+            /** @description The signature. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Signature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    addPartUsed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartUsedCreate"];
+            };
+        };
+        responses: {
+            /** @description The part used. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartUsed"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    removePartUsed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                partUsedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updatePartUsed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                partUsedId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartUsedUpdate"];
+            };
+        };
+        responses: {
+            /** @description The part used. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartUsed"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAttachments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachments, each with short-lived download links. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Attachment"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAttachment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttachmentCreate"];
+            };
+        };
+        responses: {
+            /** @description The attachment. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAttachmentUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Where to upload. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                appointmentId: components["parameters"]["AppointmentId"];
+                attachmentId: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    downloadFile: {
+        parameters: {
+            query: {
+                /** @description Unix time in seconds after which the link is refused. */
+                expires: number;
+                /** @description Part of the signed link (a link without it is refused, 403). */
+                type?: "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "application/pdf";
+                /** @description Part of the signed link (a link without it is refused, 403). */
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                fileKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                    "image/png": unknown;
+                    "image/webp": unknown;
+                    "image/gif": unknown;
+                    "application/pdf": unknown;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listParts: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only parts whose sku or name contains this text (case-insensitive). */
+                q?: string;
+                active?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of parts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PartPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createPart: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartCreate"];
+            };
+        };
+        responses: {
+            /** @description The part. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Part"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deletePart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                partId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updatePart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                partId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartUpdate"];
+            };
+        };
+        responses: {
+            /** @description The part. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Part"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };

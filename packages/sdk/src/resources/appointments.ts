@@ -4,6 +4,7 @@ import type {
   ApiResult,
   AppointmentCreate,
   AppointmentFeedback,
+  AppointmentUpdate,
   ListParams,
   OrgCallOptions,
   OrgPostOptions,
@@ -38,6 +39,20 @@ export const appointments = ({ client, org }: Context) => ({
   get: (appointmentId: string, o?: OrgCallOptions): Promise<ApiResult<'getAppointment'>> =>
     client.GET('/api/v1/organizations/{orgId}/appointments/{appointmentId}', {
       params: { path: { orgId: org(o?.orgId), appointmentId } },
+      signal: o?.signal,
+    }),
+  /**
+   * Edits notes, internal notes, site (`null`: the customer's address), length or visit contact;
+   * a longer visit that would overlap the next booking answers 409 and changes nothing.
+   */
+  update: (
+    appointmentId: string,
+    body: AppointmentUpdate,
+    o?: OrgCallOptions,
+  ): Promise<ApiResult<'updateAppointment'>> =>
+    client.PATCH('/api/v1/organizations/{orgId}/appointments/{appointmentId}', {
+      params: { path: { orgId: org(o?.orgId), appointmentId } },
+      body,
       signal: o?.signal,
     }),
   /** A change the workflow does not allow answers 409, with the allowed statuses in `error.allowed`. */

@@ -8,9 +8,11 @@ import type { Resource } from './context.js';
 import { customers } from './customers.js';
 import { holds } from './holds.js';
 import { invoices } from './invoices.js';
+import { attachments, jobSheets } from './job-sheets.js';
 import { jobs } from './jobs.js';
 import { notifications } from './notifications.js';
 import { organizations } from './organizations.js';
+import { parts } from './parts.js';
 import { services } from './services.js';
 import { technicians } from './technicians.js';
 import { users } from './users.js';
@@ -35,4 +37,7 @@ export const resources = {
   notifications,
   webhooks,
   calendarFeeds,
+  jobSheets,
+  attachments,
+  parts,
 } satisfies Record<string, Resource>;

@@ -5,6 +5,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   text,
   timestamp,
@@ -14,7 +15,7 @@ import {
 import { organizations } from './access.js';
 import { serviceItems } from './catalog.js';
 import { createdAt, updatedAt } from './columns.js';
-import { customers } from './customers.js';
+import { type CustomerAddress, customers } from './customers.js';
 import { jobs } from './jobs.js';
 import { technicians } from './technicians.js';
 
@@ -63,6 +64,21 @@ export const reservations = pgTable(
 // Appointments
 export type AppointmentStatusValue = (typeof appointmentStatuses)[number];
 
+/** Where the visit happens: the customer's address unless the booking or an edit said otherwise. */
+export interface SiteAddress extends CustomerAddress {
+  latitude?: number;
+  longitude?: number;
+  /** Gate codes, parking, the dog: what the technician needs to get in. */
+  accessNotes?: string;
+}
+
+/** Who to ask for on site, when it is not the customer themselves (a tenant, a site manager). */
+export interface VisitContact {
+  name: string;
+  phone?: string;
+  email?: string;
+}
+
 export const appointments = pgTable(
   'appointments',
   {
@@ -95,6 +111,11 @@ export const appointments = pgTable(
     priceMinor: integer('price_minor').notNull(),
     currency: text('currency').notNull(),
     notes: text('notes'),
+    /** Office-only notes: never shown to the customer. */
+    internalNotes: text('internal_notes'),
+    /** Filled from the customer's address on insert when none is given (trigger, migration 0019). */
+    siteAddress: jsonb('site_address').$type<SiteAddress>(),
+    visitContact: jsonb('visit_contact').$type<VisitContact>(),
     assignedTechnicianReason: text('assignment_reason').notNull(),
     rescheduledFromId: uuid('rescheduled_from_id'),
     rescheduledToId: uuid('rescheduled_to_id'),
@@ -127,6 +148,8 @@ export const appointmentHistory = pgTable(
     toStatus: text('to_status').$type<AppointmentStatusValue>().notNull(),
     actor: text('actor').notNull(),
     reason: text('reason'),
+    /** For an edit that kept the status: which fields it changed. */
+    changedFields: text('changed_fields').array(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('appointment_history_idx').on(t.appointmentId, t.id)],

@@ -38,6 +38,19 @@ export interface RequiredSkill {
   minProficiency: number;
 }
 
+/** One line of an item's job-sheet checklist; `key` is what a tick on the sheet refers to. */
+export interface ChecklistEntry {
+  key: string;
+  label: string;
+}
+
+/** What a visit for this item needs before it may be completed. */
+export interface CompletionRules {
+  signatureRequired?: boolean;
+  minimumPhotos?: number;
+  checklistComplete?: boolean;
+}
+
 export const serviceItems = pgTable(
   'service_items',
   {
@@ -57,6 +70,8 @@ export const serviceItems = pgTable(
     horizonDays: integer('horizon_days'),
     active: boolean('active').notNull().default(true),
     public: boolean('public').notNull().default(true),
+    checklist: jsonb('checklist').$type<ChecklistEntry[]>().notNull().default([]),
+    completionRules: jsonb('completion_rules').$type<CompletionRules>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -79,6 +79,9 @@ interface Entry {
   ids: string[];
   references: string[];
   actor: string;
+  /** Null: the trigger of migration 0019 takes the customer's address. */
+  siteAddress: NewBooking['siteAddress'];
+  visitContact: NewBooking['visitContact'];
 }
 
 /** Starts further apart than this are read separately: one read's busy time covers its whole span. */
@@ -456,6 +459,8 @@ function plan(
       ids: [newId(), newId(), newId(), newId()],
       references: Array.from({ length: 6 }, newReference),
       actor: caller.actor,
+      siteAddress: body.siteAddress ?? null,
+      visitContact: body.visitContact ?? null,
     },
   };
 }

@@ -1,7 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Principal } from '../../auth/principal.js';
 import { type Db, queryRows } from '../../db/index.js';
-import { appointmentHistory, appointments, type serviceItems } from '../../db/schema.js';
+import {
+  appointmentHistory,
+  appointments,
+  type SiteAddress,
+  type serviceItems,
+  type VisitContact,
+} from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
 import { newId } from '../../lib/ids.js';
 import {
@@ -263,6 +269,8 @@ export interface NewBooking {
   customerId?: string | null | undefined;
   customer?: { name: string; email: string; phone?: string | null } | null | undefined;
   notes?: string | null | undefined;
+  siteAddress?: SiteAddress | null | undefined;
+  visitContact?: VisitContact | null | undefined;
 }
 
 const referenceAlphabet = 'ACDEFHJKMNPQRTUVWXY34679';
@@ -308,6 +316,9 @@ export async function recordHistory(
     to: AppointmentRow['status'];
     actor: string;
     reason: string | null;
+    changedFields?: string[];
+    /** The services' clock, where the caller has it (labour time is measured between these lines). */
+    at?: Date;
   },
 ) {
   await db.insert(appointmentHistory).values({
@@ -318,5 +329,7 @@ export async function recordHistory(
     toStatus: change.to,
     actor: change.actor,
     reason: change.reason,
+    changedFields: change.changedFields ?? null,
+    ...(change.at ? { at: change.at } : {}),
   });
 }

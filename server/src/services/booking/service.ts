@@ -71,17 +71,27 @@ export class BookingService {
   readonly #now: () => number;
   readonly #cache: BusyCache;
   readonly #batcher: BookingBatcher;
+  readonly #beforeComplete: ((tx: Db, row: AppointmentRow) => Promise<void>) | undefined;
 
   constructor({
     db,
     now,
     cache,
     maxBatch,
-  }: { db: Db; now: () => number; cache: BusyCache; maxBatch?: number }) {
+    beforeComplete,
+  }: {
+    db: Db;
+    now: () => number;
+    cache: BusyCache;
+    maxBatch?: number;
+    /** Refuses completion while the job sheet misses what the item's completion rules ask for. */
+    beforeComplete?: (tx: Db, row: AppointmentRow) => Promise<void>;
+  }) {
     this.#db = db;
     this.#now = now;
     this.#cache = cache;
     this.#batcher = new BookingBatcher(db, maxBatch, cache);
+    this.#beforeComplete = beforeComplete;
   }
 
   /**
@@ -199,6 +209,8 @@ export class BookingService {
           priceMinor: prices.get(item.id)!.price.amountMinor,
           currency: org.currency,
           notes: body.notes ?? null,
+          siteAddress: body.siteAddress ?? null,
+          visitContact: body.visitContact ?? null,
           assignedTechnicianReason: 'held_slot',
         },
         { actor, reason: 'booked' },
@@ -286,6 +298,7 @@ export class BookingService {
       });
     }
     return db.transaction(async (tx) => {
+      if (change.status === 'completed') await this.#beforeComplete?.(tx, current);
       // Only from the status we checked: a concurrent change makes this one fail, not overwrite it.
       const [updated] = await tx
         .update(appointments)
@@ -302,6 +315,7 @@ export class BookingService {
         to: change.status,
         actor: actorOf(principal),
         reason: change.reason ?? null,
+        at: new Date(this.#now()),
       });
       // Cancelling has its own event (subscribers treat it apart); every other change is a status change.
       const type = change.status === 'cancelled' ? 'appointment.cancelled' : 'appointment.status_changed';
