@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
 import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
+import { LiveEventStream } from './events/live-stream.js';
 import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
@@ -38,6 +39,7 @@ import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { liveEventHandlers } from './routes/live-events.js';
 import { organizationHandlers } from './routes/organizations.js';
 import {
   defaultStaticAssetOptions,
@@ -69,6 +71,7 @@ export const handlers: HandlerTable = {
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
+  ...liveEventHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -147,6 +150,7 @@ export function createServices({
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),
+    liveEvents: new LiveEventStream(database, logger),
   };
 }
 

@@ -978,6 +978,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Live domain changes (server-sent events)
+         * @description A `text/event-stream` of the organization's domain changes (`appointment.created`,
+         *     `appointment.rescheduled`, …) as they commit, on whichever server instance made them. Each
+         *     message has `id:` (the event's position, increasing), `event:` (its type) and `data:` (a
+         *     `StreamedEvent` as JSON). A comment line (`: keep-alive`) every 15 s keeps proxies from
+         *     closing an idle stream. To resume after a dropped connection, send the last `id:` received as
+         *     `Last-Event-ID`: the stream starts with every event after it (events are kept at least 7
+         *     days; an id older than that starts from the oldest kept). Without it, the stream starts
+         *     with the next change. Each instance serves a limited number of streams per organization;
+         *     beyond it the answer is 429 with `Retry-After`.
+         *     Browsers' `EventSource` cannot send an `Authorization` header: read the stream with `fetch`
+         *     (the SDK's `events.stream()` does, reconnecting and resuming by itself).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/appointments/{appointmentId}/feedback": {
         parameters: {
             query?: never;
@@ -2191,6 +2224,18 @@ export interface components {
                 reason: string | null;
             })[];
             appointments: components["schemas"]["Appointment"][];
+        };
+        /** @description One domain change as the live stream sends it (the `data:` of a message). */
+        StreamedEvent: {
+            /** @description The event's id (`evt_…`); the same id as its webhook delivery. */
+            id: string;
+            /** @description What happened, e.g. `appointment.rescheduled`. */
+            type: string;
+            /** @description The id of the record that changed. */
+            subject: string;
+            occurredAt: components["schemas"]["Timestamp"];
+            /** @description The change, as the event type defines it. */
+            data: Record<string, never>;
         };
         CalendarView: {
             timeZone: components["schemas"]["TimeZone"];
@@ -4714,6 +4759,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id:` of the last message received; the stream resumes after it. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream; it stays open until the client closes it or the server shuts down. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
             default: components["responses"]["Problem"];
         };
     };

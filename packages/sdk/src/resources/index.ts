@@ -9,6 +9,7 @@ import { customers } from './customers.js';
 import { holds } from './holds.js';
 import { invoices } from './invoices.js';
 import { jobs } from './jobs.js';
+import { liveEvents } from './live-events.js';
 import { organizations } from './organizations.js';
 import { services } from './services.js';
 import { technicians } from './technicians.js';
@@ -30,4 +31,5 @@ export const resources = {
   jobs,
   invoices,
   auditLog,
+  liveEvents,
 } satisfies Record<string, Resource>;
