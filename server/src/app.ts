@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
 import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
+import { EventDispatcher } from './events/dispatcher.js';
 import { LiveEventStream } from './events/live-stream.js';
 import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
@@ -129,6 +130,8 @@ export function createServices({
     overrides: ascoraOverrides,
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
+  const events = new EventDispatcher(database.db, logger);
+  if (queue) events.attach(queue);
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -144,6 +147,7 @@ export function createServices({
     busyTimes,
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
+    events,
     ascora,
     audit: new AuditWriter(database.db, now),
     organizations: new OrganizationLookup(database.db),
@@ -169,6 +173,12 @@ export function createAppWith(
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(services));
+  app.use(async function pokeEventDispatcher(c, next) {
+    await next();
+    // Whatever this request changed has committed by now (or rolled back): a live dispatcher
+    // delivers its events at once instead of at the next sweep.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.events.poke();
+  });
   app.use(securityHeaders());
   app.use(compression());
   app.use('/api/*', cors());

@@ -5,6 +5,7 @@ import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { EventDispatcher } from './events/dispatcher.js';
 import type { LiveEventStream } from './events/live-stream.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
@@ -39,6 +40,11 @@ export interface Services {
    * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.
    */
   queue: JobQueue | undefined;
+  /**
+   * The outbox's dispatcher: consumers of domain events register on it (`registerConsumer`), and
+   * `poke()` after a commit that recorded events makes a live one deliver them at once.
+   */
+  events: EventDispatcher;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
   /** Audit entries of changes committed outside a request transaction (new bookings), batched. */

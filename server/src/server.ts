@@ -81,6 +81,7 @@ export async function startServer(
       // clients reconnect (to another instance, as this one is no longer ready).
       await services.liveEvents.close();
       await listener.close();
+      await services.events.stop();
       await queue?.stop();
       stopAnalyzing();
       await database.close();
@@ -109,6 +110,7 @@ export async function startCrewkit(
 ): Promise<RunningServer> {
   const started = await startServer(config, logger, { ...options, queue: true });
   await started.services.queue!.startWorkers();
+  await started.services.events.start(started.services.queue);
   started.readiness.ready();
   return started;
 }

@@ -233,6 +233,7 @@ export async function createTestContext(
     async close() {
       await services.liveEvents.close();
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await services.events.stop();
       await queue?.stop();
       await database.close();
     },

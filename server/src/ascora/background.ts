@@ -1,4 +1,5 @@
 import type { Database } from '../db/index.js';
+import { eventQueues } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
 import { ascoraQueues } from './worker.js';
@@ -10,5 +11,5 @@ import { ascoraQueues } from './worker.js';
  * (`createServices`); `startWorkers()` makes them poll.
  */
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
-  return JobQueue.start(database, ascoraQueues, logger);
+  return JobQueue.start(database, [...ascoraQueues, ...eventQueues], logger);
 }
