@@ -63,8 +63,9 @@ export async function* readLiveEvents(
       try {
         for await (const message of messagesOf(response.body, stop)) {
           if (message.retry !== undefined) retryMs = message.retry;
-          if (!message.data) continue;
+          // An id without data moves the resume point too (as in EventSource).
           if (message.id) last = message.id;
+          if (!message.data) continue;
           const event = JSON.parse(message.data) as Omit<LiveEvent, 'position'>;
           yield { ...event, position: message.id ?? '' };
         }
@@ -109,7 +110,7 @@ async function* messagesOf(body: ReadableStream<Uint8Array>, signal: AbortSignal
       buffer = lines.pop() ?? '';
       for (const line of lines) {
         if (line === '') {
-          if (dataLines.length > 0 || message.retry !== undefined) {
+          if (dataLines.length > 0 || message.retry !== undefined || message.id !== undefined) {
             yield { ...message, data: dataLines.join('\n') };
           }
           message = { data: '' };

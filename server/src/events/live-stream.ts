@@ -153,9 +153,9 @@ export class LiveEventStream {
         };
         this.#closers.add(closeStream);
         signal.addEventListener('abort', closeStream, { once: true });
-        // Tells EventSource-style clients how long to wait before reconnecting, and sends the
-        // headers at once so the client knows the stream is open.
-        write('retry: 2000\n\n');
+        // How long to wait before reconnecting, and where the stream starts: a client that drops
+        // before the first event resumes from here, not from whatever is new when it comes back.
+        write(`retry: 2000\nid: ${formatPosition(cursor)}\n\n`);
         heartbeat = setInterval(() => write(': keep-alive\n\n'), heartbeatMs);
         heartbeat.unref?.();
         this.#subscribe(orgId, subscriber);
