@@ -30,6 +30,7 @@ export default [
       ...(await optional('appointment-list/define')),
       ...(await optional('ascora-connect/define')),
       ...(await optional('ascora-sync/define')),
+      ...(await optional('dispatch-board/define')),
     },
     external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
     plugins: [resolve(), typescript()],

@@ -22,6 +22,8 @@ export {
   CrewServiceSelectedEvent,
   CrewSlotSelectedEvent,
 } from './booking/events.js';
+export { CrewDispatchBoard } from './dispatch-board/dispatch-board.js';
+export { CrewVisitMovedEvent } from './dispatch-board/events.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { collectAll, ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { CrewReadyEvent } from '../shared/events.js';
+import { LiveEventsController } from '../shared/live-events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { isQualified } from '../shared/qualification.js';
 import { refusalOf } from '../shared/refusal.js';
@@ -61,6 +62,9 @@ const maxPageSize = 100;
  *   dates in; defaults to the browser's. An unknown zone is ignored.
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
  * @attr theme - `light` or `dark` forces a scheme; unset follows the user's setting.
+ *
+ * It follows the organization's live event stream (`streamEvents`): appointments changed elsewhere
+ * are refreshed in place.
  *
  * @event crew-ready - The first page is shown.
  * @event crew-appointment-selected - An appointment was opened; `event.appointment` is the row.
@@ -132,6 +136,11 @@ export class CrewAppointmentList extends StaffElement {
   declare private notice: { text: string; error: boolean } | undefined;
 
   readonly localize = new LocalizeController(this, { en, de });
+  /** Changes made elsewhere (a colleague, the booking widget, the board) show without a click on Refresh. */
+  readonly #live = new LiveEventsController(this, {
+    prefixes: ['appointment.', 'customer.'],
+    onChange: () => this.refresh(),
+  });
 
   #client: Crewkit | undefined;
   #listRequest: AbortController | undefined;
@@ -202,12 +211,14 @@ export class CrewAppointmentList extends StaffElement {
 
   protected override connect(client: Crewkit): void {
     this.#client = client;
+    this.#live.follow(client);
     void this.#loadLookups();
     void this.#loadFirstPage();
   }
 
   protected override connectFailed(error: ElementError): void {
     this.#client = undefined;
+    this.#live.follow(undefined);
     this.#fail(error);
   }
 

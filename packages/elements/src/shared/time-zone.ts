@@ -16,7 +16,7 @@ export function isTimeZone(zone: string): boolean {
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** How far `zone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
-function offsetAt(instant: number, zone: string): number {
+export function offsetAt(instant: number, zone: string): number {
   let format = offsetFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
