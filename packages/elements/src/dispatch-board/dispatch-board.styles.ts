@@ -105,6 +105,8 @@ export const dispatchBoardStyles = css`
     box-sizing: border-box;
     border-bottom: 1px solid var(--_border);
     transition: background-color var(--_duration);
+    /* A lane's contents never affect another's layout: scrolling lays out only the new slice. */
+    contain: layout paint style;
   }
   .lane-name {
     padding: 0 0.5rem;

@@ -306,18 +306,33 @@ export class CrewDispatchBoard extends StaffElement {
     return this.#requestedZone ?? this.calendar?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   }
 
+  /** The frame, worked out again only when the calendar, the days or the zone change. */
   get #frame(): BoardFrame {
-    const lanes = this.calendar?.lanes ?? [];
     const zone = this.#zone;
-    return {
+    const days = this.#days;
+    const cached = this.#frameCache;
+    if (
+      cached &&
+      cached.calendar === this.calendar &&
+      cached.frame.zone === zone &&
+      cached.frame.days.join() === days.join()
+    ) {
+      return cached.frame;
+    }
+    const lanes = this.calendar?.lanes ?? [];
+    const frame = {
       zone,
-      days: this.#days,
+      days,
       ...windowFor(
         zone,
         lanes.flatMap((lane) => lane.workingHours),
       ),
     };
+    this.#frameCache = { calendar: this.calendar, frame };
+    return frame;
   }
+
+  #frameCache: { calendar: CalendarView | undefined; frame: BoardFrame } | undefined;
 
   #shift(direction: -1 | 1): void {
     this.date = addDays(this.#anchorDay, (this.view === 'day' ? 1 : 7) * direction);
@@ -368,7 +383,13 @@ export class CrewDispatchBoard extends StaffElement {
         }
       }
       this.freeAt = free;
-      if (this.carry.via === 'keyboard') this.announcement = this.#describeTarget();
+      const carry = this.carry;
+      if (carry.via === 'keyboard') {
+        // Still where it was picked up: the pick-up is still news, now with whether it fits.
+        const unmoved =
+          carry.technicianId === appointment.technicianId && carry.start === Date.parse(appointment.start);
+        this.announcement = `${unmoved ? `${this.localize.t.pickedUp(appointment.reference)} ` : ''}${this.#describeTarget()}`;
+      }
     } catch {
       // No highlights; the server still checks the move itself.
       this.freeAt = new Map();

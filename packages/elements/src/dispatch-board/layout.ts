@@ -19,8 +19,24 @@ const MINUTE = 60_000;
 
 const partsFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** The local day (`YYYY-MM-DD`) and minute of the day of an instant in `zone`. */
+const partsCache = new Map<string, { day: string; minute: number }>();
+
+/**
+ * The local day (`YYYY-MM-DD`) and minute of the day of an instant in `zone`. Remembered: a board
+ * asks for the same few thousand instants on every render, and formatToParts is the slow part.
+ */
 export function localParts(instant: number, zone: string): { day: string; minute: number } {
+  const key = `${zone}|${instant}`;
+  const known = partsCache.get(key);
+  if (known) return known;
+  // Bounded: a long session moving through many weeks starts afresh rather than growing.
+  if (partsCache.size > 50_000) partsCache.clear();
+  const parts = computeParts(instant, zone);
+  partsCache.set(key, parts);
+  return parts;
+}
+
+function computeParts(instant: number, zone: string): { day: string; minute: number } {
   let format = partsFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
