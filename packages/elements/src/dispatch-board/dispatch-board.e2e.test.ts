@@ -39,13 +39,11 @@ describe('<crew-dispatch-board> against the reference server', () => {
     });
     expect(error, JSON.stringify(error)).to.equal(undefined);
 
-    const [mover, watcher] = await Promise.all(
-      [0, 1].map(() =>
-        fixture<CrewDispatchBoard>(
-          html`<crew-dispatch-board api-base=${server.url} org=${server.orgId} locale="en" view="day" date=${chosenDay.date} timezone=${availability!.timeZone} .getAccessToken=${getAccessToken}></crew-dispatch-board>`,
-        ),
-      ),
-    );
+    const board = () =>
+      fixture<CrewDispatchBoard>(
+        html`<crew-dispatch-board api-base=${server.url} org=${server.orgId} locale="en" view="day" date=${chosenDay.date} timezone=${availability!.timeZone} .getAccessToken=${getAccessToken}></crew-dispatch-board>`,
+      );
+    const [mover, watcher] = await Promise.all([board(), board()]);
     const chip = (board: CrewDispatchBoard, id: string) =>
       board.shadowRoot!.querySelector<HTMLElement>(`[data-visit="${id}"]`);
     const laneNameOf = (board: CrewDispatchBoard, id: string) =>
