@@ -406,4 +406,77 @@ describe('<crew-dispatch-board>', () => {
     await el.updateComplete;
     expect($(el, '.toolbar').textContent).to.contain('Heute').and.contain('Woche');
   });
+
+  it('shows the week around its date, Monday to Sunday, and moves by a week', async () => {
+    const thursday = visit(3, {
+      start: new Date(Date.UTC(2031, 2, 6, 3)).toISOString(),
+      end: new Date(Date.UTC(2031, 2, 6, 4)).toISOString(),
+    });
+    const server = boardServer([lane(sam, [thursday]), lane(priya)]);
+    await mockApi(...server.handlers);
+    await setViewport({ width: 1280, height: 900 });
+    const el = await fixture<CrewDispatchBoard>(
+      html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU" date=${day} timezone=${zone}></crew-dispatch-board>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('.lane'));
+    expect([server.calendarLoads[0]!.get('from'), server.calendarLoads[0]!.get('to')]).to.deep.equal([
+      '2031-03-03',
+      '2031-03-09',
+    ]);
+    expect([...el.shadowRoot!.querySelectorAll('.day-name')].map((d) => d.textContent)).to.have.length(7);
+    // Thursday 14:00 in Sydney sits in the fourth of seven day columns.
+    const chip = laneOf(el, 'Sam').querySelector<HTMLElement>('.visit')!;
+    const left = Number.parseFloat(chip.style.left);
+    expect(left)
+      .to.be.greaterThan((3 / 7) * 100)
+      .and.lessThan((4 / 7) * 100);
+    $<HTMLButtonElement>(el, '.period button[aria-label="Next"]').click();
+    await waitUntil(() => server.calendarLoads.length === 2);
+    expect(server.calendarLoads[1]!.get('from')).to.equal('2031-03-10');
+    await waitUntil(() => $(el, '.period h2').textContent!.includes('10 Mar'));
+  });
+
+  it('undoes a reschedule by moving the new visit back to the old time and technician', async () => {
+    const server = boardServer([lane(sam, [visit(1)]), lane(priya), lane(luis)]);
+    await mockApi(...server.handlers);
+    const el = await mount();
+    await drag(centre(laneOf(el, 'Sam').querySelector('.visit')!), pointAt(el, 'Luis', 13, 30));
+    await waitUntil(() => announced(el).includes('is now with Luis Moreno'), announced(el));
+    $<HTMLButtonElement>(el, '.undo').click();
+    await waitUntil(() => server.moves.length === 2);
+    expect(server.moves[1]).to.deep.include({
+      op: 'reschedule',
+      body: { start: at(10), technicianId: sam.id },
+    });
+    expect(server.moves[1]!.id).to.not.equal(visit(1).id);
+    await waitUntil(
+      () =>
+        laneOf(el, 'Sam').querySelector('[data-visit]') && !laneOf(el, 'Luis').querySelector('[data-visit]'),
+    );
+  });
+
+  it('is accessible while loading, with no technicians, and when the board cannot load', async () => {
+    await mockApi(http.get(api('/appointments/calendar-view'), () => new Promise(() => {})));
+    const loading = await fixture<CrewDispatchBoard>(
+      html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-dispatch-board>`,
+    );
+    expect(loading.shadowRoot!.querySelector('.state.loading')).to.not.equal(null);
+    await expect(loading).to.be.accessible();
+
+    await mockApi(...boardServer([]).handlers);
+    const empty = await fixture<CrewDispatchBoard>(
+      html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-dispatch-board>`,
+    );
+    await waitUntil(() => empty.shadowRoot!.querySelector('.state.empty'));
+    expect(empty.shadowRoot!.textContent).to.contain('No active technicians.');
+    await expect(empty).to.be.accessible();
+
+    await mockApi(http.get(api('/appointments/calendar-view'), () => problem(401, 'unauthorized')));
+    const failed = await fixture<CrewDispatchBoard>(
+      html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-dispatch-board>`,
+    );
+    await waitUntil(() => failed.shadowRoot!.querySelector('.state.error'));
+    expect(failed.shadowRoot!.textContent).to.contain('You need to sign in again.');
+    await expect(failed).to.be.accessible();
+  });
 });
