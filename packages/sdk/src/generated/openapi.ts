@@ -451,7 +451,12 @@ export interface paths {
         delete: operations["deletePricingTier"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a pricing tier
+         * @description Renames a tier, changes its price or moves its dates. Tiers of one item may not overlap in
+         *     time (409); `validTo` may not be before `validFrom` (400).
+         */
+        patch: operations["updatePricingTier"];
         trace?: never;
     };
     "/api/v1/organizations/{orgId}/technicians/availability": {
@@ -992,12 +997,11 @@ export interface paths {
          * Live domain changes (server-sent events)
          * @description A `text/event-stream` of the organization's domain changes (`appointment.created`,
          *     `appointment.rescheduled`, …) as they commit, on whichever server instance made them. Each
-         *     message has `id:` (the event's position, increasing), `event:` (its type) and `data:` (a
+         *     message has `id:` (the event's position in the stream), `event:` (its type) and `data:` (a
          *     `StreamedEvent` as JSON). A comment line (`: keep-alive`) every 15 s keeps proxies from
          *     closing an idle stream. To resume after a dropped connection, send the last `id:` received as
-         *     `Last-Event-ID`: the stream starts with every event after it (events are kept at least 7
-         *     days; an id older than that starts from the oldest kept). Without it, the stream starts
-         *     with the next change. Each instance serves a limited number of streams per organization;
+         *     `Last-Event-ID`: the stream starts with every event after it that the outbox still holds.
+         *     Without it, the stream starts with the next change. Each instance serves a limited number of streams per organization;
          *     beyond it the answer is 429 with `Retry-After`.
          *     Browsers' `EventSource` cannot send an `Authorization` header: read the stream with `fetch`
          *     (the SDK's `events.stream()` does, reconnecting and resuming by itself).
@@ -1844,6 +1848,14 @@ export interface components {
             priceMinor: number;
             /** Format: date */
             validFrom: string;
+            /** Format: date */
+            validTo?: string | null;
+        };
+        PricingTierUpdate: {
+            name?: string;
+            priceMinor?: number;
+            /** Format: date */
+            validFrom?: string;
             /** Format: date */
             validTo?: string | null;
         };
@@ -3671,6 +3683,41 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updatePricingTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+                tierId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PricingTierUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed tier. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingTier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };
