@@ -31,6 +31,7 @@ export default [
       ...(await optional('ascora-connect/define')),
       ...(await optional('ascora-sync/define')),
       ...(await optional('dispatch-board/define')),
+      ...(await optional('catalog-editor/define')),
     },
     external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
     plugins: [resolve(), typescript()],

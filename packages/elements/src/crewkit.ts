@@ -5,5 +5,6 @@ import './appointment-list/define.js';
 import './ascora-connect/define.js';
 import './ascora-sync/define.js';
 import './dispatch-board/define.js';
+import './catalog-editor/define.js';
 
 export * from './index.js';

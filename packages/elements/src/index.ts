@@ -22,6 +22,7 @@ export {
   CrewServiceSelectedEvent,
   CrewSlotSelectedEvent,
 } from './booking/events.js';
+export { CrewCatalogEditor } from './catalog-editor/catalog-editor.js';
 export { CrewDispatchBoard } from './dispatch-board/dispatch-board.js';
 export { CrewVisitMovedEvent } from './dispatch-board/events.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
