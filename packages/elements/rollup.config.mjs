@@ -32,6 +32,7 @@ export default [
       ...(await optional('ascora-sync/define')),
       ...(await optional('dispatch-board/define')),
       ...(await optional('catalog-editor/define')),
+      ...(await optional('technician-editor/define')),
     },
     external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
     plugins: [resolve(), typescript()],

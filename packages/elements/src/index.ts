@@ -32,3 +32,4 @@ export { LocalizeController, type Translations } from './shared/localize.js';
 export { defineElement } from './shared/register.js';
 export { StaffElement } from './shared/staff-element.js';
 export { VERSION } from './shared/version.js';
+export { CrewTechnicianEditor } from './technician-editor/technician-editor.js';
