@@ -38,6 +38,7 @@ import { availabilityHandlers } from './routes/availability.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
+import { exportHandlers } from './routes/exports.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
 import { liveEventHandlers } from './routes/live-events.js';
@@ -73,6 +74,7 @@ export const handlers: HandlerTable = {
   ...ascoraRetryHandlers,
   ...auditHandlers,
   ...liveEventHandlers,
+  ...exportHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */

@@ -26,6 +26,7 @@ export const queryDefaults = {
   listJobs: ['limit'],
   listInvoices: ['limit'],
   listAuditLog: ['limit'],
+  exportRecords: ['format'],
 } as const satisfies { [O in OperationId]?: readonly (keyof Query<O>)[] };
 
 type Defaulted<O extends OperationId> = O extends keyof typeof queryDefaults

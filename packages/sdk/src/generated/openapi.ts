@@ -1015,6 +1015,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export records as CSV or XLSX
+         * @description Every record of one kind, streamed (a large export is never held in memory): one row per
+         *     record, one header row; ids, names where a person reads them (service, technician, customer),
+         *     instants in UTC, money in minor units with its currency. Text a spreadsheet would run as a
+         *     formula (starting with `=`, `+`, `-`, `@`) is prefixed with an apostrophe. CSV is UTF-8 with a
+         *     byte-order mark.
+         */
+        get: operations["exportRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/appointments/{appointmentId}/feedback": {
         parameters: {
             query?: never;
@@ -4838,6 +4865,39 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportRecords: {
+        parameters: {
+            query: {
+                kind: "customers" | "technicians" | "catalog-items" | "appointments";
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment named `<kind>-<date>.<format>`. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
