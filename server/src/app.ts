@@ -41,6 +41,7 @@ import { docsPage } from './routes/docs.js';
 import { exportHandlers } from './routes/exports.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { importHandlers } from './routes/imports.js';
 import { liveEventHandlers } from './routes/live-events.js';
 import { organizationHandlers } from './routes/organizations.js';
 import {
@@ -52,6 +53,7 @@ import {
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { BookingService } from './services/booking/service.js';
+import { importQueue, runImport } from './services/imports.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
 
@@ -75,6 +77,7 @@ export const handlers: HandlerTable = {
   ...auditHandlers,
   ...liveEventHandlers,
   ...exportHandlers,
+  ...importHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -134,6 +137,7 @@ export function createServices({
   if (queue) registerAscoraWorkers(queue, ascora.deps);
   const events = new EventDispatcher(database.db, logger);
   if (queue) events.attach(queue);
+  if (queue) queue.handle(importQueue, (data) => runImport(database.db, logger, String(data.importId), now));
   return {
     db: database.db,
     databaseKind: database.kind,

@@ -30,6 +30,10 @@ const patternSamples: Record<string, string> = {
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': '17:00',
   '^[A-Z]{2}$': 'AU',
   '^[!-~]+$': `${marker}-key`,
+  // An import's file: base64 of a one-row customers CSV ("name\nX\n").
+  '^[A-Za-z0-9+/]+={0,2}$': 'bmFtZQpYCg==',
+  // A live stream's Last-Event-ID: `<tx_id>-<seq>`.
+  '^[0-9]{1,20}-[0-9]{1,19}$': '0-0',
 };
 
 export class SchemaSampler {

@@ -2,6 +2,7 @@ import type { Database } from '../db/index.js';
 import { eventQueues } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
+import { importQueues } from '../services/imports.js';
 import { ascoraQueues } from './worker.js';
 
 /**
@@ -11,5 +12,5 @@ import { ascoraQueues } from './worker.js';
  * (`createServices`); `startWorkers()` makes them poll.
  */
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
-  return JobQueue.start(database, [...ascoraQueues, ...eventQueues], logger);
+  return JobQueue.start(database, [...ascoraQueues, ...eventQueues, ...importQueues], logger);
 }

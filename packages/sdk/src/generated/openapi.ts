@@ -1042,6 +1042,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import records from CSV or XLSX
+         * @description Queues an import of customers, technicians or catalog items from a CSV or XLSX file (base64,
+         *     the columns `exportRecords` writes; `id` is ignored, every row is a new record). The file is
+         *     checked row by row on the job queue and imported whole or not at all: any invalid row fails
+         *     the import, and `errors` lists every problem by row and column. Poll `getImport`.
+         *     Appointments are not imported (book them, so the booking rules apply). A server process
+         *     running without its job queue answers `503 queue_unavailable`.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                importId: string;
+            };
+            cookie?: never;
+        };
+        /** An import's progress and its per-row report */
+        get: operations["getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/appointments/{appointmentId}/feedback": {
         parameters: {
             query?: never;
@@ -2275,6 +2324,37 @@ export interface components {
             occurredAt: components["schemas"]["Timestamp"];
             /** @description The change, as the event type defines it. */
             data: Record<string, never>;
+        };
+        ImportCreate: {
+            /** @enum {string} */
+            kind: "customers" | "technicians" | "catalog-items";
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @description The file, base64-encoded (requests are limited to 1 MB). */
+            content: string;
+        };
+        Import: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "customers" | "technicians" | "catalog-items";
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @description Data rows in the file, once read. */
+            totalRows: number | null;
+            /** @description Records created; 0 when the import failed (nothing is half-imported). */
+            importedRows: number | null;
+            errors: {
+                /** @description The row in the file (the header is row 1); 0 for the file as a whole. */
+                row: number;
+                field: string;
+                message: string;
+            }[];
+            createdAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         CalendarView: {
             timeZone: components["schemas"]["TimeZone"];
@@ -4892,6 +4972,67 @@ export interface operations {
                 content: {
                     "text/csv": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCreate"];
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
                 };
             };
             400: components["responses"]["BadRequest"];
