@@ -1,3 +1,4 @@
+import { createCrewkit } from '@crewkit/sdk';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
@@ -95,6 +96,18 @@ describe('exports (exportRecords)', () => {
       (await t.request('GET', path(org, 'customers', '&format=pdf'), { token: org.secretKey })).status,
     ).toBe(400);
     expect((await t.request('GET', path(org, 'customers'))).status).toBe(401);
+  });
+
+  it('is what the SDK downloads', async () => {
+    const client = createCrewkit({
+      baseUrl: 'http://crewkit.test',
+      organizationId: org.orgId,
+      apiKey: org.secretKey,
+      fetch: (request) => Promise.resolve(t.app.fetch(request)),
+    });
+    const file = await client.exports.download({ kind: 'customers', format: 'csv' });
+    expect(file.status).toBe(200);
+    expect(await file.text()).toContain('Ada Lovelace');
   });
 
   it('writes CSV cells by RFC 4180, neutralising what a spreadsheet would run', () => {

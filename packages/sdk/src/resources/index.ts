@@ -7,6 +7,7 @@ import { availability } from './availability.js';
 import type { Resource } from './context.js';
 import { customers } from './customers.js';
 import { holds } from './holds.js';
+import { exports, imports } from './imports.js';
 import { invoices } from './invoices.js';
 import { jobs } from './jobs.js';
 import { liveEvents } from './live-events.js';
@@ -32,4 +33,6 @@ export const resources = {
   invoices,
   auditLog,
   liveEvents,
+  imports,
+  exports,
 } satisfies Record<string, Resource>;
