@@ -456,7 +456,11 @@ describe('<crew-dispatch-board>', () => {
   });
 
   it('is accessible while loading, with no technicians, and when the board cannot load', async () => {
-    await mockApi(http.get(api('/appointments/calendar-view'), () => new Promise(() => {})));
+    // The calendar handler given first wins; the rest of the board's API answers as usual.
+    await mockApi(
+      http.get(api('/appointments/calendar-view'), () => new Promise(() => {})),
+      ...boardServer([]).handlers,
+    );
     const loading = await fixture<CrewDispatchBoard>(
       html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-dispatch-board>`,
     );
@@ -471,7 +475,10 @@ describe('<crew-dispatch-board>', () => {
     expect(empty.shadowRoot!.textContent).to.contain('No active technicians.');
     await expect(empty).to.be.accessible();
 
-    await mockApi(http.get(api('/appointments/calendar-view'), () => problem(401, 'unauthorized')));
+    await mockApi(
+      http.get(api('/appointments/calendar-view'), () => problem(401, 'unauthorized')),
+      ...boardServer([]).handlers,
+    );
     const failed = await fixture<CrewDispatchBoard>(
       html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-dispatch-board>`,
     );
