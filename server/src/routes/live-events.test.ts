@@ -144,7 +144,7 @@ describe('the live event stream (streamEvents)', () => {
     }
   });
 
-  it('is refused without a credential, to another organization, to technicians and for a made-up Last-Event-ID', async () => {
+  it('is refused without a credential, to another organization and for a made-up Last-Event-ID', async () => {
     expect((await t.request('GET', streamPath(org.orgId))).status).toBe(401);
     expect((await t.request('GET', streamPath(other.orgId), { token: org.secretKey })).status).toBe(404);
     const garbled = await t.request('GET', streamPath(org.orgId), {
