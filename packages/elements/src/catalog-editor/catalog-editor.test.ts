@@ -77,7 +77,7 @@ const $ = <T extends Element = HTMLElement>(el: CrewCatalogEditor, selector: str
 /** The row of a category or service by its own name (its "Move to" menu names the others). */
 const rowOf = (el: CrewCatalogEditor, name: string) =>
   [...el.shadowRoot!.querySelectorAll<HTMLElement>('.row')].find(
-    (row) => row.querySelector('.category-name, button.item')?.textContent!.trim() === name,
+    (row) => row.querySelector('.category-name, button.item')?.textContent?.trim() === name,
   )!;
 const centre = (element: Element): [number, number] => {
   const box = element.getBoundingClientRect();
