@@ -158,6 +158,27 @@ describe('the live event stream (streamEvents)', () => {
     expect(ok.headers.get('content-type')).toMatch(/^text\/event-stream/);
   });
 
+  it('opens with its position and sends keep-alive comments while nothing happens', async () => {
+    const live = t.services.liveEvents;
+    t.services.liveEvents = new LiveEventStream(t.database, logger, { heartbeatMs: 25 });
+    const stop = new AbortController();
+    try {
+      const response = await fetch(`${t.baseUrl}${streamPath(org.orgId)}`, {
+        headers: { authorization: `Bearer ${org.secretKey}` },
+        signal: stop.signal,
+      });
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = '';
+      while (!text.includes(': keep-alive')) text += (await reader.read()).value ?? '';
+      expect(text).toMatch(/^retry: 2000\nid: \d+-\d+\n\n/);
+    } finally {
+      stop.abort();
+      await t.services.liveEvents.close();
+      t.services.liveEvents = live;
+    }
+  });
+
   it('answers 429 past the streams one instance serves an organization', async () => {
     const live = t.services.liveEvents;
     t.services.liveEvents = new LiveEventStream(t.database, logger, { maxPerOrganization: 1 });
