@@ -162,6 +162,13 @@ describe('the audit log, for every operation in openapi.yaml that changes someth
     const override: Record<string, Record<string, unknown>> = {
       createTimeOff: { startsAt: '2028-01-01T00:00:00Z', endsAt: '2028-01-02T00:00:00Z' },
       createPricingTier: { validFrom: '2020-01-01', validTo: '2020-12-31' },
+      createImport: {
+        kind: 'customers',
+        format: 'csv',
+        content: Buffer.from('name\nImported Person\n').toString('base64'),
+      },
+      // The demo's tier, moved to a year no other tier of its item covers.
+      updatePricingTier: { validFrom: '2019-01-01', validTo: '2019-12-31' },
       createAppointment: { customerId: ids.customerId },
       // The demo's first appointment is on its way to the site.
       changeAppointmentStatus: { status: 'in_progress' },

@@ -10,6 +10,7 @@ import type { AppEnv, Services } from './context.js';
 import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
 import { EventDispatcher } from './events/dispatcher.js';
+import { LiveEventStream } from './events/live-stream.js';
 import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
@@ -38,10 +39,13 @@ import { calendarFeedHandlers } from './routes/calendar-feeds.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
+import { exportHandlers } from './routes/exports.js';
 import { healthHandlers } from './routes/health.js';
 import { holdHandlers } from './routes/holds.js';
+import { importHandlers } from './routes/imports.js';
 import { invoiceHandlers } from './routes/invoices.js';
 import { jobSheetHandlers } from './routes/job-sheet.js';
+import { liveEventHandlers } from './routes/live-events.js';
 import { notificationPagePaths, registerNotificationPages } from './routes/notification-pages.js';
 import { notificationHandlers } from './routes/notifications.js';
 import { organizationHandlers } from './routes/organizations.js';
@@ -56,6 +60,7 @@ import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
 import { webhookHandlers } from './routes/webhooks.js';
 import { BookingService } from './services/booking/service.js';
+import { importQueue, runImport } from './services/imports.js';
 import { InvoicingService } from './services/invoicing/invoices.js';
 import { JobSheetService, maxAttachmentBytes } from './services/job-sheet/service.js';
 import { registerNotifications } from './services/notifications/consumer.js';
@@ -90,6 +95,9 @@ export const handlers: HandlerTable = {
   ...calendarFeedHandlers,
   ...jobSheetHandlers,
   ...partHandlers,
+  ...liveEventHandlers,
+  ...exportHandlers,
+  ...importHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -183,6 +191,7 @@ export function createServices({
   if (queue) {
     events.attach(queue);
     webhooks.attach(queue);
+    queue.handle(importQueue, (data) => runImport(database.db, logger, String(data.importId), now));
   }
   const jobSheets = new JobSheetService({ storage, now });
   return {
@@ -218,6 +227,7 @@ export function createServices({
     idempotencyKey: deriveKey(config.secret, 'idempotent-responses'),
     version,
     readiness: readiness ?? new Readiness('ready'),
+    liveEvents: new LiveEventStream(database, logger),
   };
 }
 

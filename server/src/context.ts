@@ -6,6 +6,7 @@ import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { EventDispatcher } from './events/dispatcher.js';
+import type { LiveEventStream } from './events/live-stream.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
@@ -72,6 +73,8 @@ export interface Services {
   version: string;
   /** Whether this process should get traffic (`/readyz`). */
   readiness: Readiness;
+  /** The organizations' live event streams served by this instance (`streamEvents`). */
+  liveEvents: LiveEventStream;
 }
 
 export interface AppEnv {

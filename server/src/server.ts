@@ -77,6 +77,9 @@ export async function startServer(
     // Requests finish first (they may queue work), then the queue stops, then the database
     // closes, so no worker polls a closed pool.
     closing ??= (async () => {
+      // Open event streams would hold the drain until its deadline: they end now, and their
+      // clients reconnect (to another instance, as this one is no longer ready).
+      await services.liveEvents.close();
       await listener.close();
       await services.events.stop();
       await services.webhooks.stop();

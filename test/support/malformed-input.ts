@@ -39,6 +39,10 @@ const patternSamples: Record<string, string> = {
   '^[a-z0-9_-]{1,64}$': 'checklist-line',
   '^[A-Za-z0-9._-]{1,200}$': `${marker}-file.jpg`,
   '^[A-Za-z0-9_-]{43}$': 's'.repeat(43),
+  // An import's file: base64 of a one-row customers CSV ("name\nX\n").
+  '^[A-Za-z0-9+/]+={0,2}$': 'bmFtZQpYCg==',
+  // A live stream's Last-Event-ID: `<tx_id>-<seq>`.
+  '^[0-9]{1,20}-[0-9]{1,19}$': '0-0',
 };
 
 export class SchemaSampler {

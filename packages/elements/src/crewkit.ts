@@ -6,5 +6,8 @@ import './ascora-connect/define.js';
 import './ascora-sync/define.js';
 import './invoices/define.js';
 import './webhooks/define.js';
+import './dispatch-board/define.js';
+import './catalog-editor/define.js';
+import './technician-editor/define.js';
 
 export * from './index.js';

@@ -22,6 +22,9 @@ export {
   CrewServiceSelectedEvent,
   CrewSlotSelectedEvent,
 } from './booking/events.js';
+export { CrewCatalogEditor } from './catalog-editor/catalog-editor.js';
+export { CrewDispatchBoard } from './dispatch-board/dispatch-board.js';
+export { CrewVisitMovedEvent } from './dispatch-board/events.js';
 export { CrewPaymentRecordedEvent, type Invoice, type Payment } from './invoices/events.js';
 export { CrewInvoices } from './invoices/invoices.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
@@ -37,6 +40,7 @@ export {
 export { defineElement } from './shared/register.js';
 export { StaffElement } from './shared/staff-element.js';
 export { VERSION } from './shared/version.js';
+export { CrewTechnicianEditor } from './technician-editor/technician-editor.js';
 export {
   CrewWebhookEndpointCreatedEvent,
   CrewWebhookReplayedEvent,

@@ -26,7 +26,12 @@ export async function mockApi(...handlers: RequestHandler[]): Promise<void> {
     },
   });
   await started;
-  worker.resetHandlers(...handlers);
+  // Elements follow the live event stream; a test that does not offer one answers as a server
+  // without it would, and the element carries on without live updates.
+  worker.resetHandlers(
+    ...handlers,
+    http.get(api('/events/stream'), () => problem(404, 'not_found')),
+  );
 }
 
 /** An RFC 9457 problem response, shaped like the server's. */

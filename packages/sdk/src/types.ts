@@ -42,6 +42,7 @@ export type ServiceItemCreate = Schemas['ServiceItemCreate'];
 export type ServiceItemUpdate = Schemas['ServiceItemUpdate'];
 export type PricingTier = Schemas['PricingTier'];
 export type PricingTierCreate = Schemas['PricingTierCreate'];
+export type PricingTierUpdate = Schemas['PricingTierUpdate'];
 export type PriceInForce = Schemas['PriceInForce'];
 
 export type Skill = Schemas['Skill'];

@@ -2,6 +2,7 @@ import type { Database } from '../db/index.js';
 import { eventQueues } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
+import { importQueues } from '../services/imports.js';
 import { notificationQueues } from '../services/notifications/service.js';
 import { webhookQueues } from '../services/webhooks/sender.js';
 import { ascoraQueues } from './worker.js';
@@ -15,7 +16,7 @@ import { ascoraQueues } from './worker.js';
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
   return JobQueue.start(
     database,
-    [...ascoraQueues, ...eventQueues, ...webhookQueues, ...notificationQueues],
+    [...ascoraQueues, ...eventQueues, ...webhookQueues, ...notificationQueues, ...importQueues],
     logger,
   );
 }

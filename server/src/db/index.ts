@@ -29,6 +29,13 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: a snapshot of the whole database, loadable with `pgliteSnapshot`. */
   dump?: () => Promise<Blob | File>;
+  /**
+   * Calls `onNotify` with the payload of every `NOTIFY channel` from any connection (on PostgreSQL:
+   * any instance), until the returned function is called. On PostgreSQL the listening connection is
+   * one of its own, outside the pool; when it is lost it is opened again, and `onNotify` gets `null`
+   * ("notifications may have been missed meanwhile").
+   */
+  listen(channel: string, onNotify: (payload: string | null) => void): Promise<() => Promise<void>>;
 }
 
 export interface DatabaseOptions {
@@ -68,6 +75,8 @@ async function openPglite(dataDir: string, snapshot?: Blob): Promise<Database> {
       reportingApplied(db as unknown as Db, () => migratePglite(db, { migrationsFolder: migrationsPath })),
     close: () => client.close(),
     dump: () => client.dumpDataDir('none'),
+    // One connection, so a NOTIFY made by any transaction reaches it.
+    listen: (channel, onNotify) => client.listen(channel, (payload) => onNotify(payload)),
   };
 }
 
@@ -90,6 +99,56 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       });
     },
     close: () => pool.end(),
+    listen: (channel, onNotify) => listenOnPostgres(url, channel, onNotify),
+  };
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one would be handed to other queries), opened again
+ * a second after it is lost, for as long as nobody stops it.
+ */
+async function listenOnPostgres(
+  url: string,
+  channel: string,
+  onNotify: (payload: string | null) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    const lost = () => {
+      next.removeAllListeners('end');
+      if (stopped || client !== next) return;
+      client = undefined;
+      retry = setTimeout(() => void reconnect(), 1000);
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    client = next;
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+  };
+  const reconnect = async () => {
+    try {
+      await connect();
+      onNotify(null);
+    } catch {
+      client?.removeAllListeners();
+      client = undefined;
+      if (!stopped) retry = setTimeout(() => void reconnect(), 1000);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const last = client;
+    client = undefined;
+    await last?.end().catch(() => {});
   };
 }
 

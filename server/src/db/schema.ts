@@ -10,6 +10,7 @@ export * from './schema/booking.js';
 export * from './schema/catalog.js';
 export * from './schema/customers.js';
 export * from './schema/events.js';
+export * from './schema/imports.js';
 export * from './schema/invoicing.js';
 export * from './schema/job-sheet.js';
 export * from './schema/jobs.js';

@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.js';
 
-const allowHeaders = 'authorization, content-type, idempotency-key, x-request-id';
+// last-event-id: a live stream resuming after a dropped connection (streamEvents).
+const allowHeaders = 'authorization, content-type, idempotency-key, last-event-id, x-request-id';
 const exposeHeaders = 'x-request-id, retry-after, idempotent-replayed';
 const allowMethods = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 

@@ -30,6 +30,7 @@ export const queryDefaults = {
   listWebhookEndpoints: ['limit'],
   listWebhookDeliveries: ['limit'],
   listParts: ['limit'],
+  exportRecords: ['format'],
 } as const satisfies { [O in OperationId]?: readonly (keyof Query<O>)[] };
 
 type Defaulted<O extends OperationId> = O extends keyof typeof queryDefaults

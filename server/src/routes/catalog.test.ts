@@ -164,6 +164,62 @@ describe('the service catalog', () => {
     expect(await price('2031-01-01')).toBe(17500);
   });
 
+  it('changes a tier’s name, price and dates, refusing an overlap or a tier that ends before it starts', async () => {
+    const item = await post('/items', {
+      name: 'Hot water service',
+      durationMinutes: 60,
+      basePriceMinor: 20000,
+    });
+    const pricing = `/items/${item.body.id}/pricing`;
+    const summer = await post(pricing, {
+      name: 'Summer',
+      priceMinor: 18000,
+      validFrom: '2030-01-01',
+      validTo: '2030-02-28',
+    });
+    await post(pricing, {
+      name: 'Autumn',
+      priceMinor: 21000,
+      validFrom: '2030-03-01',
+      validTo: '2030-05-31',
+    });
+    const patch = (body: unknown, token = org.secretKey, path = `${base()}${pricing}/${summer.body.id}`) =>
+      t.request('PATCH', path, { token, body });
+
+    const changed = await patch({ name: 'Summer sale', priceMinor: 16500, validTo: '2030-02-15' });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({
+      id: summer.body.id,
+      name: 'Summer sale',
+      price: { amountMinor: 16500, currency: 'AUD' },
+      validFrom: '2030-01-01',
+      validTo: '2030-02-15',
+    });
+    const on = async (day: string) =>
+      (await t.request('GET', `${base()}${pricing}?on=${day}`, { token: org.secretKey })).body.priceInForce
+        .price.amountMinor;
+    expect(await on('2030-02-10')).toBe(16500);
+    expect(await on('2030-02-20')).toBe(20000);
+
+    const other = await t.createOrg();
+    const before = await t.snapshot();
+    expect((await patch({ validTo: '2030-03-10' })).status).toBe(409);
+    const backwards = await patch({ validFrom: '2030-02-20' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors[0].path).toBe('body.validFrom');
+    expect((await patch({})).status).toBe(400);
+    expect(
+      (
+        await patch(
+          { name: 'Theirs' },
+          other.secretKey,
+          `/api/v1/organizations/${other.orgId}/services${pricing}/${summer.body.id}`,
+        )
+      ).status,
+    ).toBe(404);
+    expect(await t.snapshot()).toBe(before);
+  });
+
   it('keeps one organization’s catalog from another', async () => {
     const other = await t.createOrg();
     const item = await post('/items', { name: 'Mine', durationMinutes: 30, basePriceMinor: 1 });

@@ -90,6 +90,17 @@ export const catalogHandlers = {
     return c.json(toTier(tier, currency), 201);
   },
 
+  async updatePricingTier(c, { params, body }) {
+    const { tier, currency } = await catalog.updateTier(
+      c.var.db,
+      params.orgId,
+      params.itemId,
+      params.tierId,
+      body,
+    );
+    return c.json(toTier(tier, currency), 200);
+  },
+
   async deletePricingTier(c, { params }) {
     await catalog.deleteTier(c.var.db, params.orgId, params.itemId, params.tierId);
     return c.body(null, 204);

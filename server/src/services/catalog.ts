@@ -338,6 +338,52 @@ export async function createTier(
   }
 }
 
+/** Changes a tier; the result must still end after it starts and overlap no other tier of the item. */
+export async function updateTier(
+  db: Db,
+  orgId: string,
+  itemId: string,
+  tierId: string,
+  body: Schemas['PricingTierUpdate'],
+): Promise<{ tier: TierRow; currency: string }> {
+  const [current] = await db
+    .select()
+    .from(pricingTiers)
+    .where(and(eq(pricingTiers.orgId, orgId), eq(pricingTiers.itemId, itemId), eq(pricingTiers.id, tierId)));
+  if (!current) throw new ApiError('not_found');
+  const validFrom = body.validFrom ?? current.validFrom;
+  const validTo = body.validTo === undefined ? current.validTo : body.validTo;
+  if (validTo && validTo < validFrom) {
+    throw new ApiError('validation_failed', {
+      errors: [
+        {
+          path: body.validTo ? 'body.validTo' : 'body.validFrom',
+          message: 'the tier must not end before it starts',
+        },
+      ],
+    });
+  }
+  const org = await orgSettings(db, orgId);
+  try {
+    const [row] = await db
+      .update(pricingTiers)
+      .set({
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.priceMinor === undefined ? {} : { priceMinor: body.priceMinor }),
+        validFrom,
+        validTo,
+      })
+      .where(eq(pricingTiers.id, current.id))
+      .returning();
+    return { tier: row!, currency: org.currency };
+  } catch (error) {
+    if (pgErrorCode(error) === pgErrors.exclusionViolation) {
+      throw new ApiError('conflict', { detail: 'This tier would overlap another tier of the same item.' });
+    }
+    throw error;
+  }
+}
+
 export async function deleteTier(db: Db, orgId: string, itemId: string, tierId: string): Promise<void> {
   const deleted = await db
     .delete(pricingTiers)

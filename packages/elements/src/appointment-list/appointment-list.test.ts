@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { nextEvent } from '../../test-support/dom.js';
+import { nextEvent, nextTask, spyOnFetch } from '../../test-support/dom.js';
 import { manualClock } from '../../test-support/manual-clock.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
 import './define.js';
@@ -485,5 +485,148 @@ describe('<crew-appointment-list>', () => {
     );
     await waitUntil(() => el.shadowRoot!.querySelector('.state.error'));
     expect(text(el)).to.contain('This widget is not set up correctly.');
+  });
+
+  describe('defects found in use (issue #15)', () => {
+    const luis = { id: '0190f3c4-2222-7000-8000-000000000003', name: 'Luis Moreno' };
+    const gasFitting = {
+      id: '0190f3c4-3333-7000-8000-000000000002',
+      name: 'Gas heater service',
+      requiredSkills: [{ skill: 'gas', minProficiency: 3 }],
+    };
+    const skilled = (
+      tech: { id: string; name: string },
+      gas: number | null,
+      certificateExpiresOn?: string,
+    ) => ({
+      ...tech,
+      timeZone: 'Australia/Sydney',
+      skills: gas === null ? [] : [{ skill: 'gas', proficiency: gas }],
+      certifications: certificateExpiresOn ? [{ name: 'Gas', expiresOn: certificateExpiresOn }] : [],
+    });
+
+    it('sends nothing until the host hands over a credential, then loads with it', async () => {
+      const authorizations: Array<string | null> = [];
+      const record = (request: Request) => authorizations.push(request.headers.get('authorization'));
+      await mockApi(
+        http.get(api('/technicians'), ({ request }) => {
+          record(request);
+          return HttpResponse.json({ data: [sam], nextCursor: null });
+        }),
+        http.get(api('/services/items'), ({ request }) => {
+          record(request);
+          return HttpResponse.json({ data: [tapRepair], nextCursor: null });
+        }),
+        http.get(api('/appointments'), ({ request }) => {
+          record(request);
+          return HttpResponse.json({ data: [listed(1)], nextCursor: null });
+        }),
+      );
+      const spy = spyOnFetch();
+      const errors: string[] = [];
+      const el = document.createElement('crew-appointment-list');
+      el.addEventListener('crew-error', (event) => errors.push(event.error.code));
+      el.setAttribute('api-base', apiBase);
+      el.setAttribute('org', orgId);
+      el.setAttribute('locale', 'en');
+      document.body.append(el);
+      try {
+        await el.updateComplete;
+        await nextTask();
+        expect(spy.sent, 'requests before the host signed in').to.have.length(0);
+        el.getAccessToken = () => 'at_signed_in';
+        await waitUntil(() => el.shadowRoot!.querySelectorAll('tbody tr').length === 1);
+        await waitUntil(() => authorizations.length === 3);
+        expect(authorizations).to.deep.equal(Array(3).fill('Bearer at_signed_in'));
+        expect(errors).to.deep.equal([]);
+      } finally {
+        spy.restore();
+        el.remove();
+      }
+    });
+
+    it('offers for reassignment only the technicians qualified for the service on that day', async () => {
+      const visit = listed(1, { serviceItemId: gasFitting.id, technicianId: sam.id });
+      await mockApi(
+        http.get(api('/technicians'), () =>
+          HttpResponse.json({
+            data: [
+              skilled(sam, 4),
+              skilled(priya, 2),
+              // Skilled enough, but the gas certificate lapsed the day before the visit.
+              skilled(luis, 5, '2031-03-03'),
+              skilled({ id: '0190f3c4-2222-7000-8000-000000000004', name: 'Ada Brown' }, 3, '2031-12-31'),
+            ],
+            nextCursor: null,
+          }),
+        ),
+        http.get(api('/services/items'), () => HttpResponse.json({ data: [gasFitting], nextCursor: null })),
+        listOf([visit]),
+      );
+      const el = await mount();
+      await waitUntil(() => el.shadowRoot!.querySelectorAll('td.actions select').length === 2);
+      const assign = el.shadowRoot!.querySelectorAll<HTMLSelectElement>('td.actions select')[1]!;
+      expect([...assign.options].map((o) => o.textContent)).to.deep.equal(['Assign', 'Ada Brown']);
+    });
+
+    it('says why the server refused a reassignment, with the times it offers instead', async () => {
+      await mockApi(
+        ...lookups,
+        listOf([listed(1)]),
+        http.post(api(`/appointments/${listed(1).id}/assign-technician`), () =>
+          problem(409, 'slot_unavailable', {
+            slotReason: 'outside_working_hours',
+            alternatives: ['2031-03-04T01:00:00.000Z'],
+          }),
+        ),
+      );
+      const el = await mount(
+        html`<crew-appointment-list api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU" timezone="Australia/Sydney"></crew-appointment-list>`,
+      );
+      const reported = nextEvent(el, 'crew-error');
+      await waitUntil(() => el.shadowRoot!.querySelectorAll('td.actions select').length === 2);
+      choose(el.shadowRoot!.querySelectorAll<HTMLSelectElement>('td.actions select')[1]!, priya.id);
+      await waitUntil(() => $<HTMLDialogElement>(el, 'dialog').open);
+      $<HTMLButtonElement>(el, 'dialog button.primary').click();
+      expect((await reported).error.code).to.equal('slot_unavailable');
+      await waitUntil(() => $(el, '.notice.error').textContent!.trim() !== '');
+      const notice = $(el, '.notice.error').textContent!.replace(/\s+/g, ' ');
+      expect(notice).to.contain('Priya Raman does not work at that time.');
+      expect(notice).to.contain('Free instead: 4 Mar 2031, 12:00');
+      expect(notice).not.to.contain('just been taken');
+      expect($(el, 'tr[data-index="0"]').textContent).to.contain('Sam Okafor');
+      await expect(el).to.be.accessible();
+    });
+
+    it('lists every technician in its pickers, past the first page of a hundred', async () => {
+      const crew = Array.from({ length: 150 }, (_, i) => ({
+        id: `0190f3c4-2222-7000-8000-${String(100 + i).padStart(12, '0')}`,
+        name: `Tech ${String(i).padStart(3, '0')}`,
+      }));
+      await mockApi(
+        http.get(api('/technicians'), ({ request }) => {
+          const query = new URL(request.url).searchParams;
+          const offset = Number(query.get('cursor') ?? 0);
+          const limit = Number(query.get('limit'));
+          const more = offset + limit < crew.length;
+          return HttpResponse.json({
+            data: crew.slice(offset, offset + limit),
+            nextCursor: more ? String(offset + limit) : null,
+          });
+        }),
+        http.get(api('/services/items'), () => HttpResponse.json({ data: [tapRepair], nextCursor: null })),
+        listOf([listed(1, { technicianId: crew[0]!.id })]),
+      );
+      const el = await mount();
+      await waitUntil(() => el.shadowRoot!.querySelector('select[name="technicianId"]'));
+      const filter = $<HTMLSelectElement>(el, 'select[name="technicianId"]');
+      await waitUntil(
+        () => filter.options.length === 151,
+        `${filter.options.length - 1} technicians offered`,
+      );
+      expect(filter.options[150]!.textContent).to.equal('Tech 149');
+      const assign = el.shadowRoot!.querySelectorAll<HTMLSelectElement>('td.actions select')[1]!;
+      expect(assign.options).to.have.length(150);
+    });
   });
 });

@@ -1,10 +1,13 @@
-import type { Crewkit } from '@crewkit/sdk';
+import type { Crewkit, components } from '@crewkit/sdk';
 import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
+import { collectAll, ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { type Clock, systemClock } from '../shared/clock.js';
 import { CrewReadyEvent } from '../shared/events.js';
+import { LiveEventsController } from '../shared/live-events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { isQualified } from '../shared/qualification.js';
+import { refusalOf } from '../shared/refusal.js';
 import { siteLine } from '../shared/site.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
@@ -35,6 +38,11 @@ type PendingAction =
   | { kind: 'status'; appointment: AppointmentListItem; status: AppointmentStatus }
   | { kind: 'assign'; appointment: AppointmentListItem; technicianId: string };
 
+type Technician = Pick<components['schemas']['Technician'], 'id' | 'name'> &
+  Partial<Pick<components['schemas']['Technician'], 'skills' | 'certifications' | 'timeZone'>>;
+type ServiceItem = Pick<components['schemas']['ServiceItem'], 'id' | 'name'> &
+  Partial<Pick<components['schemas']['ServiceItem'], 'requiredSkills'>>;
+
 const searchDelayMs = 300;
 const maxPageSize = 100;
 
@@ -57,6 +65,9 @@ const maxPageSize = 100;
  *   dates in; defaults to the browser's. An unknown zone is ignored.
  * @attr locale - BCP 47 language tag; defaults to the browser's language.
  * @attr theme - `light` (the default), `dark`, or `auto` to follow the user's setting.
+ *
+ * It follows the organization's live event stream (`streamEvents`): appointments changed elsewhere
+ * are refreshed in place.
  *
  * @event crew-ready - The first page is shown.
  * @event crew-appointment-selected - An appointment was opened; `event.appointment` is the row.
@@ -96,7 +107,7 @@ export class CrewAppointmentList extends StaffElement {
     filters: { state: true },
     sort: { state: true },
     technicians: { state: true },
-    serviceNames: { state: true },
+    services: { state: true },
     activeIndex: { state: true },
     selectedId: { state: true },
     pendingAction: { state: true },
@@ -120,8 +131,8 @@ export class CrewAppointmentList extends StaffElement {
   declare private loadError: ElementError | undefined;
   declare private filters: Filters;
   declare private sort: Sort;
-  declare private technicians: Array<{ id: string; name: string }>;
-  declare private serviceNames: Map<string, string>;
+  declare private technicians: Technician[];
+  declare private services: Map<string, ServiceItem>;
   declare private activeIndex: number;
   declare private selectedId: string | undefined;
   declare private pendingAction: PendingAction | undefined;
@@ -129,6 +140,11 @@ export class CrewAppointmentList extends StaffElement {
   declare private notice: { text: string; error: boolean } | undefined;
 
   readonly localize = new LocalizeController(this, { en, de, fr, es });
+  /** Changes made elsewhere (a colleague, the booking widget, the board) show without a click on Refresh. */
+  readonly #live = new LiveEventsController(this, {
+    prefixes: ['appointment.', 'customer.'],
+    onChange: () => this.refresh(),
+  });
 
   #client: Crewkit | undefined;
   #listRequest: AbortController | undefined;
@@ -147,7 +163,7 @@ export class CrewAppointmentList extends StaffElement {
     this.filters = noFilters;
     this.sort = 'start';
     this.technicians = [];
-    this.serviceNames = new Map();
+    this.services = new Map();
     this.activeIndex = 0;
     this.savingIds = new Set();
   }
@@ -199,31 +215,34 @@ export class CrewAppointmentList extends StaffElement {
 
   protected override connect(client: Crewkit): void {
     this.#client = client;
+    this.#live.follow(client);
     void this.#loadLookups();
     void this.#loadFirstPage();
   }
 
   protected override connectFailed(error: ElementError): void {
     this.#client = undefined;
+    this.#live.follow(undefined);
     this.#fail(error);
   }
 
-  /** Technician and service names for the rows and filters. Optional: a technician may not list them. */
+  /**
+   * Technicians and services for the rows, filters and the reassign menu: every page of them, as an
+   * organization may well have more than one page. Optional: a technician may not list them.
+   */
   async #loadLookups(): Promise<void> {
     const client = this.#client;
     if (!client) return;
     const [technicians, services] = await Promise.allSettled([
-      unwrap(client.technicians.list({ limit: maxPageSize, active: true })),
-      unwrap(client.services.items.list({ limit: maxPageSize })),
+      collectAll<Technician>(client.technicians.list({ limit: maxPageSize, active: true })),
+      collectAll<ServiceItem>(client.services.items.list({ limit: maxPageSize })),
     ]);
     if (client !== this.#client) return;
     if (technicians.status === 'fulfilled') {
-      this.technicians = technicians.value.data
-        .map(({ id, name }) => ({ id, name }))
-        .sort((a, b) => a.name.localeCompare(b.name, this.localize.lang));
+      this.technicians = technicians.value.sort((a, b) => a.name.localeCompare(b.name, this.localize.lang));
     }
     if (services.status === 'fulfilled') {
-      this.serviceNames = new Map(services.value.data.map((item) => [item.id, item.name]));
+      this.services = new Map(services.value.map((item) => [item.id, item]));
     }
   }
 
@@ -415,12 +434,46 @@ export class CrewAppointmentList extends StaffElement {
     } catch (error) {
       // Put back what the server still has; the message says why the change did not happen.
       this.#replaceAppointment(appointment.id, appointment);
-      this.#showNotice(toElementError(error), this.localize.t.undone(appointment.reference));
+      const failure = toElementError(error);
+      const refusal = action.kind === 'assign' ? this.#refusalText(failure, action.technicianId) : undefined;
+      if (refusal) {
+        this.notice = { text: `${this.localize.t.undone(appointment.reference)} ${refusal}`, error: true };
+        this.reportError(failure);
+      } else {
+        this.#showNotice(failure, this.localize.t.undone(appointment.reference));
+      }
     } finally {
       const saving = new Set(this.savingIds);
       saving.delete(appointment.id);
       this.savingIds = saving;
     }
+  }
+
+  /**
+   * The server's own reason for refusing a technician (and the nearest times it could take instead),
+   * rather than the booking widget's "this time has just been taken", which is rarely why.
+   */
+  #refusalText(error: ElementError, technicianId: string): string | undefined {
+    const refusal = refusalOf(error);
+    if (!refusal) return undefined;
+    const { t } = this.localize;
+    const name = this.#technicianName(technicianId);
+    const reason = t.refused[refusal.reason as keyof typeof t.refused] ?? t.refused.other;
+    const times = refusal.alternatives.map((start) =>
+      this.localize.dateTime(start, { dateStyle: 'medium', timeStyle: 'short', timeZone: this.#zone }),
+    );
+    return [reason(name), times.length > 0 ? t.alternatives(times.join(', ')) : ''].join(' ').trim();
+  }
+
+  /** The technicians the server would accept for an appointment: qualified for its service that day. */
+  #qualifiedFor(appointment: AppointmentListItem): Technician[] {
+    const required = this.services.get(appointment.serviceItemId)?.requiredSkills;
+    return this.technicians.filter((tech) => {
+      if (tech.id === appointment.technicianId) return false;
+      const zone = tech.timeZone && isTimeZone(tech.timeZone) ? tech.timeZone : this.#zone;
+      const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(appointment.start));
+      return isQualified(tech, required, day);
+    });
   }
 
   #replaceAppointment(id: string, appointment: AppointmentListItem): void {
@@ -589,8 +642,9 @@ export class CrewAppointmentList extends StaffElement {
     const saving = this.savingIds.has(appointment.id);
     const technicianName = this.#technicianName(appointment.technicianId);
     const tabIndex = active ? 0 : -1;
-    const canAssign =
-      this.technicians.length > 0 && assignableStatuses.includes(appointment.status) && !saving;
+    const candidates =
+      assignableStatuses.includes(appointment.status) && !saving ? this.#qualifiedFor(appointment) : [];
+    const canAssign = candidates.length > 0;
     return html`<tr
       part=${selected ? 'row selected' : 'row'}
       data-index=${index}
@@ -615,7 +669,7 @@ export class CrewAppointmentList extends StaffElement {
           ${siteLine(appointment.siteAddress) ? html`<small part="site">${siteLine(appointment.siteAddress)}</small>` : nothing}
         </div>
       </td>
-      <td>${this.serviceNames.get(appointment.serviceItemId) ?? t.unknownService}</td>
+      <td>${this.services.get(appointment.serviceItemId)?.name ?? t.unknownService}</td>
       <td>${technicianName}</td>
       <td>
         <span class="badge" part="badge badge-${appointment.status}" data-status=${appointment.status}>${t.status[appointment.status]}</span>
@@ -651,9 +705,7 @@ export class CrewAppointmentList extends StaffElement {
                 }}
               >
                 <option value="" selected>${t.assign}</option>
-                ${this.technicians
-                  .filter((tech) => tech.id !== appointment.technicianId)
-                  .map((tech) => html`<option value=${tech.id}>${tech.name}</option>`)}
+                ${candidates.map((tech) => html`<option value=${tech.id}>${tech.name}</option>`)}
               </select>`
             : nothing
         }

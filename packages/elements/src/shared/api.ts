@@ -103,3 +103,10 @@ export function toElementError(cause: unknown): ElementError {
 
 /** Whether an abort (a newer request replaced this one): such failures are not shown. */
 export const isAbort = (error: unknown) => error instanceof DOMException && error.name === 'AbortError';
+
+/** Every item of every page of a list (for lookups, which are small but may exceed one page). */
+export async function collectAll<Item>(list: AsyncIterable<Item>): Promise<Item[]> {
+  const items: Item[] = [];
+  for await (const item of list) items.push(item);
+  return items;
+}

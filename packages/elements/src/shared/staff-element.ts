@@ -10,7 +10,9 @@ const clientSettings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as co
  * An element for signed-in staff (ERP and admin pages): it calls the API as a user, with an access
  * token the host hands over. Whenever where to call or as whom changes — and when the element is
  * put back into a page — it builds a new client and calls `connect`, so a subclass only says what
- * to load.
+ * to load. Until the host has handed over a credential (`access-token` or `getAccessToken`) it
+ * calls nothing: a host page often signs in after adding the element, and every request sent before
+ * would only be refused (a 401 and an error event each).
  */
 export abstract class StaffElement extends CrewElement {
   static override styles = [...CrewElement.styles, staffStyles];
@@ -56,6 +58,7 @@ export abstract class StaffElement extends CrewElement {
       this.connectFailed(toElementError(error));
       return;
     }
+    if (!this.accessToken && !this.getAccessToken) return;
     this.connect(client, this.org!);
   }
 }

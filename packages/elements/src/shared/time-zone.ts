@@ -3,20 +3,30 @@
  * at an instant is read back from a formatter.
  */
 
-/** Whether this browser knows `zone` (an IANA name such as `Australia/Sydney`). */
+const knownZones = new Map<string, boolean>();
+
+/**
+ * Whether this browser knows `zone` (an IANA name such as `Australia/Sydney`). Remembered: making a
+ * formatter to find out costs a fraction of a millisecond, and a board asks once per visit.
+ */
 export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 1000) knownZones.set(zone, known);
   }
+  return known;
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** How far `zone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
-function offsetAt(instant: number, zone: string): number {
+export function offsetAt(instant: number, zone: string): number {
   let format = offsetFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {

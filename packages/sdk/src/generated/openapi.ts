@@ -451,7 +451,12 @@ export interface paths {
         delete: operations["deletePricingTier"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a pricing tier
+         * @description Renames a tier, changes its price or moves its dates. Tiers of one item may not overlap in
+         *     time (409); `validTo` may not be before `validFrom` (400).
+         */
+        patch: operations["updatePricingTier"];
         trace?: never;
     };
     "/api/v1/organizations/{orgId}/technicians/availability": {
@@ -978,6 +983,114 @@ export interface paths {
          * @description For a dispatch board. At most 62 days; times are instants, days are read in `timeZone`.
          */
         get: operations["getCalendarView"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Live domain changes (server-sent events)
+         * @description A `text/event-stream` of the organization's domain changes (`appointment.created`,
+         *     `appointment.rescheduled`, …) as they commit, on whichever server instance made them. Each
+         *     message has `id:` (the event's position in the stream), `event:` (its type) and `data:` (a
+         *     `StreamedEvent` as JSON). A comment line (`: keep-alive`) every 15 s keeps proxies from
+         *     closing an idle stream. To resume after a dropped connection, send the last `id:` received as
+         *     `Last-Event-ID`: the stream starts with every event after it that the outbox still holds.
+         *     Without it, the stream starts with the next change. Each instance serves a limited number of streams per organization;
+         *     beyond it the answer is 429 with `Retry-After`.
+         *     Browsers' `EventSource` cannot send an `Authorization` header: read the stream with `fetch`
+         *     (the SDK's `events.stream()` does, reconnecting and resuming by itself).
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export records as CSV or XLSX
+         * @description Every record of one kind, streamed (a large export is never held in memory): one row per
+         *     record, one header row; ids, names where a person reads them (service, technician, customer),
+         *     instants in UTC, money in minor units with its currency. Text a spreadsheet would run as a
+         *     formula (starting with `=`, `+`, `-`, `@`) is prefixed with an apostrophe. CSV is UTF-8 with a
+         *     byte-order mark.
+         */
+        get: operations["exportRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import records from CSV or XLSX
+         * @description Queues an import of customers, technicians or catalog items from a CSV or XLSX file (base64,
+         *     the columns `exportRecords` writes; `id` is ignored, every row is a new record). The file is
+         *     checked row by row on the job queue and imported whole or not at all: any invalid row fails
+         *     the import, and `errors` lists every problem by row and column. Poll `getImport`.
+         *     Appointments are not imported (book them, so the booking rules apply). A server process
+         *     running without its job queue answers `503 queue_unavailable`.
+         */
+        post: operations["createImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                importId: string;
+            };
+            cookie?: never;
+        };
+        /** An import's progress and its per-row report */
+        get: operations["getImport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2750,6 +2863,14 @@ export interface components {
             /** Format: date */
             validTo?: string | null;
         };
+        PricingTierUpdate: {
+            name?: string;
+            priceMinor?: number;
+            /** Format: date */
+            validFrom?: string;
+            /** Format: date */
+            validTo?: string | null;
+        };
         PriceInForce: {
             /** Format: date */
             on: string;
@@ -3141,6 +3262,49 @@ export interface components {
                 reason: string | null;
             })[];
             appointments: components["schemas"]["Appointment"][];
+        };
+        /** @description One domain change as the live stream sends it (the `data:` of a message). */
+        StreamedEvent: {
+            /** @description The event's id (`evt_…`); the same id as its webhook delivery. */
+            id: string;
+            /** @description What happened, e.g. `appointment.rescheduled`. */
+            type: string;
+            /** @description The id of the record that changed. */
+            subject: string;
+            occurredAt: components["schemas"]["Timestamp"];
+            /** @description The change, as the event type defines it. */
+            data: Record<string, never>;
+        };
+        ImportCreate: {
+            /** @enum {string} */
+            kind: "customers" | "technicians" | "catalog-items";
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @description The file, base64-encoded (requests are limited to 1 MB). */
+            content: string;
+        };
+        Import: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "customers" | "technicians" | "catalog-items";
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            /** @description Data rows in the file, once read. */
+            totalRows: number | null;
+            /** @description Records created; 0 when the import failed (nothing is half-imported). */
+            importedRows: number | null;
+            errors: {
+                /** @description The row in the file (the header is row 1); 0 for the file as a whole. */
+                row: number;
+                field: string;
+                message: string;
+            }[];
+            createdAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            finishedAt: string | null;
         };
         CalendarView: {
             timeZone: components["schemas"]["TimeZone"];
@@ -5296,6 +5460,41 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    updatePricingTier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                itemId: components["parameters"]["ItemId"];
+                tierId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PricingTierUpdate"];
+            };
+        };
+        responses: {
+            /** @description The changed tier. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PricingTier"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
     getAvailability: {
         parameters: {
             query: {
@@ -6409,6 +6608,132 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `id:` of the last message received; the stream resumes after it. */
+                "Last-Event-ID"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream; it stays open until the client closes it or the server shuts down. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportRecords: {
+        parameters: {
+            query: {
+                kind: "customers" | "technicians" | "catalog-items" | "appointments";
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, as an attachment named `<kind>-<date>.<format>`. */
+            200: {
+                headers: {
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportCreate"];
+            };
+        };
+        responses: {
+            /** @description Queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                importId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The import. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Import"];
                 };
             };
             400: components["responses"]["BadRequest"];

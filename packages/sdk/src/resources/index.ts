@@ -7,9 +7,11 @@ import { availability } from './availability.js';
 import type { Resource } from './context.js';
 import { customers } from './customers.js';
 import { holds } from './holds.js';
+import { exports, imports } from './imports.js';
 import { invoices } from './invoices.js';
 import { attachments, jobSheets } from './job-sheets.js';
 import { jobs } from './jobs.js';
+import { liveEvents } from './live-events.js';
 import { notifications } from './notifications.js';
 import { organizations } from './organizations.js';
 import { parts } from './parts.js';
@@ -40,4 +42,7 @@ export const resources = {
   jobSheets,
   attachments,
   parts,
+  liveEvents,
+  imports,
+  exports,
 } satisfies Record<string, Resource>;

@@ -6,6 +6,7 @@ import type {
   OrgCallOptions,
   OrgPostOptions,
   PricingTierCreate,
+  PricingTierUpdate,
   QueryParams,
   ServiceCategoryCreate,
   ServiceCategoryUpdate,
@@ -111,6 +112,18 @@ export const services = ({ client, org }: Context) => ({
         params: { path: { orgId: org(o?.orgId), itemId } },
         body,
         headers: idempotencyHeader(o),
+        signal: o?.signal,
+      }),
+    /** Renames, reprices or moves a tier; an overlap with another tier of the item answers 409. */
+    update: (
+      itemId: string,
+      tierId: string,
+      body: PricingTierUpdate,
+      o?: OrgCallOptions,
+    ): Promise<ApiResult<'updatePricingTier'>> =>
+      client.PATCH('/api/v1/organizations/{orgId}/services/items/{itemId}/pricing/{tierId}', {
+        params: { path: { orgId: org(o?.orgId), itemId, tierId } },
+        body,
         signal: o?.signal,
       }),
     delete: (itemId: string, tierId: string, o?: OrgCallOptions): Promise<ApiResult<'deletePricingTier'>> =>

@@ -54,4 +54,15 @@ export const de: AppointmentListTerms = {
   loadMore: 'Weitere laden',
   shown: (count) => (count === 1 ? '1 Termin angezeigt' : `${count} Termine angezeigt`),
   rowLabel: (reference, customer) => `${reference}, ${customer}`,
+  // Issue #15: the server's reason for refusing a technician, by its `slotReason`.
+  refused: {
+    taken: (technician) => `${technician} ist zu dieser Zeit belegt.`,
+    outside_working_hours: (technician) => `${technician} arbeitet zu dieser Zeit nicht.`,
+    no_qualified_technician: (technician) => `${technician} ist für diese Leistung nicht qualifiziert.`,
+    minimum_notice: () => 'Diese Zeit ist zu kurzfristig.',
+    beyond_horizon: () => 'Diese Zeit liegt zu weit in der Zukunft.',
+    fully_booked: (technician) => `${technician} ist an diesem Tag ausgebucht.`,
+    other: (technician) => `${technician} kann den Termin zu dieser Zeit nicht übernehmen.`,
+  },
+  alternatives: (times) => `Stattdessen frei: ${times}.`,
 };

@@ -54,6 +54,17 @@ export const en = {
   loadMore: 'Load more',
   shown: (count: number) => (count === 1 ? '1 appointment shown' : `${count} appointments shown`),
   rowLabel: (reference: string, customer: string) => `${reference}, ${customer}`,
+  // Issue #15: the server's reason for refusing a technician, by its `slotReason`.
+  refused: {
+    taken: (technician: string) => `${technician} is busy at that time.`,
+    outside_working_hours: (technician: string) => `${technician} does not work at that time.`,
+    no_qualified_technician: (technician: string) => `${technician} is not qualified for this service.`,
+    minimum_notice: (_technician: string) => 'That time is too soon to book.',
+    beyond_horizon: (_technician: string) => 'That time is too far ahead to book.',
+    fully_booked: (technician: string) => `${technician} is fully booked that day.`,
+    other: (technician: string) => `${technician} cannot take it at that time.`,
+  },
+  alternatives: (times: string) => `Free instead: ${times}.`,
 };
 
 export type AppointmentListTerms = typeof en;

@@ -1,0 +1,56 @@
+export const en = {
+  title: 'Dispatch board',
+  day: 'Day',
+  week: 'Week',
+  previous: 'Previous',
+  next: 'Next',
+  today: 'Today',
+  view: 'View',
+  queue: 'Requested work',
+  queueEmpty: 'No requested work in this period.',
+  noTechnicians: 'No active technicians.',
+  technicians: 'Technicians',
+  unknownService: 'Service',
+  timeOff: 'Time off',
+  lane: (name: string, visits: number) => `${name}, ${visits === 1 ? '1 visit' : `${visits} visits`}`,
+  visit: (reference: string, customer: string, service: string, when: string, status: string) =>
+    `${reference}, ${customer}, ${service}, ${when}, ${status}`,
+  status: {
+    requested: 'requested',
+    scheduled: 'scheduled',
+    en_route: 'en route',
+    in_progress: 'in progress',
+    paused: 'paused',
+    completed: 'completed',
+    cancelled: 'cancelled',
+    no_show: 'no-show',
+  } as Record<string, string>,
+  legend: 'While moving a visit, lanes in green are qualified and free at the time shown.',
+  instructions:
+    'Enter or Space picks a visit up; arrow keys move it (up and down between technicians, left and right by 15 minutes, with Shift by a day); Enter drops it, Escape puts it back.',
+  pickedUp: (reference: string) => `Picked up ${reference}.`,
+  target: (technician: string, when: string, fit: 'free' | 'busy' | 'unknown') =>
+    `${technician}, ${when}: ${fit === 'free' ? 'qualified and free' : fit === 'busy' ? 'not free or not qualified' : 'checking…'}`,
+  cancelled: (reference: string) => `${reference} put back.`,
+  moving: (reference: string) => `Moving ${reference}…`,
+  moved: (reference: string, technician: string, when: string) =>
+    `${reference} is now with ${technician}, ${when}.`,
+  undo: 'Undo',
+  undone: (reference: string) => `Move of ${reference} undone.`,
+  refusedTitle: (reference: string) => `${reference} was not moved`,
+  refused: {
+    taken: (technician: string) => `${technician} is busy at that time.`,
+    outside_working_hours: (technician: string) => `${technician} does not work at that time.`,
+    no_qualified_technician: (technician: string) => `${technician} is not qualified for this service.`,
+    minimum_notice: (_technician: string) => 'That time is too soon to book.',
+    beyond_horizon: (_technician: string) => 'That time is too far ahead to book.',
+    fully_booked: (technician: string) => `${technician} is fully booked that day.`,
+    other: (technician: string) => `${technician} cannot take it at that time.`,
+  },
+  tryInstead: (when: string) => `Move to ${when}`,
+  dismiss: 'Dismiss',
+  dayList: 'Visits by technician',
+  noVisits: 'No visits.',
+};
+
+export type DispatchBoardTerms = typeof en;
