@@ -3,6 +3,7 @@ import {
   type AppointmentStatusValue,
   appointments,
   ascoraConflicts,
+  ascoraMappings,
   customers,
   type JobStatus,
   jobs,
@@ -10,16 +11,9 @@ import {
 } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
-import {
-  ascoraCustomerInput,
-  ascoraJobInput,
-  contentHash,
-  normalizeAddress,
-  type SharedCustomer,
-  type SharedJob,
-} from './canonical.js';
+import { contentHash, normalizeAddress, type SharedCustomer, type SharedJob } from './canonical.js';
 import { type AscoraDeps, clientFor, requireConnection, toApiError } from './connection.js';
-import { pushCustomers, pushJobs } from './push.js';
+import { pushCustomers, pushJobs, saveCustomerTo, saveJobTo } from './push.js';
 import { customerLinks, writeMappings } from './records.js';
 
 export type ConflictRow = typeof ascoraConflicts.$inferSelect;
@@ -62,9 +56,22 @@ export async function resolveConflict(
   const hash = contentHash(merged as unknown as SharedCustomer);
   try {
     if (conflict.entity === 'customer') {
-      await client.saveCustomer(ascoraCustomerInput(merged as unknown as SharedCustomer, conflict.ascoraId));
+      await saveCustomerTo(client, merged as unknown as SharedCustomer, conflict.ascoraId);
     } else {
-      await client.saveJob(ascoraJobInput(merged as unknown as SharedJob, conflict.ascoraId));
+      const [link] = await db
+        .select({ ascoraNumber: ascoraMappings.ascoraNumber })
+        .from(ascoraMappings)
+        .where(
+          and(
+            eq(ascoraMappings.orgId, orgId),
+            eq(ascoraMappings.entity, 'job'),
+            eq(ascoraMappings.ascoraId, conflict.ascoraId),
+          ),
+        );
+      await saveJobTo(client, merged as unknown as SharedJob, {
+        ascoraId: conflict.ascoraId,
+        ascoraNumber: link?.ascoraNumber ?? null,
+      });
     }
   } catch (error) {
     throw toApiError(error);
@@ -195,8 +202,8 @@ export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appo
   });
   const client = clientFor(deps, connection);
   try {
-    const customerOutcome = await pushCustomers(db, client, orgId, [customer.id]);
-    const jobOutcome = await pushJobs(db, client, orgId, [jobId!]);
+    const customerOutcome = await pushCustomers(db, client, orgId, [customer.id], deps.now);
+    const jobOutcome = await pushJobs(db, client, orgId, [jobId!], deps.now);
     const failure = [...customerOutcome.failures, ...jobOutcome.failures][0];
     if (failure) throw new ApiError('ascora_rejected', { detail: failure.reason });
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { AscoraCustomer, AscoraJob } from '@crewkit/ascora';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { ascoraSyncEntry, recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/index.js';
 import {
@@ -8,6 +8,7 @@ import {
   type AscoraRunCounts,
   ascoraConflicts,
   ascoraMappings,
+  ascoraPendingCreates,
   customers,
   jobs,
 } from '../db/schema.js';
@@ -161,6 +162,18 @@ interface MappingWrite {
 }
 
 export async function writeMappings(db: Db, orgId: string, entity: AscoraEntity, writes: MappingWrite[]) {
+  if (writes.length === 0) return;
+  // A linked record has no create pending any more, however it came to be linked.
+  await db.delete(ascoraPendingCreates).where(
+    and(
+      eq(ascoraPendingCreates.orgId, orgId),
+      eq(ascoraPendingCreates.entity, entity),
+      inArray(
+        ascoraPendingCreates.localId,
+        writes.map((w) => w.localId),
+      ),
+    ),
+  );
   const fresh = writes.filter((w) => !w.keepSyncedAt);
   const kept = writes.filter((w) => w.keepSyncedAt);
   if (fresh.length > 0) {
@@ -202,6 +215,37 @@ export async function writeMappings(db: Db, orgId: string, entity: AscoraEntity,
 }
 
 /**
+ * Crewkit records whose create was sent to Ascora with no answer recorded yet, by `key`. Ascora
+ * echoes a create as a webhook (JobCreated, CustomerModified), which can arrive before the answer
+ * or instead of a lost one: the echoed record is linked to the record that was pushed, not pulled
+ * in as a second one.
+ */
+async function pendingCreates<T extends typeof customers | typeof jobs>(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  table: T,
+  key: (row: T['$inferSelect']) => Promise<string> | string,
+): Promise<Map<string, string>> {
+  const t = table as typeof customers;
+  const rows = (await db
+    .select({ row: t })
+    .from(t)
+    .innerJoin(
+      ascoraPendingCreates,
+      and(
+        eq(ascoraPendingCreates.orgId, t.orgId),
+        eq(ascoraPendingCreates.entity, entity),
+        eq(ascoraPendingCreates.localId, t.id),
+      ),
+    )
+    .where(eq(t.orgId, orgId))) as { row: T['$inferSelect'] }[];
+  const byKey = new Map<string, string>();
+  for (const { row } of rows) byKey.set(await key(row), row.id);
+  return byKey;
+}
+
+/**
  * Applies one page of Ascora customers in the caller's transaction: one upsert for the customers,
  * one for the mappings. Unchanged records (same content hash) cost nothing but the hash.
  */
@@ -229,6 +273,7 @@ export async function applyCustomers(
     counted: 'created' | 'updated';
   }[] = [];
   const mappingWrites: MappingWrite[] = [];
+  let pushed: Map<string, string> | undefined;
   for (const remote of page) {
     const shared = sharedFromAscoraCustomer(remote);
     const hash = contentHash(shared);
@@ -236,6 +281,18 @@ export async function applyCustomers(
     const row = mapping ? locals.get(mapping.localId) : undefined;
     const local = row ? { shared: sharedFromLocalCustomer(row), updatedAt: row.updatedAt } : undefined;
     const decision = decide(shared, hash, mapping, local, context);
+    if (decision.kind === 'write' && decision.counted === 'created') {
+      pushed ??= await pendingCreates(db, orgId, 'customer', customers, (r) =>
+        contentHash(sharedFromLocalCustomer(r)),
+      );
+      const echoed = pushed.get(hash);
+      if (echoed) {
+        pushed.delete(hash);
+        counts.skipped += 1;
+        mappingWrites.push({ ascoraId: remote.customerId, localId: echoed, syncedHash: hash });
+        continue;
+      }
+    }
     if (decision.kind === 'skip') {
       counts.skipped += 1;
       if (mapping && mapping.syncedHash !== hash)
@@ -421,10 +478,38 @@ export async function applyJobs(db: Db, context: ApplyContext, page: AscoraJob[]
     counted: 'created' | 'updated';
   }[] = [];
   const mappingWrites: MappingWrite[] = [];
+  let pushed: Map<string, string> | undefined;
   for (const remote of page) {
     const shared = sharedFromAscoraJob(remote);
     const hash = contentHash(shared);
     const mapping = mappings.get(remote.jobId);
+    if (!mapping) {
+      pushed ??= await pendingCreates(db, orgId, 'job', jobs, async (r) => {
+        const site = r.siteCustomerId
+          ? (await customerLinks(db, orgId, 'local', [r.siteCustomerId])).get(r.siteCustomerId)
+          : undefined;
+        return `${site ?? ''}|${r.name.trim()}`;
+      });
+      const key = `${shared.siteCustomer ?? ''}|${shared.name}`;
+      const echoed = pushed.get(key);
+      if (echoed) {
+        // Linked with Ascora's content as the agreed one: where it differs from Crewkit's (defaults
+        // Ascora added), the next push sends Crewkit's fields over it.
+        pushed.delete(key);
+        counts.skipped += 1;
+        await db
+          .update(jobs)
+          .set({ number: remote.jobNumber })
+          .where(and(eq(jobs.id, echoed), isNull(jobs.number)));
+        mappingWrites.push({
+          ascoraId: remote.jobId,
+          localId: echoed,
+          ascoraNumber: remote.jobNumber,
+          syncedHash: hash,
+        });
+        continue;
+      }
+    }
     const row = mapping ? locals.get(mapping.localId) : undefined;
     const local = row
       ? {

@@ -45,19 +45,24 @@ export function ascoraRequest(c: AppContext): AscoraRequest {
   };
 }
 
-/** Connects, schedules the periodic sync and queues the first one; refused before Ascora is called without a queue. */
+/**
+ * Connects, schedules the periodic sync and queues the first one. A server still starting has no
+ * queue yet: the connection is kept, and `catchUpAscora` schedules and queues its first sync the
+ * moment the queue starts (it finds a connection that never synced).
+ */
 export async function connect(
   request: AscoraRequest,
   orgId: string,
   input: Omit<ConnectInput, 'publicBaseUrl'>,
 ): Promise<{ connection: ConnectionRow; webhookPath: string }> {
-  const queue = requireQueue(request.queue);
   const connected = await connectAscora(request.deps, orgId, {
     ...input,
     publicBaseUrl: request.publicBaseUrl,
   });
-  await scheduleSync(queue, connected.connection);
-  await enqueueSync(queue, orgId, 'connect');
+  if (request.queue) {
+    await scheduleSync(request.queue, connected.connection);
+    await enqueueSync(request.queue, orgId, 'connect');
+  }
   return connected;
 }
 

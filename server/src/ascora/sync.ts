@@ -34,6 +34,12 @@ export class SyncAbortedError extends Error {
 
 const analyzeAfterCreated = 200;
 
+/**
+ * A running sync whose heartbeat is older than this belongs to a process that died, and the next
+ * run takes it over; a live run beats three times as often.
+ */
+export const defaultStaleRunMs = 30_000;
+
 export type SyncTrigger = 'manual' | 'schedule' | 'webhook' | 'connect';
 export type RunRow = typeof ascoraSyncRuns.$inferSelect;
 
@@ -167,7 +173,31 @@ export async function runSync(
 ): Promise<SyncResult> {
   const { db } = deps;
   const connection = await requireConnection(db, orgId);
-  const run = await claimRun(db, orgId, trigger, deps.staleRunMs ?? 120_000, deps.now);
+  const staleRunMs = deps.staleRunMs ?? defaultStaleRunMs;
+  const run = await claimRun(db, orgId, trigger, staleRunMs, deps.now);
+  // Pages can take long (a slow Ascora, retries): the run says it is alive between them too, so
+  // only a process that is gone leaves a heartbeat old enough to be taken over.
+  const beat = setInterval(() => {
+    void db
+      .update(ascoraSyncRuns)
+      .set({ heartbeatAt: new Date(deps.now()) })
+      .where(and(eq(ascoraSyncRuns.id, run.id), eq(ascoraSyncRuns.status, 'running')))
+      .catch((error: unknown) => deps.logger.warn({ err: error, orgId }, 'ascora sync heartbeat failed'));
+  }, staleRunMs / 3);
+  try {
+    return await runClaimed(deps, connection, run);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function runClaimed(
+  deps: AscoraDeps,
+  connection: ConnectionRow & { apiKeySealed: string },
+  run: RunRow,
+): Promise<SyncResult> {
+  const { db } = deps;
+  const { orgId } = run;
   const client = clientFor(deps, connection);
   const context: ApplyContext = {
     orgId,
@@ -280,7 +310,7 @@ async function runStage(
       );
     case 'jobs:pull':
       return eachPage(
-        (page) => client.listJobs({ page, pageSize, jobStatus: 'ALL' }),
+        (page) => client.listJobs({ page, pageSize, jobStatus: 'ALL', includeChildJobs: true }),
         startPage,
         ahead,
         async (page, n) => {
@@ -300,8 +330,8 @@ async function runStage(
     case 'payments:push': {
       checkAborted(deps);
       const step = {
-        'customers:push': () => pushCustomers(db, client, orgId),
-        'jobs:push': () => pushJobs(db, client, orgId),
+        'customers:push': () => pushCustomers(db, client, orgId, undefined, deps.now),
+        'jobs:push': () => pushJobs(db, client, orgId, undefined, deps.now),
         'invoices:pull': () => pullInvoices(db, client, orgId, deps.now),
         'payments:pull': () => pullPayments(db, client, orgId, deps.now),
         'payments:push': () => pushPayments(db, client, orgId, deps.now),

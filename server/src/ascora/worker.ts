@@ -13,8 +13,17 @@ import { runSync, type SyncTrigger } from './sync.js';
 
 export const ascoraQueues: QueueDefinition[] = [
   // `stately` + the org as singleton key: one sync queued and one running per organization, across
-  // every process; extra triggers while one waits collapse into it.
-  { name: 'ascora-sync', policy: 'stately', retryLimit: 10, retryDelaySeconds: 30, expireInSeconds: 3600 },
+  // every process; extra triggers while one waits collapse into it. A large sync may run for long,
+  // so the job does not expire early; its heartbeat is what tells a killed process's job apart, and
+  // the retry takes the run over at its checkpoint once the run's own heartbeat is stale too.
+  {
+    name: 'ascora-sync',
+    policy: 'stately',
+    retryLimit: 10,
+    retryDelaySeconds: 5,
+    expireInSeconds: 3600,
+    heartbeatSeconds: 15,
+  },
   { name: 'ascora-webhook', retryLimit: 5, retryDelaySeconds: 5 },
   { name: 'ascora-payment', retryLimit: 10, retryDelaySeconds: 30 },
 ];
@@ -133,7 +142,7 @@ export async function processWebhook(
       await deps.db.transaction((tx) => applyCustomers(tx, context, [remote]));
       if (customerWay === 'both') {
         const links = await customerLinks(deps.db, orgId, 'ascora', [remote.customerId]);
-        await pushCustomers(deps.db, client, orgId, [...links.values()]);
+        await pushCustomers(deps.db, client, orgId, [...links.values()], deps.now);
       }
     } else if (hint.kind === 'job' && jobWay !== 'push') {
       const remote = await client.getJob(hint.number);
@@ -150,7 +159,7 @@ export async function processWebhook(
       });
       if (jobWay === 'both') {
         const [mapped] = await localJobIds(deps.db, orgId, remote.jobId);
-        if (mapped) await pushJobs(deps.db, client, orgId, [mapped]);
+        if (mapped) await pushJobs(deps.db, client, orgId, [mapped], deps.now);
       }
     } else if (hint.kind === 'invoice') {
       await pullInvoices(deps.db, client, orgId, deps.now);
