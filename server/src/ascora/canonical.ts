@@ -228,7 +228,9 @@ export function ascoraCustomerUpdate(remote: AscoraCustomer, local: SharedCustom
   const seen = sharedFromAscoraCustomer(remote);
   const body: AscoraCustomerInput = { ...writableCustomer(remote), customerId: remote.customerId };
   if (local.name !== seen.name) body.customerName = local.name;
-  if (local.email !== seen.email) body.emailAddress = local.email;
+  // Crewkit reads an email several Ascora customers share as absent on all but one of them
+  // (`emailOwnership`): an absent email is never sent as a clearing of Ascora's.
+  if (local.email !== seen.email && local.email !== null) body.emailAddress = local.email;
   if (local.phone !== seen.phone) body.phoneNumber = local.phone;
   return { ...body, ...addressChanges(seen.address, local.address, customerAddressFields) };
 }

@@ -246,6 +246,62 @@ async function pendingCreates<T extends typeof customers | typeof jobs>(
 }
 
 /**
+ * Ascora customers as Crewkit holds them, email included only where it can be theirs. In Ascora
+ * several customers often share one email — a business's sites and its billing customer use the
+ * owner's — while a Crewkit email belongs to one customer. The first Ascora customer linked with
+ * an email keeps it; the others are synced without it (Crewkit reads their email as absent, and a
+ * push never clears an email Ascora has, see `ascoraCustomerUpdate`). Reading it the same way at
+ * every sync keeps their content hashes stable, so they are not rewritten each time.
+ */
+async function emailOwnership(db: Db, orgId: string, page: AscoraCustomer[]) {
+  const emails = [
+    ...new Set(page.map((r) => sharedFromAscoraCustomer(r).email).filter((e): e is string => e !== null)),
+  ];
+  const owners = new Map<string, string>();
+  const ownerLinks = new Map<string, string>();
+  if (emails.length > 0) {
+    const rows = await db
+      .select({
+        id: customers.id,
+        email: sql<string>`lower(${customers.email})`,
+        ascoraId: ascoraMappings.ascoraId,
+      })
+      .from(customers)
+      .leftJoin(
+        ascoraMappings,
+        and(
+          eq(ascoraMappings.orgId, customers.orgId),
+          eq(ascoraMappings.entity, 'customer'),
+          eq(ascoraMappings.localId, customers.id),
+        ),
+      )
+      .where(and(eq(customers.orgId, orgId), inArray(sql`lower(${customers.email})`, emails)));
+    for (const row of rows) {
+      owners.set(row.email, row.id);
+      if (row.ascoraId) ownerLinks.set(row.id, row.ascoraId);
+    }
+  }
+  /** Which Ascora customer took an email earlier in this page. */
+  const claimed = new Map<string, string>();
+  return (remote: AscoraCustomer, linkedTo: string | undefined): SharedCustomer => {
+    const shared = sharedFromAscoraCustomer(remote);
+    const email = shared.email;
+    if (!email) return shared;
+    const owner = owners.get(email);
+    const claimant = claimed.get(email);
+    const ownerLink = owner ? ownerLinks.get(owner) : undefined;
+    const taken =
+      (claimant !== undefined && claimant !== remote.customerId) ||
+      (owner !== undefined &&
+        owner !== linkedTo &&
+        ((ownerLink !== undefined && ownerLink !== remote.customerId) || linkedTo !== undefined));
+    if (taken) return { ...shared, email: null };
+    claimed.set(email, remote.customerId);
+    return shared;
+  };
+}
+
+/**
  * Applies one page of Ascora customers in the caller's transaction: one upsert for the customers,
  * one for the mappings. Unchanged records (same content hash) cost nothing but the hash.
  */
@@ -274,10 +330,11 @@ export async function applyCustomers(
   }[] = [];
   const mappingWrites: MappingWrite[] = [];
   let pushed: Map<string, string> | undefined;
+  const sharedEmail = await emailOwnership(db, orgId, page);
   for (const remote of page) {
-    const shared = sharedFromAscoraCustomer(remote);
-    const hash = contentHash(shared);
     const mapping = mappings.get(remote.customerId);
+    const shared = sharedEmail(remote, mapping?.localId);
+    const hash = contentHash(shared);
     const row = mapping ? locals.get(mapping.localId) : undefined;
     const local = row ? { shared: sharedFromLocalCustomer(row), updatedAt: row.updatedAt } : undefined;
     const decision = decide(shared, hash, mapping, local, context);

@@ -28,6 +28,8 @@ const superviseIntervalSeconds = 10;
 const queueInstallLockId = 7_215_031_224;
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+/** Handles up to `batchSize` jobs of a queue at once; a throw fails (and retries) them all. */
+export type BatchHandler = (data: Record<string, unknown>[]) => Promise<void>;
 
 /**
  * The durable job queue: pg-boss in the application's own database, on PostgreSQL through the
@@ -38,6 +40,7 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 export class JobQueue {
   readonly boss: PgBoss;
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #batchHandlers = new Map<string, { handler: BatchHandler; batchSize: number }>();
   readonly #heartbeats = new Map<string, number>();
   readonly #logger: Logger;
   #workersStarted = false;
@@ -114,10 +117,27 @@ export class JobQueue {
     this.#handlers.set(name, handler);
   }
 
+  /**
+   * Registers code that takes a queue's ready jobs together, up to `batchSize`: a backlog is worked
+   * through in a few passes instead of one job per poll.
+   */
+  handleBatch(name: string, handler: BatchHandler, batchSize: number): void {
+    this.#batchHandlers.set(name, { handler, batchSize });
+  }
+
   /** Polls every handled queue in the background (the server); tests call `drain()` instead. */
   async startWorkers(pollingIntervalSeconds = 2): Promise<void> {
     if (this.#workersStarted) return;
     this.#workersStarted = true;
+    for (const [name, { handler, batchSize }] of this.#batchHandlers) {
+      await this.boss.work<Record<string, unknown>>(
+        name,
+        { pollingIntervalSeconds, batchSize },
+        async (jobs) => {
+          await handler(jobs.map((job) => job.data ?? {}));
+        },
+      );
+    }
     for (const [name, handler] of this.#handlers) {
       await this.boss.work<Record<string, unknown>>(
         name,
@@ -139,7 +159,7 @@ export class JobQueue {
    * policy applies) and reported in the result, not thrown.
    */
   async drain(
-    names: string[] = [...this.#handlers.keys()],
+    names: string[] = [...this.#handlers.keys(), ...this.#batchHandlers.keys()],
     maxJobs = 1000,
   ): Promise<{ ran: number; failed: unknown[] }> {
     let ran = 0;
@@ -148,6 +168,25 @@ export class JobQueue {
     while (progressed && ran < maxJobs) {
       progressed = false;
       for (const name of names) {
+        const batch = this.#batchHandlers.get(name);
+        if (batch) {
+          const jobs = await this.boss.fetch<Record<string, unknown>>(name, { batchSize: batch.batchSize });
+          if (jobs.length === 0) continue;
+          progressed = true;
+          ran += jobs.length;
+          const ids = jobs.map((job) => job.id);
+          try {
+            await batch.handler(jobs.map((job) => job.data ?? {}));
+            await this.boss.complete(name, ids);
+          } catch (error) {
+            failed.push(error);
+            this.#logger.warn({ err: error, queue: name }, 'job batch failed');
+            await this.boss.fail(name, ids, {
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
+          continue;
+        }
         const handler = this.#handlers.get(name);
         if (!handler) throw new Error(`No handler for queue ${name}`);
         const [job] = await this.boss.fetch<Record<string, unknown>>(name, { batchSize: 1 });
