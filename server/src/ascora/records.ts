@@ -51,7 +51,11 @@ export function addCounts(into: AscoraRunCounts, from: AscoraRunCounts): void {
 export interface ApplyContext {
   orgId: string;
   strategy: AscoraConflictStrategy;
-  /** When the Ascora side of these records was seen changed; `newest_wins` compares against it. */
+  /**
+   * When the Ascora side of these records changed, as far as Crewkit can tell (Ascora gives no
+   * modification time): a webhook's arrival, or for a sync the start of the previous completed
+   * one. `newest_wins` lets the Crewkit side win when its `updatedAt` is later.
+   */
   remoteSeenAt: Date;
 }
 

@@ -1,5 +1,5 @@
 import type { AscoraClient, Page } from '@crewkit/ascora';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import {
   type AscoraCheckpoint,
@@ -100,6 +100,8 @@ async function claimRun(
         orgId,
         trigger,
         status: 'running',
+        startedAt: new Date(now()),
+        heartbeatAt: new Date(now()),
         counts: { created: 0, updated: 0, skipped: 0, conflicts: 0, failed: 0 },
       })
       .returning();
@@ -199,10 +201,24 @@ async function runClaimed(
   const { db } = deps;
   const { orgId } = run;
   const client = clientFor(deps, connection);
+  // A change found now, with no webhook, may have been made any time since the previous sync saw
+  // the old content: it is dated then, the earliest it can have been (see AscoraConflictStrategy).
+  const [previous] = await db
+    .select({ startedAt: ascoraSyncRuns.startedAt })
+    .from(ascoraSyncRuns)
+    .where(
+      and(
+        eq(ascoraSyncRuns.orgId, orgId),
+        eq(ascoraSyncRuns.status, 'completed'),
+        ne(ascoraSyncRuns.id, run.id),
+      ),
+    )
+    .orderBy(desc(ascoraSyncRuns.id))
+    .limit(1);
   const context: ApplyContext = {
     orgId,
     strategy: connection.conflictStrategy,
-    remoteSeenAt: new Date(deps.now()),
+    remoteSeenAt: previous?.startedAt ?? new Date(deps.now()),
   };
   const pageSize = deps.pageSize ?? 250;
   const stages = stagesFor(connection);

@@ -2207,8 +2207,13 @@ export interface components {
         AscoraDirection: "pull" | "push" | "both";
         /**
          * @description How a record changed on both sides since the last sync is settled: `local_wins`,
-         *     `remote_wins`, `newest_wins` (the side changed last, by the local `updatedAt` against the
-         *     time the Ascora change was first seen), or `manual` (queued at `…/ascora/conflicts`).
+         *     `remote_wins`, `newest_wins`, or `manual` (queued at `…/ascora/conflicts`).
+         *     Ascora gives no modification time, so `newest_wins` dates the Ascora change as follows: a
+         *     change announced by a webhook at the webhook's arrival (Ascora sends it as the edit is made);
+         *     a change found by a sync without a webhook at the start of the previous completed sync, the
+         *     last moment Ascora is known to have held the old content. The Crewkit change (its
+         *     `updatedAt`) wins when it is later, so of two edits made between syncs, the one whose time
+         *     is known (Crewkit's) wins over the one whose time is not.
          * @enum {string}
          */
         AscoraConflictStrategy: "local_wins" | "remote_wins" | "newest_wins" | "manual";
