@@ -145,6 +145,21 @@ export function jobStatusFor(status: AppointmentStatusValue): JobStatus {
   }
 }
 
+/** The appointment a visit was last rescheduled as (itself when it never was). */
+async function currentVisit(db: AscoraDeps['db'], orgId: string, appointmentId: string): Promise<string> {
+  let id = appointmentId;
+  // Bounded: a chain of reschedules is finite, and a cycle would be a bug, not a reason to hang.
+  for (let hops = 0; hops < 100; hops++) {
+    const [row] = await db
+      .select({ next: appointments.rescheduledToId })
+      .from(appointments)
+      .where(and(eq(appointments.orgId, orgId), eq(appointments.id, id)));
+    if (!row?.next) return id;
+    id = row.next;
+  }
+  return id;
+}
+
 /**
  * Pushes one appointment to Ascora as a job: its work order is created on first push (named after
  * the service, for the appointment's customer and price) and follows the appointment's status on
@@ -153,6 +168,9 @@ export function jobStatusFor(status: AppointmentStatusValue): JobStatus {
 export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appointmentId: string) {
   const { db } = deps;
   const connection = await requireConnection(db, orgId);
+  // A rescheduled visit lives on as the appointment it became, which carries the job on: pushing
+  // the old one must not report the job as cancelled.
+  appointmentId = await currentVisit(db, orgId, appointmentId);
   const [found] = await db
     .select({ appointment: appointments, serviceName: serviceItems.name, customer: customers })
     .from(appointments)

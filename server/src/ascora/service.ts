@@ -176,6 +176,11 @@ export async function receiveWebhook(
   const { db } = request.deps;
   if (!(await verifyWebhookToken(db, orgId, token))) throw new ApiError('not_found');
   const queue = requireQueue(request.queue);
+  // The proof that Ascora reaches this server, shown in the status.
+  await db
+    .update(ascoraConnections)
+    .set({ lastWebhookAt: new Date(request.deps.now()) })
+    .where(eq(ascoraConnections.orgId, orgId));
   // Ascora may deliver one event more than once: the same payload within ten minutes is work
   // done. Not longer: a record edited and then edited back sends that payload again, and since
   // the payload is only a hint (the record is fetched anew), a late repeat costs one fetch.

@@ -27,6 +27,11 @@ function toStatus(row: ConnectionRow | undefined, webhookUrl: string | null = nu
     connected,
     baseUrl: row?.baseUrl ?? null,
     webhookUrl,
+    webhooks: {
+      registered: connected && (row?.webhookSubscriptionIds.length ?? 0) > 0,
+      lastDeliveryAt: iso(row?.lastWebhookAt ?? null),
+      reachable: connected && row?.lastWebhookAt && row.lastWebhookAt >= row.connectedAt ? true : null,
+    },
     settings: row
       ? {
           directions: row.directions,

@@ -2252,6 +2252,18 @@ export interface components {
         };
         AscoraStatus: {
             connected: boolean;
+            /**
+             * @description Whether Ascora can reach this server's webhooks. They are registered at the server's
+             *     public URL (CREWKIT_PUBLIC_URL); only a delivery proves Ascora reaches it, so `reachable`
+             *     is true once one has arrived since connecting, and null while none has (Ascora offers no
+             *     test delivery). Without webhooks, changes arrive with the periodic sync only.
+             */
+            webhooks: {
+                /** @description Ascora accepted the webhook subscriptions at connect. */
+                registered: boolean;
+                lastDeliveryAt: components["schemas"]["Timestamp"] | null;
+                reachable: boolean | null;
+            };
             baseUrl: string | null;
             /**
              * @description Path (relative to this server) that Ascora calls. Only returned by the connect call,
