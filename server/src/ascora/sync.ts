@@ -54,6 +54,11 @@ const stageOrder = [
 ] as const;
 type Stage = (typeof stageOrder)[number];
 
+/** Where a stage comes in a run, for showing them in order. */
+export function stageIndex(stage: string): number {
+  return stageOrder.indexOf(stage as Stage);
+}
+
 function stagesFor(connection: ConnectionRow): Stage[] {
   const d = connection.directions;
   return stageOrder.filter((stage) => {
@@ -120,8 +125,16 @@ async function record(
   checkpoint: AscoraCheckpoint,
   totalPages: number | null,
   now: () => number,
+  progress?: { stage: string; done: number; expected: number | null },
 ): Promise<void> {
   addCounts(run.counts, outcome.counts);
+  if (progress) {
+    const before = run.progress[progress.stage]?.done ?? 0;
+    run.progress = {
+      ...run.progress,
+      [progress.stage]: { done: before + progress.done, expected: progress.expected },
+    };
+  }
   if (outcome.failures.length > 0) {
     await db
       .insert(ascoraSyncFailures)
@@ -129,7 +142,7 @@ async function record(
   }
   await db
     .update(ascoraSyncRuns)
-    .set({ counts: run.counts, checkpoint, totalPages, heartbeatAt: new Date(now()) })
+    .set({ counts: run.counts, checkpoint, totalPages, progress: run.progress, heartbeatAt: new Date(now()) })
     .where(eq(ascoraSyncRuns.id, run.id));
   run.checkpoint = checkpoint;
 }
@@ -222,6 +235,11 @@ async function runClaimed(
   };
   const pageSize = deps.pageSize ?? 250;
   const stages = stagesFor(connection);
+  if (Object.keys(run.progress).length === 0) {
+    // Every stage from the start, so progress shows what is still to come.
+    run.progress = Object.fromEntries(stages.map((stage) => [stage, { done: 0, expected: null }]));
+    await db.update(ascoraSyncRuns).set({ progress: run.progress }).where(eq(ascoraSyncRuns.id, run.id));
+  }
   const resumeAt = run.checkpoint ? stageOrder.indexOf(run.checkpoint.stage as Stage) : 0;
   try {
     for (const stage of stages) {
@@ -320,7 +338,11 @@ async function runStage(
             const outcome = await applyCustomers(tx, context, page.results);
             outcome.failures.push(...invalidFailures('customer', page));
             outcome.counts.failed += page.invalid.length;
-            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now);
+            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now, {
+              stage,
+              done: page.results.length + page.invalid.length,
+              expected: page.totalRecords,
+            });
           });
         },
       );
@@ -335,7 +357,11 @@ async function runStage(
             const outcome = await applyJobs(tx, context, page.results);
             outcome.failures.push(...invalidFailures('job', page));
             outcome.counts.failed += page.invalid.length;
-            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now);
+            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now, {
+              stage,
+              done: page.results.length + page.invalid.length,
+              expected: page.totalRecords,
+            });
           });
         },
       );
@@ -353,7 +379,12 @@ async function runStage(
         'payments:push': () => pushPayments(db, client, orgId, deps.now),
       }[stage];
       const outcome = await step();
-      await db.transaction((tx) => record(tx, run, outcome, { stage, page: 1 }, null, deps.now));
+      // These steps learn how many records they have only as they finish.
+      const { created, updated, skipped, conflicts, failed } = outcome.counts;
+      const done = created + updated + skipped + conflicts + failed;
+      await db.transaction((tx) =>
+        record(tx, run, outcome, { stage, page: 1 }, null, deps.now, { stage, done, expected: done }),
+      );
       return;
     }
   }

@@ -2291,6 +2291,17 @@ export interface components {
             id: string;
             /** @enum {string} */
             trigger: "manual" | "schedule" | "webhook" | "connect";
+            /**
+             * @description Every stage of the run in order, with the records done so far of those expected.
+             *     `expected` is Ascora's count for a pull once its first page has arrived; push and
+             *     accounting stages know theirs only as they finish. Null while unknown.
+             */
+            progress: {
+                /** @description e.g. `customers:pull`, `jobs:push`, `invoices:pull`. */
+                stage: string;
+                done: number;
+                expected: number | null;
+            }[];
             /** @enum {string} */
             status: "running" | "completed" | "failed";
             /** @description The step in progress or last checkpointed, e.g. `customers:pull`. */
