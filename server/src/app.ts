@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { AppEnv, Services } from './context.js';
 import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
+import { EventDispatcher } from './events/dispatcher.js';
 import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
@@ -33,6 +34,7 @@ import { ascoraRetryHandlers } from './routes/ascora-retry.js';
 import { auditHandlers } from './routes/audit.js';
 import { authHandlers } from './routes/auth.js';
 import { availabilityHandlers } from './routes/availability.js';
+import { calendarFeedHandlers } from './routes/calendar-feeds.js';
 import { catalogHandlers } from './routes/catalog.js';
 import { customerHandlers } from './routes/customers.js';
 import { docsPage } from './routes/docs.js';
@@ -47,9 +49,11 @@ import {
 } from './routes/static.js';
 import { technicianHandlers } from './routes/technicians.js';
 import { userHandlers } from './routes/users.js';
+import { webhookHandlers } from './routes/webhooks.js';
 import { BookingService } from './services/booking/service.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
+import { WebhookSender } from './services/webhooks/sender.js';
 
 /** Every operation's handler. Adding an operation to openapi.yaml means adding its handler here. */
 export const handlers: HandlerTable = {
@@ -69,6 +73,8 @@ export const handlers: HandlerTable = {
   ...ascoraRecordHandlers,
   ...ascoraRetryHandlers,
   ...auditHandlers,
+  ...webhookHandlers,
+  ...calendarFeedHandlers,
 };
 
 /** Routes outside the API contract: the contract, its rendered reference, the elements and examples. */
@@ -126,6 +132,20 @@ export function createServices({
     overrides: ascoraOverrides,
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
+  const events = new EventDispatcher(database.db, logger);
+  const webhookSealKey = deriveKey(config.secret, 'webhook-secrets');
+  const webhooks = new WebhookSender({
+    db: database.db,
+    now,
+    logger,
+    sealKey: webhookSealKey,
+    policy: { allowPrivate: config.allowPrivateUrls ?? false },
+  });
+  events.register(webhooks.consumer());
+  if (queue) {
+    events.attach(queue);
+    webhooks.attach(queue);
+  }
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -141,6 +161,9 @@ export function createServices({
     busyTimes,
     booking: new BookingService({ db: database.db, now, cache: busyTimes }),
     queue,
+    events,
+    webhooks,
+    webhookSealKey,
     ascora,
     audit: new AuditWriter(database.db, now),
     organizations: new OrganizationLookup(database.db),
@@ -165,6 +188,12 @@ export function createAppWith(
   const app = new Hono<AppEnv>();
 
   app.use(requestContext(services));
+  app.use(async function pokeEventDispatcher(c, next) {
+    await next();
+    // Whatever this request changed has committed by now (or rolled back): a live dispatcher
+    // delivers its events at once instead of at the next sweep.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') services.events.poke();
+  });
   app.use(securityHeaders());
   app.use(compression());
   app.use('/api/*', cors());

@@ -5,6 +5,7 @@ import type { CredentialStore } from './auth/credentials.js';
 import type { Principal } from './auth/principal.js';
 import type { Config } from './config.js';
 import type { Db } from './db/index.js';
+import type { EventDispatcher } from './events/dispatcher.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
@@ -12,6 +13,7 @@ import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
+import type { WebhookSender } from './services/webhooks/sender.js';
 
 /**
  * The services container: what every request, worker and background task reaches, built once at
@@ -38,6 +40,15 @@ export interface Services {
    * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.
    */
   queue: JobQueue | undefined;
+  /**
+   * The outbox's dispatcher: consumers of domain events register on it (`registerConsumer`), and
+   * `poke()` after a commit that recorded events makes a live one deliver them at once.
+   */
+  events: EventDispatcher;
+  /** Outbound webhooks: the outbox's `webhooks` consumer and the sender of due deliveries. */
+  webhooks: WebhookSender;
+  /** Key for sealing webhook signing secrets at rest. */
+  webhookSealKey: Buffer;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */
   ascora: AscoraRuntime;
   /** Audit entries of changes committed outside a request transaction (new bookings), batched. */

@@ -80,6 +80,8 @@ export async function startServer(
     // closes, so no worker polls a closed pool.
     closing ??= (async () => {
       await listener.close();
+      await services.events.stop();
+      await services.webhooks.stop();
       await queue?.stop();
       stopAnalyzing();
       await database.close();
@@ -108,6 +110,8 @@ export async function startCrewkit(
 ): Promise<RunningServer> {
   const started = await startServer(config, logger, { ...options, queue: true });
   await started.services.queue!.startWorkers();
+  await started.services.events.start(started.services.queue);
+  await started.services.webhooks.start(started.services.queue);
   started.readiness.ready();
   return started;
 }

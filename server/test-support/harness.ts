@@ -228,6 +228,8 @@ export async function createTestContext(
     },
     async close() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await services.events.stop();
+      await services.webhooks.stop();
       await queue?.stop();
       await database.close();
     },

@@ -36,6 +36,7 @@ export const tableFor: Record<string, string> = {
   runId: 'ascora_sync_runs',
   failureId: 'ascora_sync_failures',
   conflictId: 'ascora_conflicts',
+  endpointId: 'webhook_endpoints',
 };
 
 export interface DemoOrg {
@@ -80,6 +81,11 @@ export async function seedDemoOrg(t: TestContext, origins: string[]): Promise<De
     reason: 'Training',
   });
   await api('POST', `/customers/${customerId}/contacts`, { name: 'Site manager' });
+  await api('POST', '/webhooks/endpoints', {
+    url: 'https://erp.example/crewkit-webhooks',
+    events: ['appointment.created', 'appointment.cancelled'],
+    description: 'The ERP',
+  });
   const from = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
   const availability = await api(
     'GET',

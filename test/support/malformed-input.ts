@@ -30,6 +30,7 @@ const patternSamples: Record<string, string> = {
   '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$': '17:00',
   '^[A-Z]{2}$': 'AU',
   '^[!-~]+$': `${marker}-key`,
+  '^[A-Za-z0-9._-]+$': `org.1.${'x'.repeat(43)}`,
 };
 
 export class SchemaSampler {

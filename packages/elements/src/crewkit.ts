@@ -4,5 +4,6 @@ import './booking/define.js';
 import './appointment-list/define.js';
 import './ascora-connect/define.js';
 import './ascora-sync/define.js';
+import './webhooks/define.js';
 
 export * from './index.js';

@@ -29,3 +29,11 @@ export { LocalizeController, type Translations } from './shared/localize.js';
 export { defineElement } from './shared/register.js';
 export { StaffElement } from './shared/staff-element.js';
 export { VERSION } from './shared/version.js';
+export {
+  CrewWebhookEndpointCreatedEvent,
+  CrewWebhookReplayedEvent,
+  CrewWebhookSecretRotatedEvent,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+} from './webhooks/events.js';
+export { CrewWebhooks } from './webhooks/webhooks.js';

@@ -117,6 +117,15 @@ export type TechnicianAssignment = RequestBody<'assignTechnician'>;
 export type Reschedule = RequestBody<'rescheduleAppointment'>;
 export type AppointmentFeedback = RequestBody<'recordAppointmentFeedback'>;
 
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type WebhookEndpointCreate = Schemas['WebhookEndpointCreate'];
+export type WebhookEndpointUpdate = Schemas['WebhookEndpointUpdate'];
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+export type WebhookEventType = Schemas['WebhookEventType'];
+export type WebhookReplay = Schemas['WebhookReplay'];
+export type CalendarFeed = Schemas['CalendarFeed'];
+
 /** What a call resolves to: `{ data, response }` or `{ error, response }`, as in openapi-fetch. */
 export type ApiResult<Op extends keyof operations> = FetchResponse<
   operations[Op],

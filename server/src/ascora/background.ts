@@ -2,8 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { Services } from '../context.js';
 import type { Database } from '../db/index.js';
 import { ascoraConnections } from '../db/schema.js';
+import { eventQueues } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
+import { webhookQueues } from '../services/webhooks/sender.js';
 import { defaultStaleRunMs, latestRun } from './sync.js';
 import { ascoraQueues, enqueueSync, registerAscoraWorkers, scheduleSync } from './worker.js';
 
@@ -14,7 +16,7 @@ import { ascoraQueues, enqueueSync, registerAscoraWorkers, scheduleSync } from '
  * `startWorkers()` makes them poll.
  */
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
-  return JobQueue.start(database, ascoraQueues, logger);
+  return JobQueue.start(database, [...ascoraQueues, ...eventQueues, ...webhookQueues], logger);
 }
 
 /**

@@ -9,6 +9,8 @@ export * from './schema/audit.js';
 export * from './schema/booking.js';
 export * from './schema/catalog.js';
 export * from './schema/customers.js';
+export * from './schema/events.js';
 export * from './schema/invoicing.js';
 export * from './schema/jobs.js';
 export * from './schema/technicians.js';
+export * from './schema/webhooks.js';

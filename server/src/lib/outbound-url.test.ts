@@ -7,6 +7,7 @@ import {
   isPublicAddress,
   OutboundUrlRefusedError,
   outboundFetch,
+  outboundPost,
 } from './outbound-url.js';
 
 const strict = { allowPrivate: false };
@@ -212,5 +213,53 @@ describe('the outbound fetch', () => {
     const response = await outboundFetch({ allowPrivate: true })(`http://127.0.0.1:${port}/redirect`);
     expect(response.status).toBe(302);
     expect(received).toEqual(['GET /redirect']);
+  });
+});
+
+describe('the outbound POST (the webhook sender’s)', () => {
+  let server: Server;
+  let port: number;
+  const received: string[] = [];
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(`${req.method} ${req.url} ${req.headers['webhook-id']} ${body}`);
+        if (req.url === '/redirect')
+          res.writeHead(307, { location: `http://127.0.0.1:${port}/elsewhere` }).end();
+        else res.writeHead(200).end('x'.repeat(5000));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('sends nothing to a refused URL, nor to a name that resolves to this machine', async () => {
+    received.length = 0;
+    for (const raw of [`http://127.0.0.1:${port}/`, `https://[::1]:${port}/`, `https://169.254.169.254/`]) {
+      await expect(outboundPost(strict)(raw, {}, '{}')).rejects.toBeInstanceOf(OutboundUrlRefusedError);
+    }
+    const rebound = outboundPost(strict, { resolve: resolvesTo('127.0.0.1') });
+    await expect(rebound(`https://hooks.example:${port}/`, {}, '{}')).rejects.toThrow(
+      /hooks\.example → 127\.0\.0\.1/,
+    );
+    expect(received).toEqual([]);
+  });
+
+  it('posts headers and body, keeps the first kilobyte of the answer, and does not follow a redirect', async () => {
+    received.length = 0;
+    const post = outboundPost({ allowPrivate: true });
+    const answer = await post(`http://127.0.0.1:${port}/hooks`, { 'webhook-id': 'evt_1' }, '{"a":1}');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toBe('x'.repeat(1024));
+    const redirected = await post(`http://127.0.0.1:${port}/redirect`, { 'webhook-id': 'evt_2' }, '{}');
+    expect(redirected.status).toBe(307);
+    expect(received).toEqual(['POST /hooks evt_1 {"a":1}', 'POST /redirect evt_2 {}']);
   });
 });

@@ -26,6 +26,8 @@ export const queryDefaults = {
   listJobs: ['limit'],
   listInvoices: ['limit'],
   listAuditLog: ['limit'],
+  listWebhookEndpoints: ['limit'],
+  listWebhookDeliveries: ['limit'],
 } as const satisfies { [O in OperationId]?: readonly (keyof Query<O>)[] };
 
 type Defaulted<O extends OperationId> = O extends keyof typeof queryDefaults

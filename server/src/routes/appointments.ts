@@ -5,40 +5,16 @@ import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { clientAddress } from '../openapi/pipeline.js';
+import { toAppointment } from '../serializers/appointments.js';
 import type { AppointmentRow } from '../services/booking/rules.js';
 import type { Caller } from '../services/booking/service.js';
 import { findAppointment } from '../services/booking/service.js';
 import { appointmentHistoryOf, listAppointments } from '../services/booking/views.js';
 import { transitions } from '../services/workflow.js';
 
-type Schemas = components['schemas'];
+export { toAppointment };
 
-export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
-  return {
-    id: row.id,
-    reference: row.reference,
-    status: row.status,
-    serviceItemId: row.serviceItemId,
-    customerId: row.customerId,
-    technicianId: row.technicianId,
-    start: iso(row.startsAt),
-    end: iso(row.endsAt),
-    bufferBeforeMinutes: row.bufferBeforeMinutes,
-    bufferAfterMinutes: row.bufferAfterMinutes,
-    price: { amountMinor: row.priceMinor, currency: row.currency },
-    notes: row.notes,
-    assignment: {
-      technicianId: row.technicianId,
-      reason: row.assignedTechnicianReason as Schemas['Assignment']['reason'],
-    },
-    rescheduledFromId: row.rescheduledFromId,
-    rescheduledToId: row.rescheduledToId,
-    rating: row.rating,
-    feedback: row.feedback,
-    createdAt: iso(row.createdAt),
-    updatedAt: iso(row.updatedAt),
-  };
-}
+type Schemas = components['schemas'];
 
 /**
  * A new appointment as its booker sees it. A publishable key is anyone with a booking form, so it

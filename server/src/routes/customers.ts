@@ -10,7 +10,7 @@ export const customerHandlers = {
   },
 
   async createCustomer(c, { params, body }) {
-    const row = await customers.createCustomer(c.var.db, params.orgId, body);
+    const row = await customers.createCustomer(c.var.db, params.orgId, body, c.var.services.now());
     return c.json(toCustomer(row), 201, {
       location: `/api/v1/organizations/${params.orgId}/customers/${row.id}`,
     });
@@ -21,7 +21,13 @@ export const customerHandlers = {
   },
 
   async updateCustomer(c, { params, body }) {
-    const row = await customers.updateCustomer(c.var.db, params.orgId, params.customerId, body);
+    const row = await customers.updateCustomer(
+      c.var.db,
+      params.orgId,
+      params.customerId,
+      body,
+      c.var.services.now(),
+    );
     return c.json(toCustomer(row), 200);
   },
 

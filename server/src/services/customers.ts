@@ -3,6 +3,8 @@ import { and, asc, count, desc, eq, gt, ilike, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { customerContacts, customerPreferences, customers, technicians } from '../db/schema.js';
 import { ApiError } from '../errors.js';
+import { recordEvent } from '../events/outbox.js';
+import { customerEvent } from '../events/records.js';
 import { pgErrorCode, pgErrors } from '../lib/db-errors.js';
 import { newId } from '../lib/ids.js';
 import { decodeCursor } from '../lib/pagination.js';
@@ -55,6 +57,7 @@ export async function findOrCreateCustomer(
   db: Db,
   orgId: string,
   details: CustomerDetails,
+  now: number = Date.now(),
 ): Promise<{ customer: CustomerRow; created: boolean }> {
   // A row can vanish between our statements (deleted concurrently); a few rounds settle it.
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -72,7 +75,10 @@ export async function findOrCreateCustomer(
       // The id is a fresh UUIDv7, so the only conflict possible is the email index.
       .onConflictDoNothing()
       .returning();
-    if (inserted) return { customer: inserted, created: true };
+    if (inserted) {
+      await recordEvent(db, customerEvent('customer.created', inserted), now);
+      return { customer: inserted, created: true };
+    }
   }
   throw new Error(`findOrCreateCustomer: could not settle a customer for ${details.email}`);
 }
@@ -160,9 +166,11 @@ export async function createCustomer(
   db: Db,
   orgId: string,
   body: Schemas['CustomerCreate'],
+  now: number = Date.now(),
 ): Promise<CustomerRow> {
+  let row: CustomerRow | undefined;
   try {
-    const [row] = await db
+    [row] = await db
       .insert(customers)
       .values({
         id: newId(),
@@ -174,10 +182,11 @@ export async function createCustomer(
         notes: body.notes ?? null,
       })
       .returning();
-    return row!;
   } catch (error) {
     rethrowEmailTaken(error);
   }
+  await recordEvent(db, customerEvent('customer.created', row!), now);
+  return row!;
 }
 
 export async function getCustomer(db: Db, orgId: string, customerId: string): Promise<CustomerRow> {
@@ -189,6 +198,7 @@ export async function updateCustomer(
   orgId: string,
   customerId: string,
   body: Schemas['CustomerUpdate'],
+  now: number = Date.now(),
 ): Promise<CustomerRow> {
   let row: CustomerRow | undefined;
   try {
@@ -201,6 +211,7 @@ export async function updateCustomer(
     rethrowEmailTaken(error);
   }
   if (!row) throw new ApiError('not_found');
+  await recordEvent(db, customerEvent('customer.updated', row), now);
   return row;
 }
 

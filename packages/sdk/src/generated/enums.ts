@@ -23,5 +23,9 @@ export const ascoraConflictStrategies = ["local_wins", "remote_wins", "newest_wi
 export const auditActorTypes = ["user", "api_key", "system"] as const;
 /** components['schemas']['JobStatus'] */
 export const jobStatuses = ["new", "booked", "in_progress", "completed", "cancelled"] as const;
+/** components['schemas']['WebhookEventType'] */
+export const webhookEventTypes = ["appointment.created", "appointment.rescheduled", "appointment.cancelled", "appointment.status_changed", "appointment.technician_assigned", "customer.created", "customer.updated"] as const;
+/** components['schemas']['WebhookDeliveryStatus'] */
+export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
 /** The keys of components['schemas']['WeeklyHours'], Monday first. */
 export const weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;

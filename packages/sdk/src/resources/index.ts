@@ -13,6 +13,7 @@ import { organizations } from './organizations.js';
 import { services } from './services.js';
 import { technicians } from './technicians.js';
 import { users } from './users.js';
+import { calendarFeeds, webhooks } from './webhooks.js';
 
 /** Every namespace of the client: a new one is a file of one-liners plus a line here. */
 export const resources = {
@@ -30,4 +31,6 @@ export const resources = {
   jobs,
   invoices,
   auditLog,
+  webhooks,
+  calendarFeeds,
 } satisfies Record<string, Resource>;

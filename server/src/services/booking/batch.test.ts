@@ -297,6 +297,13 @@ describe('group commit of bookings', () => {
             return target.execute(query);
           };
         }
+        // A write is one transaction: the bookings' statement and their events'.
+        if (property === 'transaction') {
+          return (work: Parameters<Db['transaction']>[0]) => {
+            statements += 1;
+            return target.transaction(work);
+          };
+        }
         return Reflect.get(target, property);
       },
     });
@@ -305,7 +312,8 @@ describe('group commit of bookings', () => {
       Array.from({ length: 10 }, () => batcher.book(request(org, itemId, at('14:00')))),
     );
     expect(new Set(rows.map((row) => row.technicianId)).size).toBe(10);
-    // A read and a write for the first, alone; then one read and one write for the other nine.
+    // A read and a write for the first, alone; then one read and one write for the other nine
+    // (a write: the bookings' statement and their events', in one transaction).
     expect(statements).toBe(4);
     // An eleventh for the same start is refused with the nearest starts still free.
     const refused = await batcher.book(request(org, itemId, at('14:00'))).catch((error: ApiError) => error);

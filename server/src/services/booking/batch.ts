@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/index.js';
 import {
   appointments,
+  customers,
   organizations,
   pricingTiers,
   scheduleOverrides,
@@ -9,6 +10,8 @@ import {
   technicians,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
+import { type NewDomainEvent, recordEvents } from '../../events/outbox.js';
+import { appointmentEvent, customerEvent } from '../../events/records.js';
 import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { newId } from '../../lib/ids.js';
 import { DAY_MS, HOUR_MS, localDateOf, MINUTE_MS } from '../../scheduling/time.js';
@@ -161,7 +164,7 @@ export async function writeBookings(
 ): Promise<Outcome[]> {
   const { outcomes, entries } = prepared;
   if (entries.length === 0) return outcomes;
-  const writeOne = async (entry: Entry) => {
+  const writeOne = async (entry: Timed) => {
     for (let attempt = 1; ; attempt++) {
       try {
         return (await writeEntries(db, [entry]))[0] ?? null;
@@ -172,13 +175,7 @@ export async function writeBookings(
   };
   let written: Array<Record<string, unknown> | null>;
   try {
-    written =
-      entries.length === 1
-        ? [await writeOne(entries[0]!.entry)]
-        : await writeEntries(
-            db,
-            entries.map((e) => e.entry),
-          );
+    written = entries.length === 1 ? [await writeOne(entries[0]!)] : await writeEntries(db, entries);
   } catch (error) {
     if (entries.length === 1) {
       outcomes[entries[0]!.index] = { error };
@@ -186,9 +183,10 @@ export async function writeBookings(
     }
     // One by one, so whatever failed fails only the request it belongs to.
     written = [];
-    for (const { index, entry } of entries) {
+    for (const timed of entries) {
+      const { index } = timed;
       try {
-        written.push(await writeOne(entry));
+        written.push(await writeOne(timed));
       } catch (single) {
         outcomes[index] = { error: single };
         written.push(null);
@@ -219,12 +217,48 @@ export async function bookAppointment(db: Db, request: BookingRequest): Promise<
   return settle(db, outcome!);
 }
 
-async function writeEntries(db: Db, entries: Entry[]): Promise<Array<Record<string, unknown> | null>> {
-  const [result] = await queryRows<{ appointments: Array<Record<string, unknown> | null> }>(
-    db,
-    sql`select crewkit_book_appointments(${JSON.stringify(entries)}::json) as appointments`,
-  );
-  return result!.appointments;
+/** An entry and when it was asked (its events happened then, by the services' clock). */
+type Timed = { entry: Entry; now: number };
+
+/**
+ * Writes entries in one statement, and their events (`appointment.created`, and
+ * `customer.created` for a customer the booking made) in the same transaction: the batch and
+ * what it announces commit together. Inside a caller's transaction this is a savepoint.
+ */
+async function writeEntries(db: Db, entries: Timed[]): Promise<Array<Record<string, unknown> | null>> {
+  return db.transaction(async (tx) => {
+    const [result] = await queryRows<{ appointments: Array<Record<string, unknown> | null> }>(
+      tx,
+      sql`select crewkit_book_appointments(${JSON.stringify(entries.map((e) => e.entry))}::json) as appointments`,
+    );
+    const written = result!.appointments;
+    const booked = written.flatMap((json, i) =>
+      json ? [{ row: rowFromJson(appointments, json), ...entries[i]! }] : [],
+    );
+    // The function made the customer when it used the id drawn for a new one.
+    const madeIds = booked.filter((b) => b.row.customerId === b.entry.ids[3]).map((b) => b.row.customerId);
+    const made =
+      madeIds.length === 0
+        ? []
+        : await tx
+            .select()
+            .from(customers)
+            .where(
+              sql`${customers.id} in (${sql.join(
+                madeIds.map((id) => sql`${id}`),
+                sql`, `,
+              )})`,
+            );
+    const events: NewDomainEvent[] = [];
+    for (const { row, entry, now } of booked) {
+      const customer =
+        row.customerId === entry.ids[3] ? made.find((c) => c.id === row.customerId) : undefined;
+      if (customer) events.push({ ...customerEvent('customer.created', customer), occurredAt: now });
+      events.push({ ...appointmentEvent('appointment.created', row), occurredAt: now });
+    }
+    await recordEvents(tx, events);
+    return written;
+  });
 }
 
 /** Requests by organization, and within one by starts at most `maxReadSpanMs` apart. */

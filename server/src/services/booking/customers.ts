@@ -12,6 +12,7 @@ export async function resolveCustomer(
   db: Db,
   orgId: string,
   body: { customerId?: string | null; customer?: { name: string; email: string; phone?: string | null } },
+  now: number = Date.now(),
 ): Promise<{ id: string; preferredTechnicianId: string | null }> {
   let customerId: string;
   if (body.customerId) {
@@ -26,7 +27,7 @@ export async function resolveCustomer(
     }
     customerId = row.id;
   } else {
-    const { customer, created } = await findOrCreateCustomer(db, orgId, body.customer!);
+    const { customer, created } = await findOrCreateCustomer(db, orgId, body.customer!, now);
     // A customer made just now has no preferences yet: skip the read.
     if (created) return { id: customer.id, preferredTechnicianId: null };
     customerId = customer.id;

@@ -11,6 +11,8 @@ import {
   technicians,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
+import { recordEvent } from '../../events/outbox.js';
+import { appointmentEvent } from '../../events/records.js';
 import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { computeAvailability } from '../../scheduling/availability.js';
 import { addDays, localDateOf, localToInstant, MINUTE_MS } from '../../scheduling/time.js';
@@ -173,10 +175,10 @@ export class BookingService {
           now: this.#now(),
         });
       }
-      const customer = await resolveCustomer(tx, orgId, body);
+      const customer = await resolveCustomer(tx, orgId, body, this.#now());
       const org = await orgOf(tx, orgId);
       const prices = await pricesInForce(tx, [item], localDateOf(org.timeZone, startMs), org.currency);
-      return insertAppointment(
+      const booked = await insertAppointment(
         tx,
         {
           orgId,
@@ -196,6 +198,8 @@ export class BookingService {
         },
         { actor, reason: 'booked' },
       );
+      await recordEvent(tx, appointmentEvent('appointment.created', booked), this.#now());
+      return booked;
     });
   }
 
@@ -291,6 +295,9 @@ export class BookingService {
         actor: actorOf(principal),
         reason: change.reason ?? null,
       });
+      // Cancelling has its own event (subscribers treat it apart); every other change is a status change.
+      const type = change.status === 'cancelled' ? 'appointment.cancelled' : 'appointment.status_changed';
+      await recordEvent(tx, appointmentEvent(type, updated, { status: current.status }), this.#now());
       return updated;
     });
   }
@@ -357,6 +364,11 @@ export class BookingService {
         actor: actorOf(principal),
         reason: body.reason ?? `reassigned from technician ${current.technicianId} to ${got.technicianId}`,
       });
+      await recordEvent(
+        tx,
+        appointmentEvent('appointment.technician_assigned', updated!, { technicianId: current.technicianId }),
+        this.#now(),
+      );
       return updated!;
     });
   }
@@ -442,6 +454,18 @@ export class BookingService {
         actor,
         reason: `rescheduled as ${next.reference}`,
       });
+      // One event for the move: the old visit's cancellation is part of it, not a cancellation.
+      await recordEvent(
+        tx,
+        appointmentEvent('appointment.rescheduled', next, {
+          id: current.id,
+          reference: current.reference,
+          start: current.startsAt.toISOString(),
+          end: current.endsAt.toISOString(),
+          technicianId: current.technicianId,
+        }),
+        reading.now,
+      );
       return next;
     };
     try {

@@ -1,0 +1,32 @@
+import type { components } from '@crewkit/sdk/openapi';
+import { iso } from '../lib/time.js';
+import type { AppointmentRow } from '../services/booking/rules.js';
+
+type Schemas = components['schemas'];
+
+export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
+  return {
+    id: row.id,
+    reference: row.reference,
+    status: row.status,
+    serviceItemId: row.serviceItemId,
+    customerId: row.customerId,
+    technicianId: row.technicianId,
+    start: iso(row.startsAt),
+    end: iso(row.endsAt),
+    bufferBeforeMinutes: row.bufferBeforeMinutes,
+    bufferAfterMinutes: row.bufferAfterMinutes,
+    price: { amountMinor: row.priceMinor, currency: row.currency },
+    notes: row.notes,
+    assignment: {
+      technicianId: row.technicianId,
+      reason: row.assignedTechnicianReason as Schemas['Assignment']['reason'],
+    },
+    rescheduledFromId: row.rescheduledFromId,
+    rescheduledToId: row.rescheduledToId,
+    rating: row.rating,
+    feedback: row.feedback,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
