@@ -6,7 +6,8 @@ import { ascoraMappings } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import type { JobQueue, QueueDefinition } from '../queue/queue.js';
 import { pullInvoices, pushPayments } from './accounting.js';
-import { type AscoraDeps, clientFor, requireConnection } from './connection.js';
+import { type AscoraDeps, clientFor, findConnection, requireConnection } from './connection.js';
+import { pushAppointmentAsJob } from './manual.js';
 import { pushCustomers, pushJobs } from './push.js';
 import { applyCustomers, applyJobs, customerLinks } from './records.js';
 import { runSync, type SyncTrigger } from './sync.js';
@@ -26,6 +27,7 @@ export const ascoraQueues: QueueDefinition[] = [
   },
   { name: 'ascora-webhook', retryLimit: 5, retryDelaySeconds: 5 },
   { name: 'ascora-payment', retryLimit: 10, retryDelaySeconds: 30 },
+  { name: 'ascora-appointment', retryLimit: 10, retryDelaySeconds: 30 },
 ];
 
 /**
@@ -94,6 +96,16 @@ export async function enqueuePaymentPush(
   within?: Db,
 ): Promise<void> {
   await queue.send('ascora-payment', { orgId, paymentId }, { singletonKey: paymentId, ...through(within) });
+}
+
+/** Queues a push of an appointment's job (its status, mostly), in the caller's transaction. */
+export async function enqueueAppointmentPush(
+  queue: JobQueue,
+  orgId: string,
+  appointmentId: string,
+  within?: Db,
+): Promise<void> {
+  await queue.send('ascora-appointment', { orgId, appointmentId }, through(within));
 }
 
 function cronFor(minutes: number): string {
@@ -275,6 +287,22 @@ export function registerAscoraWorkers(queue: JobQueue, deps: AscoraDeps): void {
     },
     webhookBatchSize,
   );
+  queue.handle('ascora-appointment', async (data) => {
+    const orgId = String(data.orgId);
+    const connection = await findConnection(deps.db, orgId);
+    if (connection?.status !== 'connected' || connection.directions.jobs === 'pull') return;
+    try {
+      await pushAppointmentAsJob(deps, orgId, String(data.appointmentId));
+    } catch (error) {
+      // Refused by Ascora, or the appointment is gone: retrying cannot help; the job's own push
+      // step and the sync's failures report what Ascora refused. Unavailable is retried.
+      if (error instanceof ApiError && error.code !== 'ascora_unavailable') {
+        deps.logger.warn({ orgId, code: error.code }, 'ascora appointment push not retried');
+        return;
+      }
+      throw error;
+    }
+  });
   queue.handle('ascora-payment', async (data) => {
     const orgId = String(data.orgId);
     const connection = await requireConnection(deps.db, orgId);
