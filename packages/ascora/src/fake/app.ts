@@ -223,7 +223,9 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
   app.get('/jobs/job/:jobNumber', (c) => {
     const job = store.findJobByNumber(c.req.param('jobNumber'));
     // Worded as Ascora words it, and like every refusal sometimes with 200.
-    if (!job) return refuse(c, 404, `No Matching Job Found (${c.req.param('jobNumber')})`);
+    // The number as the client wrote it (routes match on the lower-cased path).
+    const asSent = decodeURIComponent(new URL(c.req.url).pathname.split('/').pop() ?? '');
+    if (!job) return refuse(c, 404, `No Matching Job Found (${asSent})`);
     return c.json({ success: true, job });
   });
 
