@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AscoraOverrides, AscoraRuntime } from './ascora/deps.js';
+import { ascoraEventConsumer } from './ascora/events.js';
 import { registerAscoraWorkers } from './ascora/worker.js';
 import { AuditWriter } from './audit/audit.js';
 import { CredentialStore } from './auth/credentials.js';
@@ -188,6 +189,7 @@ export function createServices({
     policy: { allowPrivate: config.allowPrivateUrls ?? false },
   });
   events.register(webhooks.consumer());
+  events.register(ascoraEventConsumer(() => queue));
   if (queue) {
     events.attach(queue);
     webhooks.attach(queue);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createAppWith, createServices } from './app.js';
-import { startJobQueue } from './ascora/background.js';
+import { catchUpAscora, startJobQueue } from './ascora/background.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Database, openDatabase } from './db/index.js';
@@ -49,6 +49,8 @@ export async function startServer(
   const readiness = new Readiness();
   const queue = options.queue ? await startJobQueue(database, logger) : undefined;
   const services = createServices({ database, config, logger, readiness, ...(queue ? { queue } : {}) });
+  // Work the queue missed while no process ran one: connects made meanwhile, runs left by a kill.
+  if (queue) await catchUpAscora(queue, services);
   const app = createAppWith(services);
   const listener = await listen(app.fetch, {
     port: config.port,

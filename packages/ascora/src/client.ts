@@ -103,6 +103,8 @@ export interface AscoraClient {
     jobStatus?: AscoraJobStatusFilter;
     startDate?: string | Date;
     endDate?: string | Date;
+    /** Whether child jobs are listed with their parents (corsair's client sends it). */
+    includeChildJobs?: boolean;
   }): Promise<Page<AscoraJob>>;
   /** By job NUMBER (`J3`), not GUID — that is the only lookup Ascora offers. @throws AscoraNotFoundError */
   getJob(jobNumber: string): Promise<AscoraJob>;
@@ -346,7 +348,7 @@ export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
       return { contacts: results, invalid };
     },
 
-    async listJobs({ page, pageSize, jobStatus, startDate, endDate }) {
+    async listJobs({ page, pageSize, jobStatus, startDate, endDate, includeChildJobs }) {
       const body = await send({
         method: 'get',
         path: 'Jobs/Jobs',
@@ -357,6 +359,7 @@ export function createAscoraClient(options: AscoraClientOptions): AscoraClient {
           ...(jobStatus ? { JobStatus: jobStatus } : {}),
           ...(startDate ? { StartDate: toAscoraDate(startDate) } : {}),
           ...(endDate ? { EndDate: toAscoraDate(endDate) } : {}),
+          ...(includeChildJobs === undefined ? {} : { IncludeChildJobs: String(includeChildJobs) }),
         },
       });
       return parsePage('job', ascoraJobSchema, body);
@@ -530,7 +533,11 @@ function failureError(status: number, rawMessage: unknown): AscoraError {
   const message = `Ascora refused the request: ${ascoraMessage ?? `HTTP ${status}`}`;
   const options = { status, ascoraMessage };
   if (status === 401 || status === 403) return new AscoraAuthenticationError(message, options);
-  if (status === 404 || (ascoraMessage !== undefined && /NOT[-_ ]?FOUND/i.test(ascoraMessage))) {
+  // `JOB-NOT-FOUND`, or in words: "No Matching Job Found (J42)", sent with 200.
+  if (
+    status === 404 ||
+    (ascoraMessage !== undefined && /NOT[-_ ]?FOUND|\bno matching\b.*\bfound\b/i.test(ascoraMessage))
+  ) {
     return new AscoraNotFoundError(message, options);
   }
   if (status === 429) return new AscoraRateLimitedError(message, options);

@@ -181,6 +181,20 @@ export type AscoraPayment = z.output<typeof ascoraPaymentSchema>;
 
 const maybeText = z.string().nullish();
 const idReference = z.object({ id: ascoraGuid });
+/**
+ * A named link as clients send it: a plain name, Ascora's own `{ id, name }`, or the `{ Name }`
+ * Pipedream's customer action sends (ASP.NET binds member names without case).
+ */
+const namedInput = z
+  .union([
+    z.string(),
+    z
+      .object({ id: z.string().optional(), name: z.string().optional(), Name: z.string().optional() })
+      .refine((ref) => ref.id !== undefined || ref.name !== undefined || ref.Name !== undefined, {
+        message: 'needs an id or a name',
+      }),
+  ])
+  .nullish();
 
 export const ascoraCustomerInputSchema = z
   .object({
@@ -207,12 +221,23 @@ export const ascoraCustomerInputSchema = z
     postalPostcode: maybeText,
     postalState: maybeText,
     postalCountry: maybeText,
-    leadSource: maybeText,
+    leadSource: namedInput,
+    customerType: namedInput,
+    customFields: z.array(z.unknown()).nullish(),
   })
-  .refine((input) => input.customerId !== undefined || input.customerName !== undefined, {
-    message: 'customerName is required to create a customer',
-    path: ['customerName'],
-  });
+  // Real clients create with a company name alone (corsair) or a contact's name (Pipedream); Ascora
+  // names the customer after whichever is given.
+  .refine(
+    (input) =>
+      input.customerId !== undefined ||
+      [input.customerName, input.companyName, input.contactFirstName, input.contactLastName].some(
+        (name) => typeof name === 'string' && name.trim() !== '',
+      ),
+    {
+      message: 'a customer needs a customerName, companyName or contact name to be created',
+      path: ['customerName'],
+    },
+  );
 export type AscoraCustomerInput = z.input<typeof ascoraCustomerInputSchema>;
 
 export const ascoraJobInputSchema = z.object({
@@ -224,6 +249,9 @@ export const ascoraJobInputSchema = z.object({
   jobDescription: maybeText,
   workUndertaken: maybeText,
   pricingMethod: z.enum(ascoraPricingMethods).nullish(),
+  /** The status code Ascora reads back (`ASCORA_JOB_STATUS`); without it a created job is New. */
+  jobStatus: z.number().int().min(0).max(4).nullish(),
+  jobType: namedInput,
   totalExTax: z.number().nullish(),
   totalIncTax: z.number().nullish(),
   addressLine1: maybeText,

@@ -3,6 +3,7 @@ import {
   type AscoraCustomerInput,
   type AscoraJob,
   type AscoraJobInput,
+  ascoraPricingMethods,
   parseAscoraTimestamp,
 } from '@crewkit/ascora';
 import type { CustomerAddress, JobStatus } from '../db/schema.js';
@@ -158,6 +159,7 @@ export function sharedFromLocalCustomer(row: {
   };
 }
 
+/** A new Ascora customer: the fields Crewkit holds. Updates go through `ascoraCustomerUpdate`. */
 export function ascoraCustomerInput(shared: SharedCustomer, customerId?: string): AscoraCustomerInput {
   return {
     ...(customerId ? { customerId } : {}),
@@ -171,6 +173,66 @@ export function ascoraCustomerInput(shared: SharedCustomer, customerId?: string)
     streetPostcode: shared.address?.postalCode ?? null,
     streetCountry: toCountryName(shared.address?.country),
   };
+}
+
+type AddressKeys = Record<keyof CustomerAddress, string>;
+const customerAddressFields: AddressKeys = {
+  line1: 'streetLine1',
+  line2: 'streetLine2',
+  city: 'streetSuburb',
+  region: 'streetState',
+  postalCode: 'streetPostcode',
+  country: 'streetCountry',
+};
+const jobAddressFields: AddressKeys = {
+  line1: 'addressLine1',
+  line2: 'addressLine2',
+  city: 'suburb',
+  region: 'state',
+  postalCode: 'postcode',
+  country: 'country',
+};
+
+/**
+ * The address parts Crewkit changed, as Ascora fields. A part both sides read the same is left
+ * alone, which keeps what Crewkit cannot hold: a country it has no code for reads as absent on
+ * both sides, so Ascora's "Germany" is never replaced by nothing.
+ */
+function addressChanges(
+  seen: CustomerAddress | null,
+  local: CustomerAddress | null,
+  fields: AddressKeys,
+): Record<string, string | null> {
+  const changes: Record<string, string | null> = {};
+  for (const part of Object.keys(fields) as (keyof CustomerAddress)[]) {
+    const before = seen?.[part] ?? null;
+    const after = local?.[part] ?? null;
+    if (before === after) continue;
+    changes[fields[part]] = part === 'country' ? toCountryName(after ?? undefined) : after;
+  }
+  return changes;
+}
+
+/** Every field of an Ascora customer that its create-or-update call takes, as Ascora holds it. */
+function writableCustomer(remote: AscoraCustomer): AscoraCustomerInput {
+  const { customerNumber: _number, billingCustomer: _billing, assignedUser: _user, ...rest } = remote;
+  return rest as AscoraCustomerInput;
+}
+
+/**
+ * An update of an Ascora customer: the record as Ascora holds it now, with only the fields Crewkit
+ * owns and changed laid over it. Whether Ascora merges a partial body or replaces the record, no
+ * field Crewkit did not read is nulled.
+ */
+export function ascoraCustomerUpdate(remote: AscoraCustomer, local: SharedCustomer): AscoraCustomerInput {
+  const seen = sharedFromAscoraCustomer(remote);
+  const body: AscoraCustomerInput = { ...writableCustomer(remote), customerId: remote.customerId };
+  if (local.name !== seen.name) body.customerName = local.name;
+  // Crewkit reads an email several Ascora customers share as absent on all but one of them
+  // (`emailOwnership`): an absent email is never sent as a clearing of Ascora's.
+  if (local.email !== seen.email && local.email !== null) body.emailAddress = local.email;
+  if (local.phone !== seen.phone) body.phoneNumber = local.phone;
+  return { ...body, ...addressChanges(seen.address, local.address, customerAddressFields) };
 }
 
 const statusByText: Record<string, JobStatus> = {
@@ -251,11 +313,21 @@ export function sharedFromLocalJob(
   };
 }
 
-/** Ascora's job API has no status field to write: a completed job travels as its completed date. */
+/** The code Ascora reads a status by; the inverse of `statusByCode`. */
+export function ascoraJobStatusCode(status: JobStatus): number {
+  return Number(Object.entries(statusByCode).find(([, value]) => value === status)?.[0] ?? 0);
+}
+
+/**
+ * A new Ascora job, status included: a job sent without one is "New" in Ascora, and the next pull
+ * would take that back over the booked or completed job it came from. Updates go through
+ * `ascoraJobUpdate`.
+ */
 export function ascoraJobInput(shared: SharedJob, jobId?: string): AscoraJobInput {
   if (!shared.siteCustomer) throw new Error('A job needs a site customer linked to Ascora');
   return {
     ...(jobId ? { jobId } : {}),
+    jobStatus: ascoraJobStatusCode(shared.status),
     siteCustomer: { id: shared.siteCustomer },
     billingCustomer: shared.billingCustomer ? { id: shared.billingCustomer } : null,
     jobName: shared.name,
@@ -271,6 +343,45 @@ export function ascoraJobInput(shared: SharedJob, jobId?: string): AscoraJobInpu
     country: toCountryName(shared.address?.country),
     completedDate: shared.completedAt,
   };
+}
+
+/** An update of an Ascora job, as `ascoraCustomerUpdate` is of a customer. */
+export function ascoraJobUpdate(remote: AscoraJob, local: SharedJob): AscoraJobInput {
+  if (!local.siteCustomer) throw new Error('A job needs a site customer linked to Ascora');
+  const seen = sharedFromAscoraJob(remote);
+  const pricingMethod = (ascoraPricingMethods as readonly string[]).includes(remote.pricingMethod ?? '')
+    ? (remote.pricingMethod as AscoraJobInput['pricingMethod'])
+    : undefined;
+  const body: AscoraJobInput = {
+    jobId: remote.jobId,
+    siteCustomer: { id: local.siteCustomer },
+    billingCustomer: remote.billingCustomer ? { id: remote.billingCustomer.id } : null,
+    jobName: remote.jobName,
+    jobDescription: remote.jobDescription,
+    workUndertaken: remote.workUndertaken,
+    ...(pricingMethod ? { pricingMethod } : {}),
+    totalExTax: remote.totalExTax,
+    totalIncTax: remote.totalIncTax,
+    addressLine1: remote.addressLine1,
+    addressLine2: remote.addressLine2,
+    suburb: remote.suburb,
+    state: remote.state,
+    postcode: remote.postcode,
+    country: remote.country,
+    completedDate: remote.completedDate,
+    jobStatus: remote.jobStatus,
+  };
+  if (local.name !== seen.name) body.jobName = local.name;
+  if (local.description !== seen.description) body.jobDescription = local.description;
+  if (local.workUndertaken !== seen.workUndertaken) body.workUndertaken = local.workUndertaken;
+  if (local.status !== seen.status) body.jobStatus = ascoraJobStatusCode(local.status);
+  if (local.billingCustomer !== seen.billingCustomer) {
+    body.billingCustomer = local.billingCustomer ? { id: local.billingCustomer } : null;
+  }
+  if (local.totalExTaxMinor !== seen.totalExTaxMinor) body.totalExTax = local.totalExTaxMinor / 100;
+  if (local.totalIncTaxMinor !== seen.totalIncTaxMinor) body.totalIncTax = local.totalIncTaxMinor / 100;
+  if (local.completedAt !== seen.completedAt) body.completedDate = local.completedAt;
+  return { ...body, ...addressChanges(seen.address, local.address, jobAddressFields) };
 }
 
 /** The names of the shared fields whose values differ. */

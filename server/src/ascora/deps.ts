@@ -11,8 +11,9 @@ export class AscoraRuntime {
   /** What workers and background work run with: the root database. */
   readonly deps: AscoraDeps;
   /**
-   * Where Ascora reaches this server's webhooks. Known only once the server listens (port 0 picks
-   * one), so the server sets it then; without it a connection registers no webhooks.
+   * Where Ascora reaches this server's webhooks: CREWKIT_PUBLIC_URL from the start, so a connect
+   * that arrives while the server is still starting registers them too. Without it, the server sets
+   * its listening address once it listens (port 0 picks one); without either, no webhooks.
    */
   publicBaseUrl: string | undefined;
 
@@ -34,7 +35,7 @@ export class AscoraRuntime {
       urls: ascoraUrlAllowance(options.config),
       ...options.overrides,
     };
-    this.publicBaseUrl = options.publicBaseUrl;
+    this.publicBaseUrl = options.publicBaseUrl ?? options.config.publicUrl;
   }
 
   /** The same settings on another handle: a request's transaction, so its writes commit together. */

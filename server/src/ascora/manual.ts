@@ -3,6 +3,7 @@ import {
   type AppointmentStatusValue,
   appointments,
   ascoraConflicts,
+  ascoraMappings,
   customers,
   type JobStatus,
   jobs,
@@ -11,16 +12,9 @@ import {
 import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import { taxedPrice } from '../services/invoicing/settings.js';
-import {
-  ascoraCustomerInput,
-  ascoraJobInput,
-  contentHash,
-  normalizeAddress,
-  type SharedCustomer,
-  type SharedJob,
-} from './canonical.js';
+import { contentHash, normalizeAddress, type SharedCustomer, type SharedJob } from './canonical.js';
 import { type AscoraDeps, clientFor, requireConnection, toApiError } from './connection.js';
-import { pushCustomers, pushJobs } from './push.js';
+import { pushCustomers, pushJobs, saveCustomerTo, saveJobTo } from './push.js';
 import { customerLinks, writeMappings } from './records.js';
 
 export type ConflictRow = typeof ascoraConflicts.$inferSelect;
@@ -63,9 +57,22 @@ export async function resolveConflict(
   const hash = contentHash(merged as unknown as SharedCustomer);
   try {
     if (conflict.entity === 'customer') {
-      await client.saveCustomer(ascoraCustomerInput(merged as unknown as SharedCustomer, conflict.ascoraId));
+      await saveCustomerTo(client, merged as unknown as SharedCustomer, conflict.ascoraId);
     } else {
-      await client.saveJob(ascoraJobInput(merged as unknown as SharedJob, conflict.ascoraId));
+      const [link] = await db
+        .select({ ascoraNumber: ascoraMappings.ascoraNumber })
+        .from(ascoraMappings)
+        .where(
+          and(
+            eq(ascoraMappings.orgId, orgId),
+            eq(ascoraMappings.entity, 'job'),
+            eq(ascoraMappings.ascoraId, conflict.ascoraId),
+          ),
+        );
+      await saveJobTo(client, merged as unknown as SharedJob, {
+        ascoraId: conflict.ascoraId,
+        ascoraNumber: link?.ascoraNumber ?? null,
+      });
     }
   } catch (error) {
     throw toApiError(error);
@@ -139,6 +146,21 @@ export function jobStatusFor(status: AppointmentStatusValue): JobStatus {
   }
 }
 
+/** The appointment a visit was last rescheduled as (itself when it never was). */
+async function currentVisit(db: AscoraDeps['db'], orgId: string, appointmentId: string): Promise<string> {
+  let id = appointmentId;
+  // Bounded: a chain of reschedules is finite, and a cycle would be a bug, not a reason to hang.
+  for (let hops = 0; hops < 100; hops++) {
+    const [row] = await db
+      .select({ next: appointments.rescheduledToId })
+      .from(appointments)
+      .where(and(eq(appointments.orgId, orgId), eq(appointments.id, id)));
+    if (!row?.next) return id;
+    id = row.next;
+  }
+  return id;
+}
+
 /**
  * Pushes one appointment to Ascora as a job: its work order is created on first push (named after
  * the service, for the appointment's customer and price) and follows the appointment's status on
@@ -147,6 +169,9 @@ export function jobStatusFor(status: AppointmentStatusValue): JobStatus {
 export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appointmentId: string) {
   const { db } = deps;
   const connection = await requireConnection(db, orgId);
+  // A rescheduled visit lives on as the appointment it became, which carries the job on: pushing
+  // the old one must not report the job as cancelled.
+  appointmentId = await currentVisit(db, orgId, appointmentId);
   const [found] = await db
     .select({ appointment: appointments, serviceName: serviceItems.name, customer: customers })
     .from(appointments)
@@ -197,8 +222,8 @@ export async function pushAppointmentAsJob(deps: AscoraDeps, orgId: string, appo
   });
   const client = clientFor(deps, connection);
   try {
-    const customerOutcome = await pushCustomers(db, client, orgId, [customer.id]);
-    const jobOutcome = await pushJobs(db, client, orgId, [jobId!]);
+    const customerOutcome = await pushCustomers(db, client, orgId, [customer.id], deps.now);
+    const jobOutcome = await pushJobs(db, client, orgId, [jobId!], deps.now);
     const failure = [...customerOutcome.failures, ...jobOutcome.failures][0];
     if (failure) throw new ApiError('ascora_rejected', { detail: failure.reason });
   } catch (error) {

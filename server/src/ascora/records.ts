@@ -1,5 +1,5 @@
 import type { AscoraCustomer, AscoraJob } from '@crewkit/ascora';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { ascoraSyncEntry, recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/index.js';
 import {
@@ -8,6 +8,7 @@ import {
   type AscoraRunCounts,
   ascoraConflicts,
   ascoraMappings,
+  ascoraPendingCreates,
   customers,
   jobs,
 } from '../db/schema.js';
@@ -52,7 +53,11 @@ export function addCounts(into: AscoraRunCounts, from: AscoraRunCounts): void {
 export interface ApplyContext {
   orgId: string;
   strategy: AscoraConflictStrategy;
-  /** When the Ascora side of these records was seen changed; `newest_wins` compares against it. */
+  /**
+   * When the Ascora side of these records changed, as far as Crewkit can tell (Ascora gives no
+   * modification time): a webhook's arrival, or for a sync the start of the previous completed
+   * one. `newest_wins` lets the Crewkit side win when its `updatedAt` is later.
+   */
   remoteSeenAt: Date;
 }
 
@@ -163,6 +168,18 @@ interface MappingWrite {
 }
 
 export async function writeMappings(db: Db, orgId: string, entity: AscoraEntity, writes: MappingWrite[]) {
+  if (writes.length === 0) return;
+  // A linked record has no create pending any more, however it came to be linked.
+  await db.delete(ascoraPendingCreates).where(
+    and(
+      eq(ascoraPendingCreates.orgId, orgId),
+      eq(ascoraPendingCreates.entity, entity),
+      inArray(
+        ascoraPendingCreates.localId,
+        writes.map((w) => w.localId),
+      ),
+    ),
+  );
   const fresh = writes.filter((w) => !w.keepSyncedAt);
   const kept = writes.filter((w) => w.keepSyncedAt);
   if (fresh.length > 0) {
@@ -204,6 +221,93 @@ export async function writeMappings(db: Db, orgId: string, entity: AscoraEntity,
 }
 
 /**
+ * Crewkit records whose create was sent to Ascora with no answer recorded yet, by `key`. Ascora
+ * echoes a create as a webhook (JobCreated, CustomerModified), which can arrive before the answer
+ * or instead of a lost one: the echoed record is linked to the record that was pushed, not pulled
+ * in as a second one.
+ */
+async function pendingCreates<T extends typeof customers | typeof jobs>(
+  db: Db,
+  orgId: string,
+  entity: AscoraEntity,
+  table: T,
+  key: (row: T['$inferSelect']) => Promise<string> | string,
+): Promise<Map<string, string>> {
+  const t = table as typeof customers;
+  const rows = (await db
+    .select({ row: t })
+    .from(t)
+    .innerJoin(
+      ascoraPendingCreates,
+      and(
+        eq(ascoraPendingCreates.orgId, t.orgId),
+        eq(ascoraPendingCreates.entity, entity),
+        eq(ascoraPendingCreates.localId, t.id),
+      ),
+    )
+    .where(eq(t.orgId, orgId))) as { row: T['$inferSelect'] }[];
+  const byKey = new Map<string, string>();
+  for (const { row } of rows) byKey.set(await key(row), row.id);
+  return byKey;
+}
+
+/**
+ * Ascora customers as Crewkit holds them, email included only where it can be theirs. In Ascora
+ * several customers often share one email — a business's sites and its billing customer use the
+ * owner's — while a Crewkit email belongs to one customer. The first Ascora customer linked with
+ * an email keeps it; the others are synced without it (Crewkit reads their email as absent, and a
+ * push never clears an email Ascora has, see `ascoraCustomerUpdate`). Reading it the same way at
+ * every sync keeps their content hashes stable, so they are not rewritten each time.
+ */
+async function emailOwnership(db: Db, orgId: string, page: AscoraCustomer[]) {
+  const emails = [
+    ...new Set(page.map((r) => sharedFromAscoraCustomer(r).email).filter((e): e is string => e !== null)),
+  ];
+  const owners = new Map<string, string>();
+  const ownerLinks = new Map<string, string>();
+  if (emails.length > 0) {
+    const rows = await db
+      .select({
+        id: customers.id,
+        email: sql<string>`lower(${customers.email})`,
+        ascoraId: ascoraMappings.ascoraId,
+      })
+      .from(customers)
+      .leftJoin(
+        ascoraMappings,
+        and(
+          eq(ascoraMappings.orgId, customers.orgId),
+          eq(ascoraMappings.entity, 'customer'),
+          eq(ascoraMappings.localId, customers.id),
+        ),
+      )
+      .where(and(eq(customers.orgId, orgId), inArray(sql`lower(${customers.email})`, emails)));
+    for (const row of rows) {
+      owners.set(row.email, row.id);
+      if (row.ascoraId) ownerLinks.set(row.id, row.ascoraId);
+    }
+  }
+  /** Which Ascora customer took an email earlier in this page. */
+  const claimed = new Map<string, string>();
+  return (remote: AscoraCustomer, linkedTo: string | undefined): SharedCustomer => {
+    const shared = sharedFromAscoraCustomer(remote);
+    const email = shared.email;
+    if (!email) return shared;
+    const owner = owners.get(email);
+    const claimant = claimed.get(email);
+    const ownerLink = owner ? ownerLinks.get(owner) : undefined;
+    const taken =
+      (claimant !== undefined && claimant !== remote.customerId) ||
+      (owner !== undefined &&
+        owner !== linkedTo &&
+        ((ownerLink !== undefined && ownerLink !== remote.customerId) || linkedTo !== undefined));
+    if (taken) return { ...shared, email: null };
+    claimed.set(email, remote.customerId);
+    return shared;
+  };
+}
+
+/**
  * Applies one page of Ascora customers in the caller's transaction: one upsert for the customers,
  * one for the mappings. Unchanged records (same content hash) cost nothing but the hash.
  */
@@ -231,13 +335,27 @@ export async function applyCustomers(
     counted: 'created' | 'updated';
   }[] = [];
   const mappingWrites: MappingWrite[] = [];
+  let pushed: Map<string, string> | undefined;
+  const sharedEmail = await emailOwnership(db, orgId, page);
   for (const remote of page) {
-    const shared = sharedFromAscoraCustomer(remote);
-    const hash = contentHash(shared);
     const mapping = mappings.get(remote.customerId);
+    const shared = sharedEmail(remote, mapping?.localId);
+    const hash = contentHash(shared);
     const row = mapping ? locals.get(mapping.localId) : undefined;
     const local = row ? { shared: sharedFromLocalCustomer(row), updatedAt: row.updatedAt } : undefined;
     const decision = decide(shared, hash, mapping, local, context);
+    if (decision.kind === 'write' && decision.counted === 'created') {
+      pushed ??= await pendingCreates(db, orgId, 'customer', customers, (r) =>
+        contentHash(sharedFromLocalCustomer(r)),
+      );
+      const echoed = pushed.get(hash);
+      if (echoed) {
+        pushed.delete(hash);
+        counts.skipped += 1;
+        mappingWrites.push({ ascoraId: remote.customerId, localId: echoed, syncedHash: hash });
+        continue;
+      }
+    }
     if (decision.kind === 'skip') {
       counts.skipped += 1;
       if (mapping && mapping.syncedHash !== hash)
@@ -432,10 +550,38 @@ export async function applyJobs(db: Db, context: ApplyContext, page: AscoraJob[]
     counted: 'created' | 'updated';
   }[] = [];
   const mappingWrites: MappingWrite[] = [];
+  let pushed: Map<string, string> | undefined;
   for (const remote of page) {
     const shared = sharedFromAscoraJob(remote);
     const hash = contentHash(shared);
     const mapping = mappings.get(remote.jobId);
+    if (!mapping) {
+      pushed ??= await pendingCreates(db, orgId, 'job', jobs, async (r) => {
+        const site = r.siteCustomerId
+          ? (await customerLinks(db, orgId, 'local', [r.siteCustomerId])).get(r.siteCustomerId)
+          : undefined;
+        return `${site ?? ''}|${r.name.trim()}`;
+      });
+      const key = `${shared.siteCustomer ?? ''}|${shared.name}`;
+      const echoed = pushed.get(key);
+      if (echoed) {
+        // Linked with Ascora's content as the agreed one: where it differs from Crewkit's (defaults
+        // Ascora added), the next push sends Crewkit's fields over it.
+        pushed.delete(key);
+        counts.skipped += 1;
+        await db
+          .update(jobs)
+          .set({ number: remote.jobNumber })
+          .where(and(eq(jobs.id, echoed), isNull(jobs.number)));
+        mappingWrites.push({
+          ascoraId: remote.jobId,
+          localId: echoed,
+          ascoraNumber: remote.jobNumber,
+          syncedHash: hash,
+        });
+        continue;
+      }
+    }
     const row = mapping ? locals.get(mapping.localId) : undefined;
     const local = row
       ? {

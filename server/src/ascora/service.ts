@@ -45,19 +45,24 @@ export function ascoraRequest(c: AppContext): AscoraRequest {
   };
 }
 
-/** Connects, schedules the periodic sync and queues the first one; refused before Ascora is called without a queue. */
+/**
+ * Connects, schedules the periodic sync and queues the first one. A server still starting has no
+ * queue yet: the connection is kept, and `catchUpAscora` schedules and queues its first sync the
+ * moment the queue starts (it finds a connection that never synced).
+ */
 export async function connect(
   request: AscoraRequest,
   orgId: string,
   input: Omit<ConnectInput, 'publicBaseUrl'>,
 ): Promise<{ connection: ConnectionRow; webhookPath: string }> {
-  const queue = requireQueue(request.queue);
   const connected = await connectAscora(request.deps, orgId, {
     ...input,
     publicBaseUrl: request.publicBaseUrl,
   });
-  await scheduleSync(queue, connected.connection);
-  await enqueueSync(queue, orgId, 'connect');
+  if (request.queue) {
+    await scheduleSync(request.queue, connected.connection);
+    await enqueueSync(request.queue, orgId, 'connect');
+  }
   return connected;
 }
 
@@ -171,6 +176,11 @@ export async function receiveWebhook(
   const { db } = request.deps;
   if (!(await verifyWebhookToken(db, orgId, token))) throw new ApiError('not_found');
   const queue = requireQueue(request.queue);
+  // The proof that Ascora reaches this server, shown in the status.
+  await db
+    .update(ascoraConnections)
+    .set({ lastWebhookAt: new Date(request.deps.now()) })
+    .where(eq(ascoraConnections.orgId, orgId));
   // Ascora may deliver one event more than once: the same payload within ten minutes is work
   // done. Not longer: a record edited and then edited back sends that payload again, and since
   // the payload is only a hint (the record is fetched anew), a late repeat costs one fetch.

@@ -1,5 +1,5 @@
 import type { AscoraClient, Page } from '@crewkit/ascora';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import {
   type AscoraCheckpoint,
@@ -34,6 +34,12 @@ export class SyncAbortedError extends Error {
 
 const analyzeAfterCreated = 200;
 
+/**
+ * A running sync whose heartbeat is older than this belongs to a process that died, and the next
+ * run takes it over; a live run beats three times as often.
+ */
+export const defaultStaleRunMs = 30_000;
+
 export type SyncTrigger = 'manual' | 'schedule' | 'webhook' | 'connect';
 export type RunRow = typeof ascoraSyncRuns.$inferSelect;
 
@@ -47,6 +53,11 @@ const stageOrder = [
   'payments:push',
 ] as const;
 type Stage = (typeof stageOrder)[number];
+
+/** Where a stage comes in a run, for showing them in order. */
+export function stageIndex(stage: string): number {
+  return stageOrder.indexOf(stage as Stage);
+}
 
 function stagesFor(connection: ConnectionRow): Stage[] {
   const d = connection.directions;
@@ -94,6 +105,8 @@ async function claimRun(
         orgId,
         trigger,
         status: 'running',
+        startedAt: new Date(now()),
+        heartbeatAt: new Date(now()),
         counts: { created: 0, updated: 0, skipped: 0, conflicts: 0, failed: 0 },
       })
       .returning();
@@ -112,8 +125,16 @@ async function record(
   checkpoint: AscoraCheckpoint,
   totalPages: number | null,
   now: () => number,
+  progress?: { stage: string; done: number; expected: number | null },
 ): Promise<void> {
   addCounts(run.counts, outcome.counts);
+  if (progress) {
+    const before = run.progress[progress.stage]?.done ?? 0;
+    run.progress = {
+      ...run.progress,
+      [progress.stage]: { done: before + progress.done, expected: progress.expected },
+    };
+  }
   if (outcome.failures.length > 0) {
     await db
       .insert(ascoraSyncFailures)
@@ -121,7 +142,7 @@ async function record(
   }
   await db
     .update(ascoraSyncRuns)
-    .set({ counts: run.counts, checkpoint, totalPages, heartbeatAt: new Date(now()) })
+    .set({ counts: run.counts, checkpoint, totalPages, progress: run.progress, heartbeatAt: new Date(now()) })
     .where(eq(ascoraSyncRuns.id, run.id));
   run.checkpoint = checkpoint;
 }
@@ -167,15 +188,58 @@ export async function runSync(
 ): Promise<SyncResult> {
   const { db } = deps;
   const connection = await requireConnection(db, orgId);
-  const run = await claimRun(db, orgId, trigger, deps.staleRunMs ?? 120_000, deps.now);
+  const staleRunMs = deps.staleRunMs ?? defaultStaleRunMs;
+  const run = await claimRun(db, orgId, trigger, staleRunMs, deps.now);
+  // Pages can take long (a slow Ascora, retries): the run says it is alive between them too, so
+  // only a process that is gone leaves a heartbeat old enough to be taken over.
+  const beat = setInterval(() => {
+    void db
+      .update(ascoraSyncRuns)
+      .set({ heartbeatAt: new Date(deps.now()) })
+      .where(and(eq(ascoraSyncRuns.id, run.id), eq(ascoraSyncRuns.status, 'running')))
+      .catch((error: unknown) => deps.logger.warn({ err: error, orgId }, 'ascora sync heartbeat failed'));
+  }, staleRunMs / 3);
+  try {
+    return await runClaimed(deps, connection, run);
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+async function runClaimed(
+  deps: AscoraDeps,
+  connection: ConnectionRow & { apiKeySealed: string },
+  run: RunRow,
+): Promise<SyncResult> {
+  const { db } = deps;
+  const { orgId } = run;
   const client = clientFor(deps, connection);
+  // A change found now, with no webhook, may have been made any time since the previous sync saw
+  // the old content: it is dated then, the earliest it can have been (see AscoraConflictStrategy).
+  const [previous] = await db
+    .select({ startedAt: ascoraSyncRuns.startedAt })
+    .from(ascoraSyncRuns)
+    .where(
+      and(
+        eq(ascoraSyncRuns.orgId, orgId),
+        eq(ascoraSyncRuns.status, 'completed'),
+        ne(ascoraSyncRuns.id, run.id),
+      ),
+    )
+    .orderBy(desc(ascoraSyncRuns.id))
+    .limit(1);
   const context: ApplyContext = {
     orgId,
     strategy: connection.conflictStrategy,
-    remoteSeenAt: new Date(deps.now()),
+    remoteSeenAt: previous?.startedAt ?? new Date(deps.now()),
   };
   const pageSize = deps.pageSize ?? 250;
   const stages = stagesFor(connection);
+  if (Object.keys(run.progress).length === 0) {
+    // Every stage from the start, so progress shows what is still to come.
+    run.progress = Object.fromEntries(stages.map((stage) => [stage, { done: 0, expected: null }]));
+    await db.update(ascoraSyncRuns).set({ progress: run.progress }).where(eq(ascoraSyncRuns.id, run.id));
+  }
   const resumeAt = run.checkpoint ? stageOrder.indexOf(run.checkpoint.stage as Stage) : 0;
   try {
     for (const stage of stages) {
@@ -274,13 +338,17 @@ async function runStage(
             const outcome = await applyCustomers(tx, context, page.results);
             outcome.failures.push(...invalidFailures('customer', page));
             outcome.counts.failed += page.invalid.length;
-            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now);
+            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now, {
+              stage,
+              done: page.results.length + page.invalid.length,
+              expected: page.totalRecords,
+            });
           });
         },
       );
     case 'jobs:pull':
       return eachPage(
-        (page) => client.listJobs({ page, pageSize, jobStatus: 'ALL' }),
+        (page) => client.listJobs({ page, pageSize, jobStatus: 'ALL', includeChildJobs: true }),
         startPage,
         ahead,
         async (page, n) => {
@@ -289,7 +357,11 @@ async function runStage(
             const outcome = await applyJobs(tx, context, page.results);
             outcome.failures.push(...invalidFailures('job', page));
             outcome.counts.failed += page.invalid.length;
-            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now);
+            await record(tx, run, outcome, { stage, page: n + 1 }, page.totalPages, deps.now, {
+              stage,
+              done: page.results.length + page.invalid.length,
+              expected: page.totalRecords,
+            });
           });
         },
       );
@@ -300,14 +372,19 @@ async function runStage(
     case 'payments:push': {
       checkAborted(deps);
       const step = {
-        'customers:push': () => pushCustomers(db, client, orgId),
-        'jobs:push': () => pushJobs(db, client, orgId),
+        'customers:push': () => pushCustomers(db, client, orgId, undefined, deps.now),
+        'jobs:push': () => pushJobs(db, client, orgId, undefined, deps.now),
         'invoices:pull': () => pullInvoices(db, client, orgId, deps.now),
         'payments:pull': () => pullPayments(db, client, orgId, deps.now),
         'payments:push': () => pushPayments(db, client, orgId, deps.now),
       }[stage];
       const outcome = await step();
-      await db.transaction((tx) => record(tx, run, outcome, { stage, page: 1 }, null, deps.now));
+      // These steps learn how many records they have only as they finish.
+      const { created, updated, skipped, conflicts, failed } = outcome.counts;
+      const done = created + updated + skipped + conflicts + failed;
+      await db.transaction((tx) =>
+        record(tx, run, outcome, { stage, page: 1 }, null, deps.now, { stage, done, expected: done }),
+      );
       return;
     }
   }

@@ -12,12 +12,24 @@ export interface QueueDefinition {
   retryDelaySeconds?: number;
   /** How long a job may run before pg-boss considers its worker dead and retries it. */
   expireInSeconds?: number;
+  /**
+   * A running job's worker proves it is alive this often (pg-boss refreshes it while the handler
+   * runs); a job whose worker stops (kill -9) is failed and retried within this plus one supervision
+   * pass, instead of at `expireInSeconds`. At least 10.
+   */
+  heartbeatSeconds?: number;
 }
+
+// How often pg-boss looks for jobs whose worker died (heartbeat lost, expired); its default is a
+// minute, which with the heartbeat made a killed sync wait up to two minutes for its retry.
+const superviseIntervalSeconds = 10;
 
 // Any fixed number works; it only has to be the same in every Crewkit process.
 const queueInstallLockId = 7_215_031_224;
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+/** Handles up to `batchSize` jobs of a queue at once; a throw fails (and retries) them all. */
+export type BatchHandler = (data: Record<string, unknown>[]) => Promise<void>;
 
 /**
  * The durable job queue: pg-boss in the application's own database, on PostgreSQL through the
@@ -28,12 +40,16 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 export class JobQueue {
   readonly boss: PgBoss;
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #batchHandlers = new Map<string, { handler: BatchHandler; batchSize: number }>();
+  readonly #heartbeats = new Map<string, number>();
   readonly #logger: Logger;
   #workersStarted = false;
 
-  private constructor(boss: PgBoss, logger: Logger) {
+  private constructor(boss: PgBoss, logger: Logger, queues: QueueDefinition[]) {
     this.boss = boss;
     this.#logger = logger;
+    for (const queue of queues)
+      if (queue.heartbeatSeconds) this.#heartbeats.set(queue.name, queue.heartbeatSeconds);
   }
 
   /** Installs or migrates pg-boss's schema (idempotent) and creates the queues. */
@@ -45,10 +61,18 @@ export class JobQueue {
     const client = (database.db as unknown as { $client: unknown }).$client;
     const boss =
       database.kind === 'pglite'
-        ? new PgBoss({ db: fromPglite(client as PGlite), backend: 'pglite', schedule: true })
+        ? new PgBoss({
+            db: fromPglite(client as PGlite),
+            backend: 'pglite',
+            schedule: true,
+            superviseIntervalSeconds,
+            monitorIntervalSeconds: superviseIntervalSeconds,
+          })
         : new PgBoss({
             db: { executeSql: (text, values) => (client as pg.Pool).query(text, values as unknown[]) },
             schedule: true,
+            superviseIntervalSeconds,
+            monitorIntervalSeconds: superviseIntervalSeconds,
           });
     boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
     // Replicas deployed together start at once on one database: pg-boss's schema install and the
@@ -60,7 +84,7 @@ export class JobQueue {
     };
     if (database.kind === 'postgres') await underAdvisoryLock(client as pg.Pool, queueInstallLockId, install);
     else await install();
-    return new JobQueue(boss, logger);
+    return new JobQueue(boss, logger, queues);
   }
 
   /** Creates a queue, or brings an existing one's settings up to date (on every later start). */
@@ -71,6 +95,7 @@ export class JobQueue {
       retryDelay: queue.retryDelaySeconds ?? 10,
       retryBackoff: true,
       expireInSeconds: queue.expireInSeconds ?? 900,
+      ...(queue.heartbeatSeconds ? { heartbeatSeconds: queue.heartbeatSeconds } : {}),
     };
     const existing = await boss.getQueue(queue.name);
     if (!existing) {
@@ -92,10 +117,27 @@ export class JobQueue {
     this.#handlers.set(name, handler);
   }
 
+  /**
+   * Registers code that takes a queue's ready jobs together, up to `batchSize`: a backlog is worked
+   * through in a few passes instead of one job per poll.
+   */
+  handleBatch(name: string, handler: BatchHandler, batchSize: number): void {
+    this.#batchHandlers.set(name, { handler, batchSize });
+  }
+
   /** Polls every handled queue in the background (the server); tests call `drain()` instead. */
   async startWorkers(pollingIntervalSeconds = 2): Promise<void> {
     if (this.#workersStarted) return;
     this.#workersStarted = true;
+    for (const [name, { handler, batchSize }] of this.#batchHandlers) {
+      await this.boss.work<Record<string, unknown>>(
+        name,
+        { pollingIntervalSeconds, batchSize },
+        async (jobs) => {
+          await handler(jobs.map((job) => job.data ?? {}));
+        },
+      );
+    }
     for (const [name, handler] of this.#handlers) {
       await this.boss.work<Record<string, unknown>>(
         name,
@@ -117,7 +159,7 @@ export class JobQueue {
    * policy applies) and reported in the result, not thrown.
    */
   async drain(
-    names: string[] = [...this.#handlers.keys()],
+    names: string[] = [...this.#handlers.keys(), ...this.#batchHandlers.keys()],
     maxJobs = 1000,
   ): Promise<{ ran: number; failed: unknown[] }> {
     let ran = 0;
@@ -126,12 +168,37 @@ export class JobQueue {
     while (progressed && ran < maxJobs) {
       progressed = false;
       for (const name of names) {
+        const batch = this.#batchHandlers.get(name);
+        if (batch) {
+          const jobs = await this.boss.fetch<Record<string, unknown>>(name, { batchSize: batch.batchSize });
+          if (jobs.length === 0) continue;
+          progressed = true;
+          ran += jobs.length;
+          const ids = jobs.map((job) => job.id);
+          try {
+            await batch.handler(jobs.map((job) => job.data ?? {}));
+            await this.boss.complete(name, ids);
+          } catch (error) {
+            failed.push(error);
+            this.#logger.warn({ err: error, queue: name }, 'job batch failed');
+            await this.boss.fail(name, ids, {
+              message: error instanceof Error ? error.message : String(error),
+            });
+          }
+          continue;
+        }
         const handler = this.#handlers.get(name);
         if (!handler) throw new Error(`No handler for queue ${name}`);
         const [job] = await this.boss.fetch<Record<string, unknown>>(name, { batchSize: 1 });
         if (!job) continue;
         progressed = true;
         ran += 1;
+        // What work() does for its jobs: a job on a heartbeat queue that runs longer than its
+        // heartbeat would otherwise be failed by the supervisor as if this process had died.
+        const heartbeat = this.#heartbeats.get(name);
+        const beat = heartbeat
+          ? setInterval(() => void this.boss.touch(name, job.id).catch(() => {}), (heartbeat * 1000) / 2)
+          : undefined;
         try {
           await handler(job.data ?? {});
           await this.boss.complete(name, job.id);
@@ -141,6 +208,8 @@ export class JobQueue {
           await this.boss.fail(name, job.id, {
             message: error instanceof Error ? error.message : String(error),
           });
+        } finally {
+          clearInterval(beat);
         }
       }
     }

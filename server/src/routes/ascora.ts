@@ -13,7 +13,7 @@ import {
   startSync,
   updateSettings,
 } from '../ascora/service.js';
-import { latestRun, type RunRow } from '../ascora/sync.js';
+import { latestRun, type RunRow, stageIndex } from '../ascora/sync.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
 import { iso } from '../lib/time.js';
 import type { HandlerTable } from '../openapi/handlers.js';
@@ -27,6 +27,11 @@ function toStatus(row: ConnectionRow | undefined, webhookUrl: string | null = nu
     connected,
     baseUrl: row?.baseUrl ?? null,
     webhookUrl,
+    webhooks: {
+      registered: connected && (row?.webhookSubscriptionIds.length ?? 0) > 0,
+      lastDeliveryAt: iso(row?.lastWebhookAt ?? null),
+      reachable: connected && row?.lastWebhookAt && row.lastWebhookAt >= row.connectedAt ? true : null,
+    },
     settings: row
       ? {
           directions: row.directions,
@@ -49,6 +54,9 @@ function toRun(row: RunRow): Schemas['AscoraSyncRun'] {
     page: row.checkpoint?.page ?? null,
     totalPages: row.totalPages,
     counts: row.counts,
+    progress: Object.entries(row.progress)
+      .sort(([a], [b]) => stageIndex(a) - stageIndex(b))
+      .map(([stage, { done, expected }]) => ({ stage, done, expected })),
     error: row.error,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),

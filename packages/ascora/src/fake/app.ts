@@ -148,15 +148,25 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
   app.post('/customers/customer', async (c) => {
     const parsed = ascoraCustomerInputSchema.safeParse(await bodyOf(c));
     if (!parsed.success) return invalid(c, parsed.error);
-    const { customerId, ...fields } = parsed.data;
+    const { customerId, leadSource, customerType, ...rest } = parsed.data;
+    // Links arrive as a name, `{ id, name }` or `{ Name }`; Ascora keeps and serves `{ id, name }`.
+    const fields = {
+      ...rest,
+      ...(leadSource === undefined ? {} : { leadSource: store.namedReference('leadSource', leadSource) }),
+      ...(customerType === undefined
+        ? {}
+        : { customerType: store.namedReference('customerType', customerType) }),
+    } as Partial<AscoraCustomer>;
     if (customerId !== undefined) {
       if (!store.customers.has(customerId.toLowerCase())) return refuse(c, 404, 'CUSTOMER-NOT-FOUND');
-      const customer = store.updateCustomer(customerId, fields as Partial<AscoraCustomer>);
+      const customer = store.updateCustomer(customerId, fields);
       return c.json({ success: true, message: 'Customer updated', customer });
     }
+    const contactName = [fields.contactFirstName, fields.contactLastName].filter(Boolean).join(' ');
     const customer: AscoraCustomer = {
       ...emptyCustomer(store.newId(), store.nextCustomerNumber()),
-      ...(fields as Partial<AscoraCustomer>),
+      ...fields,
+      customerName: fields.customerName || fields.companyName || contactName,
     };
     store.insertCustomer(customer);
     return c.json({ success: true, message: 'Customer created', customer });
@@ -175,6 +185,11 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
     const query = queryOf(c);
     const paging = pagingOf(query);
     if (!paging) return refuse(c, 400, 'INVALID-PAGING');
+    // corsair's client sends it; the fake has no child jobs, so either value serves the same list.
+    const includeChildJobs = query.get('includechildjobs');
+    if (includeChildJobs !== undefined && !/^(true|false)$/i.test(includeChildJobs)) {
+      return refuse(c, 400, 'INVALID-INCLUDE-CHILD-JOBS');
+    }
     const statusFilter = query.get('jobstatus');
     const statuses = statusFilter ? JOB_STATUS_FILTERS[statusFilter.toLowerCase()] : null;
     if (statuses === undefined) return refuse(c, 400, 'INVALID-JOB-STATUS');
@@ -207,14 +222,21 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
 
   app.get('/jobs/job/:jobNumber', (c) => {
     const job = store.findJobByNumber(c.req.param('jobNumber'));
-    if (!job) return refuse(c, 404, 'JOB-NOT-FOUND');
+    // Worded as Ascora words it, and like every refusal sometimes with 200.
+    // The number as the client wrote it (routes match on the lower-cased path).
+    const asSent = decodeURIComponent(new URL(c.req.url).pathname.split('/').pop() ?? '');
+    if (!job) return refuse(c, 404, `No Matching Job Found (${asSent})`);
     return c.json({ success: true, job });
   });
 
   app.post('/jobs/job', async (c) => {
     const parsed = ascoraJobInputSchema.safeParse(await bodyOf(c));
     if (!parsed.success) return invalid(c, parsed.error);
-    const { jobId, siteCustomer, billingCustomer, ...fields } = parsed.data;
+    const { jobId, siteCustomer, billingCustomer, jobType, ...rest } = parsed.data;
+    const fields = {
+      ...rest,
+      ...(jobType ? { jobType: store.namedReference('jobType', jobType) } : {}),
+    } as Partial<AscoraJob>;
     const site = store.customers.get(siteCustomer.id.toLowerCase());
     if (!site) return refuse(c, 404, 'CUSTOMER-NOT-FOUND');
     const billing = billingCustomer ? store.customers.get(billingCustomer.id.toLowerCase()) : site;
@@ -227,7 +249,7 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
     };
     if (jobId !== undefined) {
       if (!store.jobs.has(jobId.toLowerCase())) return refuse(c, 404, 'JOB-NOT-FOUND');
-      const job = store.updateJob(jobId, { ...(fields as Partial<AscoraJob>), ...links });
+      const job = store.updateJob(jobId, { ...fields, ...links });
       return c.json({ success: true, message: 'Job updated', job });
     }
     const number = store.nextJobNumber();
@@ -241,8 +263,9 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
       jobStatusText: statusText(0),
       dateCreated: wireTimestamp(state.now(), false),
       pricingMethod: 'FIXED-PRICE',
-      totalIncTax: null,
-      totalExTax: null,
+      // Real clients' schemas read these as numbers: a job created without totals has 0.
+      totalIncTax: 0,
+      totalExTax: 0,
       addressLine1: site.streetLine1,
       addressLine2: site.streetLine2,
       suburb: site.streetSuburb,
@@ -255,9 +278,10 @@ export function createFakeAscoraApp(state: FakeAppState): Hono {
       billingCustomer: { id: billing.customerId, name: billing.customerName },
       completedDate: null,
       customFields: null,
-      ...(fields as Partial<AscoraJob>),
+      ...fields,
       ...links,
     };
+    job.jobStatusText = statusText(job.jobStatus);
     store.insertJob(job);
     return c.json({ success: true, message: 'Job created', job });
   });

@@ -452,7 +452,7 @@ export class FakeAscoraStore {
       customerType: commercial
         ? { id: '8d6f3c1e-2a4b-4c5d-9e7f-1a2b3c4d5e01', name: 'Commercial' }
         : { id: '8d6f3c1e-2a4b-4c5d-9e7f-1a2b3c4d5e02', name: 'Residential' },
-      leadSource: r.pick(LEAD_SOURCES),
+      leadSource: this.namedReference('leadSource', r.pick(LEAD_SOURCES)),
       billingCustomer: billing ? { id: billing.customerId, name: billing.customerName } : null,
       assignedUser: null,
       customFields: null,
@@ -538,6 +538,28 @@ export class FakeAscoraStore {
       surchargeAmount: r.chance(0.2) ? 1.5 : null,
       comment: null,
     };
+  }
+
+  readonly #references = new Map<string, { id: string; name: string }>();
+
+  /**
+   * A lead source, customer type or job type as Ascora serves it, `{ id, name }`, from however a
+   * client named it; one id per name, as Ascora's lists of them have.
+   */
+  namedReference(
+    kind: 'leadSource' | 'customerType' | 'jobType',
+    named: string | { id?: string | undefined; name?: string | undefined; Name?: string | undefined } | null,
+  ): { id: string; name: string } | null {
+    if (named === null) return null;
+    const name = typeof named === 'string' ? named : (named.name ?? named.Name ?? '');
+    if (typeof named === 'object' && named.id) return { id: named.id, name };
+    const key = `${kind}:${name.toLowerCase()}`;
+    let reference = this.#references.get(key);
+    if (!reference) {
+      reference = { id: this.#random.guid(), name };
+      this.#references.set(key, reference);
+    }
+    return { ...reference };
   }
 
   /** Next customer number, for customers created through the API. */

@@ -51,6 +51,23 @@ describe('<crew-ascora-sync>', () => {
     expect(mock.state.requests.filter((r) => r.path === '/ascora/logs')).to.have.length(2);
   });
 
+  it('shows how far a running sync has got: records done of expected in the stage under way', async () => {
+    const running = syncRun(1, {
+      status: 'running',
+      stage: 'jobs:pull',
+      finishedAt: null,
+      progress: [
+        { stage: 'customers:pull', done: 2000, expected: 2000 },
+        { stage: 'jobs:pull', done: 750, expected: 2000 },
+        { stage: 'jobs:push', done: 0, expected: null },
+      ],
+    });
+    await mockApi(...ascoraMock({ runs: [running, syncRun(2)] }).handlers);
+    const el = await mount('en-AU');
+    expect(text($$(el, 'tr.run')[0]!)).to.contain('750 of 2000 records');
+    await expect(el).to.be.accessible();
+  });
+
   it('opens a run’s failures with their reasons', async () => {
     const run = syncRun(1, { counts: { created: 0, updated: 0, skipped: 10, conflicts: 0, failed: 2 } });
     const mock = ascoraMock({

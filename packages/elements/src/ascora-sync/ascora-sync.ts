@@ -610,10 +610,13 @@ export class CrewAscoraSync extends StaffElement {
     const detail = this.details.get(run.id);
     const hasFailures = run.counts.failed > 0 || run.error !== null;
     const detailsId = `run-${run.id}`;
-    const status =
-      run.status === 'running'
-        ? `${t.runStatus.running}: ${stageLabel(t, run.stage)}`
-        : t.runStatus[run.status];
+    // Records done of expected for the stage under way, once Ascora has said how many there are.
+    const progress = run.progress?.find((p) => p.stage === run.stage);
+    const stage =
+      progress && progress.expected !== null
+        ? t.stageRecords(stageLabel(t, run.stage), progress.done, progress.expected)
+        : stageLabel(t, run.stage);
+    const status = run.status === 'running' ? `${t.runStatus.running}: ${stage}` : t.runStatus[run.status];
     // One tbody per run keeps a run's row and its failures together for assistive technology.
     return html`<tbody>
       <tr class="run" data-run=${run.id}>

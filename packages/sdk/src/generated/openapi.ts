@@ -3321,8 +3321,13 @@ export interface components {
         AscoraDirection: "pull" | "push" | "both";
         /**
          * @description How a record changed on both sides since the last sync is settled: `local_wins`,
-         *     `remote_wins`, `newest_wins` (the side changed last, by the local `updatedAt` against the
-         *     time the Ascora change was first seen), or `manual` (queued at `…/ascora/conflicts`).
+         *     `remote_wins`, `newest_wins`, or `manual` (queued at `…/ascora/conflicts`).
+         *     Ascora gives no modification time, so `newest_wins` dates the Ascora change as follows: a
+         *     change announced by a webhook at the webhook's arrival (Ascora sends it as the edit is made);
+         *     a change found by a sync without a webhook at the start of the previous completed sync, the
+         *     last moment Ascora is known to have held the old content. The Crewkit change (its
+         *     `updatedAt`) wins when it is later, so of two edits made between syncs, the one whose time
+         *     is known (Crewkit's) wins over the one whose time is not.
          * @enum {string}
          */
         AscoraConflictStrategy: "local_wins" | "remote_wins" | "newest_wins" | "manual";
@@ -3361,6 +3366,18 @@ export interface components {
         };
         AscoraStatus: {
             connected: boolean;
+            /**
+             * @description Whether Ascora can reach this server's webhooks. They are registered at the server's
+             *     public URL (CREWKIT_PUBLIC_URL); only a delivery proves Ascora reaches it, so `reachable`
+             *     is true once one has arrived since connecting, and null while none has (Ascora offers no
+             *     test delivery). Without webhooks, changes arrive with the periodic sync only.
+             */
+            webhooks: {
+                /** @description Ascora accepted the webhook subscriptions at connect. */
+                registered: boolean;
+                lastDeliveryAt: components["schemas"]["Timestamp"] | null;
+                reachable: boolean | null;
+            };
             baseUrl: string | null;
             /**
              * @description Path (relative to this server) that Ascora calls. Only returned by the connect call,
@@ -3388,6 +3405,17 @@ export interface components {
             id: string;
             /** @enum {string} */
             trigger: "manual" | "schedule" | "webhook" | "connect";
+            /**
+             * @description Every stage of the run in order, with the records done so far of those expected.
+             *     `expected` is Ascora's count for a pull once its first page has arrived; push and
+             *     accounting stages know theirs only as they finish. Null while unknown.
+             */
+            progress: {
+                /** @description e.g. `customers:pull`, `jobs:push`, `invoices:pull`. */
+                stage: string;
+                done: number;
+                expected: number | null;
+            }[];
             /** @enum {string} */
             status: "running" | "completed" | "failed";
             /** @description The step in progress or last checkpointed, e.g. `customers:pull`. */

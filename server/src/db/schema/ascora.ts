@@ -47,6 +47,8 @@ export const ascoraConnections = pgTable('ascora_connections', {
   connectedAt: timestamp('connected_at', { withTimezone: true }).notNull(),
   disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
   lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),
+  /** When Ascora last delivered a webhook with the live token: the proof it reaches this server. */
+  lastWebhookAt: timestamp('last_webhook_at', { withTimezone: true }),
   updatedAt: updatedAt(),
 });
 
@@ -93,7 +95,28 @@ export const ascoraPushClaims = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.entity, t.localId] })],
 );
 
+/**
+ * A create sent to Ascora whose answer has not been recorded yet. Ascora has no idempotency keys:
+ * when the answer is lost (a timeout, a crash), Ascora may have created the record all the same.
+ * The row outlives that failure, so the next push looks the record up in Ascora before creating it
+ * again, and a webhook echoing the create links it instead of adding a second Crewkit record.
+ */
+export const ascoraPendingCreates = pgTable(
+  'ascora_pending_creates',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
+    entity: text('entity').$type<AscoraEntity>().notNull(),
+    localId: uuid('local_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.entity, t.localId] })],
+);
+
 export type AscoraRunStatus = 'running' | 'completed' | 'failed';
+/** Records done of those expected, per stage of a run (expected: Ascora's count, once known). */
+export type AscoraRunProgress = Record<string, { done: number; expected: number | null }>;
 export interface AscoraRunCounts {
   created: number;
   updated: number;
@@ -119,6 +142,7 @@ export const ascoraSyncRuns = pgTable(
     checkpoint: jsonb('checkpoint').$type<AscoraCheckpoint>(),
     totalPages: integer('total_pages'),
     counts: jsonb('counts').$type<AscoraRunCounts>().notNull(),
+    progress: jsonb('progress').$type<AscoraRunProgress>().notNull().default({}),
     error: text('error'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),

@@ -467,6 +467,8 @@ export class BookingService {
           notes: current.notes,
           assignedTechnicianReason: choice.ranked.find((r) => r.technicianId === got.technicianId)!.reason,
           rescheduledFromId: current.id,
+          // Still the same work order: the visit moved, the job did not.
+          jobId: current.jobId,
         },
         { actor, reason: body.reason ?? `rescheduled from ${current.reference}` },
       );

@@ -6,6 +6,7 @@ export const de: AscoraSyncTerms = {
   syncing: 'Abgleich läuft…',
   stage: (entities, way) => `${entities} ${way}`,
   stageProgress: (entities, way, done, total) => `${entities} ${way}: ${done} von ${total} Seiten`,
+  stageRecords: (stage, done, total) => `${stage}: ${done} von ${total} Datensätzen`,
   historyTitle: 'Abgleichsverlauf',
   conflictsTitle: 'Konflikte',
   conflictsWaiting: (count) => `${count} offen`,

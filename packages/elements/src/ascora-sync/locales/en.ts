@@ -7,6 +7,7 @@ export const en = {
   stage: (entities: string, way: string) => `${entities} ${way}`,
   stageProgress: (entities: string, way: string, done: number, total: number) =>
     `${entities} ${way}: ${done} of ${total} pages`,
+  stageRecords: (stage: string, done: number, total: number) => `${stage}: ${done} of ${total} records`,
   historyTitle: 'Sync history',
   conflictsTitle: 'Conflicts',
   conflictsWaiting: (count: number) => (count === 1 ? '1 waiting' : `${count} waiting`),

@@ -6,6 +6,7 @@ export const es: AscoraSyncTerms = {
   syncing: 'Sincronizando…',
   stage: (entities, way) => `${entities} ${way}`,
   stageProgress: (entities, way, done, total) => `${entities} ${way}: ${done} de ${total} páginas`,
+  stageRecords: (stage, done, total) => `${stage}: ${done} de ${total} registros`,
   historyTitle: 'Historial de sincronización',
   conflictsTitle: 'Conflictos',
   conflictsWaiting: (count) => (count === 1 ? '1 pendiente' : `${count} pendientes`),

@@ -6,6 +6,7 @@ export const fr: AscoraSyncTerms = {
   syncing: 'Synchronisation…',
   stage: (entities, way) => `${entities} ${way}`,
   stageProgress: (entities, way, done, total) => `${entities} ${way} : ${done} pages sur ${total}`,
+  stageRecords: (stage, done, total) => `${stage} : ${done} enregistrements sur ${total}`,
   historyTitle: 'Historique des synchronisations',
   conflictsTitle: 'Conflits',
   conflictsWaiting: (count) => (count === 1 ? '1 en attente' : `${count} en attente`),
