@@ -7,7 +7,7 @@ import { plugins } from '../packages/elements/rollup.config.mjs';
 
 const budgets = [
   { name: 'booking widget alone (with Lit and the SDK)', entry: 'booking/define.ts', limitKb: 30 },
-  { name: 'all elements, one file (crewkit.js)', entry: 'crewkit.ts', limitKb: 60 },
+  { name: 'all elements, one file (crewkit.js)', entry: 'crewkit.ts', limitKb: 90 },
 ];
 
 let failed = false;

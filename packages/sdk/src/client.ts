@@ -1,5 +1,5 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { type Context, orgResolver } from './resources/context.js';
+import { type Context, orgResolver, type Resource } from './resources/context.js';
 import { resources } from './resources/index.js';
 import { type Credential, createSender, type SendHooks } from './send.js';
 import type { paths } from './types.js';
@@ -25,11 +25,26 @@ export interface CrewkitOptions {
 
 type RawMethods = Pick<Client<paths>, 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'>;
 
-type Namespaces = { [Name in keyof typeof resources]: ReturnType<(typeof resources)[Name]> };
+/** A client with the namespaces of `R` (a set of resources) beside the raw methods. */
+export type CrewkitWith<R extends Record<string, Resource>> = RawMethods & {
+  [Name in keyof R]: ReturnType<R[Name]>;
+};
 
-export type Crewkit = RawMethods & Namespaces;
+export type Crewkit = CrewkitWith<typeof resources>;
 
+/** A client with every namespace. */
 export function createCrewkit(options: CrewkitOptions): Crewkit {
+  return createCrewkitWith(options, resources);
+}
+
+/**
+ * A client with only the namespaces given, e.g. `bookingResources`: a page that books has no use
+ * for the office's namespaces, and a bundler drops what nothing names (the booking widget's size).
+ */
+export function createCrewkitWith<R extends Record<string, Resource>>(
+  options: CrewkitOptions,
+  chosen: R,
+): CrewkitWith<R> {
   const {
     baseUrl,
     organizationId,
@@ -53,11 +68,9 @@ export function createCrewkit(options: CrewkitOptions): Crewkit {
   });
   const client = createClient<paths>({ baseUrl, headers, fetch: send });
   const context: Context = { client, org: orgResolver(organizationId) };
-  const namespaces = Object.fromEntries(
-    Object.entries(resources).map(([name, make]) => [name, make(context)]),
-  );
+  const namespaces = Object.fromEntries(Object.entries(chosen).map(([name, make]) => [name, make(context)]));
   const { GET, POST, PUT, PATCH, DELETE } = client;
-  return { GET, POST, PUT, PATCH, DELETE, ...(namespaces as Namespaces) };
+  return { GET, POST, PUT, PATCH, DELETE, ...namespaces } as CrewkitWith<R>;
 }
 
 /** Two credentials would leave it to chance which one the server sees, so that is a mistake. */

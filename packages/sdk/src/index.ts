@@ -1,6 +1,14 @@
-export { type Crewkit, type CrewkitOptions, createCrewkit } from './client.js';
+export {
+  type Crewkit,
+  type CrewkitOptions,
+  type CrewkitWith,
+  createCrewkit,
+  createCrewkitWith,
+} from './client.js';
 export { CrewkitError } from './errors.js';
 export type { LiveEvent, LiveStreamOptions } from './event-stream.js';
 export * from './generated/enums.js';
 export type { ListPromise } from './paginate.js';
+export { bookingResources } from './resources/booking.js';
+export { resources } from './resources/index.js';
 export type * from './types.js';

@@ -1,11 +1,12 @@
-import type {
-  Appointment,
-  Availability,
-  BookingProfile,
-  Crewkit,
-  Hold,
-  ServiceCategory,
-  ServiceItem,
+import {
+  type Appointment,
+  type Availability,
+  type BookingProfile,
+  bookingResources,
+  type CrewkitWith,
+  type Hold,
+  type ServiceCategory,
+  type ServiceItem,
 } from '@crewkit/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
@@ -217,7 +218,7 @@ export class CrewBooking extends CrewElement {
   declare private appointment: Appointment | undefined;
 
   private readonly localize = new LocalizeController(this, { en, de, fr, es }, 'crew-booking');
-  private client: Crewkit | undefined;
+  private client: CrewkitWith<typeof bookingResources> | undefined;
   private loads = new AbortController();
   private availabilityRequest: AbortController | undefined;
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
@@ -297,11 +298,14 @@ export class CrewBooking extends CrewElement {
     const signal = this.loads.signal;
     this.catalog = { state: 'loading' };
     try {
-      const client = createElementClient({
-        apiBase: this.apiBase,
-        org: this.org,
-        publishableKey: this.publishableKey,
-      });
+      const client = createElementClient(
+        {
+          apiBase: this.apiBase,
+          org: this.org,
+          publishableKey: this.publishableKey,
+        },
+        bookingResources,
+      );
       this.client = client;
       const [profile, categories, items] = await Promise.all([
         unwrap(client.organizations.getBookingProfile({ signal })),

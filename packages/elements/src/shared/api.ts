@@ -1,4 +1,11 @@
-import { type Crewkit, CrewkitError, createCrewkit, type ErrorCode, type Problem } from '@crewkit/sdk';
+import {
+  CrewkitError,
+  type CrewkitWith,
+  createCrewkitWith,
+  type ErrorCode,
+  type Problem,
+  type resources,
+} from '@crewkit/sdk';
 
 /** Every code an element can show: the API's, plus the failures that never reach the API. */
 export type ElementErrorCode = ErrorCode | 'network_error' | 'misconfigured' | 'unknown_error';
@@ -44,7 +51,10 @@ export interface ClientSettings {
  * Builds the SDK client an element talks through. A missing attribute is a host-page mistake, so it
  * is reported by name rather than surfacing later as a confusing 401 or 404.
  */
-export function createElementClient(settings: ClientSettings): Crewkit {
+export function createElementClient<R extends Partial<typeof resources>>(
+  settings: ClientSettings,
+  namespaces: R,
+): CrewkitWith<R> {
   const { apiBase, org, publishableKey, accessToken, getAccessToken } = settings;
   const keyless = 'publishableKey' in settings && !publishableKey && !accessToken && !getAccessToken;
   const missing = [!apiBase && 'api-base', !org && 'org', keyless && 'publishable-key'].filter(Boolean);
@@ -53,13 +63,12 @@ export function createElementClient(settings: ClientSettings): Crewkit {
   }
   const base = apiBase!.replace(/\/+$/, '');
   if (getAccessToken || accessToken) {
-    return createCrewkit({
-      baseUrl: base,
-      organizationId: org!,
-      getAccessToken: getAccessToken ?? (() => accessToken),
-    });
+    return createCrewkitWith(
+      { baseUrl: base, organizationId: org!, getAccessToken: getAccessToken ?? (() => accessToken) },
+      namespaces,
+    );
   }
-  return createCrewkit({ baseUrl: base, organizationId: org!, publishableKey });
+  return createCrewkitWith({ baseUrl: base, organizationId: org!, publishableKey }, namespaces);
 }
 
 type Result<T> = { data?: T; error?: Problem; response: Response };

@@ -1,4 +1,4 @@
-import type { Crewkit } from '@crewkit/sdk';
+import { type Crewkit, resources } from '@crewkit/sdk';
 import type { PropertyDeclarations, PropertyValues } from 'lit';
 import { createElementClient, type ElementError, toElementError } from './api.js';
 import { CrewElement } from './element.js';
@@ -48,12 +48,15 @@ export abstract class StaffElement extends CrewElement {
   #start(): void {
     let client: Crewkit;
     try {
-      client = createElementClient({
-        apiBase: this.apiBase,
-        org: this.org,
-        accessToken: this.accessToken,
-        getAccessToken: this.getAccessToken,
-      });
+      client = createElementClient(
+        {
+          apiBase: this.apiBase,
+          org: this.org,
+          accessToken: this.accessToken,
+          getAccessToken: this.getAccessToken,
+        },
+        resources,
+      );
     } catch (error) {
       this.connectFailed(toElementError(error));
       return;
