@@ -7,6 +7,8 @@ import { StaffElement } from '../shared/staff-element.js';
 import { errorView, loadingView } from '../shared/states.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 
 type Category = components['schemas']['ServiceCategory'];
 type Item = components['schemas']['ServiceItem'];
@@ -150,7 +152,7 @@ export class CrewCatalogEditor extends StaffElement {
   declare private notice: { text: string; error: boolean } | undefined;
   declare private dropTarget: string | undefined;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
   #client: Crewkit | undefined;
   #drag: (Dragged & { pointerId: number; x: number; y: number; moving: boolean }) | undefined;
 

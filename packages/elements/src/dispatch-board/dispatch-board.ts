@@ -25,6 +25,8 @@ import {
 } from './layout.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 
 type Appointment = components['schemas']['Appointment'];
 type CalendarView = components['schemas']['CalendarView'];
@@ -142,7 +144,7 @@ export class CrewDispatchBoard extends StaffElement {
   declare private visibleLanes: number;
   declare private narrow: boolean;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
   readonly #live = new LiveEventsController(this, {
     prefixes: ['appointment.'],
     onChange: () => this.reload(),

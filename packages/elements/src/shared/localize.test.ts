@@ -8,9 +8,17 @@ import { es as ascoraSyncEs } from '../ascora-sync/locales/es.js';
 import { fr as ascoraSyncFr } from '../ascora-sync/locales/fr.js';
 import { es as bookingEs } from '../booking/locales/es.js';
 import { fr as bookingFr } from '../booking/locales/fr.js';
+import { es as catalogEditorEs } from '../catalog-editor/locales/es.js';
+import { fr as catalogEditorFr } from '../catalog-editor/locales/fr.js';
 import '../crewkit.js';
+import { es as dispatchBoardEs } from '../dispatch-board/locales/es.js';
+import { fr as dispatchBoardFr } from '../dispatch-board/locales/fr.js';
 import { es as invoicesEs } from '../invoices/locales/es.js';
 import { fr as invoicesFr } from '../invoices/locales/fr.js';
+import { es as technicianEditorEs } from '../technician-editor/locales/es.js';
+import { fr as technicianEditorFr } from '../technician-editor/locales/fr.js';
+import { es as webhooksEs } from '../webhooks/locales/es.js';
+import { fr as webhooksFr } from '../webhooks/locales/fr.js';
 import { es as commonEs } from './locales/es.js';
 import { fr as commonFr } from './locales/fr.js';
 import { LocalizeController, registerTranslation, supportedLanguages } from './localize.js';
@@ -78,6 +86,10 @@ describe('LocalizeController', () => {
       'crew-ascora-connect': { fr: ascoraConnectFr, es: ascoraConnectEs },
       'crew-ascora-sync': { fr: ascoraSyncFr, es: ascoraSyncEs },
       'crew-invoices': { fr: invoicesFr, es: invoicesEs },
+      'crew-dispatch-board': { fr: dispatchBoardFr, es: dispatchBoardEs },
+      'crew-catalog-editor': { fr: catalogEditorFr, es: catalogEditorEs },
+      'crew-technician-editor': { fr: technicianEditorFr, es: technicianEditorEs },
+      'crew-webhooks': { fr: webhooksFr, es: webhooksEs },
     };
     for (const [tag, languages] of Object.entries(tables)) {
       for (const [locale, table] of Object.entries(languages)) {

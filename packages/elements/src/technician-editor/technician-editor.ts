@@ -9,6 +9,8 @@ import { StaffElement } from '../shared/staff-element.js';
 import { errorView, loadingView } from '../shared/states.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 
 type Technician = components['schemas']['Technician'];
 type Schedule = components['schemas']['TechnicianSchedule'];
@@ -148,7 +150,7 @@ export class CrewTechnicianEditor extends StaffElement {
   declare private collision: Collision | undefined;
   declare private notice: { text: string; error: boolean } | undefined;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
   #client: Crewkit | undefined;
 
   constructor() {

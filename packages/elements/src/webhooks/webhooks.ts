@@ -17,6 +17,8 @@ import {
 } from './events.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
 import { webhooksStyles } from './webhooks.styles.js';
 
 type Listing<T> =
@@ -99,7 +101,7 @@ export class CrewWebhooks extends StaffElement {
   declare private formError: string | undefined;
   declare private notice: { text: string; error: boolean } | undefined;
 
-  readonly localize = new LocalizeController(this, { en, de });
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
 
   #client: Crewkit | undefined;
   #org = '';

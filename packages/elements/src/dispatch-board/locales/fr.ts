@@ -1,0 +1,56 @@
+import type { DispatchBoardTerms } from './en.js';
+
+export const fr: DispatchBoardTerms = {
+  title: 'Planning des interventions',
+  day: 'Jour',
+  week: 'Semaine',
+  previous: 'Précédent',
+  next: 'Suivant',
+  today: "Aujourd'hui",
+  view: 'Vue',
+  queue: 'Travaux demandés',
+  queueEmpty: 'Aucun travail demandé sur cette période.',
+  noTechnicians: 'Aucun technicien actif.',
+  technicians: 'Techniciens',
+  unknownService: 'Prestation',
+  timeOff: 'Absent',
+  lane: (name, visits) => `${name}, ${visits === 1 ? '1 intervention' : `${visits} interventions`}`,
+  visit: (reference, customer, service, when, status) =>
+    `${reference}, ${customer}, ${service}, ${when}, ${status}`,
+  status: {
+    requested: 'demandée',
+    scheduled: 'planifiée',
+    en_route: 'en route',
+    in_progress: 'en cours',
+    paused: 'en pause',
+    completed: 'terminée',
+    cancelled: 'annulée',
+    no_show: 'client absent',
+  },
+  legend:
+    'Pendant le déplacement d’une intervention, les lignes en vert sont qualifiées et libres à l’heure indiquée.',
+  instructions:
+    'Entrée ou Espace prend une intervention ; les flèches la déplacent (haut et bas entre techniciens, gauche et droite de 15 minutes, avec Maj d’un jour) ; Entrée la dépose, Échap la remet en place.',
+  pickedUp: (reference) => `${reference} prise.`,
+  target: (technician, when, fit) =>
+    `${technician}, ${when} : ${fit === 'free' ? 'qualifié et libre' : fit === 'busy' ? 'pas libre ou pas qualifié' : 'vérification…'}`,
+  cancelled: (reference) => `${reference} remise en place.`,
+  moving: (reference) => `Déplacement de ${reference}…`,
+  moved: (reference, technician, when) => `${reference} est maintenant chez ${technician}, ${when}.`,
+  undo: 'Annuler',
+  undone: (reference) => `Déplacement de ${reference} annulé.`,
+  refusedTitle: (reference) => `${reference} n’a pas été déplacée`,
+  refused: {
+    taken: (technician) => `${technician} est occupé à cette heure-là.`,
+    outside_working_hours: (technician) => `${technician} ne travaille pas à cette heure-là.`,
+    no_qualified_technician: (technician) => `${technician} n’est pas qualifié pour cette prestation.`,
+    minimum_notice: () => 'Cette heure est trop proche pour réserver.',
+    beyond_horizon: () => 'Cette heure est trop lointaine pour réserver.',
+    fully_booked: (technician) => `${technician} est complet ce jour-là.`,
+    other: (technician) => `${technician} ne peut pas la prendre à cette heure-là.`,
+  },
+  tryInstead: (when) => `Déplacer à ${when}`,
+  dismiss: 'Fermer',
+  dayList: 'Interventions par technicien',
+  noVisits: 'Aucune intervention.',
+};
