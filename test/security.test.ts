@@ -201,7 +201,9 @@ describe("isolation: the attacker's own organization, the victim's records", () 
   const orgOps = spec.operations
     .filter((op) => op.orgScoped && !op.anonymous)
     .map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const);
-  const withIdInPath = orgOps.filter(([, op]) => /\{(?!orgId\})[^}]+\}/.test(op.path));
+  // Records named by id; a message template is named by its type and language, which every
+  // organization has its own of, so there is no victim's record in such a path to reach.
+  const withIdInPath = orgOps.filter(([, op]) => /\{(?!orgId\})\w+Id\}/.test(op.path));
 
   it.each(withIdInPath)(
     "%s with the victim's ids in the attacker's organization → 404, nothing changed",
