@@ -237,6 +237,9 @@ describe('outbound webhooks', () => {
     await deliver(sender);
     expect(told).toEqual([]);
     clock = started + 5 * DAY_MS + HOUR_MS;
+    // The organization writes to its people in German: so does the message.
+    const german = await api('PATCH', '/notification-settings', { language: 'de' });
+    expect(german.status, german.text).toBe(200);
     await book();
     await deliver(sender);
     expect(told).toEqual([
@@ -267,12 +270,13 @@ describe('outbound webhooks', () => {
         recipientKind: 'staff',
         status: 'sent',
         delivery: 'kept',
-        subject: `Webhook endpoint switched off: ${receiver.url}`,
+        subject: `Webhook-Endpunkt abgeschaltet: ${receiver.url}`,
       }),
     ]);
     const [mail] = await t.services.notifications.kept(t.database.db, org.orgId, 1);
     expect(mail!.bodyText).toContain('Every delivery failed for 5 days.');
-    expect(mail!.bodyText).toContain('switch the endpoint back on');
+    expect(mail!.bodyText).toContain('schalten Sie den Endpunkt in den Webhook-Einstellungen wieder ein');
+    await api('PATCH', '/notification-settings', { language: 'en' });
 
     // Nothing more is queued for a disabled endpoint; switched on again, it starts afresh.
     const before = (await deliveries(id)).length;
