@@ -69,6 +69,7 @@ import { NotificationService } from './services/notifications/service.js';
 import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
 import { OrganizationLookup } from './services/organizations.js';
 import { BusyCache } from './services/scheduling.js';
+import { notifyOwnersOfDisabledEndpoint } from './services/webhooks/disabled.js';
 import { WebhookSender } from './services/webhooks/sender.js';
 import { createStorage, type Storage } from './storage/storage.js';
 
@@ -187,6 +188,7 @@ export function createServices({
     logger,
     sealKey: webhookSealKey,
     policy: { allowPrivate: config.allowPrivateUrls ?? false },
+    onEndpointDisabled: (tx, endpoint) => notifyOwnersOfDisabledEndpoint(notifications, tx, endpoint),
   });
   events.register(webhooks.consumer());
   events.register(ascoraEventConsumer(() => queue));

@@ -3942,10 +3942,10 @@ export interface components {
             url: string;
         };
         /**
-         * @description `confirmation`, `reschedule`, `cancellation` and the reminders go to the customer; `technician_assigned` to the technician; `on_my_way` when the visit becomes `en_route`; `completion` carries the link to rate the visit.
+         * @description `confirmation`, `reschedule`, `cancellation` and the reminders go to the customer; `technician_assigned` to the technician; `on_my_way` when the visit becomes `en_route`; `completion` carries the link to rate the visit. `webhook_endpoint_disabled` goes to the organization's owners and admins when a webhook endpoint that failed for days is switched off.
          * @enum {string}
          */
-        MessageType: "confirmation" | "reschedule" | "cancellation" | "reminder_24h" | "reminder_2h" | "technician_assigned" | "on_my_way" | "completion";
+        MessageType: "confirmation" | "reschedule" | "cancellation" | "reminder_24h" | "reminder_2h" | "technician_assigned" | "on_my_way" | "completion" | "webhook_endpoint_disabled";
         /** @enum {string} */
         NotificationChannel: "email" | "sms";
         /** @enum {string} */
@@ -3957,8 +3957,11 @@ export interface components {
             id: string;
             type: components["schemas"]["MessageType"];
             channel: components["schemas"]["NotificationChannel"];
-            /** @enum {string} */
-            recipientKind: "customer" | "technician";
+            /**
+             * @description `staff`: the organization's owners and admins (a webhook endpoint switched off).
+             * @enum {string}
+             */
+            recipientKind: "customer" | "technician" | "staff";
             /** @description The email address or phone number it goes to. */
             recipient: string;
             language: components["schemas"]["MessageLanguage"];
@@ -4009,6 +4012,7 @@ export interface components {
                 technician_assigned: components["schemas"]["MessageSetting"];
                 on_my_way: components["schemas"]["MessageSetting"];
                 completion: components["schemas"]["MessageSetting"];
+                webhook_endpoint_disabled: components["schemas"]["MessageSetting"];
             };
             /** @description Messages due in these hours wait until they end; reminders are sent before they begin instead, so they still come before the visit. A booking's confirmation is never held back: the customer has just asked for it. */
             quietHours: components["schemas"]["QuietHours"] | null;
@@ -4025,6 +4029,7 @@ export interface components {
                 technician_assigned?: components["schemas"]["MessageSetting"];
                 on_my_way?: components["schemas"]["MessageSetting"];
                 completion?: components["schemas"]["MessageSetting"];
+                webhook_endpoint_disabled?: components["schemas"]["MessageSetting"];
             };
             quietHours?: components["schemas"]["QuietHours"] | null;
             language?: components["schemas"]["MessageLanguage"];

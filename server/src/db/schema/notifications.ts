@@ -81,7 +81,7 @@ export const notifications = pgTable(
       .references(() => organizations.id, { onDelete: 'cascade' }),
     type: text('type').$type<MessageType>().notNull(),
     channel: text('channel').$type<NotificationChannel>().notNull(),
-    recipientKind: text('recipient_kind').$type<'customer' | 'technician'>().notNull(),
+    recipientKind: text('recipient_kind').$type<'customer' | 'technician' | 'staff'>().notNull(),
     recipient: text('recipient').notNull(),
     language: text('language').$type<MessageLanguage>().notNull(),
     appointmentId: uuid('appointment_id').references(() => appointments.id, { onDelete: 'set null' }),

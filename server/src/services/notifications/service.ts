@@ -15,6 +15,7 @@ import {
   notificationSettings,
   notifications,
   organizations,
+  users,
   visitRatings,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
@@ -265,6 +266,9 @@ export class NotificationService {
       previousDate: formatDate(new Date(start.getTime() - DAY_MS), language, organization),
       previousTime: formatTime(new Date(start.getTime() - DAY_MS), language, organization),
       ratingUrl: `${this.#publicUrl()}/visit-rating/${orgId}?token=sample`,
+      endpointUrl: 'https://hooks.example.com/crewkit',
+      reason: 'Every delivery failed for 5 days.',
+      disabledAt: `${formatDate(start, language, organization)}, ${formatTime(start, language, organization)}`,
     };
     return render(chosen, variables, { organizationName: org.name, language });
   }
@@ -448,6 +452,69 @@ export class NotificationService {
     plan.withdrawReminders(visit.id, 'the visit was cancelled');
     // The old half of a reschedule is cancelled too; the reschedule message tells the customer.
     if (!visit.rescheduledToId) plan.message('cancellation', visit);
+  }
+
+  /**
+   * Tells the organization's owners and admins that a webhook endpoint was switched off, queued in
+   * the caller's transaction (the one that switched it off) and rendered now, in the organization's
+   * language: there is no visit to render it from later. Once per endpoint and switch-off: the
+   * dedupe key is both, so a pass retried after a crash queues nothing more.
+   */
+  async queueEndpointDisabled(
+    db: Db,
+    endpoint: { id: string; orgId: string; url: string; reason: string; disabledAt: Date },
+  ): Promise<number> {
+    const type = 'webhook_endpoint_disabled' as const;
+    const settings = await this.getSettings(db, endpoint.orgId);
+    const setting = settings.messages[type];
+    if (!setting.enabled || !setting.channels.includes('email')) return 0;
+    const [org] = await db.select().from(organizations).where(eq(organizations.id, endpoint.orgId));
+    if (!org) return 0;
+    const staff = await db
+      .select({ id: users.id, email: users.email })
+      .from(users)
+      .where(and(eq(users.orgId, endpoint.orgId), inArray(users.role, ['owner', 'admin'])));
+    if (staff.length === 0) return 0;
+    const language = settings.language;
+    const organization = { name: org.name, timeZone: org.timeZone, locale: org.locale };
+    const rendered = render(
+      await this.#templateOf(db, endpoint.orgId, type, language),
+      {
+        organizationName: org.name,
+        endpointUrl: endpoint.url,
+        reason: endpoint.reason,
+        disabledAt: `${formatDate(endpoint.disabledAt, language, organization)}, ${formatTime(endpoint.disabledAt, language, organization)}`,
+      },
+      { organizationName: org.name, language },
+    );
+    const now = this.#now();
+    const inserted = await db
+      .insert(notifications)
+      .values(
+        staff.map((user) => ({
+          id: newId(now),
+          orgId: endpoint.orgId,
+          type,
+          channel: 'email' as const,
+          recipientKind: 'staff' as const,
+          recipient: user.email,
+          language,
+          dedupeKey: `${type}:${endpoint.id}:${endpoint.disabledAt.toISOString()}:email:${user.id}`,
+          context: { webhookEndpointId: endpoint.id },
+          status: 'queued' as const,
+          subject: rendered.subject,
+          bodyText: rendered.text,
+          bodyHtml: rendered.html,
+          dueAt: new Date(now),
+          nextAttemptAt: new Date(now),
+          createdAt: new Date(now),
+          updatedAt: new Date(now),
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ id: notifications.id });
+    if (inserted.length > 0) await this.#poke(db);
+    return inserted.length;
   }
 
   /** Wakes a delivery worker, in the caller's transaction: it runs once the messages are visible. */

@@ -32,7 +32,11 @@ export const variablesOf: Record<MessageType, readonly string[]> = {
   technician_assigned: common,
   on_my_way: common,
   completion: [...common, 'ratingUrl'],
+  webhook_endpoint_disabled: ['organizationName', 'endpointUrl', 'reason', 'disabledAt'],
 };
+
+/** Messages to the organization's own staff: no visit, so none of a visit's facts below them. */
+const aboutNoVisit = new Set<MessageType>(['webhook_endpoint_disabled']);
 
 type Wording = { subject: string; lines: string[]; sms: string };
 
@@ -252,16 +256,47 @@ const wording: Record<MessageType, Record<MessageLanguage, Wording>> = {
       sms: '{{organizationName}} : merci ! Votre avis : {{ratingUrl}}',
     },
   },
+  webhook_endpoint_disabled: {
+    en: {
+      subject: 'Webhook endpoint switched off: {{endpointUrl}}',
+      lines: [
+        'Hello,',
+        'Crewkit has switched off the webhook endpoint {{endpointUrl}} of {{organizationName}} on {{disabledAt}}. Reason: {{reason}}',
+        'Nothing is sent to it while it is off. Once the receiver answers again, switch the endpoint back on in the webhook settings (or PATCH /webhooks/endpoints/{id} with "enabled": true); deliveries that failed meanwhile can be replayed from there.',
+      ],
+      sms: '{{organizationName}}: webhook endpoint {{endpointUrl}} switched off. {{reason}}',
+    },
+    de: {
+      subject: 'Webhook-Endpunkt abgeschaltet: {{endpointUrl}}',
+      lines: [
+        'Guten Tag,',
+        'Crewkit hat den Webhook-Endpunkt {{endpointUrl}} von {{organizationName}} am {{disabledAt}} abgeschaltet. Grund: {{reason}}',
+        'Solange er abgeschaltet ist, wird nichts an ihn gesendet. Sobald der Empfänger wieder antwortet, schalten Sie den Endpunkt in den Webhook-Einstellungen wieder ein (oder per PATCH /webhooks/endpoints/{id} mit "enabled": true); fehlgeschlagene Zustellungen lassen sich dort erneut senden.',
+      ],
+      sms: '{{organizationName}}: Webhook-Endpunkt {{endpointUrl}} abgeschaltet. {{reason}}',
+    },
+    fr: {
+      subject: 'Point de terminaison webhook désactivé : {{endpointUrl}}',
+      lines: [
+        'Bonjour,',
+        'Crewkit a désactivé le point de terminaison webhook {{endpointUrl}} de {{organizationName}} le {{disabledAt}}. Raison : {{reason}}',
+        'Rien ne lui est envoyé tant qu’il est désactivé. Dès que le destinataire répond de nouveau, réactivez-le dans les réglages des webhooks (ou par PATCH /webhooks/endpoints/{id} avec "enabled": true) ; les envois échoués entre-temps peuvent y être renvoyés.',
+      ],
+      sms: '{{organizationName}} : webhook {{endpointUrl}} désactivé. {{reason}}',
+    },
+  },
 };
 
 /** Crewkit's template for a message in a language. */
 export function defaultTemplate(type: MessageType, language: MessageLanguage): TemplateParts {
   const w = wording[type][language];
-  const facts = details[language];
+  const facts = aboutNoVisit.has(type) ? [] : [details[language]];
   return {
     subject: w.subject,
-    html: [...w.lines.map((line) => `<p>${line}</p>`), `<p>${facts.join('<br>')}</p>`].join('\n'),
-    text: [...w.lines, facts.join('\n')].join('\n\n'),
+    html: [...w.lines.map((line) => `<p>${line}</p>`), ...facts.map((f) => `<p>${f.join('<br>')}</p>`)].join(
+      '\n',
+    ),
+    text: [...w.lines, ...facts.map((f) => f.join('\n'))].join('\n\n'),
     sms: w.sms,
   };
 }

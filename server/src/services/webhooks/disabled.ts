@@ -1,23 +1,24 @@
-import type { Logger } from '../../logger.js';
+import type { Db } from '../../db/index.js';
+import type { NotificationService } from '../notifications/service.js';
 
 export interface DisabledEndpoint {
   id: string;
   orgId: string;
   url: string;
+  reason: string;
+  disabledAt: Date;
 }
 
 /**
- * Called once when the server switches off an endpoint that failed every delivery for days: the
- * hook where the organization's owners are to be emailed. The mailer belongs to the notifications
- * capability (another branch of this wave); until it is merged this only logs, and the endpoint's
- * `disabledReason`/`disabledAt` tell anyone who looks. Wire the email here.
+ * Called once, in the transaction that switches off an endpoint that failed every delivery for
+ * days: the organization's owners and admins are emailed through the notifications' delivery log,
+ * so the message commits (or not) with the switch-off and its worker sends it, or keeps it to be
+ * shown when no SMTP server is configured.
  */
 export async function notifyOwnersOfDisabledEndpoint(
-  logger: Logger,
+  notifications: NotificationService,
+  tx: Db,
   endpoint: DisabledEndpoint,
 ): Promise<void> {
-  logger.warn(
-    { endpointId: endpoint.id, orgId: endpoint.orgId },
-    'webhook endpoint disabled after failing for days; owners are not emailed yet (no mailer)',
-  );
+  await notifications.queueEndpointDisabled(tx, endpoint);
 }

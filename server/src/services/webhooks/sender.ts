@@ -10,7 +10,7 @@ import { type OutboundPolicy, type OutboundPost, outboundPost } from '../../lib/
 import type { Logger } from '../../logger.js';
 import type { JobQueue, QueueDefinition } from '../../queue/queue.js';
 import { DAY_MS } from '../../scheduling/time.js';
-import { type DisabledEndpoint, notifyOwnersOfDisabledEndpoint } from './disabled.js';
+import type { DisabledEndpoint } from './disabled.js';
 import { insertDeliveries } from './endpoints.js';
 import { signatureHeader } from './signature.js';
 
@@ -49,7 +49,11 @@ export interface WebhookSenderOptions {
   leaseMs?: number;
   /** How many due deliveries one pass claims. */
   batchSize?: number;
-  onEndpointDisabled?: (endpoint: DisabledEndpoint) => Promise<void>;
+  /**
+   * Told of each endpoint switched off, in the transaction that switches it off (the app: email its
+   * owners). Without it the switch-off is only logged.
+   */
+  onEndpointDisabled?: (tx: Db, endpoint: DisabledEndpoint) => Promise<void>;
 }
 
 interface Claimed {
@@ -95,7 +99,7 @@ export class WebhookSender {
       timeoutMs: 15_000,
       leaseMs: 60_000,
       batchSize: 500,
-      onEndpointDisabled: (endpoint) => notifyOwnersOfDisabledEndpoint(options.logger, endpoint),
+      onEndpointDisabled: async () => {},
       ...options,
       post: options.post ?? outboundPost(options.policy),
     };
@@ -260,32 +264,29 @@ export class WebhookSender {
         from jsonb_to_recordset(${JSON.stringify(ids.map((id) => ({ id, ok: health.get(id) })))}::jsonb)
              as h(id uuid, ok boolean)
        where e.id = h.id`);
-    const disabled = await queryRows<DisabledEndpoint>(
-      db,
-      sql`update webhook_endpoints
-             set enabled = false, disabled_at = ${at}::timestamptz, updated_at = ${at}::timestamptz,
-                 disabled_reason = 'Every delivery failed for 5 days.'
-           where id in (${sql.join(
-             ids.map((id) => sql`${id}`),
-             sql`, `,
-           )})
-             and enabled and failing_since <= ${new Date(now - disableAfterMs).toISOString()}::timestamptz
-       returning id, org_id as "orgId", url`,
-    );
-    for (const endpoint of disabled) {
-      this.#options.logger.warn(
-        { endpointId: endpoint.id, orgId: endpoint.orgId },
-        'webhook endpoint disabled',
+    // The switch-off and its owners' message commit together: a crash between them neither
+    // loses the message nor, on the pass that disables it again, queues it twice.
+    await db.transaction(async (tx) => {
+      const disabled = await queryRows<{ id: string; orgId: string; url: string; reason: string }>(
+        tx,
+        sql`update webhook_endpoints
+               set enabled = false, disabled_at = ${at}::timestamptz, updated_at = ${at}::timestamptz,
+                   disabled_reason = 'Every delivery failed for 5 days.'
+             where id in (${sql.join(
+               ids.map((id) => sql`${id}`),
+               sql`, `,
+             )})
+               and enabled and failing_since <= ${new Date(now - disableAfterMs).toISOString()}::timestamptz
+         returning id, org_id as "orgId", url, disabled_reason as reason`,
       );
-      try {
-        await this.#options.onEndpointDisabled({ id: endpoint.id, orgId: endpoint.orgId, url: endpoint.url });
-      } catch (failure) {
-        this.#options.logger.error(
-          { err: failure, endpointId: endpoint.id },
-          'telling owners of a disabled endpoint failed',
+      for (const endpoint of disabled) {
+        this.#options.logger.warn(
+          { endpointId: endpoint.id, orgId: endpoint.orgId },
+          'webhook endpoint disabled',
         );
+        await this.#options.onEndpointDisabled(tx, { ...endpoint, disabledAt: new Date(now) });
       }
-    }
+    });
   }
 
   /** Passes until nothing is due now; returns how many deliveries were attempted. */

@@ -8,7 +8,7 @@ import { createTestContext, type TestContext } from '../../../test-support/harne
 import { queryRows } from '../../db/index.js';
 import { createLogger } from '../../logger.js';
 import { DAY_MS, HOUR_MS } from '../../scheduling/time.js';
-import type { DisabledEndpoint } from './disabled.js';
+import { type DisabledEndpoint, notifyOwnersOfDisabledEndpoint } from './disabled.js';
 import { retryDelaysSeconds, WebhookSender } from './sender.js';
 
 interface Received {
@@ -208,8 +208,9 @@ describe('outbound webhooks', () => {
       logger: createLogger({ level: 'silent' }),
       sealKey: t.services.webhookSealKey,
       policy: { allowPrivate: true },
-      onEndpointDisabled: async (disabled) => {
+      onEndpointDisabled: async (tx, disabled) => {
         told.push(disabled);
+        await notifyOwnersOfDisabledEndpoint(t.services.notifications, tx, disabled);
       },
     });
     await book();
@@ -236,11 +237,46 @@ describe('outbound webhooks', () => {
     await deliver(sender);
     expect(told).toEqual([]);
     clock = started + 5 * DAY_MS + HOUR_MS;
+    // The organization writes to its people in German: so does the message.
+    const german = await api('PATCH', '/notification-settings', { language: 'de' });
+    expect(german.status, german.text).toBe(200);
     await book();
     await deliver(sender);
-    expect(told).toEqual([{ id, orgId: org.orgId, url: receiver.url }]);
+    expect(told).toEqual([
+      {
+        id,
+        orgId: org.orgId,
+        url: receiver.url,
+        reason: 'Every delivery failed for 5 days.',
+        disabledAt: new Date(clock),
+      },
+    ]);
     shown = (await api('GET', '/webhooks/endpoints')).body.data[0];
     expect(shown).toMatchObject({ enabled: false, disabledReason: expect.stringContaining('5 days') });
+
+    // The owner's email went through the delivery log (kept: no SMTP server here), once, saying
+    // which endpoint, why, and how to switch it back on; technicians are not told.
+    await t.services.notifications.deliverDue();
+    // A pass retried after a crash hands the same switch-off over again: nothing more is queued.
+    await t.database.db.transaction((tx) =>
+      notifyOwnersOfDisabledEndpoint(t.services.notifications, tx, told[0]!),
+    );
+    await t.services.notifications.deliverDue();
+    const log = await api('GET', '/notifications?type=webhook_endpoint_disabled&limit=100');
+    expect(log.status, log.text).toBe(200);
+    expect(log.body.data).toEqual([
+      expect.objectContaining({
+        recipient: org.owner.email,
+        recipientKind: 'staff',
+        status: 'sent',
+        delivery: 'kept',
+        subject: `Webhook-Endpunkt abgeschaltet: ${receiver.url}`,
+      }),
+    ]);
+    const [mail] = await t.services.notifications.kept(t.database.db, org.orgId, 1);
+    expect(mail!.bodyText).toContain('Every delivery failed for 5 days.');
+    expect(mail!.bodyText).toContain('schalten Sie den Endpunkt in den Webhook-Einstellungen wieder ein');
+    await api('PATCH', '/notification-settings', { language: 'en' });
 
     // Nothing more is queued for a disabled endpoint; switched on again, it starts afresh.
     const before = (await deliveries(id)).length;

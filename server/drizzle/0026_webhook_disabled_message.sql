@@ -1,0 +1,4 @@
+ALTER TABLE "message_templates" DROP CONSTRAINT "message_templates_type_check";--> statement-breakpoint
+ALTER TABLE "notifications" DROP CONSTRAINT "notifications_type_check";--> statement-breakpoint
+ALTER TABLE "message_templates" ADD CONSTRAINT "message_templates_type_check" CHECK ("message_templates"."type" in ('confirmation', 'reschedule', 'cancellation', 'reminder_24h', 'reminder_2h', 'technician_assigned', 'on_my_way', 'completion', 'webhook_endpoint_disabled'));--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_type_check" CHECK ("notifications"."type" in ('confirmation', 'reschedule', 'cancellation', 'reminder_24h', 'reminder_2h', 'technician_assigned', 'on_my_way', 'completion', 'webhook_endpoint_disabled'));
