@@ -68,7 +68,8 @@ describe('An appointment whose job Ascora has', () => {
       body: { status: 'in_progress' },
     });
     await t.services.events.drain();
-    expect(await t.services.queue!.drain()).toEqual({ ran: 0, failed: [] });
+    // Other work may run (the customer's messages); nothing reaches Ascora.
+    expect((await t.services.queue!.drain()).failed).toEqual([]);
     expect(fake.store.jobs.size).toBe(0);
   }, 120_000);
 });
