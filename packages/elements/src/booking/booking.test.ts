@@ -279,7 +279,7 @@ describe('<crew-booking>', () => {
     expect(file)
       .to.contain('BEGIN:VEVENT')
       .and.to.contain('SUMMARY:Leaking tap repair — Harbour City Plumbing')
-      .and.to.contain('LOCATION:12 Harbour St\\, Sydney\\, NSW 2000\\, AU');
+      .and.to.contain('LOCATION:12 Harbour St\\, 2000 Sydney\\, NSW\\, AU');
     expect(text(el)).to.contain('What happens next');
     await expect(el).to.be.accessible();
   });
