@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { queryRows } from '../db/index.js';
 import type { Logger } from '../logger.js';
+import { DrainLoop } from '../queue/drain-loop.js';
 import type { JobQueue, QueueDefinition } from '../queue/queue.js';
 import type { DomainEvent, DomainEventType } from './types.js';
 
@@ -56,14 +57,20 @@ export class EventDispatcher {
   readonly #logger: Logger;
   readonly #consumers = new Map<string, EventConsumer>();
   readonly #batchSize: number;
-  #live = false;
-  #running: Promise<void> | undefined;
-  #again = false;
+  readonly #loop: DrainLoop;
 
   constructor(db: Db, logger: Logger, { batchSize = 200 }: { batchSize?: number } = {}) {
     this.#db = db;
     this.#logger = logger;
     this.#batchSize = batchSize;
+    // The sweep on failure: the events stay in the outbox meanwhile.
+    this.#loop = new DrainLoop({
+      queue: dispatchQueue,
+      scheduleKey: 'sweep',
+      drain: () => this.drain(),
+      logger,
+      failure: 'dispatching events failed',
+    });
   }
 
   register(consumer: EventConsumer): void {
@@ -131,24 +138,7 @@ export class EventDispatcher {
    * Pokes during a drain make it look once more; otherwise they cost nothing.
    */
   poke(): void {
-    if (!this.#live) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = (async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.drain();
-        } while (this.#again && this.#live);
-      } catch (error) {
-        // The next poke or the sweep tries again; the events stay in the outbox meanwhile.
-        this.#logger.warn({ err: error }, 'dispatching events failed');
-      } finally {
-        this.#running = undefined;
-      }
-    })();
+    this.#loop.poke();
   }
 
   /**
@@ -156,22 +146,17 @@ export class EventDispatcher {
    * `queue.drain([dispatchQueue])` or `drain()` themselves.
    */
   attach(queue: JobQueue): void {
-    queue.handle(dispatchQueue, async () => {
-      await this.drain();
-    });
+    this.#loop.attach(queue);
   }
 
   /** Drains on every poke from now on, and schedules the once-a-minute sweep (the server, not tests). */
-  async start(queue: JobQueue | undefined): Promise<void> {
-    this.#live = true;
-    if (queue) await queue.boss.schedule(dispatchQueue, '* * * * *', {}, { key: 'sweep' });
-    this.poke();
+  start(queue: JobQueue | undefined): Promise<void> {
+    return this.#loop.start(queue);
   }
 
   /** Stops draining on pokes and waits for a drain under way. */
-  async stop(): Promise<void> {
-    this.#live = false;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
 

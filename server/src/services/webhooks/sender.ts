@@ -8,6 +8,7 @@ import { decrypt } from '../../lib/crypto.js';
 import { newId } from '../../lib/ids.js';
 import { type OutboundPolicy, type OutboundPost, outboundPost } from '../../lib/outbound-url.js';
 import type { Logger } from '../../logger.js';
+import { DrainLoop } from '../../queue/drain-loop.js';
 import type { JobQueue, QueueDefinition } from '../../queue/queue.js';
 import { DAY_MS } from '../../scheduling/time.js';
 import type { DisabledEndpoint } from './disabled.js';
@@ -88,9 +89,7 @@ interface Outcome {
  */
 export class WebhookSender {
   readonly #options: Required<WebhookSenderOptions>;
-  #live = false;
-  #running: Promise<void> | undefined;
-  #again = false;
+  readonly #loop: DrainLoop;
   readonly #unsealed = new Map<string, { current: string; previous: string | null }>();
 
   constructor(options: WebhookSenderOptions) {
@@ -103,6 +102,14 @@ export class WebhookSender {
       ...options,
       post: options.post ?? outboundPost(options.policy),
     };
+    // The once-a-minute schedule sends retries as they fall due.
+    this.#loop = new DrainLoop({
+      queue: webhookQueue,
+      scheduleKey: 'retries',
+      drain: () => this.drain(),
+      logger: options.logger,
+      failure: 'sending webhooks failed',
+    });
   }
 
   /** The outbox consumer: a delivery row per event and enabled endpoint subscribed to its type. */
@@ -301,41 +308,20 @@ export class WebhookSender {
 
   /** New deliveries were committed: a live sender sends them now, in the background. */
   poke(): void {
-    if (!this.#live) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = (async () => {
-      try {
-        do {
-          this.#again = false;
-          await this.drain();
-        } while (this.#again && this.#live);
-      } catch (error) {
-        this.#options.logger.warn({ err: error }, 'sending webhooks failed');
-      } finally {
-        this.#running = undefined;
-      }
-    })();
+    this.#loop.poke();
   }
 
   attach(queue: JobQueue): void {
-    queue.handle(webhookQueue, async () => {
-      await this.drain();
-    });
+    this.#loop.attach(queue);
   }
 
   /** Sends on every poke from now on; the once-a-minute schedule sends retries as they fall due. */
-  async start(queue: JobQueue | undefined): Promise<void> {
-    this.#live = true;
-    if (queue) await queue.boss.schedule(webhookQueue, '* * * * *', {}, { key: 'retries' });
-    this.poke();
+  start(queue: JobQueue | undefined): Promise<void> {
+    return this.#loop.start(queue);
   }
 
-  async stop(): Promise<void> {
-    this.#live = false;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
 
