@@ -3,7 +3,10 @@
  * 1. Availability for a 31-day window over 50 technicians holding 5,000 appointments — server time
  *    (app.request, no network) p50/p99 on PGlite and on PostgreSQL. Target p50 ≤ 15 ms, p99 ≤ 50 ms.
  * 2. Booking throughput on PostgreSQL over HTTP with 50 concurrent clients, auto-assignment on.
- *    Target ≥ 500 successful bookings/s.
+ *    Target ≥ 500 successful bookings/s. Run twice, on fresh databases: with the organization's
+ *    notifications on (the defaults: confirmation, technician assigned and both reminders, rendered
+ *    and kept by the server's own queue while the bookings run) and with every message switched
+ *    off. Issue #12: throughput and latency with them on stay within 10 % of off.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +15,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { createApp } from '../../server/src/app.js';
 import { type Database, openDatabase } from '../../server/src/db/index.js';
-import { reservations, serviceItems, technicians } from '../../server/src/db/schema.js';
+import { messageTypes, reservations, serviceItems, technicians } from '../../server/src/db/schema.js';
 import { newId } from '../../server/src/lib/ids.js';
 import { createLogger } from '../../server/src/logger.js';
 import { addDays, isoWeekday, localDateOf, localToInstant } from '../../server/src/scheduling/time.js';
@@ -111,7 +114,7 @@ async function availabilityBench(database: Database, label: string) {
   return row;
 }
 
-async function bookingBench(url: string) {
+async function bookingBench(url: string, notifications: 'on' | 'off') {
   const database = await openDatabase({ databaseUrl: url, dataDir: 'memory://', poolSize: 4 });
   const { orgId, secretKey, itemId, today } = await seed(database, 50, 0);
   await database.close();
@@ -159,6 +162,18 @@ async function bookingBench(url: string) {
     if (isoWeekday(day) === 7) continue;
     for (let minute = 8 * 60; minute + 60 <= 17 * 60; minute += 90)
       starts.push(new Date(localToInstant(zone, day, minute)).toISOString());
+  }
+  if (notifications === 'off') {
+    const off = await fetch(`${bases[0]}/api/v1/organizations/${orgId}/notification-settings`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${secretKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messages: Object.fromEntries(
+          messageTypes.map((type) => [type, { enabled: false, channels: ['email'] }]),
+        ),
+      }),
+    });
+    if (off.status !== 200) throw new Error(`switching notifications off answered ${off.status}`);
   }
   let n = 0;
   const bookingUrls = bases.map((base) => `${base}/api/v1/organizations/${orgId}/appointments`);
@@ -218,6 +233,9 @@ async function bookingBench(url: string) {
   const overlaps =
     await admin.query(`select count(*)::int as n from reservations a join reservations b on a.technician_id = b.technician_id and a.id < b.id
       and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at) where a.released_at is null and b.released_at is null`);
+  const messages = await admin.query(`select count(*)::int as n from notifications where org_id = $1`, [
+    orgId,
+  ]);
   await admin.end();
   const created = rows[0].n as number;
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -232,6 +250,8 @@ async function bookingBench(url: string) {
     overlaps: overlaps.rows[0].n as number,
     serverCpuMs: (1000 * serverCpu) / Math.max(1, created),
     postgresCpuMs: (1000 * postgresCpu) / Math.max(1, created),
+    notifications,
+    messages: messages.rows[0].n as number,
   };
 }
 
@@ -260,9 +280,11 @@ try {
   if (process.env.BENCH_POSTGRES_URL) {
     await admin.query('drop database if exists avail_bench');
     await admin.query('drop database if exists booking_bench');
+    await admin.query('drop database if exists booking_bench_off');
   }
   await admin.query('create database avail_bench');
   await admin.query('create database booking_bench');
+  await admin.query('create database booking_bench_off');
   await admin.end();
   const dbUrl = (name: string) => cluster.url.replace(/\/postgres$/, `/${name}`);
 
@@ -281,23 +303,21 @@ try {
     await pgDb.close();
   }
 
-  const migrateBooking = await openDatabase({ databaseUrl: dbUrl('booking_bench'), dataDir: 'memory://' });
-  await migrateBooking.migrate();
-  await migrateBooking.close();
-  const booking =
+  for (const name of ['booking_bench', 'booking_bench_off']) {
+    const migrateBooking = await openDatabase({ databaseUrl: dbUrl(name), dataDir: 'memory://' });
+    await migrateBooking.migrate();
+    await migrateBooking.close();
+  }
+  // BENCH_NOTIFICATIONS=on skips the run with notifications off.
+  const bookings =
     process.env.BENCH_ONLY === 'availability'
-      ? {
-          bookingsPerSecond: 0,
-          requestsPerSecond: 0,
-          p50: 0,
-          p99: 0,
-          non2xx: 0,
-          overlaps: 0,
-          statusCodes: '{}',
-          serverCpuMs: 0,
-          postgresCpuMs: 0,
-        }
-      : await bookingBench(dbUrl('booking_bench'));
+      ? []
+      : [
+          await bookingBench(dbUrl('booking_bench'), 'on'),
+          ...(process.env.BENCH_NOTIFICATIONS === 'on'
+            ? []
+            : [await bookingBench(dbUrl('booking_bench_off'), 'off')]),
+        ];
 
   console.log(
     '\n### Availability: 31 days × 50 technicians × 5,000 appointments (server time, 200 requests)\n',
@@ -312,18 +332,30 @@ try {
   console.log(
     `\n### Booking on PostgreSQL over HTTP, 50 concurrent clients, auto-assignment${Number(process.env.BENCH_PROCESSES ?? 1) > 1 ? `, ${process.env.BENCH_PROCESSES} server processes` : ''}\n`,
   );
-  console.log('| bookings/s | requests/s | p50 ms | p99 ms | non-2xx | overlapping reservations |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(
-    `| ${booking.bookingsPerSecond} | ${booking.requestsPerSecond} | ${booking.p50} | ${booking.p99} | ${booking.non2xx} | ${booking.overlaps} |`,
+    '| notifications | bookings/s | requests/s | p50 ms | p99 ms | non-2xx | overlapping reservations | messages queued | server CPU ms/booking | PostgreSQL CPU ms/booking |',
   );
-  console.log(`\nStatus codes: ${booking.statusCodes}`);
-  console.log(
-    `CPU per booking: server ${booking.serverCpuMs.toFixed(2)} ms, PostgreSQL backends ${booking.postgresCpuMs.toFixed(2)} ms`,
-  );
-  console.log(
-    `\nTarget ≥ 500 bookings/s: ${booking.bookingsPerSecond >= 500 ? 'MET' : 'NOT MET'} (${booking.bookingsPerSecond})`,
-  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const booking of bookings) {
+    console.log(
+      `| ${booking.notifications} | ${booking.bookingsPerSecond} | ${booking.requestsPerSecond} | ${booking.p50} | ${booking.p99} | ${booking.non2xx} | ${booking.overlaps} | ${booking.messages} | ${booking.serverCpuMs.toFixed(2)} | ${booking.postgresCpuMs.toFixed(2)} |`,
+    );
+  }
+  for (const booking of bookings)
+    console.error(`Status codes (${booking.notifications}): ${booking.statusCodes}`);
+  const [on, off] = bookings;
+  if (on) {
+    console.log(
+      `\nTarget ≥ 500 bookings/s: ${on.bookingsPerSecond >= 500 ? 'MET' : 'NOT MET'} (${on.bookingsPerSecond}, notifications on)`,
+    );
+  }
+  if (on && off) {
+    const throughput = on.bookingsPerSecond / off.bookingsPerSecond;
+    const latency = on.p50 / off.p50;
+    console.log(
+      `Notifications on vs off: throughput ${(100 * throughput).toFixed(0)} %, p50 latency ${(100 * latency).toFixed(0)} % — target within 10 %: ${throughput >= 0.9 && latency <= 1.1 ? 'MET' : 'NOT MET'}`,
+    );
+  }
 } finally {
   await cluster.stop();
 }
