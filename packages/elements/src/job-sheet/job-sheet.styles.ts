@@ -19,6 +19,9 @@ export const jobSheetStyles = css`
     .complete {
       grid-column: 1 / -1;
     }
+    .complete {
+      justify-items: end;
+    }
   }
   h3,
   h4,
@@ -187,6 +190,11 @@ export const jobSheetStyles = css`
     flex-wrap: wrap;
     gap: 0.4rem;
     align-items: baseline;
+  }
+  button.remove {
+    min-width: 44px;
+    min-height: 44px;
+    padding: 0;
   }
   input.quantity {
     width: 6rem;

@@ -711,7 +711,7 @@ export class CrewJobSheet extends CrewElement {
                 />
                 <button
                   type="button"
-                  class="link"
+                  class="remove"
                   aria-label=${t.parts.remove(row.name)}
                   @click=${() => this.#edit({ kind: 'removePart', partUsedId: row.id })}
                 >
