@@ -114,6 +114,7 @@ export class CrewJobSheet extends CrewElement {
   #loadedAt = 0;
   #tick: unknown;
   #announcedReady = false;
+  #round: Promise<void> | undefined;
 
   constructor() {
     super();
@@ -251,12 +252,19 @@ export class CrewJobSheet extends CrewElement {
    * Sends the waiting edits, oldest first, one at a time. An edit leaves the queue once the server
    * answered it; a network failure stops the round with the edit still queued, to be sent again
    * (with the same key) when the connection returns. Only one round runs at a time, so an `online`
-   * event during a round cannot send an edit twice.
+   * event during a round cannot send an edit twice; a call during a round waits for that round.
    */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    this.#round ??= this.#drain().finally(() => {
+      this.#round = undefined;
+    });
+    return this.#round;
+  }
+
+  async #drain(): Promise<void> {
     const client = this.#client;
     const queue = this.#queue;
-    if (!client || !queue || this.sending) return;
+    if (!client || !queue) return;
     this.sending = true;
     let sent = 0;
     let failedForGood = false;

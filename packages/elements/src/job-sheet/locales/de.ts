@@ -65,7 +65,6 @@ export const de: JobSheetTerms = {
     quantityOf: (name) => `Menge von ${name}`,
     add: 'Teil hinzufügen',
     remove: (name) => `${name} entfernen`,
-    price: 'Stückpreis',
   },
   signature: {
     title: 'Unterschrift',

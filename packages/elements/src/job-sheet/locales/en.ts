@@ -63,7 +63,6 @@ export const en = {
     quantityOf: (name: string) => `Quantity of ${name}`,
     add: 'Add part',
     remove: (name: string) => `Remove ${name}`,
-    price: 'Unit price',
   },
   signature: {
     title: 'Signature',

@@ -65,7 +65,6 @@ export const es: JobSheetTerms = {
     quantityOf: (name) => `Cantidad de ${name}`,
     add: 'Añadir pieza',
     remove: (name) => `Quitar ${name}`,
-    price: 'Precio unitario',
   },
   signature: {
     title: 'Firma',

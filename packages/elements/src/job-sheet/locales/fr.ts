@@ -65,7 +65,6 @@ export const fr: JobSheetTerms = {
     quantityOf: (name) => `Quantité de ${name}`,
     add: 'Ajouter la pièce',
     remove: (name) => `Retirer ${name}`,
-    price: 'Prix unitaire',
   },
   signature: {
     title: 'Signature',
