@@ -77,6 +77,26 @@ describe('<crew-job-sheet>', () => {
     expect(clock.pending).to.equal(0);
   });
 
+  it('reads the sheet again shortly before its download links expire, so thumbnails keep showing', async () => {
+    const clock = manualClock(Date.parse('2026-11-30T23:00:00.000Z'));
+    let reads = 0;
+    await mockApi(
+      http.get(sheetPath, () => {
+        reads++;
+        return HttpResponse.json(sheetInProgress());
+      }),
+      partsHandler,
+    );
+    const el = await mount('en', clock);
+    expect(reads).to.equal(1);
+    // The links in the fixture expire at 23:25.
+    clock.advance(24 * 60_000);
+    expect(reads).to.equal(1);
+    clock.advance(60_000);
+    await waitUntil(() => reads === 2, 'the sheet was not read again');
+    el.remove();
+  });
+
   it('shows the server’s refusal to complete, naming what is missing, in place', async () => {
     await mockApi(
       http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),

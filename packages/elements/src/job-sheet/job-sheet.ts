@@ -29,6 +29,8 @@ type Client = CrewkitWith<typeof namespaces>;
 const photoEdge = 2048;
 /** The server refuses files above 10 MiB. */
 const maxFileBytes = 10 * 1024 * 1024;
+/** How long before its download links expire the sheet is read again. */
+const linkMarginMs = 30_000;
 /** How often a running timer's figure is brought up to date. */
 const tickMs = 15_000;
 
@@ -113,6 +115,7 @@ export class CrewJobSheet extends CrewElement {
   #pad = new SignaturePad();
   #loadedAt = 0;
   #tick: unknown;
+  #linkRenewal: unknown;
   #announcedReady = false;
   #round: Promise<void> | undefined;
 
@@ -138,6 +141,7 @@ export class CrewJobSheet extends CrewElement {
     globalThis.removeEventListener('online', this.#wentOnline);
     globalThis.removeEventListener('offline', this.#wentOffline);
     this.clock.clearTimeout(this.#tick);
+    this.clock.clearTimeout(this.#linkRenewal);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -211,6 +215,7 @@ export class CrewJobSheet extends CrewElement {
       this.#loadedAt = this.clock.now();
       this.loadError = undefined;
       this.#scheduleTick();
+      this.#scheduleLinkRenewal(sheet);
     } catch (error) {
       const failure = toElementError(error);
       if (failure.code === 'network_error') this.online = false;
@@ -227,6 +232,17 @@ export class CrewJobSheet extends CrewElement {
     } catch {
       // Without the list a part can still be typed in; the sheet is what matters.
     }
+  }
+
+  /** Download links expire within minutes: the sheet is read again shortly before, so thumbnails keep showing. */
+  #scheduleLinkRenewal(sheet: JobSheet): void {
+    this.clock.clearTimeout(this.#linkRenewal);
+    const expiries = sheet.attachments.map((a) => Date.parse(a.urlsExpireAt));
+    if (expiries.length === 0 || !this.isConnected) return;
+    const wait = Math.max(linkMarginMs, Math.min(...expiries) - linkMarginMs - this.clock.now());
+    this.#linkRenewal = this.clock.setTimeout(() => {
+      if (this.online) void this.refresh();
+    }, wait);
   }
 
   #scheduleTick(): void {
