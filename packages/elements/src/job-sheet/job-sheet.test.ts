@@ -194,6 +194,21 @@ describe('<crew-job-sheet>', () => {
       .and.contain('Waiting to send');
   });
 
+  it('reads a sheet it could not load offline as soon as the connection returns, and is ready then', async () => {
+    let reachable = false;
+    await mockApi(
+      http.get(sheetPath, () => (reachable ? HttpResponse.json(sheetInProgress()) : HttpResponse.error())),
+      partsHandler,
+    );
+    const el = await mount();
+    expect(text($(el, '.state.error'))).to.not.equal('');
+    reachable = true;
+    const ready = nextEvent(el, 'crew-ready');
+    window.dispatchEvent(new Event('online'));
+    await ready;
+    expect(text($(el, '.head'))).to.contain('In progress');
+  });
+
   it('says which attribute is missing instead of calling the API', async () => {
     const el = await fixture<CrewJobSheet>(
       html`<crew-job-sheet api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-job-sheet>`,

@@ -156,7 +156,10 @@ export class CrewJobSheet extends CrewElement {
 
   #wentOnline = () => {
     this.online = true;
-    void this.flush();
+    void this.flush().then(() => {
+      // The sheet could not be read while offline: read it now.
+      if (!this.sheet || this.loadError) return this.refresh();
+    });
   };
 
   #wentOffline = () => {
@@ -187,6 +190,8 @@ export class CrewJobSheet extends CrewElement {
     this.#client = client;
     this.#org = this.org!;
     this.#queue = new EditQueue(this.#org, this.appointmentId!);
+    // A round still sending another sheet's edits finishes on its own; this sheet's start their own.
+    this.#round = undefined;
     this.queued = this.#queue.edits;
     this.loadError = undefined;
     this.sheet = undefined;
@@ -198,11 +203,6 @@ export class CrewJobSheet extends CrewElement {
     if (this.queued.length > 0 && this.online) await this.flush();
     await this.refresh();
     void this.#loadParts();
-    if (this.sheet && !this.#announcedReady) {
-      this.#announcedReady = true;
-      await this.updateComplete;
-      this.dispatchEvent(new CrewReadyEvent());
-    }
   }
 
   /** Reads the sheet from the server again. */
@@ -216,6 +216,10 @@ export class CrewJobSheet extends CrewElement {
       this.loadError = undefined;
       this.#scheduleTick();
       this.#scheduleLinkRenewal(sheet);
+      if (!this.#announcedReady) {
+        this.#announcedReady = true;
+        void this.updateComplete.then(() => this.dispatchEvent(new CrewReadyEvent()));
+      }
     } catch (error) {
       const failure = toElementError(error);
       if (failure.code === 'network_error') this.online = false;
@@ -271,10 +275,12 @@ export class CrewJobSheet extends CrewElement {
    * event during a round cannot send an edit twice; a call during a round waits for that round.
    */
   flush(): Promise<void> {
-    this.#round ??= this.#drain().finally(() => {
-      this.#round = undefined;
+    if (this.#round) return this.#round;
+    const round = this.#drain().finally(() => {
+      if (this.#round === round) this.#round = undefined;
     });
-    return this.#round;
+    this.#round = round;
+    return round;
   }
 
   async #drain(): Promise<void> {
