@@ -158,6 +158,7 @@ export class CrewJobSheet extends CrewElement {
     this.online = true;
     void this.flush().then(() => {
       // The sheet could not be read while offline: read it now.
+      if (this.catalog.length === 0) void this.#loadParts();
       if (!this.sheet || this.loadError) return this.refresh();
     });
   };
