@@ -58,6 +58,7 @@ export default [
       ...(await optional('dispatch-board/define')),
       ...(await optional('catalog-editor/define')),
       ...(await optional('technician-editor/define')),
+      ...(await optional('job-sheet/define')),
     },
     external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
     plugins: [resolve(), typescript()],

@@ -9,5 +9,6 @@ import './webhooks/define.js';
 import './dispatch-board/define.js';
 import './catalog-editor/define.js';
 import './technician-editor/define.js';
+import './job-sheet/define.js';
 
 export * from './index.js';

@@ -27,6 +27,12 @@ export { CrewDispatchBoard } from './dispatch-board/dispatch-board.js';
 export { CrewVisitMovedEvent } from './dispatch-board/events.js';
 export { CrewPaymentRecordedEvent, type Invoice, type Payment } from './invoices/events.js';
 export { CrewInvoices } from './invoices/invoices.js';
+export {
+  CrewEditsSyncedEvent,
+  CrewVisitCompletedEvent,
+  type JobSheet,
+} from './job-sheet/events.js';
+export { CrewJobSheet } from './job-sheet/job-sheet.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';

@@ -11,4 +11,5 @@ export * from './generated/enums.js';
 export type { ListPromise } from './paginate.js';
 export { bookingResources } from './resources/booking.js';
 export { resources } from './resources/index.js';
+export { jobSheetResources } from './resources/job-sheet-set.js';
 export type * from './types.js';

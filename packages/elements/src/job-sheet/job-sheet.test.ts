@@ -1,0 +1,219 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { nextEvent } from '../../test-support/dom.js';
+import {
+  jobSheet,
+  partsList,
+  sheetCompleted,
+  sheetInProgress,
+  visitId,
+} from '../../test-support/job-sheet-fixtures.js';
+import { manualClock } from '../../test-support/manual-clock.js';
+import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import './define.js';
+import type { CrewJobSheet } from './job-sheet.js';
+
+const sheetPath = api(`/appointments/${visitId}/job-sheet`);
+const storageKey = `crewkit:job-sheet:${orgId}:${visitId}`;
+const partsHandler = http.get(api('/parts'), () => HttpResponse.json({ data: partsList, nextCursor: null }));
+
+async function mount(locale = 'en', clock: Clock = systemClock) {
+  const el = await fixture<CrewJobSheet>(
+    html`<crew-job-sheet
+      api-base=${apiBase}
+      org=${orgId}
+      appointment-id=${visitId}
+      access-token="at_test"
+      locale=${locale}
+      .clock=${clock}
+    ></crew-job-sheet>`,
+  );
+  await waitUntil(() => !el.shadowRoot!.querySelector('.state.loading'), 'the sheet never loaded');
+  return el;
+}
+
+const $ = (el: CrewJobSheet, selector: string) => el.shadowRoot!.querySelector<HTMLElement>(selector)!;
+const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
+const button = (el: CrewJobSheet, label: string) =>
+  [...el.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === label);
+
+describe('<crew-job-sheet>', () => {
+  afterEach(() => localStorage.clear());
+
+  it('shows a visit with nothing recorded yet: the timer at zero, the checklist to tick, empty notes, photos and parts', async () => {
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(jobSheet())),
+      partsHandler,
+    );
+    const el = await mount();
+    expect(text($(el, '.head')))
+      .to.contain('Job sheet')
+      .and.contain('Scheduled');
+    expect(text($(el, '.figures')))
+      .to.contain('Travel')
+      .and.contain('0 min');
+    expect(button(el, 'On my way')).to.exist;
+    expect(button(el, 'Start work')).to.exist;
+    expect(el.shadowRoot!.querySelectorAll('.checklist input[type="checkbox"]')).to.have.length(2);
+    expect(text($(el, '[aria-labelledby="notes-title"]'))).to.contain('No notes yet.');
+    const camera = $(el, 'input[type="file"]') as HTMLInputElement;
+    expect([camera.accept, camera.getAttribute('capture')]).to.deep.equal(['image/*', 'environment']);
+    await expect(el).to.be.accessible();
+  });
+
+  it('counts the running stretch of work on from when the sheet was read', async () => {
+    const clock = manualClock();
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),
+      partsHandler,
+    );
+    const el = await mount('en', clock);
+    const work = () => text($(el, '.figures div:nth-child(2) dd'));
+    expect(work()).to.equal('40 min');
+    clock.advance(5 * 60_000);
+    await el.updateComplete;
+    expect(work()).to.equal('45 min');
+    el.remove();
+    expect(clock.pending).to.equal(0);
+  });
+
+  it('reads the sheet again shortly before its download links expire, so thumbnails keep showing', async () => {
+    const clock = manualClock(Date.parse('2026-11-30T23:00:00.000Z'));
+    let reads = 0;
+    await mockApi(
+      http.get(sheetPath, () => {
+        reads++;
+        return HttpResponse.json(sheetInProgress());
+      }),
+      partsHandler,
+    );
+    const el = await mount('en', clock);
+    expect(reads).to.equal(1);
+    // The links in the fixture expire at 23:25.
+    clock.advance(24 * 60_000);
+    expect(reads).to.equal(1);
+    clock.advance(60_000);
+    await waitUntil(() => reads === 2, 'the sheet was not read again');
+    el.remove();
+  });
+
+  it('shows the server’s refusal to complete, naming what is missing, in place', async () => {
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),
+      partsHandler,
+      http.put(api(`/appointments/${visitId}/status`), () =>
+        problem(409, 'conflict', { missing: ['signature', 'photos'] }),
+      ),
+    );
+    const el = await mount();
+    const failed = nextEvent(el, 'crew-error');
+    button(el, 'Complete visit')!.click();
+    expect((await failed).error.code).to.equal('conflict');
+    await el.updateComplete;
+    const refusal = $(el, '[part="refusal"]');
+    expect(refusal.getAttribute('role')).to.equal('alert');
+    expect(text(refusal)).to.contain('the customer’s signature').and.contain('at least 1 photo');
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows a completed, signed sheet without the timer buttons, in German', async () => {
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),
+      partsHandler,
+    );
+    const el = await mount('de');
+    expect(text($(el, '.head'))).to.contain('Abgeschlossen');
+    expect(text($(el, '.signed'))).to.contain('Unterschrieben von Olivia Hart');
+    expect(button(el, 'Pause')).to.equal(undefined);
+    expect(button(el, 'Einsatz abschließen')).to.equal(undefined);
+    await expect(el).to.be.accessible();
+  });
+
+  it('sends edits left on the device by an earlier page once, with the keys they were made with', async () => {
+    const waiting = [
+      {
+        key: '0190f3c4-aaaa-7000-8000-000000000001',
+        kind: 'note',
+        body: 'Left offline',
+        visibility: 'internal',
+      },
+      { key: '0190f3c4-aaaa-7000-8000-000000000002', kind: 'checklist', checklistKey: 'test', done: true },
+    ];
+    localStorage.setItem(storageKey, JSON.stringify(waiting));
+    const received: string[] = [];
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),
+      partsHandler,
+      http.post(api(`/appointments/${visitId}/job-sheet/notes`), ({ request }) => {
+        received.push(`note ${request.headers.get('Idempotency-Key')}`);
+        return HttpResponse.json(
+          {
+            id: '0190f3c4-6666-7000-8000-000000000009',
+            authorKind: 'technician',
+            author: 'user:tech',
+            visibility: 'internal',
+            body: 'Left offline',
+            createdAt: '2026-11-30T22:50:00.000Z',
+          },
+          { status: 201 },
+        );
+      }),
+      http.put(api(`/appointments/${visitId}/job-sheet/checklist/test`), async ({ request }) => {
+        received.push(`checklist ${JSON.stringify(await request.json())}`);
+        return HttpResponse.json({
+          key: 'test',
+          label: 'Tested for leaks',
+          done: true,
+          checkedBy: 'user:tech',
+          checkedAt: '2026-11-30T22:50:00.000Z',
+        });
+      }),
+    );
+    const el = await mount();
+    await waitUntil(() => text($(el, '.sync')).startsWith('All changes saved'), text($(el, '.sync')));
+    expect(received).to.deep.equal([`note ${waiting[0]!.key}`, 'checklist {"done":true}']);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+  });
+
+  it('keeps an edit the server could not take for now (signed out) instead of dropping it', async () => {
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),
+      partsHandler,
+      http.post(api(`/appointments/${visitId}/job-sheet/notes`), () => problem(401, 'unauthorized')),
+    );
+    const el = await mount();
+    const form = $(el, '.note-form') as HTMLFormElement;
+    (form.elements.namedItem('body') as HTMLTextAreaElement).value = 'Keep me';
+    const failed = nextEvent(el, 'crew-error');
+    form.requestSubmit();
+    expect((await failed).error.code).to.equal('unauthorized');
+    await waitUntil(() => button(el, 'Send now'), 'no way to send again');
+    expect(JSON.parse(localStorage.getItem(storageKey)!)).to.have.length(1);
+    expect(text($(el, '.notes')))
+      .to.contain('Keep me')
+      .and.contain('Waiting to send');
+  });
+
+  it('reads a sheet it could not load offline as soon as the connection returns, and is ready then', async () => {
+    let reachable = false;
+    await mockApi(
+      http.get(sheetPath, () => (reachable ? HttpResponse.json(sheetInProgress()) : HttpResponse.error())),
+      partsHandler,
+    );
+    const el = await mount();
+    expect(text($(el, '.state.error'))).to.not.equal('');
+    reachable = true;
+    const ready = nextEvent(el, 'crew-ready');
+    window.dispatchEvent(new Event('online'));
+    await ready;
+    expect(text($(el, '.head'))).to.contain('In progress');
+  });
+
+  it('says which attribute is missing instead of calling the API', async () => {
+    const el = await fixture<CrewJobSheet>(
+      html`<crew-job-sheet api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-job-sheet>`,
+    );
+    await el.updateComplete;
+    expect($(el, '.state.error')).to.exist;
+  });
+});

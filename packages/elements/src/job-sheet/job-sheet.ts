@@ -1,0 +1,903 @@
+import { type CrewkitWith, type components, jobSheetResources } from '@crewkit/sdk';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { createElementClient, ElementError, toElementError, unwrap } from '../shared/api.js';
+import { type Clock, systemClock } from '../shared/clock.js';
+import { CrewElement } from '../shared/element.js';
+import { CrewReadyEvent } from '../shared/events.js';
+import { LocalizeController } from '../shared/localize.js';
+import { errorView, loadingView } from '../shared/states.js';
+import { staffStyles } from '../shared/styles.js';
+import { type Edit, type EditInput, EditQueue } from './edit-queue.js';
+import { CrewEditsSyncedEvent, CrewVisitCompletedEvent, type JobSheet } from './events.js';
+import { jobSheetStyles } from './job-sheet.styles.js';
+import { de } from './locales/de.js';
+import { en } from './locales/en.js';
+import { es } from './locales/es.js';
+import { fr } from './locales/fr.js';
+import { SignaturePad } from './signature-pad.js';
+
+type Part = components['schemas']['Part'];
+type AppointmentStatus = components['schemas']['AppointmentStatus'];
+type Gap = JobSheet['completion']['missing'][number];
+
+/** Only the namespaces the sheet calls, so a page with this element alone does not carry the rest. */
+const namespaces = jobSheetResources;
+type Client = CrewkitWith<typeof namespaces>;
+
+/** Photos are scaled to this many pixels on their long side before sending (and queueing). */
+const photoEdge = 2048;
+/** The server refuses files above 10 MiB. */
+const maxFileBytes = 10 * 1024 * 1024;
+/** How long before its download links expire the sheet is read again. */
+const linkMarginMs = 30_000;
+/** How often a running timer's figure is brought up to date. */
+const tickMs = 15_000;
+
+/**
+ * The job sheet of one visit, for the technician on site (a phone) and the office (a desktop): the
+ * work timer (through the appointment's status: on my way, start, pause, resume), notes (internal
+ * or for the customer), the service's checklist, photos from the camera or files, parts from the
+ * organization's list or typed in, the customer's signature (drawn, or a typed name for those who
+ * cannot draw), and completing the visit — a refusal shows what the completion rules still miss.
+ *
+ * Every edit is queued on the device (localStorage, per appointment) with its Idempotency-Key and
+ * sent in order; offline, edits wait and go out once when the connection returns (the `online`
+ * event, or "Send now"). A request that reached the server before the connection dropped is
+ * replayed from the server's record, not applied twice. The timer and completing need a
+ * connection, because the server records when they happen.
+ *
+ * @tagname crew-job-sheet
+ * @summary A visit's job sheet: timer, notes, checklist, photos, parts, signature, completion.
+ *
+ * @attr api-base - Where the API lives.
+ * @attr org - The organization id.
+ * @attr access-token - A technician's or office user's access token; or set `getAccessToken`.
+ * @attr appointment-id - The visit whose sheet to show.
+ * @attr locale - BCP 47 language tag.
+ * @attr theme - `light` or `dark`.
+ *
+ * @event crew-ready - The sheet is shown.
+ * @event crew-visit-completed - The server accepted the visit as completed; `event.appointment`.
+ * @event crew-edits-synced - Every queued edit was answered; `event.sent` is how many went out.
+ * @event crew-error - A call failed; `event.error.code` says why.
+ *
+ * @csspart base - The element's frame.
+ * @csspart sync - The connection and queued-edits line.
+ * @csspart section - Each part of the sheet (timer, checklist, notes, photos, parts, signature).
+ * @csspart signature-pad - The canvas to sign on.
+ * @csspart refusal - What completion still misses.
+ * @csspart state - The loading and error views.
+ */
+export class CrewJobSheet extends CrewElement {
+  static override styles = [...CrewElement.styles, staffStyles, jobSheetStyles];
+
+  static override properties: PropertyDeclarations = {
+    ...CrewElement.properties,
+    accessToken: { attribute: 'access-token' },
+    getAccessToken: { attribute: false },
+    appointmentId: { attribute: 'appointment-id' },
+    sheet: { state: true },
+    loadError: { state: true },
+    queued: { state: true },
+    online: { state: true },
+    sending: { state: true },
+    busy: { state: true },
+    refusal: { state: true },
+    notice: { state: true },
+    catalog: { state: true },
+    resigning: { state: true },
+  };
+
+  declare accessToken: string | undefined;
+  /** Called before every request, so the host can hand over a fresh access token. */
+  declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
+  declare appointmentId: string | undefined;
+  /** Reads the time and sets the timer's tick; tests pass a manual clock. */
+  clock: Clock = systemClock;
+
+  declare private sheet: JobSheet | undefined;
+  declare private loadError: ElementError | undefined;
+  declare private queued: readonly Edit[];
+  declare private online: boolean;
+  declare private sending: boolean;
+  declare private busy: boolean;
+  declare private refusal: { missing: Gap[] } | undefined;
+  declare private notice: { text: string; error: boolean } | undefined;
+  declare private catalog: Part[];
+  declare private resigning: boolean;
+
+  readonly localize = new LocalizeController(this, { en, de, fr, es });
+
+  #client: Client | undefined;
+  #org = '';
+  #queue: EditQueue | undefined;
+  #pad = new SignaturePad();
+  #loadedAt = 0;
+  #tick: unknown;
+  #linkRenewal: unknown;
+  #announcedReady = false;
+  #round: Promise<void> | undefined;
+
+  constructor() {
+    super();
+    this.queued = [];
+    this.online = globalThis.navigator?.onLine ?? true;
+    this.sending = false;
+    this.busy = false;
+    this.catalog = [];
+    this.resigning = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    globalThis.addEventListener('online', this.#wentOnline);
+    globalThis.addEventListener('offline', this.#wentOffline);
+    if (this.hasUpdated) this.#start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    globalThis.removeEventListener('online', this.#wentOnline);
+    globalThis.removeEventListener('offline', this.#wentOffline);
+    this.clock.clearTimeout(this.#tick);
+    this.clock.clearTimeout(this.#linkRenewal);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const settings = ['apiBase', 'org', 'accessToken', 'getAccessToken', 'appointmentId'] as const;
+    if (!this.hasUpdated || settings.some((name) => changed.has(name))) this.#start();
+  }
+
+  protected override updated(): void {
+    this.#pad.attach(this.renderRoot.querySelector<HTMLCanvasElement>('canvas'));
+  }
+
+  #wentOnline = () => {
+    this.online = true;
+    void this.flush().then(() => {
+      // The sheet could not be read while offline: read it now.
+      if (this.catalog.length === 0) void this.#loadParts();
+      if (!this.sheet || this.loadError) return this.refresh();
+    });
+  };
+
+  #wentOffline = () => {
+    this.online = false;
+  };
+
+  #start(): void {
+    let client: Client;
+    try {
+      if (!this.appointmentId) throw new ElementError('misconfigured', { cause: 'missing appointment-id' });
+      client = createElementClient(
+        {
+          apiBase: this.apiBase,
+          org: this.org,
+          accessToken: this.accessToken,
+          getAccessToken: this.getAccessToken,
+        },
+        namespaces,
+      );
+    } catch (error) {
+      this.#client = undefined;
+      this.loadError = toElementError(error);
+      this.reportError(this.loadError);
+      return;
+    }
+    // A host often signs in after adding the element: until then every call would only be refused.
+    if (!this.accessToken && !this.getAccessToken) return;
+    this.#client = client;
+    this.#org = this.org!;
+    this.#queue = new EditQueue(this.#org, this.appointmentId!);
+    // A round still sending another sheet's edits finishes on its own; this sheet's start their own.
+    this.#round = undefined;
+    this.queued = this.#queue.edits;
+    this.loadError = undefined;
+    this.sheet = undefined;
+    void this.#firstLoad();
+  }
+
+  async #firstLoad(): Promise<void> {
+    // Edits left from an earlier visit to this page go out before the sheet is read, so it shows them.
+    if (this.queued.length > 0 && this.online) await this.flush();
+    await this.refresh();
+    void this.#loadParts();
+  }
+
+  /** Reads the sheet from the server again. */
+  async refresh(): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    try {
+      const sheet = await unwrap(client.jobSheets.get(this.appointmentId!));
+      this.sheet = sheet;
+      this.#loadedAt = this.clock.now();
+      this.loadError = undefined;
+      this.#scheduleTick();
+      this.#scheduleLinkRenewal(sheet);
+      if (!this.#announcedReady) {
+        this.#announcedReady = true;
+        void this.updateComplete.then(() => this.dispatchEvent(new CrewReadyEvent()));
+      }
+    } catch (error) {
+      const failure = toElementError(error);
+      if (failure.code === 'network_error') this.online = false;
+      // Offline with a sheet already on screen: keep showing it (with the waiting edits).
+      if (this.sheet && failure.code === 'network_error') return;
+      this.loadError = failure;
+      this.reportError(failure);
+    }
+  }
+
+  async #loadParts(): Promise<void> {
+    try {
+      this.catalog = await this.#client!.parts.list({ limit: 100 }).toArray({ limit: 500 });
+    } catch {
+      // Without the list a part can still be typed in; the sheet is what matters.
+    }
+  }
+
+  /** Download links expire within minutes: the sheet is read again shortly before, so thumbnails keep showing. */
+  #scheduleLinkRenewal(sheet: JobSheet): void {
+    this.clock.clearTimeout(this.#linkRenewal);
+    const expiries = sheet.attachments.map((a) => Date.parse(a.urlsExpireAt));
+    if (expiries.length === 0 || !this.isConnected) return;
+    const wait = Math.max(linkMarginMs, Math.min(...expiries) - linkMarginMs - this.clock.now());
+    this.#linkRenewal = this.clock.setTimeout(() => {
+      if (this.online) void this.refresh();
+    }, wait);
+  }
+
+  #scheduleTick(): void {
+    this.clock.clearTimeout(this.#tick);
+    if (!this.sheet?.labour.runningSince || !this.isConnected) return;
+    this.#tick = this.clock.setTimeout(() => {
+      this.requestUpdate();
+      this.#scheduleTick();
+    }, tickMs);
+  }
+
+  // ---- Edits: queued, then sent in order ---------------------------------------------------
+
+  #edit(input: EditInput): void {
+    if (!this.#queue) return;
+    this.#queue.add(input);
+    this.queued = this.#queue.edits;
+    this.refusal = undefined;
+    void this.flush();
+  }
+
+  /**
+   * Sends the waiting edits, oldest first, one at a time. An edit leaves the queue once the server
+   * answered it; a network failure stops the round with the edit still queued, to be sent again
+   * (with the same key) when the connection returns. Only one round runs at a time, so an `online`
+   * event during a round cannot send an edit twice; a call during a round waits for that round.
+   */
+  flush(): Promise<void> {
+    if (this.#round) return this.#round;
+    const round = this.#drain().finally(() => {
+      if (this.#round === round) this.#round = undefined;
+    });
+    this.#round = round;
+    return round;
+  }
+
+  async #drain(): Promise<void> {
+    const client = this.#client;
+    const queue = this.#queue;
+    if (!client || !queue) return;
+    this.sending = true;
+    let sent = 0;
+    let failedForGood = false;
+    try {
+      for (let edit = queue.edits[0]; edit; edit = queue.edits[0]) {
+        try {
+          await this.#send(client, edit);
+          sent++;
+        } catch (error) {
+          const failure = toElementError(error);
+          if (failure.code === 'network_error') {
+            this.online = false;
+            return;
+          }
+          this.notice = { text: this.localize.error(failure.code), error: true };
+          this.reportError(failure);
+          // A signed-out user, a refused role, a busy or broken server: the edit itself may be
+          // fine, so it stays queued for the next round rather than being lost.
+          if (!refusedForGood(failure)) return;
+          // Refused for what it is (a line no longer on the checklist, a visit cancelled meanwhile):
+          // it would be refused again, so it is dropped, and the user was told.
+          failedForGood = true;
+        }
+        queue.done(edit.key);
+        this.queued = queue.edits;
+      }
+      this.online = true;
+    } finally {
+      this.sending = false;
+    }
+    if (sent > 0 || failedForGood) {
+      await this.refresh();
+      if (queue.edits.length === 0) this.dispatchEvent(new CrewEditsSyncedEvent(sent));
+    }
+  }
+
+  async #send(client: Client, edit: Edit): Promise<void> {
+    const id = this.appointmentId!;
+    const options = { idempotencyKey: edit.key };
+    switch (edit.kind) {
+      case 'note':
+        await unwrap(client.jobSheets.addNote(id, { body: edit.body, visibility: edit.visibility }, options));
+        return;
+      case 'checklist':
+        await unwrap(client.jobSheets.setChecklistItem(id, edit.checklistKey, edit.done));
+        return;
+      case 'signature':
+        await unwrap(
+          client.jobSheets.captureSignature(id, {
+            signerName: edit.signerName,
+            ...(edit.image ? { image: edit.image } : {}),
+          }),
+        );
+        return;
+      case 'addPart':
+        await unwrap(client.jobSheets.addPart(id, edit.body, options));
+        return;
+      case 'updatePart':
+        await unwrap(client.jobSheets.updatePart(id, edit.partUsedId, edit.body));
+        return;
+      case 'removePart':
+        try {
+          await unwrap(client.jobSheets.removePart(id, edit.partUsedId));
+        } catch (error) {
+          // Sent before, answered while the connection dropped: already gone is what was wanted.
+          if (!(error instanceof ElementError && error.code === 'not_found')) throw error;
+        }
+        return;
+      case 'attachment':
+        await unwrap(
+          client.attachments.create(id, { fileName: edit.fileName, content: edit.content }, options),
+        );
+        return;
+    }
+  }
+
+  // ---- Timer and completion: need the server's clock, so they are never queued ------------
+
+  async #changeStatus(status: AppointmentStatus): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    this.busy = true;
+    this.refusal = undefined;
+    this.notice = undefined;
+    try {
+      // Edits still waiting could be exactly what completion needs (the signature, a photo).
+      await this.flush();
+      const appointment = await unwrap(client.appointments.changeStatus(this.appointmentId!, { status }));
+      await this.refresh();
+      if (status === 'completed') {
+        this.notice = { text: this.localize.t.completion.completed, error: false };
+        this.dispatchEvent(new CrewVisitCompletedEvent(appointment));
+      }
+    } catch (error) {
+      const failure = toElementError(error);
+      const missing = (failure.problem as { missing?: Gap[] } | undefined)?.missing;
+      if (failure.code === 'conflict' && Array.isArray(missing) && missing.length > 0) {
+        this.refusal = { missing };
+      } else {
+        if (failure.code === 'network_error') this.online = false;
+        this.notice = { text: this.localize.error(failure.code), error: true };
+      }
+      this.reportError(failure);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  // ---- User actions -------------------------------------------------------------------------
+
+  #addNote(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const body = String(data.get('body') ?? '').trim();
+    if (!body) return;
+    const visibility = data.get('visibility') === 'customer' ? 'customer' : 'internal';
+    this.#edit({ kind: 'note', body, visibility });
+    form.reset();
+  }
+
+  #tickLine(checklistKey: string, done: boolean): void {
+    this.#edit({ kind: 'checklist', checklistKey, done });
+  }
+
+  async #attach(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    for (const file of files) {
+      const prepared = await preparePhoto(file);
+      if (prepared.size > maxFileBytes) {
+        this.notice = { text: this.localize.t.photos.tooLarge(file.name), error: true };
+        continue;
+      }
+      const content = await base64(prepared);
+      const preview = prepared.type.startsWith('image/') ? await thumbnail(prepared) : undefined;
+      this.#edit({ kind: 'attachment', fileName: file.name, content, ...(preview ? { preview } : {}) });
+    }
+  }
+
+  #addPart(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const text = String(data.get('part') ?? '').trim();
+    const quantity = Number(String(data.get('quantity') ?? '1').replace(',', '.'));
+    if (!text || !(quantity > 0)) return;
+    const known = this.catalog.find((p) => partLabel(p) === text || p.sku === text || p.name === text);
+    this.#edit({
+      kind: 'addPart',
+      body: known ? { partId: known.id, quantity } : { name: text.slice(0, 200), quantity },
+    });
+    form.reset();
+  }
+
+  #changeQuantity(partUsedId: string, event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const quantity = Number(input.value.replace(',', '.'));
+    if (!(quantity > 0)) {
+      input.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    input.removeAttribute('aria-invalid');
+    this.#edit({ kind: 'updatePart', partUsedId, body: { quantity } });
+  }
+
+  #sign(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const signerName = String(new FormData(form).get('signerName') ?? '').trim();
+    if (!signerName) return;
+    const image = this.#pad.png();
+    this.#edit({ kind: 'signature', signerName, ...(image ? { image } : {}) });
+    this.resigning = false;
+  }
+
+  // ---- Rendering ----------------------------------------------------------------------------
+
+  override render() {
+    const { t } = this.localize;
+    const body = this.loadError
+      ? errorView(this.localize, this.loadError, () => void this.refresh())
+      : !this.sheet
+        ? loadingView(this.localize)
+        : this.#renderSheet(this.sheet);
+    return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.lang}>
+      <div class="head">
+        <h3>${t.title}</h3>
+        ${this.sheet ? html`<span class="badge status">${t.statuses[this.sheet.status] ?? this.sheet.status}</span>` : nothing}
+      </div>
+      ${this.#renderSync()} ${body}
+      <p class="notice ${this.notice ? 'shown' : ''} ${this.notice?.error ? 'error' : ''}" role="status">
+        ${this.notice?.text ?? ''}
+      </p>
+    </div>`;
+  }
+
+  #renderSync() {
+    const { sync } = this.localize.t;
+    const count = this.queued.length;
+    const text = !this.online
+      ? sync.offline(count)
+      : count > 0
+        ? sync.sending(count)
+        : this.sheet
+          ? sync.saved
+          : '';
+    return html`<div class="sync ${this.online ? '' : 'offline'}" part="sync" role="status">
+      <span>${text}</span>
+      ${this.#queue?.unsaved ? html`<span class="warning">${sync.unsaved}</span>` : nothing}
+      ${
+        count > 0 && !this.sending
+          ? html`<button type="button" @click=${() => void this.flush()}>${sync.retry}</button>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  #renderSheet(sheet: JobSheet) {
+    return html`${this.#renderTimer(sheet)} ${this.#renderChecklist(sheet)} ${this.#renderNotes(sheet)}
+    ${this.#renderPhotos(sheet)} ${this.#renderParts(sheet)} ${this.#renderSignature(sheet)}
+    ${this.#renderCompletion(sheet)}`;
+  }
+
+  #renderTimer(sheet: JobSheet) {
+    const { t } = this.localize;
+    const { labour } = sheet;
+    const elapsed = labour.runningSince
+      ? Math.max(0, Math.floor((this.clock.now() - this.#loadedAt) / 60_000))
+      : 0;
+    const live = (status: AppointmentStatus, minutes: number, corrected: number | null | undefined) =>
+      labour.runningStatus === status && (corrected ?? null) === null ? minutes + elapsed : minutes;
+    const figures = [
+      [t.labour.travel, live('en_route', labour.travelMinutes, labour.correction?.travelMinutes)],
+      [t.labour.work, live('in_progress', labour.workMinutes, labour.correction?.workMinutes)],
+      [t.labour.paused, live('paused', labour.pausedMinutes, undefined)],
+    ] as const;
+    const next: Array<[AppointmentStatus, string]> =
+      sheet.status === 'scheduled'
+        ? [
+            ['en_route', t.actions.en_route],
+            ['in_progress', t.actions.in_progress],
+          ]
+        : sheet.status === 'en_route'
+          ? [['in_progress', t.actions.in_progress]]
+          : sheet.status === 'in_progress'
+            ? [['paused', t.actions.paused]]
+            : sheet.status === 'paused'
+              ? [['in_progress', t.actions.resume]]
+              : [];
+    return html`<section class="timer" part="section" aria-labelledby="timer-title">
+      <h4 id="timer-title">${t.labour.title}</h4>
+      <dl class="figures">
+        ${figures.map(
+          ([label, minutes]) => html`<div>
+            <dt>${label}</dt>
+            <dd>${this.localize.minutes(minutes)}</dd>
+          </div>`,
+        )}
+      </dl>
+      ${labour.correction ? html`<p class="muted">${t.labour.corrected}: ${labour.correction.reason}</p>` : nothing}
+      ${
+        next.length > 0
+          ? html`<div class="actions">
+            ${next.map(
+              ([status, label]) =>
+                html`<button
+                  type="button"
+                  class=${status === 'paused' ? '' : 'primary'}
+                  ?disabled=${this.busy || !this.online}
+                  @click=${() => void this.#changeStatus(status)}
+                >
+                  ${label}
+                </button>`,
+            )}
+          </div>`
+          : nothing
+      }
+      ${!this.online && next.length > 0 ? html`<p class="muted">${t.labour.needsConnection}</p>` : nothing}
+    </section>`;
+  }
+
+  #renderChecklist(sheet: JobSheet) {
+    const { t } = this.localize;
+    const waiting = new Map(
+      this.queued.flatMap((e) => (e.kind === 'checklist' ? [[e.checklistKey, e.done] as const] : [])),
+    );
+    return html`<section part="section" aria-labelledby="checklist-title">
+      <h4 id="checklist-title">${t.checklist.title}</h4>
+      ${
+        sheet.checklist.length === 0
+          ? html`<p class="muted">${t.checklist.none}</p>`
+          : html`<ul class="checklist">
+            ${sheet.checklist.map((line) => {
+              const done = waiting.get(line.key) ?? line.done;
+              return html`<li>
+                <label>
+                  <input
+                    type="checkbox"
+                    .checked=${done}
+                    @change=${(e: Event) => this.#tickLine(line.key, (e.target as HTMLInputElement).checked)}
+                  />
+                  ${line.label}
+                </label>
+                ${waiting.has(line.key) ? html`<span class="badge waiting">${t.waiting}</span>` : nothing}
+              </li>`;
+            })}
+          </ul>`
+      }
+    </section>`;
+  }
+
+  #renderNotes(sheet: JobSheet) {
+    const { t } = this.localize;
+    const waiting = this.queued.filter((e) => e.kind === 'note');
+    return html`<section part="section" aria-labelledby="notes-title">
+      <h4 id="notes-title">${t.notes.title}</h4>
+      ${
+        sheet.notes.length === 0 && waiting.length === 0
+          ? html`<p class="muted">${t.notes.none}</p>`
+          : html`<ul class="notes">
+            ${sheet.notes.map(
+              (note) => html`<li>
+                <p>${note.body}</p>
+                <small>
+                  ${note.authorKind === 'technician' ? t.notes.byTechnician : t.notes.byOffice} ·
+                  ${this.localize.dateTime(note.createdAt, { dateStyle: 'medium', timeStyle: 'short' })} ·
+                  ${note.visibility === 'customer' ? t.notes.customer : t.notes.internal}
+                </small>
+              </li>`,
+            )}
+            ${waiting.map(
+              (note) => html`<li class="pending">
+                <p>${note.body}</p>
+                <small
+                  >${note.visibility === 'customer' ? t.notes.customer : t.notes.internal}
+                  <span class="badge waiting">${t.waiting}</span></small
+                >
+              </li>`,
+            )}
+          </ul>`
+      }
+      <form class="note-form" @submit=${(e: SubmitEvent) => this.#addNote(e)}>
+        <label>${t.notes.label} <textarea name="body" required maxlength="5000" rows="3"></textarea></label>
+        <fieldset class="inline">
+          <legend>${t.notes.visibility}</legend>
+          <label><input type="radio" name="visibility" value="internal" checked /> ${t.notes.internal}</label>
+          <label><input type="radio" name="visibility" value="customer" /> ${t.notes.customer}</label>
+        </fieldset>
+        <button type="submit">${t.notes.add}</button>
+      </form>
+    </section>`;
+  }
+
+  #renderPhotos(sheet: JobSheet) {
+    const { t } = this.localize;
+    const waiting = this.queued.filter((e) => e.kind === 'attachment');
+    return html`<section part="section" aria-labelledby="photos-title">
+      <h4 id="photos-title">${t.photos.title}</h4>
+      ${
+        sheet.attachments.length === 0 && waiting.length === 0
+          ? html`<p class="muted">${t.photos.none}</p>`
+          : html`<ul class="photos">
+            ${repeat(
+              sheet.attachments,
+              (a) => a.id,
+              (a) => html`<li>
+                <a href=${this.#url(a.downloadUrl)} target="_blank" rel="noopener" aria-label=${t.photos.open(a.fileName)}>
+                  ${
+                    a.thumbnailUrl
+                      ? html`<img src=${this.#url(a.thumbnailUrl)} alt="" loading="lazy" />`
+                      : html`<span class="file">${a.fileName}</span>`
+                  }
+                </a>
+              </li>`,
+            )}
+            ${waiting.map(
+              (a) => html`<li class="pending">
+                ${a.preview ? html`<img src=${a.preview} alt=${a.fileName} />` : html`<span class="file">${a.fileName}</span>`}
+                <span class="badge waiting">${t.waiting}</span>
+              </li>`,
+            )}
+          </ul>`
+      }
+      <label class="button-like">
+        ${t.photos.add}
+        <input
+          class="visually-hidden"
+          type="file"
+          accept="image/*"
+          capture="environment"
+          multiple
+          @change=${(e: Event) => void this.#attach(e)}
+        />
+      </label>
+    </section>`;
+  }
+
+  #renderParts(sheet: JobSheet) {
+    const { t } = this.localize;
+    const waiting = this.queued.filter((e) => e.kind === 'addPart');
+    const removing = new Set(this.queued.flatMap((e) => (e.kind === 'removePart' ? [e.partUsedId] : [])));
+    const byId = new Map(this.catalog.map((p) => [p.id, p]));
+    const rows = [
+      ...sheet.partsUsed
+        .filter((p) => !removing.has(p.id))
+        .map((p) => ({
+          id: p.id,
+          name: p.name,
+          sku: p.sku,
+          quantity: p.quantity,
+          price: p.unitPrice,
+          pending: false,
+        })),
+      ...waiting.map((e) => {
+        const part = e.body.partId ? byId.get(e.body.partId) : undefined;
+        return {
+          id: e.key,
+          name: part?.name ?? e.body.name ?? '',
+          sku: part?.sku ?? null,
+          quantity: e.body.quantity,
+          price: part?.unitPrice ?? null,
+          pending: true,
+        };
+      }),
+    ];
+    return html`<section part="section" aria-labelledby="parts-title">
+      <h4 id="parts-title">${t.parts.title}</h4>
+      ${
+        rows.length === 0
+          ? html`<p class="muted">${t.parts.none}</p>`
+          : html`<ul class="parts">
+            ${repeat(
+              rows,
+              (row) => row.id,
+              (row) => html`<li>
+                <span class="part-name">
+                  ${row.name} ${row.sku ? html`<small>${row.sku}</small>` : nothing}
+                  ${row.price ? html`<small>${this.localize.money(row.price)}</small>` : nothing}
+                  ${row.pending ? html`<span class="badge waiting">${t.waiting}</span>` : nothing}
+                </span>
+                <input
+                  class="quantity"
+                  type="number"
+                  inputmode="decimal"
+                  min="0.001"
+                  step="any"
+                  aria-label=${t.parts.quantityOf(row.name)}
+                  .value=${String(row.quantity)}
+                  @change=${(e: Event) => this.#changeQuantity(row.id, e)}
+                />
+                <button
+                  type="button"
+                  class="remove"
+                  aria-label=${t.parts.remove(row.name)}
+                  @click=${() => this.#edit({ kind: 'removePart', partUsedId: row.id })}
+                >
+                  ✕
+                </button>
+              </li>`,
+            )}
+          </ul>`
+      }
+      <form class="part-form" @submit=${(e: SubmitEvent) => this.#addPart(e)}>
+        <label class="grow"
+          >${t.parts.part}
+          <input name="part" list="parts-list" required maxlength="200" autocomplete="off" />
+        </label>
+        <datalist id="parts-list">
+          ${this.catalog.filter((p) => p.active).map((p) => html`<option value=${partLabel(p)}></option>`)}
+        </datalist>
+        <label
+          >${t.parts.quantity}
+          <input class="quantity" name="quantity" type="number" inputmode="decimal" min="0.001" step="any" value="1" required />
+        </label>
+        <button type="submit">${t.parts.add}</button>
+      </form>
+    </section>`;
+  }
+
+  #renderSignature(sheet: JobSheet) {
+    const { t } = this.localize;
+    const waiting = this.queued.find((e) => e.kind === 'signature');
+    const signed = sheet.signature;
+    const showPad = this.resigning || (!signed && !waiting);
+    return html`<section part="section" aria-labelledby="signature-title">
+      <h4 id="signature-title">${t.signature.title}</h4>
+      ${
+        waiting && waiting.kind === 'signature'
+          ? html`<p>
+            ${waiting.signerName}
+            ${waiting.image ? html`<img class="signature" src=${`data:image/png;base64,${waiting.image}`} alt=${t.signature.image(waiting.signerName)} />` : nothing}
+            <span class="badge waiting">${t.waiting}</span>
+          </p>`
+          : signed
+            ? html`<div class="signed">
+              ${signed.imageUrl ? html`<img class="signature" src=${this.#url(signed.imageUrl)} alt=${t.signature.image(signed.signerName)} />` : nothing}
+              <p>
+                ${t.signature.signedBy(
+                  signed.signerName,
+                  this.localize.dateTime(signed.signedAt, { dateStyle: 'medium', timeStyle: 'short' }),
+                )}
+                ${signed.method === 'typed' ? html`(${t.signature.typed})` : nothing}
+              </p>
+              ${signed.sheetChangedSinceSigning ? html`<p class="warning" role="note">${t.signature.changed}</p>` : nothing}
+            </div>`
+            : nothing
+      }
+      ${
+        showPad
+          ? html`<form class="sign-form" @submit=${(e: SubmitEvent) => this.#sign(e)}>
+            <canvas part="signature-pad" class="pad" role="img" aria-label=${t.signature.pad}></canvas>
+            <label>${t.signature.name} <input name="signerName" required maxlength="200" autocomplete="name" /></label>
+            <p class="muted">${t.signature.hint}</p>
+            <div class="actions">
+              <button type="button" @click=${() => this.#pad.clear()}>${t.signature.clear}</button>
+              <button type="submit" class="primary">${t.signature.save}</button>
+            </div>
+          </form>`
+          : sheet.status !== 'completed'
+            ? html`<button type="button" @click=${() => (this.resigning = true)}>${t.signature.again}</button>`
+            : nothing
+      }
+    </section>`;
+  }
+
+  #renderCompletion(sheet: JobSheet) {
+    const { t } = this.localize;
+    if (sheet.status !== 'in_progress' && sheet.status !== 'paused') return nothing;
+    const minimum = sheet.completion.rules.minimumPhotos ?? 0;
+    const gap = (g: Gap) => (g === 'photos' ? t.completion.missing.photos(minimum) : t.completion.missing[g]);
+    return html`<section class="complete" part="section">
+      ${
+        this.refusal
+          ? html`<div class="refusal" part="refusal" role="alert">
+            <p>${t.completion.refused}</p>
+            <ul>
+              ${this.refusal.missing.map((g) => html`<li>${gap(g)}</li>`)}
+            </ul>
+          </div>`
+          : nothing
+      }
+      <button
+        type="button"
+        class="primary"
+        ?disabled=${this.busy || !this.online}
+        @click=${() => void this.#changeStatus('completed')}
+      >
+        ${t.actions.complete}
+      </button>
+    </section>`;
+  }
+
+  /** Download links are relative to the API unless the server knows its public address. */
+  #url(link: string): string {
+    return new URL(link, `${this.apiBase!.replace(/\/+$/, '')}/`).href;
+  }
+}
+
+/** A 4xx about the request itself; not 401, 403, 408 or 429, which say nothing about the edit. */
+const refusedForGood = (failure: ElementError) =>
+  failure.status !== undefined &&
+  failure.status >= 400 &&
+  failure.status < 500 &&
+  ![401, 403, 408, 429].includes(failure.status);
+
+const partLabel = (p: Part) => `${p.name} (${p.sku})`;
+
+/** A camera photo scaled down to `photoEdge` as JPEG: a phone's 12 MP photo becomes a few hundred KB to queue and send. */
+async function preparePhoto(file: File): Promise<Blob> {
+  if (!file.type.startsWith('image/') || file.type === 'image/gif') return file;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, photoEdge / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && file.size < 2_000_000) return file;
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return await new Promise<Blob>((resolve) =>
+      canvas.toBlob((blob) => resolve(blob ?? file), 'image/jpeg', 0.85),
+    );
+  } catch {
+    return file; // a format the browser cannot decode: the server decides
+  }
+}
+
+/** A small preview for a photo still waiting to be sent (the server makes the real thumbnail). */
+async function thumbnail(image: Blob): Promise<string | undefined> {
+  try {
+    const bitmap = await createImageBitmap(image);
+    const scale = Math.min(1, 160 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return canvas.toDataURL('image/jpeg', 0.7);
+  } catch {
+    return undefined;
+  }
+}
+
+function base64(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(',')[1] ?? '');
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
