@@ -8,7 +8,7 @@ import { LocalizeController } from '../shared/localize.js';
 import { refusalOf } from '../shared/refusal.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
-import { isTimeZone } from '../shared/time-zone.js';
+import { isTimeZone, knownTimeZone } from '../shared/time-zone.js';
 import { dispatchBoardStyles } from './dispatch-board.styles.js';
 import { CrewVisitMovedEvent } from './events.js';
 import {
@@ -233,14 +233,29 @@ export class CrewDispatchBoard extends StaffElement {
     const request = new AbortController();
     this.#load = request;
     const days = this.#days;
-    const zone = this.#requestedZone;
+    // The zone goes out unchecked and is checked in a task of its own once the requests have left:
+    // the first time-zone formatter of a page loads the browser's zone data (30–50 ms on a cold
+    // page), which used to hold the requests back and now overlaps their round trip. A zone the
+    // browser turns out not to know is dropped, as before: the board is asked for again without it.
+    const asked = this.timezone && knownTimeZone(this.timezone) !== false ? this.timezone : undefined;
+    const zoneKnown = asked
+      ? new Promise<boolean>((resolve) => setTimeout(() => resolve(isTimeZone(asked))))
+      : Promise.resolve(true);
+    const retryWithoutZone = async () => {
+      if (!(await zoneKnown) && request === this.#load) {
+        request.abort();
+        await this.reload();
+        return true;
+      }
+      return false;
+    };
     try {
       const [calendar, queue] = await Promise.all([
         unwrap(
           client.appointments.calendar({
             from: days[0]!,
             to: days.at(-1)!,
-            ...(zone ? { timeZone: zone } : {}),
+            ...(asked ? { timeZone: asked } : {}),
             signal: request.signal,
           }),
         ),
@@ -253,6 +268,7 @@ export class CrewDispatchBoard extends StaffElement {
           }),
         ).catch(() => [] as Appointment[]),
       ]);
+      if (await retryWithoutZone()) return;
       if (request !== this.#load) return;
       this.calendar = calendar;
       this.queue = queue;
@@ -264,7 +280,7 @@ export class CrewDispatchBoard extends StaffElement {
         this.dispatchEvent(new CrewReadyEvent());
       }
     } catch (error) {
-      if (isAbort(error) || request !== this.#load) return;
+      if (isAbort(error) || request !== this.#load || (await retryWithoutZone())) return;
       const failure = toElementError(error);
       if (this.phase === 'ready') {
         this.reportError(failure);
@@ -687,8 +703,11 @@ export class CrewDispatchBoard extends StaffElement {
   #renderToolbar() {
     const { t } = this.localize;
     const days = this.#days;
-    const period =
-      days.length === 1
+    // Not while the board first loads: the first date formatter of a page loads the browser's
+    // locale data (tens of ms on a cold page), and this render runs before the requests leave.
+    const period = !this.calendar
+      ? ''
+      : days.length === 1
         ? this.#dayLabel(days[0]!, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
         : `${this.#dayLabel(days[0]!, { day: 'numeric', month: 'short' })} – ${this.#dayLabel(days.at(-1)!, { day: 'numeric', month: 'short', year: 'numeric' })}`;
     return html`<div class="toolbar" part="toolbar">
@@ -696,7 +715,7 @@ export class CrewDispatchBoard extends StaffElement {
         <button type="button" @click=${() => this.#shift(-1)} aria-label=${t.previous}>‹</button>
         <button type="button" @click=${() => (this.date = this.#today)}>${t.today}</button>
         <button type="button" @click=${() => this.#shift(1)} aria-label=${t.next}>›</button>
-        <h2>${period}</h2>
+        ${period ? html`<h2>${period}</h2>` : nothing}
       </div>
       <div class="views" role="group" aria-label=${t.view}>
         ${(['day', 'week'] as const).map(
