@@ -364,6 +364,10 @@ describe('<crew-dispatch-board>', () => {
     const rendered = () => [...el.shadowRoot!.querySelectorAll('.lane-name')].map((n) => n.textContent);
     expect(rendered().length).to.be.lessThan(30);
     expect(rendered()).to.include('Tech 00').and.not.include('Tech 49');
+    // The first render builds what is on screen; a few lanes below the edge follow once the page
+    // is idle, so a quick scroll does not show blanks.
+    const onScreen = Math.ceil($(el, '.lanes').clientHeight / 56);
+    await waitUntil(() => rendered().length >= onScreen + 4, 'no lanes were rendered beyond the edge');
     const scroller = $(el, '.lanes');
     scroller.scrollTop = scroller.scrollHeight;
     await waitUntil(() => rendered().includes('Tech 49'), 'the last lane never rendered');

@@ -56,6 +56,11 @@ const movable = new Set(['requested', 'scheduled']);
 const laneHeight = 56;
 /** Lanes rendered beyond each edge of the scroller, so a quick scroll does not show blanks. */
 const overscan = 4;
+/** Runs `work` when the browser has nothing more urgent to do (or soon, where it cannot say). */
+function whenIdle(work: () => void): void {
+  if ('requestIdleCallback' in globalThis) requestIdleCallback(work, { timeout: 250 });
+  else setTimeout(work, 50);
+}
 /** Below this width the board becomes a list of the day's visits per technician. */
 const narrowBelow = 1024;
 
@@ -153,6 +158,11 @@ export class CrewDispatchBoard extends StaffElement {
   #client: Crewkit | undefined;
   #load: AbortController | undefined;
   #announcedReady = false;
+  /**
+   * Lanes rendered beyond the scroller's edges: none until the board has been shown once, so the
+   * first render builds only what is on screen; the rest follows when the browser is idle.
+   */
+  #overscan = 0;
   #resize: ResizeObserver | undefined;
   #pointer: { id: number; x: number; y: number; appointment: Appointment } | undefined;
   #focusVisit: string | undefined;
@@ -215,6 +225,13 @@ export class CrewDispatchBoard extends StaffElement {
   }
 
   protected override updated(): void {
+    if (this.#overscan === 0 && this.phase === 'ready') {
+      this.#overscan = -1;
+      whenIdle(() => {
+        this.#overscan = overscan;
+        this.requestUpdate();
+      });
+    }
     if (this.#focusVisit) {
       // A rescheduled visit has a new id, rendered once the board has reloaded.
       const visit = this.renderRoot.querySelector<HTMLElement>(`[data-visit="${this.#focusVisit}"]`);
@@ -735,8 +752,9 @@ export class CrewDispatchBoard extends StaffElement {
     const { t } = this.localize;
     const lanes = this.calendar?.lanes ?? [];
     const frame = this.#frame;
-    let first = Math.max(0, this.firstLane - overscan);
-    let last = Math.min(lanes.length, this.firstLane + this.visibleLanes + overscan);
+    const extra = Math.max(this.#overscan, 0);
+    let first = Math.max(0, this.firstLane - extra);
+    let last = Math.min(lanes.length, this.firstLane + this.visibleLanes + extra);
     // A carried visit's own lane (it holds the focus) and the lane it is going to stay rendered
     // while scrolled away.
     for (const id of [this.carry?.appointment.technicianId, this.carry?.technicianId]) {
