@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 import { domainEvents, notifications } from '../db/schema.js';
+import { parseStart } from '../services/import-appointments.js';
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const zone = 'Australia/Sydney';
@@ -239,5 +240,15 @@ describe('importing appointments (createImport kind appointments)', () => {
       expect(problem.message).toMatch(/is already booked then \(visit /);
     }
     expect((await visits()).length).toBe(stored.length);
+  });
+
+  it('reads a local start by the organization’s clock on the day daylight saving ends, and refuses days that do not exist', () => {
+    // Sydney leaves daylight saving on 4 April 2027: 09:00 that morning is UTC+10 again.
+    expect(parseStart('2027-04-04 09:00', zone)).toBe(Date.parse('2027-04-03T23:00:00Z'));
+    expect(parseStart('2027-04-03 09:00', zone)).toBe(Date.parse('2027-04-02T22:00:00Z'));
+    expect(parseStart('2027-03-08T09:00+1100', zone)).toBe(Date.parse('2027-03-07T22:00:00Z'));
+    expect(parseStart('2027-02-29 09:00', zone)).toBeNull();
+    expect(parseStart('2027-03-08 24:00', zone)).toBeNull();
+    expect(parseStart('8/3/2027 9am', zone)).toBeNull();
   });
 });
