@@ -15,10 +15,24 @@ const tier = {
   createdAt: '2026-01-01T00:00:00Z',
 };
 
-function catalogApi(tierAnswer: 'accept' | 'overlap' = 'accept') {
+/** The tap repair as a business that inspects its work sets it up: a checklist and completion rules. */
+const withChecklist = [
+  {
+    ...items[0]!,
+    checklist: [
+      { key: 'isolate-water', label: 'Isolate the water supply' },
+      { key: 'replace-washer', label: 'Replace washer or cartridge' },
+      { key: 'test-for-leaks', label: 'Test for leaks with the supply on' },
+    ],
+    completionRules: { signatureRequired: true, minimumPhotos: 2, checklistComplete: true },
+  },
+  ...items.slice(1),
+];
+
+function catalogApi(tierAnswer: 'accept' | 'overlap' = 'accept', catalog: typeof items = items) {
   return [
     http.get(api('/services/categories'), () => HttpResponse.json({ data: categories })),
-    http.get(api('/services/items'), () => HttpResponse.json({ data: items, nextCursor: null })),
+    http.get(api('/services/items'), () => HttpResponse.json({ data: catalog, nextCursor: null })),
     http.get(api('/services/items/:id/pricing'), () =>
       HttpResponse.json({
         data: [tier],
@@ -32,7 +46,10 @@ function catalogApi(tierAnswer: 'accept' | 'overlap' = 'accept') {
       }),
     ),
     http.patch(api('/services/items/:id'), async ({ request, params }) =>
-      HttpResponse.json({ ...items.find((i) => i.id === params.id)!, ...((await request.json()) as object) }),
+      HttpResponse.json({
+        ...catalog.find((i) => i.id === params.id)!,
+        ...((await request.json()) as object),
+      }),
     ),
     http.patch(api('/services/items/:id/pricing/:tierId'), async ({ request }) => {
       await delay(300);
@@ -79,6 +96,21 @@ export const Success: Story = {};
 /** The catalog never arrives. */
 export const Loading: Story = {
   parameters: { msw: { handlers: [http.get(api('/services/categories'), () => delay('infinite'))] } },
+};
+
+/**
+ * A service with its job-sheet checklist and completion rules (choose "Leaking tap repair"): lines
+ * are added, reordered with ↑ ↓, removed, and saved with the service.
+ */
+export const Checklist: Story = {
+  parameters: { msw: { handlers: catalogApi('accept', withChecklist) } },
+  play: async ({ canvasElement }) => {
+    const editor = canvasElement.querySelector('crew-catalog-editor')!;
+    await customElements.whenDefined('crew-catalog-editor');
+    for (let i = 0; i < 50 && !editor.shadowRoot?.querySelector('button.item'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    editor.shadowRoot?.querySelector<HTMLButtonElement>('button.item')?.click();
+  },
 };
 
 /** Saving a tier is refused because it would overlap another: the server's reason is shown. */

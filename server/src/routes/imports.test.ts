@@ -105,7 +105,7 @@ describe('imports (createImport, getImport)', () => {
     expect(
       (await t.request('GET', `${importsPath(other)}/${queued.body.id}`, { token: other.secretKey })).status,
     ).toBe(404);
-    expect((await start({ kind: 'appointments', format: 'csv', content: base64('a') })).status).toBe(400);
+    expect((await start({ kind: 'invoices', format: 'csv', content: base64('a') })).status).toBe(400);
     expect((await start({ kind: 'customers', format: 'csv', content: 'not base64!' })).status).toBe(400);
   });
 

@@ -86,13 +86,28 @@ const tables: Record<ExportKind, Table> = {
       'customer_email',
       'price_minor',
       'currency',
+      // What an appointments import reads besides the above: the same file can be imported again.
+      'technician_email',
+      'notes',
+      'internal_notes',
+      'site_line1',
+      'site_line2',
+      'site_city',
+      'site_region',
+      'site_postal_code',
+      'site_country',
+      'site_access_notes',
     ],
     (orgId, afterId, limit) =>
       sql`select a.id::text, a.reference, a.status,
             to_char(a.starts_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as start,
             to_char(a.ends_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as end,
             i.name as service, t.name as technician, c.name as customer, c.email as customer_email,
-            a.price_minor, a.currency
+            a.price_minor, a.currency, t.email as technician_email, a.notes, a.internal_notes,
+            a.site_address->>'line1' as site_line1, a.site_address->>'line2' as site_line2,
+            a.site_address->>'city' as site_city, a.site_address->>'region' as site_region,
+            a.site_address->>'postalCode' as site_postal_code, a.site_address->>'country' as site_country,
+            a.site_address->>'accessNotes' as site_access_notes
           from appointments a
           join service_items i on i.id = a.service_item_id
           join technicians t on t.id = a.technician_id

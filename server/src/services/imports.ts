@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/index.js';
 import {
   customers,
@@ -13,8 +14,9 @@ import { ApiError } from '../errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../logger.js';
 import type { JobQueue, QueueDefinition } from '../queue/queue.js';
+import { checkAppointments, writeAppointments } from './import-appointments.js';
 
-export type ImportKind = 'customers' | 'technicians' | 'catalog-items';
+export type ImportKind = 'customers' | 'technicians' | 'catalog-items' | 'appointments';
 type ImportRow = typeof imports.$inferSelect;
 
 /** The pg-boss queue imports run on. */
@@ -103,8 +105,9 @@ export async function runImport(db: Db, logger: Logger, importId: string, now: (
   const columns = header.map((name) => name.trim().toLowerCase());
   const kind = row.kind as ImportKind;
   const [org] = await db
-    .execute(sql`select time_zone from organizations where id = ${row.orgId}`)
-    .then((result) => (result as unknown as { rows: Array<{ time_zone: string }> }).rows);
+    .execute(sql`select time_zone, currency from organizations where id = ${row.orgId}`)
+    .then((result) => (result as unknown as { rows: Array<{ time_zone: string; currency: string }> }).rows);
+  const timeZone = org?.time_zone ?? 'UTC';
   const categories =
     kind === 'catalog-items'
       ? await db
@@ -115,19 +118,23 @@ export async function runImport(db: Db, logger: Logger, importId: string, now: (
   const errors: ImportRowError[] = [];
   const missing = requiredColumns[kind].filter((column) => !columns.includes(column));
   for (const column of missing) errors.push({ row: 1, field: column, message: 'column is missing' });
+  const getters = rows.map((cells) => (name: string) => {
+    const at = columns.indexOf(name);
+    return at === -1 ? '' : (cells[at] ?? '').trim();
+  });
   const records =
     missing.length > 0
       ? []
-      : rows.map((cells, index) => {
-          const get = (name: string) => {
-            const at = columns.indexOf(name);
-            return at === -1 ? '' : (cells[at] ?? '').trim();
-          };
-          const problems: Array<{ field: string; message: string }> = [];
-          const record = validators[kind](get, problems, { timeZone: org?.time_zone ?? 'UTC', categories });
-          for (const problem of problems) errors.push({ row: index + 2, ...problem });
-          return record;
-        });
+      : kind === 'appointments'
+        ? await checkAppointments(db, row.orgId, getters, errors, { timeZone })
+        : getters.map((get, index) => {
+            const problems: Array<{ field: string; message: string }> = [];
+            const record = validators[kind](get, problems, { timeZone, categories });
+            for (const problem of problems) errors.push({ row: index + 2, ...problem });
+            return record;
+          });
+  // Row order in the report, whichever check found the problem first.
+  errors.sort((a, b) => a.row - b.row);
   if (errors.length > 0 || rows.length === 0) {
     if (rows.length === 0 && errors.length === 0)
       errors.push({ row: 0, field: '', message: 'the file has no rows' });
@@ -136,7 +143,26 @@ export async function runImport(db: Db, logger: Logger, importId: string, now: (
   }
   try {
     await db.transaction(async (tx) => {
-      await insertAll(tx, kind, row.orgId, records as Array<Record<string, unknown>>);
+      if (kind === 'appointments')
+        await writeAppointments(tx, row.orgId, records as Awaited<ReturnType<typeof checkAppointments>>, {
+          importId,
+          currency: org?.currency ?? 'USD',
+          now: now(),
+        });
+      else await insertAll(tx, kind, row.orgId, records as Array<Record<string, unknown>>);
+      // The request that queued the file has its own entry; this one says what the file made.
+      await recordAudit(
+        tx,
+        {
+          orgId: row.orgId,
+          actor: { type: 'system', id: 'imports' },
+          credential: null,
+          operation: `imports.apply${kindName[kind]}`,
+          target: { type: 'import', id: importId },
+          changes: { kind, importedRows: rows.length },
+        },
+        now(),
+      );
       await tx
         .update(imports)
         .set({
@@ -159,14 +185,25 @@ export async function runImport(db: Db, logger: Logger, importId: string, now: (
         {
           row: 0,
           field: '',
-          message: 'the records could not be saved (a customer email already on file?); nothing was imported',
+          message:
+            kind === 'appointments'
+              ? 'the visits could not be saved (a technician booked meanwhile?); nothing was imported'
+              : 'the records could not be saved (a customer email already on file?); nothing was imported',
         },
       ],
     });
   }
 }
 
+const kindName: Record<ImportKind, string> = {
+  customers: 'Customers',
+  technicians: 'Technicians',
+  'catalog-items': 'CatalogItems',
+  appointments: 'Appointments',
+};
+
 const requiredColumns: Record<ImportKind, string[]> = {
+  appointments: ['service', 'start'],
   customers: ['name'],
   technicians: ['name'],
   'catalog-items': ['name', 'duration_minutes', 'base_price_minor'],
@@ -239,7 +276,7 @@ function email(get: Get, problems: Problems): string | null {
 }
 
 const validators: Record<
-  ImportKind,
+  Exclude<ImportKind, 'appointments'>,
   (get: Get, problems: Problems, context: Context) => Record<string, unknown>
 > = {
   customers: (get, problems) => ({
@@ -310,9 +347,25 @@ async function readTable(format: 'csv' | 'xlsx', file: Buffer): Promise<string[]
   const rows: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row) => {
     const values = (row.values as unknown[]).slice(1);
-    rows.push(values.map((value) => (value === null || value === undefined ? '' : String(value))));
+    rows.push(values.map(cellText));
   });
   return rows;
+}
+
+/**
+ * A spreadsheet cell as text. A date cell has no zone (ExcelJS reads its wall clock as UTC), so it
+ * becomes a local date and time, read in the organization's zone like one typed as text.
+ */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 19).replace('T', ' ');
+  if (typeof value === 'object') {
+    const cell = value as { text?: unknown; result?: unknown; richText?: Array<{ text: string }> };
+    if (cell.richText) return cell.richText.map((part) => part.text).join('');
+    if (cell.text !== undefined) return String(cell.text);
+    if (cell.result !== undefined) return cellText(cell.result);
+  }
+  return String(value);
 }
 
 /**

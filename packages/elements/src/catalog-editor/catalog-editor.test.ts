@@ -4,7 +4,7 @@ import { sendMouse, setViewport } from '@web/test-runner-commands';
 import { categories, items } from '../../test-support/fixtures.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
 import './define.js';
-import type { CrewCatalogEditor } from './catalog-editor.js';
+import { type CrewCatalogEditor, checklistOf } from './catalog-editor.js';
 
 type Tier = components['schemas']['PricingTier'];
 
@@ -151,6 +151,54 @@ describe('<crew-catalog-editor>', () => {
     });
     await waitUntil(() => $(el, '.notice').textContent!.includes('Leaking tap repair saved.'));
     await expect(el).to.be.accessible();
+  });
+
+  it('sends the checklist with each new line keyed by its label, and the completion rules', async () => {
+    const server = catalogApi();
+    await mockApi(...server.handlers);
+    const el = await mount();
+    rowOf(el, 'Leaking tap repair').querySelector<HTMLButtonElement>('button.item')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('form[aria-label="Edit Leaking tap repair"]'));
+    const add = [...el.shadowRoot!.querySelectorAll('button')].find(
+      (b) => b.textContent!.trim() === 'Add a line',
+    )!;
+    for (const label of ['Turn off the water', 'Test for leaks']) {
+      add.click();
+      await el.updateComplete;
+      const input = el.shadowRoot!.querySelector<HTMLInputElement>('ol.checklist li:last-child input')!;
+      input.value = label;
+      input.dispatchEvent(new Event('input'));
+    }
+    const form = $<HTMLFormElement>(el, 'form[aria-label="Edit Leaking tap repair"]');
+    form.querySelector<HTMLInputElement>('[name="signatureRequired"]')!.click();
+    form.querySelector<HTMLInputElement>('[name="minimumPhotos"]')!.value = '1';
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await waitUntil(() => server.changes.length === 1);
+    expect(server.changes[0]!.body).to.deep.include({
+      checklist: [
+        { key: 'turn-off-the-water', label: 'Turn off the water' },
+        { key: 'test-for-leaks', label: 'Test for leaks' },
+      ],
+      completionRules: { signatureRequired: true, minimumPhotos: 1, checklistComplete: false },
+    });
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps a stored line’s key when it is relabelled, and never gives two lines one key', () => {
+    expect(
+      checklistOf([
+        { key: 'flue', label: 'Check the flue and vents', isNew: false },
+        { key: 'new-1', label: 'Flue', isNew: true },
+        { key: 'new-2', label: 'Flue!', isNew: true },
+        { key: 'new-3', label: '   ', isNew: true },
+        { key: 'new-4', label: 'Ölstand prüfen', isNew: true },
+      ]),
+    ).to.deep.equal([
+      { key: 'flue', label: 'Check the flue and vents' },
+      { key: 'flue-2', label: 'Flue' },
+      { key: 'flue-3', label: 'Flue!' },
+      { key: 'olstand-prufen', label: 'Ölstand prüfen' },
+    ]);
   });
 
   it('edits a pricing tier’s price and dates, and says so when it would overlap another', async () => {

@@ -1,5 +1,6 @@
 import type { Crewkit, components } from '@crewkit/sdk';
 import { css, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { collectAll, type ElementError, toElementError, unwrap } from '../shared/api.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
@@ -14,6 +15,14 @@ type Category = components['schemas']['ServiceCategory'];
 type Item = components['schemas']['ServiceItem'];
 type Tier = components['schemas']['PricingTier'];
 type RequiredSkill = components['schemas']['RequiredSkill'];
+type ChecklistEntry = components['schemas']['ChecklistEntry'];
+
+/** A checklist line being edited; `key` is kept for lines the server has (ticks refer to it). */
+interface DraftLine {
+  key: string;
+  label: string;
+  isNew: boolean;
+}
 
 /** What is being dragged: a category or an item, by id. */
 type Dragged = { kind: 'category' | 'item'; id: string; name: string };
@@ -23,7 +32,9 @@ const top = '';
 /**
  * The service catalog for an admin page: the category tree with its services, moved by dragging a
  * row onto a category (or with each row's "Move to" menu, the keyboard path); a service's duration,
- * buffers, required skills and base price; and its pricing tiers with their dates, each editable
+ * buffers, required skills and base price; the checklist its technicians tick on the job sheet and
+ * what a visit needs before it may be completed (a signature, photos, every line ticked); and its
+ * pricing tiers with their dates, each editable
  * (`updatePricingTier`). The server's refusals (a category under its own descendant, overlapping
  * tiers) are shown where they happened.
  *
@@ -103,6 +114,35 @@ export class CrewCatalogEditor extends StaffElement {
         gap: 0.25rem;
         font-size: 0.875rem;
       }
+      fieldset {
+        display: grid;
+        gap: 0.5rem;
+        border: 1px solid var(--_border, currentColor);
+        border-radius: var(--_radius);
+        padding: 0.5rem;
+      }
+      ol.checklist {
+        margin: 0;
+        padding-inline-start: 1.5rem;
+        display: grid;
+        gap: 0.25rem;
+      }
+      ol.checklist li {
+        display: flex;
+        gap: 0.25rem;
+        align-items: center;
+      }
+      ol.checklist input {
+        flex: 1;
+      }
+      label.check {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      label.check input {
+        width: auto;
+      }
       .numbers {
         display: grid;
         grid-template-columns: repeat(4, 1fr);
@@ -140,6 +180,7 @@ export class CrewCatalogEditor extends StaffElement {
     priceInForce: { state: true },
     notice: { state: true },
     dropTarget: { state: true },
+    checklist: { state: true },
   };
 
   declare private phase: 'loading' | 'ready' | 'error';
@@ -151,10 +192,13 @@ export class CrewCatalogEditor extends StaffElement {
   declare private priceInForce: string | undefined;
   declare private notice: { text: string; error: boolean } | undefined;
   declare private dropTarget: string | undefined;
+  /** The selected service's checklist as edited, saved with the rest of its form. */
+  declare private checklist: DraftLine[];
 
   readonly localize = new LocalizeController(this, { en, de, fr, es });
   #client: Crewkit | undefined;
   #drag: (Dragged & { pointerId: number; x: number; y: number; moving: boolean }) | undefined;
+  #newLines = 0;
 
   constructor() {
     super();
@@ -162,6 +206,7 @@ export class CrewCatalogEditor extends StaffElement {
     this.categories = [];
     this.items = [];
     this.tiers = [];
+    this.checklist = [];
   }
 
   protected override connect(client: Crewkit): void {
@@ -211,6 +256,7 @@ export class CrewCatalogEditor extends StaffElement {
   async #select(item: Item): Promise<void> {
     this.selectedId = item.id;
     this.notice = undefined;
+    this.checklist = (item.checklist ?? []).map((line) => ({ ...line, isNew: false }));
     await this.#loadTiers(item.id);
   }
 
@@ -322,6 +368,7 @@ export class CrewCatalogEditor extends StaffElement {
       return;
     }
     const number = (name: string) => Number(form.get(name));
+    const checklist = checklistOf(this.checklist);
     try {
       const saved = await unwrap(
         client.services.items.update(item.id, {
@@ -331,9 +378,16 @@ export class CrewCatalogEditor extends StaffElement {
           bufferAfterMinutes: number('bufferAfterMinutes'),
           requiredSkills: skills.skills,
           basePriceMinor: Math.round(number('basePrice') * 100),
+          checklist,
+          completionRules: {
+            signatureRequired: form.get('signatureRequired') === 'on',
+            minimumPhotos: number('minimumPhotos'),
+            checklistComplete: form.get('checklistComplete') === 'on',
+          },
         }),
       );
       this.items = this.items.map((existing) => (existing.id === saved.id ? saved : existing));
+      this.checklist = (saved.checklist ?? checklist).map((line) => ({ ...line, isNew: false }));
       this.notice = { text: this.localize.t.saved(saved.name), error: false };
     } catch (error) {
       this.#fail(toElementError(error));
@@ -381,6 +435,34 @@ export class CrewCatalogEditor extends StaffElement {
     } catch (error) {
       this.#fail(toElementError(error));
     }
+  }
+
+  // ——— the checklist ———
+
+  #addLine(): void {
+    this.checklist = [...this.checklist, { key: `new-${++this.#newLines}`, label: '', isNew: true }];
+    // The new line's field, so typing can start at once (the keyboard path).
+    void this.updateComplete.then(() =>
+      (this.renderRoot as ShadowRoot)
+        .querySelector<HTMLInputElement>('ol.checklist li:last-child input')
+        ?.focus(),
+    );
+  }
+
+  #moveLine(index: number, by: -1 | 1): void {
+    const lines = [...this.checklist];
+    const [line] = lines.splice(index, 1);
+    lines.splice(index + by, 0, line!);
+    this.checklist = lines;
+    const { t } = this.localize;
+    this.notice = { text: t.lineMoved(line!.label || t.emptyLine, index + by + 1), error: false };
+  }
+
+  #removeLine(index: number): void {
+    const line = this.checklist[index]!;
+    this.checklist = this.checklist.filter((_, i) => i !== index);
+    const { t } = this.localize;
+    this.notice = { text: t.lineRemoved(line.label || t.emptyLine), error: false };
   }
 
   // ——— rendering ———
@@ -469,6 +551,8 @@ export class CrewCatalogEditor extends StaffElement {
         </div>
         <label>${t.skills}<textarea name="skills" rows="3" aria-describedby="skills-hint" .value=${item.requiredSkills.map((s) => `${s.skill} ${s.minProficiency}`).join('\n')}></textarea></label>
         <p class="hint" id="skills-hint">${t.skillsHint}</p>
+        ${this.#renderChecklist()}
+        ${this.#renderCompletion(item)}
         <div><button type="submit" class="primary">${t.save}</button></div>
       </form>
       <div class="tiers">
@@ -477,6 +561,52 @@ export class CrewCatalogEditor extends StaffElement {
         ${this.tiers.length === 0 ? html`<p class="hint">${t.noTiers}</p>` : nothing}
         ${[...this.tiers, undefined].map((tier) => this.#renderTier(item, tier, currency))}
       </div>`;
+  }
+
+  #renderChecklist() {
+    const { t } = this.localize;
+    const last = this.checklist.length - 1;
+    return html`<fieldset>
+      <legend>${t.checklist}</legend>
+      <p class="hint">${t.checklistHint}</p>
+      ${
+        this.checklist.length === 0
+          ? html`<p class="hint">${t.noChecklist}</p>`
+          : html`<ol class="checklist">
+              ${repeat(
+                this.checklist,
+                (line) => line.key,
+                (line, index) => {
+                  const name = line.label || t.emptyLine;
+                  return html`<li data-line=${line.key}>
+                    <input aria-label=${t.lineLabel(index + 1)} maxlength="200" .value=${line.label}
+                      @input=${(e: Event) => {
+                        line.label = (e.target as HTMLInputElement).value;
+                        // Its buttons are named after it.
+                        this.requestUpdate();
+                      }} />
+                    <button type="button" aria-label=${t.moveLineUp(name)} ?disabled=${index === 0} @click=${() => this.#moveLine(index, -1)}>↑</button>
+                    <button type="button" aria-label=${t.moveLineDown(name)} ?disabled=${index === last} @click=${() => this.#moveLine(index, 1)}>↓</button>
+                    <button type="button" aria-label=${t.removeLine(name)} @click=${() => this.#removeLine(index)}>✕</button>
+                  </li>`;
+                },
+              )}
+            </ol>`
+      }
+      <div><button type="button" ?disabled=${this.checklist.length >= 50} @click=${() => this.#addLine()}>${t.addLine}</button></div>
+    </fieldset>`;
+  }
+
+  #renderCompletion(item: Item) {
+    const { t } = this.localize;
+    const rules = item.completionRules ?? {};
+    return html`<fieldset>
+      <legend>${t.completion}</legend>
+      <p class="hint">${t.completionHint}</p>
+      <label class="check"><input type="checkbox" name="signatureRequired" .checked=${rules.signatureRequired ?? false} />${t.signatureRequired}</label>
+      <label>${t.minimumPhotos}<input name="minimumPhotos" type="number" min="0" max="100" .value=${String(rules.minimumPhotos ?? 0)} /></label>
+      <label class="check"><input type="checkbox" name="checklistComplete" .checked=${rules.checklistComplete ?? false} />${t.checklistComplete}</label>
+    </fieldset>`;
   }
 
   #renderTier(item: Item, tier: Tier | undefined, currency: string) {
@@ -495,6 +625,32 @@ export class CrewCatalogEditor extends StaffElement {
       </div>
     </form>`;
   }
+}
+
+/**
+ * The lines to save: empty ones dropped; a new line gets a key from its label, unique among the
+ * item's keys. A line the server has keeps its key when relabelled, so ticks already made on job
+ * sheets still refer to it.
+ */
+export function checklistOf(lines: DraftLine[]): ChecklistEntry[] {
+  const kept = lines.filter((line) => line.label.trim() !== '');
+  const used = new Set(kept.filter((line) => !line.isNew).map((line) => line.key));
+  return kept.map((line) => {
+    const label = line.label.trim();
+    if (!line.isNew) return { key: line.key, label };
+    const base =
+      label
+        .toLowerCase()
+        .normalize('NFKD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, 56) || 'line';
+    let key = base;
+    for (let n = 2; used.has(key); n++) key = `${base}-${n}`;
+    used.add(key);
+    return { key, label };
+  });
 }
 
 /** "gas 3" per line → required skills; the first line that is not one is named. */

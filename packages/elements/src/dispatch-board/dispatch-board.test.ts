@@ -215,6 +215,18 @@ describe('<crew-dispatch-board>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('asks for the board at once, and again without a time zone the browser turns out not to know', async () => {
+    const server = boardServer([lane(sam, [visit(1)])]);
+    await mockApi(...server.handlers);
+    await setViewport({ width: 1280, height: 900 });
+    const el = await fixture<CrewDispatchBoard>(
+      html`<crew-dispatch-board api-base=${apiBase} org=${orgId} access-token="at_test" locale="en-AU" view="day" date=${day} timezone="Mars/Olympus"></crew-dispatch-board>`,
+    );
+    await waitUntil(() => el.shadowRoot!.querySelector('.lane'), 'the board never showed its lanes');
+    expect(server.calendarLoads.at(-1)!.has('timeZone')).to.equal(false);
+    expect(laneOf(el, 'Sam').querySelector('.visit')).to.not.equal(null);
+  });
+
   it('gives a visit dragged to another lane at the same time to that technician, and undoes it', async () => {
     const server = boardServer([lane(sam, [visit(1)]), lane(priya), lane(luis)]);
     await mockApi(...server.handlers);
@@ -352,6 +364,10 @@ describe('<crew-dispatch-board>', () => {
     const rendered = () => [...el.shadowRoot!.querySelectorAll('.lane-name')].map((n) => n.textContent);
     expect(rendered().length).to.be.lessThan(30);
     expect(rendered()).to.include('Tech 00').and.not.include('Tech 49');
+    // The first render builds what is on screen; a few lanes below the edge follow once the page
+    // is idle, so a quick scroll does not show blanks.
+    const onScreen = Math.ceil($(el, '.lanes').clientHeight / 56);
+    await waitUntil(() => rendered().length >= onScreen + 4, 'no lanes were rendered beyond the edge');
     const scroller = $(el, '.lanes');
     scroller.scrollTop = scroller.scrollHeight;
     await waitUntil(() => rendered().includes('Tech 49'), 'the last lane never rendered');

@@ -8,7 +8,7 @@ import { LocalizeController } from '../shared/localize.js';
 import { refusalOf } from '../shared/refusal.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
-import { isTimeZone } from '../shared/time-zone.js';
+import { isTimeZone, knownTimeZone } from '../shared/time-zone.js';
 import { dispatchBoardStyles } from './dispatch-board.styles.js';
 import { CrewVisitMovedEvent } from './events.js';
 import {
@@ -56,6 +56,11 @@ const movable = new Set(['requested', 'scheduled']);
 const laneHeight = 56;
 /** Lanes rendered beyond each edge of the scroller, so a quick scroll does not show blanks. */
 const overscan = 4;
+/** Runs `work` when the browser has nothing more urgent to do (or soon, where it cannot say). */
+function whenIdle(work: () => void): void {
+  if ('requestIdleCallback' in globalThis) requestIdleCallback(work, { timeout: 250 });
+  else setTimeout(work, 50);
+}
 /** Below this width the board becomes a list of the day's visits per technician. */
 const narrowBelow = 1024;
 
@@ -153,6 +158,11 @@ export class CrewDispatchBoard extends StaffElement {
   #client: Crewkit | undefined;
   #load: AbortController | undefined;
   #announcedReady = false;
+  /**
+   * Lanes rendered beyond the scroller's edges: none until the board has been shown once, so the
+   * first render builds only what is on screen; the rest follows when the browser is idle.
+   */
+  #overscan = 0;
   #resize: ResizeObserver | undefined;
   #pointer: { id: number; x: number; y: number; appointment: Appointment } | undefined;
   #focusVisit: string | undefined;
@@ -215,6 +225,13 @@ export class CrewDispatchBoard extends StaffElement {
   }
 
   protected override updated(): void {
+    if (this.#overscan === 0 && this.phase === 'ready') {
+      this.#overscan = -1;
+      whenIdle(() => {
+        this.#overscan = overscan;
+        this.requestUpdate();
+      });
+    }
     if (this.#focusVisit) {
       // A rescheduled visit has a new id, rendered once the board has reloaded.
       const visit = this.renderRoot.querySelector<HTMLElement>(`[data-visit="${this.#focusVisit}"]`);
@@ -233,14 +250,29 @@ export class CrewDispatchBoard extends StaffElement {
     const request = new AbortController();
     this.#load = request;
     const days = this.#days;
-    const zone = this.#requestedZone;
+    // The zone goes out unchecked and is checked in a task of its own once the requests have left:
+    // the first time-zone formatter of a page loads the browser's zone data (30–50 ms on a cold
+    // page), which used to hold the requests back and now overlaps their round trip. A zone the
+    // browser turns out not to know is dropped, as before: the board is asked for again without it.
+    const asked = this.timezone && knownTimeZone(this.timezone) !== false ? this.timezone : undefined;
+    const zoneKnown = asked
+      ? new Promise<boolean>((resolve) => setTimeout(() => resolve(isTimeZone(asked))))
+      : Promise.resolve(true);
+    const retryWithoutZone = async () => {
+      if (!(await zoneKnown) && request === this.#load) {
+        request.abort();
+        await this.reload();
+        return true;
+      }
+      return false;
+    };
     try {
       const [calendar, queue] = await Promise.all([
         unwrap(
           client.appointments.calendar({
             from: days[0]!,
             to: days.at(-1)!,
-            ...(zone ? { timeZone: zone } : {}),
+            ...(asked ? { timeZone: asked } : {}),
             signal: request.signal,
           }),
         ),
@@ -253,6 +285,7 @@ export class CrewDispatchBoard extends StaffElement {
           }),
         ).catch(() => [] as Appointment[]),
       ]);
+      if (await retryWithoutZone()) return;
       if (request !== this.#load) return;
       this.calendar = calendar;
       this.queue = queue;
@@ -264,7 +297,7 @@ export class CrewDispatchBoard extends StaffElement {
         this.dispatchEvent(new CrewReadyEvent());
       }
     } catch (error) {
-      if (isAbort(error) || request !== this.#load) return;
+      if (isAbort(error) || request !== this.#load || (await retryWithoutZone())) return;
       const failure = toElementError(error);
       if (this.phase === 'ready') {
         this.reportError(failure);
@@ -687,8 +720,11 @@ export class CrewDispatchBoard extends StaffElement {
   #renderToolbar() {
     const { t } = this.localize;
     const days = this.#days;
-    const period =
-      days.length === 1
+    // Not while the board first loads: the first date formatter of a page loads the browser's
+    // locale data (tens of ms on a cold page), and this render runs before the requests leave.
+    const period = !this.calendar
+      ? ''
+      : days.length === 1
         ? this.#dayLabel(days[0]!, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
         : `${this.#dayLabel(days[0]!, { day: 'numeric', month: 'short' })} – ${this.#dayLabel(days.at(-1)!, { day: 'numeric', month: 'short', year: 'numeric' })}`;
     return html`<div class="toolbar" part="toolbar">
@@ -696,7 +732,7 @@ export class CrewDispatchBoard extends StaffElement {
         <button type="button" @click=${() => this.#shift(-1)} aria-label=${t.previous}>‹</button>
         <button type="button" @click=${() => (this.date = this.#today)}>${t.today}</button>
         <button type="button" @click=${() => this.#shift(1)} aria-label=${t.next}>›</button>
-        <h2>${period}</h2>
+        ${period ? html`<h2>${period}</h2>` : nothing}
       </div>
       <div class="views" role="group" aria-label=${t.view}>
         ${(['day', 'week'] as const).map(
@@ -716,8 +752,9 @@ export class CrewDispatchBoard extends StaffElement {
     const { t } = this.localize;
     const lanes = this.calendar?.lanes ?? [];
     const frame = this.#frame;
-    let first = Math.max(0, this.firstLane - overscan);
-    let last = Math.min(lanes.length, this.firstLane + this.visibleLanes + overscan);
+    const extra = Math.max(this.#overscan, 0);
+    let first = Math.max(0, this.firstLane - extra);
+    let last = Math.min(lanes.length, this.firstLane + this.visibleLanes + extra);
     // A carried visit's own lane (it holds the focus) and the lane it is going to stay rendered
     // while scrolled away.
     for (const id of [this.carry?.appointment.technicianId, this.carry?.technicianId]) {

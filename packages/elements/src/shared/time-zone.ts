@@ -23,6 +23,15 @@ export function isTimeZone(zone: string): boolean {
   return known;
 }
 
+/**
+ * What `isTimeZone` has found out about `zone` without asking the browser: true or false once
+ * checked, undefined before (and for text that cannot be a zone name, false).
+ */
+export function knownTimeZone(zone: string): boolean | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
+  return knownZones.get(zone);
+}
+
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** How far `zone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */

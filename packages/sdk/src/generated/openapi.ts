@@ -1064,12 +1064,24 @@ export interface paths {
         put?: never;
         /**
          * Import records from CSV or XLSX
-         * @description Queues an import of customers, technicians or catalog items from a CSV or XLSX file (base64,
-         *     the columns `exportRecords` writes; `id` is ignored, every row is a new record). The file is
-         *     checked row by row on the job queue and imported whole or not at all: any invalid row fails
-         *     the import, and `errors` lists every problem by row and column. Poll `getImport`.
-         *     Appointments are not imported (book them, so the booking rules apply). A server process
-         *     running without its job queue answers `503 queue_unavailable`.
+         * @description Queues an import of customers, technicians, catalog items or appointments from a CSV or XLSX
+         *     file (base64, the columns `exportRecords` writes; `id` is ignored, every row is a new record).
+         *     The file is checked row by row on the job queue and imported whole or not at all: any invalid
+         *     row fails the import, and `errors` lists every problem by row and column. Poll `getImport`.
+         *
+         *     Appointments: `customer` (id or email), `service` (item id or name), `technician` (id, email
+         *     or name; empty: a qualified technician free at that time), `start` (ISO 8601 with an offset,
+         *     or `2026-03-02 09:00` in the organization's time zone), `duration_minutes` or `end` (default:
+         *     the item's duration), `status` (requested, scheduled, completed, cancelled, no_show; default
+         *     scheduled), `price_minor` (default: the item's base price), `notes`, `internal_notes`, and the
+         *     site as `site_line1`, `site_line2`, `site_city`, `site_region`, `site_postal_code`,
+         *     `site_country`, `site_access_notes` (default: the customer's address). A visit may not overlap
+         *     another of its technician (stored, held, or earlier in the file); working hours and notice
+         *     are not checked, since imports carry history and work planned elsewhere. Each visit gets an
+         *     `appointment.created` event with the assignment reason `imported`; no booking confirmation
+         *     or assignment message is sent for it (reminders of upcoming visits are).
+         *
+         *     A server process running without its job queue answers `503 queue_unavailable`.
          */
         post: operations["createImport"];
         delete?: never;
@@ -3080,7 +3092,7 @@ export interface components {
             /** Format: uuid */
             technicianId: string;
             /** @enum {string} */
-            reason: "requested_technician" | "held_slot" | "preferred_technician" | "only_available" | "highest_proficiency" | "fewest_booked_minutes" | "tie_broken_at_random" | "reassigned";
+            reason: "requested_technician" | "held_slot" | "preferred_technician" | "only_available" | "highest_proficiency" | "fewest_booked_minutes" | "tie_broken_at_random" | "reassigned" | "imported";
         };
         Appointment: {
             /** Format: uuid */
@@ -3277,7 +3289,7 @@ export interface components {
         };
         ImportCreate: {
             /** @enum {string} */
-            kind: "customers" | "technicians" | "catalog-items";
+            kind: "customers" | "technicians" | "catalog-items" | "appointments";
             /** @enum {string} */
             format: "csv" | "xlsx";
             /** @description The file, base64-encoded (requests are limited to 1 MB). */
@@ -3287,7 +3299,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "customers" | "technicians" | "catalog-items";
+            kind: "customers" | "technicians" | "catalog-items" | "appointments";
             /** @enum {string} */
             format: "csv" | "xlsx";
             /** @enum {string} */

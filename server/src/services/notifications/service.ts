@@ -409,14 +409,18 @@ export class NotificationService {
     if (!visit) return;
     plan.event = event;
     switch (event.type) {
-      case 'appointment.created':
+      case 'appointment.created': {
+        // An imported visit was agreed elsewhere (history, an ERP's plan): confirming it as a new
+        // booking would puzzle the customer. Upcoming ones still get their reminders.
+        const imported = (event.data.assignment as { reason?: string } | undefined)?.reason === 'imported';
         // A reschedule's new appointment is announced by the reschedule, not as a new booking.
-        if (!visit.rescheduledFromId) {
+        if (!visit.rescheduledFromId && !imported) {
           plan.message('confirmation', visit);
           plan.message('technician_assigned', visit);
         }
-        plan.reminders(visit);
+        if (!imported || visit.status === 'requested' || visit.status === 'scheduled') plan.reminders(visit);
         break;
+      }
       case 'appointment.rescheduled': {
         const [from, to] = visit.rescheduledToId
           ? [visit, visits.get(visit.rescheduledToId)]

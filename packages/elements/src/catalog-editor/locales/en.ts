@@ -31,6 +31,22 @@ export const en = {
   badSkills: (line: string) => `“${line}” is not a skill and a level from 1 to 5.`,
   priceInForce: (price: string) => `Price today: ${price}`,
   noTiers: 'No tiers: the base price applies.',
+  checklist: 'Job-sheet checklist',
+  checklistHint: 'The lines a technician ticks on every visit for this service.',
+  noChecklist: 'No checklist.',
+  addLine: 'Add a line',
+  emptyLine: 'empty line',
+  lineLabel: (n: number) => `Checklist line ${n}`,
+  moveLineUp: (label: string) => `Move “${label}” up`,
+  moveLineDown: (label: string) => `Move “${label}” down`,
+  removeLine: (label: string) => `Remove “${label}”`,
+  lineMoved: (label: string, position: number) => `“${label}” is now line ${position}.`,
+  lineRemoved: (label: string) => `“${label}” removed; save to keep the change.`,
+  completion: 'Before a visit may be completed',
+  completionHint: 'The job sheet refuses completion until these are met.',
+  signatureRequired: 'The customer’s signature',
+  minimumPhotos: 'Photos, at least',
+  checklistComplete: 'Every checklist line ticked',
 };
 
 export type CatalogEditorTerms = typeof en;
