@@ -6,6 +6,7 @@ import type { Db } from '../../db/index.js';
 import {
   appointments,
   ascoraMappings,
+  auditLog,
   customers,
   type InvoiceKind,
   type InvoiceStatus,
@@ -13,10 +14,12 @@ import {
   invoiceLines,
   invoiceNumberCounters,
   invoices,
+  notifications,
   organizations,
   payments,
   serviceItems,
   technicians,
+  users,
 } from '../../db/schema.js';
 import { ApiError, type FieldError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
@@ -131,6 +134,115 @@ export class InvoicingService {
       },
       this.#now(),
     );
+  }
+
+  /**
+   * What happened to an invoice, oldest first: its own timestamps, payments and credit notes, the
+   * messages to the customer from the delivery log, and who did each thing from the audit trail.
+   */
+  async history(db: Db, orgId: string, invoiceId: string): Promise<Schemas['InvoiceHistoryEntry'][]> {
+    const view = await this.get(db, orgId, invoiceId);
+    const { row } = view;
+    const [credits, messages] = await Promise.all([
+      db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.orgId, orgId), eq(invoices.creditedInvoiceId, row.id))),
+      db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.orgId, orgId), eq(notifications.invoiceId, row.id))),
+    ]);
+    const targets = [row.id, ...view.payments.map((p) => p.id), ...credits.map((c) => c.id)];
+    const audit = await db
+      .select({
+        operation: auditLog.operation,
+        targetId: auditLog.targetId,
+        actorType: auditLog.actorType,
+        actorId: auditLog.actorId,
+        userName: users.name,
+      })
+      .from(auditLog)
+      .leftJoin(users, and(eq(auditLog.actorType, 'user'), sql`${users.id}::text = ${auditLog.actorId}`))
+      .where(and(eq(auditLog.orgId, orgId), inArray(auditLog.targetId, targets)));
+    const actorOf = (operation: string, targetId: string): string | null => {
+      const entry = audit.find((a) => a.operation === operation && a.targetId === targetId);
+      if (!entry) return null;
+      return entry.userName ?? (entry.actorType === 'api_key' ? 'API key' : null);
+    };
+    const blank = {
+      actor: null,
+      amountMinor: null,
+      number: null,
+      channel: null,
+      recipient: null,
+      status: null,
+      reason: null,
+    };
+    const entries: Schemas['InvoiceHistoryEntry'][] = [
+      { ...blank, at: row.createdAt.toISOString(), kind: 'created', actor: actorOf('createInvoice', row.id) },
+    ];
+    if (row.issuedAt && row.kind === 'invoice')
+      entries.push({
+        ...blank,
+        at: row.issuedAt.toISOString(),
+        kind: 'issued',
+        number: row.number,
+        actor: actorOf('issueInvoice', row.id),
+      });
+    for (const payment of view.payments)
+      entries.push({
+        ...blank,
+        at: payment.createdAt.toISOString(),
+        kind: payment.kind === 'refund' ? 'refund' : 'payment',
+        amountMinor: payment.amountMinor,
+        actor: actorOf('recordPayment', payment.id),
+      });
+    for (const credit of credits)
+      entries.push({
+        ...blank,
+        at: (credit.issuedAt ?? credit.createdAt).toISOString(),
+        kind: 'credit_note',
+        number: credit.number,
+        amountMinor: credit.totalIncTaxMinor,
+        actor: actorOf('createCreditNote', credit.id),
+      });
+    for (const message of messages)
+      entries.push({
+        ...blank,
+        at: (message.sentAt ?? message.updatedAt).toISOString(),
+        kind: message.type === 'invoice_overdue' ? 'reminded' : 'emailed',
+        channel: message.channel,
+        recipient: message.recipient,
+        status: message.status,
+        reason: message.reason,
+      });
+    if (row.status === 'paid' || view.balanceMinor === 0) {
+      // Paid when the payment that settled it was recorded: the last one.
+      const last = view.payments.filter((p) => p.kind === 'payment').at(-1);
+      if (last && row.status === 'paid')
+        entries.push({ ...blank, at: last.createdAt.toISOString(), kind: 'paid' });
+    }
+    if (row.voidedAt)
+      entries.push({
+        ...blank,
+        at: row.voidedAt.toISOString(),
+        kind: 'voided',
+        actor: actorOf('voidInvoice', row.id),
+      });
+    // A stable order: by time, and in the order things happen where two share a time.
+    const order = [
+      'created',
+      'issued',
+      'emailed',
+      'payment',
+      'refund',
+      'credit_note',
+      'paid',
+      'reminded',
+      'voided',
+    ];
+    return entries.sort((a, b) => a.at.localeCompare(b.at) || order.indexOf(a.kind) - order.indexOf(b.kind));
   }
 
   /** Views of these rows, in a fixed number of queries however many there are. */
