@@ -4,6 +4,7 @@ import { ascoraPaymentPushQueue } from '../../ascora/jobs-and-invoices.js';
 import { enqueuePaymentPush } from '../../ascora/worker.js';
 import type { Db } from '../../db/index.js';
 import {
+  appointmentHistory,
   appointments,
   ascoraMappings,
   auditLog,
@@ -14,8 +15,10 @@ import {
   invoiceLines,
   invoiceNumberCounters,
   invoices,
+  jobSheets,
   notifications,
   organizations,
+  partsUsed,
   payments,
   serviceItems,
   technicians,
@@ -26,6 +29,7 @@ import { recordEvent } from '../../events/outbox.js';
 import type { DomainEventType } from '../../events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { JobQueue } from '../../queue/queue.js';
+import { deriveLabour } from '../job-sheet/labour.js';
 import { getTaxSettings, TaxPolicy } from './settings.js';
 import { computeTax, lineAmountMinor, ppmScale, quantityMilli, roundDiv, type TaxableLine } from './tax.js';
 
@@ -101,6 +105,44 @@ async function orgFacts(db: Db, orgId: string): Promise<OrgFacts> {
 }
 
 const invoiceLimit = 2_000_000_000;
+
+/** Hours to the thousandth: what is printed is what is charged. */
+function hoursOf(minutes: number): number {
+  return Math.round((minutes * 1000) / 60) / 1000;
+}
+
+const labourWords = {
+  en: { travel: 'Travel' },
+  de: { travel: 'Anfahrt' },
+  fr: { travel: 'Déplacement' },
+} as const;
+
+function languageOf(locale: string): keyof typeof labourWords {
+  const lang = locale.slice(0, 2).toLowerCase();
+  return lang === 'de' || lang === 'fr' ? lang : 'en';
+}
+
+/**
+ * What the visit's job sheet says is to be charged: labour time derived from the status history
+ * (travel while en route, work while in progress), a correction by hand replacing either, and the
+ * parts used in the order they were recorded.
+ */
+async function jobSheetOf(db: Db, appointmentId: string, now: number) {
+  const [history, [correction], parts] = await Promise.all([
+    db
+      .select({ toStatus: appointmentHistory.toStatus, at: appointmentHistory.at })
+      .from(appointmentHistory)
+      .where(eq(appointmentHistory.appointmentId, appointmentId)),
+    db.select().from(jobSheets).where(eq(jobSheets.appointmentId, appointmentId)),
+    db.select().from(partsUsed).where(eq(partsUsed.appointmentId, appointmentId)).orderBy(asc(partsUsed.id)),
+  ]);
+  const derived = deriveLabour(history, now);
+  return {
+    workMinutes: correction?.workMinutesOverride ?? derived.workMinutes,
+    travelMinutes: correction?.travelMinutesOverride ?? derived.travelMinutes,
+    parts,
+  };
+}
 
 export class InvoicingService {
   readonly #now: () => number;
@@ -509,10 +551,16 @@ export class InvoicingService {
     const lines: LineInput[] = [];
     if (body.appointmentId) {
       const [found] = await db
-        .select({ appointment: appointments, item: serviceItems, address: customers.address })
+        .select({
+          appointment: appointments,
+          item: serviceItems,
+          address: customers.address,
+          locale: organizations.locale,
+        })
         .from(appointments)
         .innerJoin(serviceItems, eq(serviceItems.id, appointments.serviceItemId))
         .innerJoin(customers, eq(customers.id, appointments.customerId))
+        .innerJoin(organizations, eq(organizations.id, appointments.orgId))
         .where(and(eq(appointments.orgId, orgId), eq(appointments.id, body.appointmentId)));
       if (!found) throw new ApiError('not_found', { detail: 'No such appointment in this organization.' });
       const { appointment, item } = found;
@@ -531,16 +579,49 @@ export class InvoicingService {
         throw new ApiError('validation_failed', {
           errors: [{ path: 'body.hourlyRateMinor', message: 'is required when labour is charged by time' }],
         });
-      const minutes = Math.round((appointment.endsAt.getTime() - appointment.startsAt.getTime()) / 60_000);
-      lines.push({
-        description: item.name,
-        // Hours to the thousandth: what is printed is what is charged.
-        quantity: byTime ? Math.round((minutes * 1000) / 60) / 1000 : 1,
-        unitAmountMinor: byTime ? body.hourlyRateMinor! : appointment.priceMinor,
-        lineType: 'labour',
-        serviceItemId: item.id,
-        technicianId: appointment.technicianId,
-      });
+      const sheet = await jobSheetOf(db, appointment.id, this.#now());
+      const onTheVisit = { serviceItemId: item.id, technicianId: appointment.technicianId };
+      if (byTime && sheet.workMinutes + sheet.travelMinutes > 0) {
+        const words = labourWords[languageOf(found.locale)];
+        if (sheet.workMinutes > 0)
+          lines.push({
+            description: item.name,
+            quantity: hoursOf(sheet.workMinutes),
+            unitAmountMinor: body.hourlyRateMinor!,
+            lineType: 'labour',
+            ...onTheVisit,
+          });
+        if (sheet.travelMinutes > 0)
+          lines.push({
+            description: `${words.travel}: ${item.name}`,
+            quantity: hoursOf(sheet.travelMinutes),
+            unitAmountMinor: body.hourlyRateMinor!,
+            lineType: 'labour',
+            ...onTheVisit,
+          });
+      } else {
+        // No labour time on the job sheet (or labour at the item's price): the booked price.
+        lines.push({
+          description: item.name,
+          quantity: 1,
+          unitAmountMinor: appointment.priceMinor,
+          lineType: 'labour',
+          ...onTheVisit,
+        });
+      }
+      for (const part of sheet.parts)
+        lines.push({
+          itemCode: part.sku,
+          description: part.name,
+          quantity: part.quantity,
+          // A free-text part without a price is still listed, at nothing: the draft is for the
+          // office to complete, and a part left off is a part never charged.
+          unitAmountMinor: part.unitPriceMinor ?? 0,
+          lineType: 'material',
+          // A code the tax settings no longer have falls back to the rate for the place.
+          ...(part.taxCode && policy.rates.has(part.taxCode) ? { taxCode: part.taxCode } : {}),
+          technicianId: appointment.technicianId,
+        });
     } else if (!customerId) {
       throw new ApiError('validation_failed', {
         errors: [{ path: 'body.customerId', message: 'is required without an appointmentId' }],
