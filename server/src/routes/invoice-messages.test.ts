@@ -317,6 +317,43 @@ describe('invoice messages', () => {
     });
   });
 
+  it('tells an invoice’s history: drafted, issued, emailed, paid in part, credited, and by whom', async () => {
+    clock = Date.parse('2027-09-01T09:00:00Z');
+    const invoice = await issue();
+    await deliver();
+    clock += 60_000;
+    await api('POST', `/invoices/${invoice.id}/payments`, {
+      amountMinor: 2_000,
+      paidOn: '2027-09-01',
+      method: 'card',
+    });
+    clock += 60_000;
+    const credit = await api('POST', `/invoices/${invoice.id}/credit-notes`, {
+      lines: [{ position: 0, quantity: 0.5 }],
+    });
+    expect(credit.status, credit.text).toBe(201);
+    const history = await api('GET', `/invoices/${invoice.id}/history`);
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.data.map((e: { kind: string }) => e.kind)).toEqual([
+      'created',
+      'issued',
+      'emailed',
+      'payment',
+      'credit_note',
+    ]);
+    const [, issued, emailed, payment, credited] = history.body.data;
+    expect(issued).toMatchObject({ number: invoice.number, actor: 'API key' });
+    expect(emailed).toMatchObject({ channel: 'email', recipient: 'lena@example.com', status: 'sent' });
+    expect(payment).toMatchObject({ amountMinor: 2_000 });
+    expect(credited).toMatchObject({ number: credit.body.number, amountMinor: -5_950 });
+    // Another organization's key learns nothing of it.
+    const other = await t.createOrg();
+    const foreign = await t.request('GET', `${base(other)}/invoices/${invoice.id}/history`, {
+      token: other.secretKey,
+    });
+    expect(foreign.status).toBe(404);
+  });
+
   it('keeps another organization’s invoice messages out of its log', async () => {
     const other = await t.createOrg();
     const response = await api('GET', '/notifications?type=invoice_issued', undefined, other);

@@ -654,6 +654,9 @@ export class InvoicingService {
         serviceAddress: place,
         notes: body.notes ?? null,
         ...priced.totals,
+        // The services' clock, not the database's: the history orders by these times.
+        createdAt: new Date(this.#now()),
+        updatedAt: new Date(this.#now()),
       })
       .returning();
     await this.#writeLines(db, orgId, id, priced.lines);
@@ -879,6 +882,8 @@ export class InvoicingService {
         })),
         serviceAddress: invoice.serviceAddress,
         notes: body?.notes ?? null,
+        createdAt: new Date(this.#now()),
+        updatedAt: new Date(this.#now()),
       })
       .returning();
     await db.insert(invoiceLines).values(
@@ -974,6 +979,7 @@ export class InvoicingService {
         reference: body.reference ?? null,
         origin: 'local',
         pushState: pushQueue ? 'pending' : null,
+        createdAt: new Date(this.#now()),
       })
       .returning();
     if (pushQueue) await enqueuePaymentPush(pushQueue, orgId, row!.id, db);
