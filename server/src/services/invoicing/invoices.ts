@@ -152,9 +152,9 @@ export class InvoicingService {
   }
 
   /**
-   * Records what happened in the caller's transaction (the outbox), for its consumers: emailing
-   * the invoice to the customer hangs off `invoice.issued` (the notifications consumer is not on
-   * this branch yet); webhooks and the live stream carry them all.
+   * Records what happened in the caller's transaction (the outbox), for its consumers: the
+   * notifications consumer emails the customer the invoice on `invoice.issued`
+   * (`notifications/invoice-messages.ts`); webhooks and the live stream carry them all.
    */
   async #event(db: Db, type: DomainEventType, row: InvoiceRow, extra: Record<string, unknown> = {}) {
     await recordEvent(
