@@ -6,7 +6,12 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
-import { type SmtpSink, startSmtpSink } from '../../test-support/mail-sinks.js';
+import {
+  type FakeSmsApi,
+  type SmtpSink,
+  startFakeSmsApi,
+  startSmtpSink,
+} from '../../test-support/mail-sinks.js';
 import { queryRows } from '../db/index.js';
 import { notifications } from '../db/schema.js';
 import { localToInstant } from '../scheduling/time.js';
@@ -44,6 +49,7 @@ describe('invoice messages', () => {
   let t: TestContext;
   let org: TestOrg;
   let smtp: SmtpSink;
+  let smsApi: FakeSmsApi;
   let customer: string;
   const base = (o: TestOrg = org) => `/api/v1/organizations/${o.orgId}`;
   const api = (method: string, path: string, body?: unknown, o: TestOrg = org) =>
@@ -82,12 +88,14 @@ describe('invoice messages', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
+    smsApi = await startFakeSmsApi();
     t = await createTestContext({
       now: () => clock,
       config: {
         allowPrivateUrls: true,
         smtp: { host: '127.0.0.1', port: smtp.port, secure: false, user: undefined, password: undefined },
         mailFrom: 'Hafen Sanitär <rechnung@hafen.example>',
+        sms: { url: smsApi.url, accountSid: 'AC123', authToken: 'sms-secret', from: '+4930000000' },
       },
     });
     org = await t.createOrg({ name: 'Hafen Sanitär', timeZone: zone, locale: 'de-DE', currency: 'EUR' });
@@ -104,6 +112,7 @@ describe('invoice messages', () => {
   afterAll(async () => {
     await t?.close();
     await smtp?.close();
+    await smsApi?.close();
   });
 
   it('lists the invoice messages in the settings, on by email until changed', async () => {
@@ -191,6 +200,23 @@ describe('invoice messages', () => {
     });
     const off = await issue();
     expect(await logOf(off.id)).toEqual([]);
+    // By text message too, when the organization says so: the amount and due date, no attachment.
+    await api('PATCH', '/notification-settings', {
+      messages: { invoice_issued: { enabled: true, channels: ['email', 'sms'] } },
+    });
+    smsApi.requests.length = 0;
+    const both = await issue();
+    await deliver();
+    expect((await logOf(both.id)).map((n) => [n.channel, n.status]).sort()).toEqual([
+      ['email', 'sent'],
+      ['sms', 'sent'],
+    ]);
+    expect(smsApi.requests.map((r) => [r.form.get('To'), r.form.get('Body')])).toEqual([
+      [
+        '+49301234567',
+        `Hafen Sanitär: Rechnung ${both.number} über 119,00 €, fällig am 15. März 2027. Sie erhalten sie per E-Mail.`,
+      ],
+    ]);
     await api('PATCH', '/notification-settings', {
       messages: { invoice_issued: { enabled: true, channels: ['email'] } },
     });
