@@ -2,7 +2,7 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { delay, HttpResponse, http } from 'msw';
 import '../packages/elements/src/invoices/define.js';
-import { invoice } from '../packages/elements/test-support/invoice-fixtures.js';
+import { invoice, invoiceHistory } from '../packages/elements/test-support/invoice-fixtures.js';
 import { api, apiBase, orgId, problem } from '../packages/elements/test-support/msw.js';
 
 interface Args {
@@ -21,6 +21,11 @@ const invoices = [
 const handlers = [
   http.get(api('/invoices'), () => HttpResponse.json({ data: invoices, nextCursor: null })),
   ...invoices.map((i) => http.get(api(`/invoices/${i.id}`), () => HttpResponse.json(i))),
+  // Each invoice's history: issued, emailed, a part payment and a reminder the customer's
+  // preference held back (the open invoice shows it below its payments).
+  http.get(api('/invoices/:invoiceId/history'), ({ params }) =>
+    HttpResponse.json({ data: invoiceHistory(Number(String(params.invoiceId).slice(-2))) }),
+  ),
   http.post(api('/invoices/:invoiceId/payments'), () => problem(422, 'overpayment')),
   // Drafting from a visit: one completed visit, and the draft it makes.
   http.get(api('/appointments'), () =>

@@ -168,6 +168,7 @@ export function createServices({
   });
   if (queue) registerAscoraWorkers(queue, ascora.deps);
   const events = new EventDispatcher(database.db, logger);
+  const invoicing = new InvoicingService({ now });
   const notifications = new NotificationService({
     db: database.db,
     config,
@@ -178,6 +179,7 @@ export function createServices({
       ascora.publicBaseUrl ??
       `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     ...notificationTransports,
+    invoicing,
   });
   if (queue) notifications.register(queue);
   registerNotifications(events, notifications);
@@ -217,7 +219,7 @@ export function createServices({
       cache: busyTimes,
       beforeComplete: (tx, row) => jobSheets.assertCompletable(tx, row),
     }),
-    invoicing: new InvoicingService({ now }),
+    invoicing,
     storage,
     jobSheets,
     queue,

@@ -52,3 +52,41 @@ export function invoice(n: number, overrides: Partial<Invoice> = {}): Invoice {
     ...overrides,
   };
 }
+
+type HistoryEntry = import('../src/invoices/events.js').InvoiceHistoryEntry;
+
+/** An invoice's history: drafted, issued, emailed, a part payment and a reminder that was not sent. */
+export function invoiceHistory(n: number): HistoryEntry[] {
+  const blank = {
+    actor: null,
+    amountMinor: null,
+    number: null,
+    channel: null,
+    recipient: null,
+    status: null,
+    reason: null,
+  } as const;
+  const number = `INV-${String(n).padStart(6, '0')}`;
+  return [
+    { ...blank, at: '2026-11-30T01:00:00.000Z', kind: 'created', actor: 'Dana Office' },
+    { ...blank, at: '2026-11-30T01:05:00.000Z', kind: 'issued', number, actor: 'Dana Office' },
+    {
+      ...blank,
+      at: '2026-11-30T01:06:00.000Z',
+      kind: 'emailed',
+      channel: 'email',
+      recipient: 'olivia@example.com',
+      status: 'sent',
+    },
+    { ...blank, at: '2026-12-02T03:00:00.000Z', kind: 'payment', amountMinor: 5_000, actor: 'Dana Office' },
+    {
+      ...blank,
+      at: '2026-12-15T22:00:00.000Z',
+      kind: 'reminded',
+      channel: 'email',
+      recipient: 'olivia@example.com',
+      status: 'skipped',
+      reason: 'the customer prefers sms',
+    },
+  ];
+}

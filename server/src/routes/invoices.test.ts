@@ -143,16 +143,84 @@ describe('Drafting and issuing', () => {
     ]);
   });
 
-  it('charges labour by time when asked: the visit’s hours at the hourly rate', async () => {
+  it('charges labour by time from the job sheet: work hours, travel on a line of its own, then the parts used', async () => {
+    const visit = completed[1]!;
+    // The technician's day as the status history recorded it: 30 minutes on the road, then 60
+    // minutes of work, a 15-minute pause, and 30 more minutes of work.
+    const start = Date.parse('2026-05-04T08:00:00Z');
+    const steps: [string, number][] = [
+      ['en_route', 0],
+      ['in_progress', 30],
+      ['paused', 90],
+      ['in_progress', 105],
+      ['completed', 135],
+    ];
+    for (const [status, minutes] of steps)
+      await t.database.db.execute(sql`insert into appointment_history (id, org_id, appointment_id, to_status, actor, at)
+        values (${newId()}, ${orgId}, ${visit.id}, ${status}, 'technician', ${new Date(start + minutes * 60_000).toISOString()})`);
+    await t.database.db.execute(sql`insert into parts_used (id, org_id, appointment_id, sku, name, quantity, unit_price_minor, tax_code)
+      values (${newId()}, ${orgId}, ${visit.id}, 'TV-15', 'Tempering valve 15mm', 2, 4550, 'FRE'),
+             (${newId()}, ${orgId}, ${visit.id}, null, 'Sealing tape', 0.5, null, 'GONE')`);
     const response = await api('POST', '/invoices', {
-      appointmentId: completed[1]!.id,
+      appointmentId: visit.id,
       labour: 'time',
       hourlyRateMinor: 12_000,
     });
     expect(response.status, response.text).toBe(201);
-    const [labour] = response.body.lines;
-    expect(labour.unitAmountMinor).toBe(12_000);
-    expect(labour.amountExTaxMinor).toBe(Math.round(labour.quantity * 12_000));
+    expect(
+      response.body.lines.map((l: Record<string, unknown>) => [
+        l.description,
+        l.quantity,
+        l.unitAmountMinor,
+        l.lineType,
+        l.taxCode,
+        l.amountExTaxMinor,
+      ]),
+    ).toEqual([
+      [expect.any(String), 1.5, 12_000, 'labour', 'GST', 18_000],
+      [expect.stringMatching(/^Travel: /), 0.5, 12_000, 'labour', 'GST', 6_000],
+      ['Tempering valve 15mm', 2, 4_550, 'material', 'FRE', 9_100],
+      // No price recorded: listed at nothing for the office to complete; an unknown tax code
+      // falls back to the rate for the place.
+      ['Sealing tape', 0.5, 0, 'material', 'GST', 0],
+    ]);
+    expect(response.body.lines[2].itemCode).toBe('TV-15');
+    expect(response.body.lines[0].technicianId).toBe(visit.technicianId);
+    // A correction by hand on the job sheet replaces the derived work time.
+    await t.database.db.execute(sql`insert into job_sheets (appointment_id, org_id, work_minutes_override, correction_reason, corrected_by)
+      values (${visit.id}, ${orgId}, 120, 'Forgot to pause over lunch', 'office')`);
+    const corrected = await api('POST', '/invoices', {
+      appointmentId: visit.id,
+      labour: 'time',
+      hourlyRateMinor: 12_000,
+    });
+    expect(corrected.body.lines.slice(0, 2).map((l: { quantity: number }) => l.quantity)).toEqual([2, 0.5]);
+    // At the item's price, the labour is one line at the booked price, and the parts follow.
+    const byItem = await api('POST', '/invoices', { appointmentId: visit.id });
+    expect(
+      byItem.body.lines.map((l: { quantity: number; unitAmountMinor: number }) => [
+        l.quantity,
+        l.unitAmountMinor,
+      ]),
+    ).toEqual([
+      [1, visit.priceMinor],
+      [2, 4_550],
+      [0.5, 0],
+    ]);
+  });
+
+  it('falls back to the item’s price when labour by time is asked for a visit with no labour time', async () => {
+    const response = await api('POST', '/invoices', {
+      appointmentId: completed[0]!.id,
+      labour: 'time',
+      hourlyRateMinor: 12_000,
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.lines[0]).toMatchObject({
+      quantity: 1,
+      unitAmountMinor: completed[0]!.priceMinor,
+      lineType: 'labour',
+    });
   });
 
   it('refuses to invoice a visit that is not completed', async () => {

@@ -86,6 +86,11 @@ export const invoiceHandlers = {
     });
   },
 
+  async getInvoiceHistory(c, { params }) {
+    const data = await c.var.services.invoicing.history(c.var.db, params.orgId, params.invoiceId);
+    return c.json({ data }, 200);
+  },
+
   async recordPayment(c, { params, body }) {
     const { services } = c.var;
     const row = await services.invoicing.recordPayment(

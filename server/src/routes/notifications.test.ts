@@ -473,8 +473,8 @@ describe('notifications', () => {
 
   it('edits a template per language, refuses unknown variables, and previews drafts as they would be sent', async () => {
     const listed = await api('GET', '/message-templates');
-    // Nine messages (eight to customers and technicians, one to staff) in three languages.
-    expect(listed.body.data).toHaveLength(27);
+    // Eleven messages (eight about visits, two about invoices, one to staff) in three languages.
+    expect(listed.body.data).toHaveLength(33);
     const german = listed.body.data.find(
       (x: { type: string; language: string }) => x.type === 'confirmation' && x.language === 'de',
     );

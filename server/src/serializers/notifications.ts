@@ -14,6 +14,7 @@ export function toNotification(row: typeof notifications.$inferSelect): Schemas[
     language: row.language,
     subject: row.subject,
     appointmentId: row.appointmentId,
+    invoiceId: row.invoiceId,
     eventId: row.eventId,
     status: row.status,
     reason: row.reason,

@@ -40,6 +40,17 @@ export const invoicesStyles = css`
     border: 1px solid currentColor;
     margin-inline-start: 0.4rem;
   }
+  .history {
+    margin: 0;
+    padding-inline-start: 1.2rem;
+    display: grid;
+    gap: 0.2rem;
+  }
+  .history time,
+  .history .actor,
+  .history-state {
+    color: color-mix(in srgb, currentColor 70%, transparent);
+  }
   .overdue {
     color: var(--crew-color-danger, #b42318);
   }

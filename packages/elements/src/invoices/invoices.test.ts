@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { nextEvent } from '../../test-support/dom.js';
-import { invoice } from '../../test-support/invoice-fixtures.js';
+import { invoice, invoiceHistory } from '../../test-support/invoice-fixtures.js';
 import { api, apiBase, HttpResponse, http, mockApi, orgId, problem } from '../../test-support/msw.js';
 import type { CrewInvoices } from './invoices.js';
 import { parseAmount } from './invoices.js';
@@ -22,6 +22,8 @@ const $ = <T extends Element = HTMLElement>(el: CrewInvoices, selector: string) 
 const $$ = (el: CrewInvoices, selector: string) => [
   ...el.shadowRoot!.querySelectorAll<HTMLElement>(selector),
 ];
+/** Invoices opened in tests that are not about the history have none. */
+const noHistory = http.get(api('/invoices/:invoiceId/history'), () => HttpResponse.json({ data: [] }));
 const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ');
 
 describe('<crew-invoices>', () => {
@@ -37,6 +39,7 @@ describe('<crew-invoices>', () => {
           nextCursor: null,
         }),
       ),
+      noHistory,
     );
     const el = await mount();
     const rows = $$(el, 'tr.invoice');
@@ -77,6 +80,7 @@ describe('<crew-invoices>', () => {
           paid ? invoice(1, { status: 'part_paid', paidMinor: 5_050, balanceMinor: 5_950 }) : invoice(1),
         ),
       ),
+      noHistory,
     );
     const el = await mount();
     $<HTMLButtonElement>(el, 'tr.invoice button').click();
@@ -94,10 +98,46 @@ describe('<crew-invoices>', () => {
     await waitUntil(() => text($(el, '.balance')).includes('$59.50'));
   });
 
+  it('shows what happened to the open invoice: issued, emailed, paid, and a reminder that did not go, with why', async () => {
+    await mockApi(
+      http.get(api('/invoices'), () => HttpResponse.json({ data: [invoice(1)], nextCursor: null })),
+      http.get(api(`/invoices/${invoice(1).id}/history`), () =>
+        HttpResponse.json({ data: invoiceHistory(1) }),
+      ),
+      noHistory,
+    );
+    const el = await mount();
+    $<HTMLButtonElement>(el, 'tr.invoice button').click();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.history li').length === 5);
+    const lines = $$(el, '.history li').map(text);
+    expect(lines[1]).to.contain('Issued as INV-000001').and.contain('Dana Office');
+    expect(lines[2]).to.contain('Emailed to olivia@example.com');
+    expect(lines[3]).to.contain('Payment of $50.00');
+    expect(lines[4]).to.contain(
+      'Payment reminder to olivia@example.com · not sent: the customer prefers sms',
+    );
+    await expect(el).to.be.accessible();
+  });
+
+  it('keeps the invoice usable when its history cannot be loaded, in French', async () => {
+    await mockApi(
+      http.get(api('/invoices'), () => HttpResponse.json({ data: [invoice(1)], nextCursor: null })),
+      http.get(api(`/invoices/${invoice(1).id}/history`), () => problem(500, 'internal')),
+      noHistory,
+    );
+    const el = await mount('fr-FR');
+    $<HTMLButtonElement>(el, 'tr.invoice button').click();
+    await waitUntil(() =>
+      el.shadowRoot!.querySelector('.detail')?.textContent?.includes('L’historique n’a pas pu être chargé.'),
+    );
+    expect(el.shadowRoot!.querySelector('input[name=amount]')).to.exist;
+  });
+
   it('says why a payment was refused, in German', async () => {
     await mockApi(
       http.get(api('/invoices'), () => HttpResponse.json({ data: [invoice(1)], nextCursor: null })),
       http.post(api(`/invoices/${invoice(1).id}/payments`), () => problem(422, 'overpayment')),
+      noHistory,
     );
     const el = await mount('de-DE');
     expect(text($(el, 'tr.invoice'))).to.contain('Gestellt');
@@ -116,6 +156,7 @@ describe('<crew-invoices>', () => {
         queries.push(new URL(request.url).searchParams);
         return HttpResponse.json({ data: [invoice(1)], nextCursor: null });
       }),
+      noHistory,
     );
     const el = await fixture<CrewInvoices>(
       html`<crew-invoices api-base=${apiBase} org=${orgId} access-token="at_test" locale="en" customer-id="0190f3c4-5555-7000-8000-000000000001" issued-from="2026-11-01"></crew-invoices>`,
@@ -165,6 +206,7 @@ describe('<crew-invoices>', () => {
       http.post(api(`/invoices/${draft.id}/issue`), () =>
         HttpResponse.json({ ...draft, status: 'issued', number: 'INV-000009' }),
       ),
+      noHistory,
     );
     const el = await mount();
     $<HTMLButtonElement>(el, 'button.new').click();

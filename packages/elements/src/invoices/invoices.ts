@@ -1,12 +1,17 @@
 import type { AppointmentListItem, Crewkit } from '@crewkit/sdk';
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { type ElementError, isAbort, toElementError, unwrap } from '../shared/api.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
 import { StaffElement } from '../shared/staff-element.js';
 import { emptyView, errorView, loadingView } from '../shared/states.js';
-import { CrewPaymentRecordedEvent, type Invoice, type InvoiceStatus } from './events.js';
+import {
+  CrewPaymentRecordedEvent,
+  type Invoice,
+  type InvoiceHistoryEntry,
+  type InvoiceStatus,
+} from './events.js';
 import { invoicesStyles } from './invoices.styles.js';
 import { de } from './locales/de.js';
 import { en } from './locales/en.js';
@@ -26,8 +31,8 @@ export function parseAmount(text: string, digits: number): number | undefined {
 
 /**
  * Invoices for an office or ERP page: the list with a status filter (invoices pulled from Ascora
- * are marked as such), an invoice's lines, taxes, totals and payments, recording a payment, and
- * the PDF; drafting an invoice from a completed visit and issuing a draft. Lines of a draft are
+ * are marked as such), an invoice's lines, taxes, totals, payments and history (issued, emailed,
+ * reminded, paid, credited, voided), recording a payment, and the PDF; drafting an invoice from a completed visit and issuing a draft. Lines of a draft are
  * changed through the API (`updateInvoice`), not here yet.
  *
  * @tagname crew-invoices
@@ -66,6 +71,7 @@ export class CrewInvoices extends StaffElement {
     notice: { state: true },
     saving: { state: true },
     visits: { state: true },
+    history: { state: true },
   };
 
   /** Only invoices with this status (`draft`, `issued`, `part_paid`, `paid`, `void`); all when unset. */
@@ -87,6 +93,10 @@ export class CrewInvoices extends StaffElement {
   declare private saving: boolean;
   /** Completed visits to invoice, loaded when the user asks to draft one. */
   declare private visits: { phase: 'closed' | 'loading' | 'ready'; items: AppointmentListItem[] };
+  /** The open invoice's history, loaded when it is opened and after each change made here. */
+  declare private history:
+    | { invoiceId: string; phase: 'loading' | 'ready' | 'error'; entries: InvoiceHistoryEntry[] }
+    | undefined;
 
   readonly localize = new LocalizeController(this, { en, de, fr, es });
 
@@ -116,6 +126,31 @@ export class CrewInvoices extends StaffElement {
       await this.updateComplete;
       this.dispatchEvent(new CrewReadyEvent());
     });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('open' as keyof CrewInvoices) && this.open && this.history?.invoiceId !== this.open.id)
+      void this.#loadHistory(this.open.id);
+  }
+
+  async #loadHistory(invoiceId: string): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    this.history = { invoiceId, phase: 'loading', entries: this.history?.entries ?? [] };
+    try {
+      const page = await unwrap(
+        client.GET('/api/v1/organizations/{orgId}/invoices/{invoiceId}/history', {
+          params: { path: { orgId: this.#org, invoiceId } },
+        }),
+      );
+      if (this.history?.invoiceId === invoiceId)
+        this.history = { invoiceId, phase: 'ready', entries: page.data };
+    } catch (error) {
+      if (isAbort(error)) return;
+      // The history is a side panel: the invoice stays usable without it, so no error event.
+      if (this.history?.invoiceId === invoiceId) this.history = { invoiceId, phase: 'error', entries: [] };
+    }
   }
 
   /** Loads the list again from the first page. */
@@ -225,6 +260,7 @@ export class CrewInvoices extends StaffElement {
       this.open = updated;
       this.list = { ...this.list, items: this.list.items.map((i) => (i.id === updated.id ? updated : i)) };
       this.notice = { text: this.localize.t.recorded, error: false };
+      void this.#loadHistory(updated.id);
       this.dispatchEvent(new CrewPaymentRecordedEvent(payment, updated));
     } catch (error) {
       this.#failed(error);
@@ -294,6 +330,7 @@ export class CrewInvoices extends StaffElement {
       this.open = issued;
       this.list = { ...this.list, items: this.list.items.map((i) => (i.id === issued.id ? issued : i)) };
       this.notice = { text: this.localize.t.issued(issued.number ?? ''), error: false };
+      void this.#loadHistory(issued.id);
     } catch (error) {
       this.#failed(error);
     } finally {
@@ -347,6 +384,51 @@ export class CrewInvoices extends StaffElement {
       </div>
       ${this.#renderVisits()} ${this.#renderList()} ${this.open ? this.#renderDetail(this.open) : nothing}
     </div>`;
+  }
+
+  #renderHistory(invoice: Invoice) {
+    const { t } = this.localize;
+    const history = this.history?.invoiceId === invoice.id ? this.history : undefined;
+    const money = (minor: number | null) => this.#money(minor, invoice.currency);
+    const what = (entry: InvoiceHistoryEntry): string => {
+      switch (entry.kind) {
+        case 'issued':
+          return t.history.issued(entry.number ?? '');
+        case 'payment':
+          return t.history.payment(money(entry.amountMinor));
+        case 'refund':
+          return t.history.refund(money(entry.amountMinor));
+        case 'credit_note':
+          return t.history.creditNote(entry.number ?? '', money(entry.amountMinor));
+        case 'emailed':
+        case 'reminded': {
+          const sent = entry.status === 'sent';
+          const line = (entry.kind === 'emailed' ? t.history.emailed : t.history.reminded)(
+            entry.recipient ?? '',
+          );
+          if (sent) return line;
+          const state = entry.status ? t.history.messageStatus[entry.status] : '';
+          return `${line} · ${state}${entry.reason ? `: ${entry.reason}` : ''}`;
+        }
+        default:
+          return t.history[entry.kind];
+      }
+    };
+    return html`<h4>${t.history.title}</h4>
+      ${
+        !history || (history.phase === 'loading' && history.entries.length === 0)
+          ? html`<p class="history-state">${t.history.loading}</p>`
+          : history.phase === 'error'
+            ? html`<p class="history-state">${t.history.unavailable}</p>`
+            : html`<ol class="history">
+              ${history.entries.map(
+                (entry) => html`<li data-kind=${entry.kind}>
+                  <time datetime=${entry.at}>${this.localize.dateTime(entry.at, { dateStyle: 'medium', timeStyle: 'short' })}</time>
+                  ${what(entry)}${entry.actor ? html` <span class="actor">· ${entry.actor}</span>` : nothing}
+                </li>`,
+              )}
+            </ol>`
+      }`;
   }
 
   #renderList() {
@@ -475,6 +557,7 @@ export class CrewInvoices extends StaffElement {
             )}
           </ul>`
       }
+      ${this.#renderHistory(invoice)}
       ${
         takesPayments
           ? html`<form @submit=${(e: SubmitEvent) => void this.#recordPayment(e, invoice)}>

@@ -32,7 +32,7 @@ export const webhookEventTypes = ["appointment.created", "appointment.reschedule
 /** components['schemas']['WebhookDeliveryStatus'] */
 export const webhookDeliveryStatuses = ["pending", "succeeded", "failed"] as const;
 /** components['schemas']['MessageType'] */
-export const messageTypes = ["confirmation", "reschedule", "cancellation", "reminder_24h", "reminder_2h", "technician_assigned", "on_my_way", "completion", "webhook_endpoint_disabled"] as const;
+export const messageTypes = ["confirmation", "reschedule", "cancellation", "reminder_24h", "reminder_2h", "technician_assigned", "on_my_way", "completion", "webhook_endpoint_disabled", "invoice_issued", "invoice_overdue"] as const;
 /** components['schemas']['NotificationChannel'] */
 export const notificationChannels = ["email", "sms"] as const;
 /** components['schemas']['NotificationStatus'] */

@@ -1700,6 +1700,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/invoices/{invoiceId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * What happened to an invoice, oldest first
+         * @description Drafted, issued, emailed to the customer and reminded (from the delivery log: sent, or why
+         *     not), payments and refunds, credit notes, paid, voided. Who did it where the audit trail
+         *     says so.
+         */
+        get: operations["getInvoiceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/invoices/{invoiceId}/payments": {
         parameters: {
             query?: never;
@@ -3693,8 +3719,11 @@ export interface components {
              */
             customerId?: string;
             /**
-             * @description With `appointmentId`: the booked price of the service item (`item_price`), or the visit's
-             *     length in hours at `hourlyRateMinor` (`time`).
+             * @description With `appointmentId`: the booked price of the service item (`item_price`, the default),
+             *     or the job sheet's labour time at `hourlyRateMinor` (`time`): work hours (as corrected by
+             *     hand, if they were) on the labour line and travel hours on a line of their own. A visit
+             *     with no labour time recorded falls back to the item's price. Either way the parts used
+             *     on the visit follow as lines (quantity, unit price, tax code).
              * @enum {string}
              */
             labour?: "item_price" | "time";
@@ -3833,6 +3862,24 @@ export interface components {
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
         };
+        InvoiceHistoryEntry: {
+            at: components["schemas"]["Timestamp"];
+            /**
+             * @description `emailed` and `reminded`: an `invoice_issued` or `invoice_overdue` message to the customer, with its `status` and `reason` from the delivery log (a skipped one says why).
+             * @enum {string}
+             */
+            kind: "created" | "issued" | "emailed" | "reminded" | "payment" | "refund" | "credit_note" | "paid" | "voided";
+            /** @description Who did it, from the audit trail; null for what the server did by itself. */
+            actor: string | null;
+            /** @description A payment's, refund's or credit note's amount. */
+            amountMinor: number | null;
+            /** @description The invoice's number when issued; a credit note's own number. */
+            number: string | null;
+            channel: components["schemas"]["NotificationChannel"] | null;
+            recipient: string | null;
+            status: components["schemas"]["NotificationStatus"] | null;
+            reason: string | null;
+        };
         InvoicePage: {
             data: components["schemas"]["Invoice"][];
             nextCursor: string | null;
@@ -3954,10 +4001,10 @@ export interface components {
             url: string;
         };
         /**
-         * @description `confirmation`, `reschedule`, `cancellation` and the reminders go to the customer; `technician_assigned` to the technician; `on_my_way` when the visit becomes `en_route`; `completion` carries the link to rate the visit. `webhook_endpoint_disabled` goes to the organization's owners and admins when a webhook endpoint that failed for days is switched off.
+         * @description `confirmation`, `reschedule`, `cancellation` and the reminders go to the customer; `technician_assigned` to the technician; `on_my_way` when the visit becomes `en_route`; `completion` carries the link to rate the visit. `webhook_endpoint_disabled` goes to the organization's owners and admins when a webhook endpoint that failed for days is switched off. `invoice_issued` brings the customer an issued invoice, its PDF attached to the email; `invoice_overdue` reminds them of an unpaid one 1, 7 and 14 days after it was due (a fixed schedule, at 09:00 local time; a step missed by more than two days is skipped, not sent late).
          * @enum {string}
          */
-        MessageType: "confirmation" | "reschedule" | "cancellation" | "reminder_24h" | "reminder_2h" | "technician_assigned" | "on_my_way" | "completion" | "webhook_endpoint_disabled";
+        MessageType: "confirmation" | "reschedule" | "cancellation" | "reminder_24h" | "reminder_2h" | "technician_assigned" | "on_my_way" | "completion" | "webhook_endpoint_disabled" | "invoice_issued" | "invoice_overdue";
         /** @enum {string} */
         NotificationChannel: "email" | "sms";
         /** @enum {string} */
@@ -3981,6 +4028,11 @@ export interface components {
             subject: string | null;
             /** Format: uuid */
             appointmentId: string | null;
+            /**
+             * Format: uuid
+             * @description The invoice an `invoice_issued` or `invoice_overdue` message is about.
+             */
+            invoiceId: string | null;
             /** @description The domain event that caused it, if any. */
             eventId: string | null;
             status: components["schemas"]["NotificationStatus"];
@@ -4025,6 +4077,8 @@ export interface components {
                 on_my_way: components["schemas"]["MessageSetting"];
                 completion: components["schemas"]["MessageSetting"];
                 webhook_endpoint_disabled: components["schemas"]["MessageSetting"];
+                invoice_issued: components["schemas"]["MessageSetting"];
+                invoice_overdue: components["schemas"]["MessageSetting"];
             };
             /** @description Messages due in these hours wait until they end; reminders are sent before they begin instead, so they still come before the visit. A booking's confirmation is never held back: the customer has just asked for it. */
             quietHours: components["schemas"]["QuietHours"] | null;
@@ -4042,6 +4096,8 @@ export interface components {
                 on_my_way?: components["schemas"]["MessageSetting"];
                 completion?: components["schemas"]["MessageSetting"];
                 webhook_endpoint_disabled?: components["schemas"]["MessageSetting"];
+                invoice_issued?: components["schemas"]["MessageSetting"];
+                invoice_overdue?: components["schemas"]["MessageSetting"];
             };
             quietHours?: components["schemas"]["QuietHours"] | null;
             language?: components["schemas"]["MessageLanguage"];
@@ -7701,6 +7757,37 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getInvoiceHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice's history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["InvoiceHistoryEntry"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     recordPayment: {
         parameters: {
             query?: never;
@@ -8198,6 +8285,7 @@ export interface operations {
                 status?: components["schemas"]["NotificationStatus"];
                 type?: components["schemas"]["MessageType"];
                 appointmentId?: string;
+                invoiceId?: string;
             };
             header?: never;
             path: {

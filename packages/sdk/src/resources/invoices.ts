@@ -24,6 +24,12 @@ export const invoices = ({ client, org }: Context) => ({
       params: { path: { orgId: org(o?.orgId), invoiceId } },
       signal: o?.signal,
     }),
+  /** What happened to it, oldest first: issued, emailed, reminded, payments, credit notes, void. */
+  history: (invoiceId: string, o?: OrgCallOptions): Promise<ApiResult<'getInvoiceHistory'>> =>
+    client.GET('/api/v1/organizations/{orgId}/invoices/{invoiceId}/history', {
+      params: { path: { orgId: org(o?.orgId), invoiceId } },
+      signal: o?.signal,
+    }),
   payments: {
     /**
      * Records a payment in minor units. With Ascora connected and payments pushed, it is sent to

@@ -81,6 +81,8 @@ export const invoices = pgTable(
     index('invoices_org_idx').on(t.orgId, t.id),
     index('invoices_number_idx').on(t.orgId, t.number),
     index('invoices_org_issued_idx').on(t.orgId, t.issuedOn),
+    // The overdue-reminder sweep reads only unpaid invoices by due date, across organizations.
+    index('invoices_unpaid_due_idx').on(t.dueOn).where(sql`${t.status} in ('issued', 'part_paid')`),
     // The database, not the code, guarantees a number is never given twice.
     uniqueIndex('invoices_sequence_unique')
       .on(t.orgId, t.kind, t.sequenceNumber)

@@ -20,6 +20,7 @@ import {
 import { organizations } from './access.js';
 import { appointments } from './booking.js';
 import { createdAt, oneOf, updatedAt } from './columns.js';
+import { invoices } from './invoicing.js';
 
 export { messageLanguages, messageTypes, notificationChannels, notificationStatuses };
 export type MessageType = (typeof messageTypes)[number];
@@ -85,6 +86,8 @@ export const notifications = pgTable(
     recipient: text('recipient').notNull(),
     language: text('language').$type<MessageLanguage>().notNull(),
     appointmentId: uuid('appointment_id').references(() => appointments.id, { onDelete: 'set null' }),
+    /** The invoice an invoice message is about; its PDF is attached when the email goes. */
+    invoiceId: uuid('invoice_id').references(() => invoices.id, { onDelete: 'set null' }),
     eventId: text('event_id'),
     dedupeKey: text('dedupe_key').notNull(),
     /** What the message needs beyond the appointment (the time it was moved from, say). */
@@ -112,6 +115,7 @@ export const notifications = pgTable(
     uniqueIndex('notifications_dedupe_unique').on(t.orgId, t.dedupeKey),
     index('notifications_org_idx').on(t.orgId, t.id),
     index('notifications_appointment_idx').on(t.appointmentId),
+    index('notifications_invoice_idx').on(t.invoiceId).where(sql`${t.invoiceId} is not null`),
     index('notifications_due_idx').on(t.nextAttemptAt).where(sql`${t.nextAttemptAt} is not null`),
     check('notifications_type_check', oneOf(t.type, messageTypes)),
     check('notifications_channel_check', oneOf(t.channel, notificationChannels)),

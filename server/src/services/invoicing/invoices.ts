@@ -4,8 +4,10 @@ import { ascoraPaymentPushQueue } from '../../ascora/jobs-and-invoices.js';
 import { enqueuePaymentPush } from '../../ascora/worker.js';
 import type { Db } from '../../db/index.js';
 import {
+  appointmentHistory,
   appointments,
   ascoraMappings,
+  auditLog,
   customers,
   type InvoiceKind,
   type InvoiceStatus,
@@ -13,16 +15,21 @@ import {
   invoiceLines,
   invoiceNumberCounters,
   invoices,
+  jobSheets,
+  notifications,
   organizations,
+  partsUsed,
   payments,
   serviceItems,
   technicians,
+  users,
 } from '../../db/schema.js';
 import { ApiError, type FieldError } from '../../errors.js';
 import { recordEvent } from '../../events/outbox.js';
 import type { DomainEventType } from '../../events/types.js';
 import { newId } from '../../lib/ids.js';
 import type { JobQueue } from '../../queue/queue.js';
+import { deriveLabour } from '../job-sheet/labour.js';
 import { getTaxSettings, TaxPolicy } from './settings.js';
 import { computeTax, lineAmountMinor, ppmScale, quantityMilli, roundDiv, type TaxableLine } from './tax.js';
 
@@ -99,6 +106,44 @@ async function orgFacts(db: Db, orgId: string): Promise<OrgFacts> {
 
 const invoiceLimit = 2_000_000_000;
 
+/** Hours to the thousandth: what is printed is what is charged. */
+function hoursOf(minutes: number): number {
+  return Math.round((minutes * 1000) / 60) / 1000;
+}
+
+const labourWords = {
+  en: { travel: 'Travel' },
+  de: { travel: 'Anfahrt' },
+  fr: { travel: 'Déplacement' },
+} as const;
+
+function languageOf(locale: string): keyof typeof labourWords {
+  const lang = locale.slice(0, 2).toLowerCase();
+  return lang === 'de' || lang === 'fr' ? lang : 'en';
+}
+
+/**
+ * What the visit's job sheet says is to be charged: labour time derived from the status history
+ * (travel while en route, work while in progress), a correction by hand replacing either, and the
+ * parts used in the order they were recorded.
+ */
+async function jobSheetOf(db: Db, appointmentId: string, now: number) {
+  const [history, [correction], parts] = await Promise.all([
+    db
+      .select({ toStatus: appointmentHistory.toStatus, at: appointmentHistory.at })
+      .from(appointmentHistory)
+      .where(eq(appointmentHistory.appointmentId, appointmentId)),
+    db.select().from(jobSheets).where(eq(jobSheets.appointmentId, appointmentId)),
+    db.select().from(partsUsed).where(eq(partsUsed.appointmentId, appointmentId)).orderBy(asc(partsUsed.id)),
+  ]);
+  const derived = deriveLabour(history, now);
+  return {
+    workMinutes: correction?.workMinutesOverride ?? derived.workMinutes,
+    travelMinutes: correction?.travelMinutesOverride ?? derived.travelMinutes,
+    parts,
+  };
+}
+
 export class InvoicingService {
   readonly #now: () => number;
 
@@ -107,9 +152,9 @@ export class InvoicingService {
   }
 
   /**
-   * Records what happened in the caller's transaction (the outbox), for its consumers: emailing
-   * the invoice to the customer hangs off `invoice.issued` (the notifications consumer is not on
-   * this branch yet); webhooks and the live stream carry them all.
+   * Records what happened in the caller's transaction (the outbox), for its consumers: the
+   * notifications consumer emails the customer the invoice on `invoice.issued`
+   * (`notifications/invoice-messages.ts`); webhooks and the live stream carry them all.
    */
   async #event(db: Db, type: DomainEventType, row: InvoiceRow, extra: Record<string, unknown> = {}) {
     await recordEvent(
@@ -131,6 +176,115 @@ export class InvoicingService {
       },
       this.#now(),
     );
+  }
+
+  /**
+   * What happened to an invoice, oldest first: its own timestamps, payments and credit notes, the
+   * messages to the customer from the delivery log, and who did each thing from the audit trail.
+   */
+  async history(db: Db, orgId: string, invoiceId: string): Promise<Schemas['InvoiceHistoryEntry'][]> {
+    const view = await this.get(db, orgId, invoiceId);
+    const { row } = view;
+    const [credits, messages] = await Promise.all([
+      db
+        .select()
+        .from(invoices)
+        .where(and(eq(invoices.orgId, orgId), eq(invoices.creditedInvoiceId, row.id))),
+      db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.orgId, orgId), eq(notifications.invoiceId, row.id))),
+    ]);
+    const targets = [row.id, ...view.payments.map((p) => p.id), ...credits.map((c) => c.id)];
+    const audit = await db
+      .select({
+        operation: auditLog.operation,
+        targetId: auditLog.targetId,
+        actorType: auditLog.actorType,
+        actorId: auditLog.actorId,
+        userName: users.name,
+      })
+      .from(auditLog)
+      .leftJoin(users, and(eq(auditLog.actorType, 'user'), sql`${users.id}::text = ${auditLog.actorId}`))
+      .where(and(eq(auditLog.orgId, orgId), inArray(auditLog.targetId, targets)));
+    const actorOf = (operation: string, targetId: string): string | null => {
+      const entry = audit.find((a) => a.operation === operation && a.targetId === targetId);
+      if (!entry) return null;
+      return entry.userName ?? (entry.actorType === 'api_key' ? 'API key' : null);
+    };
+    const blank = {
+      actor: null,
+      amountMinor: null,
+      number: null,
+      channel: null,
+      recipient: null,
+      status: null,
+      reason: null,
+    };
+    const entries: Schemas['InvoiceHistoryEntry'][] = [
+      { ...blank, at: row.createdAt.toISOString(), kind: 'created', actor: actorOf('createInvoice', row.id) },
+    ];
+    if (row.issuedAt && row.kind === 'invoice')
+      entries.push({
+        ...blank,
+        at: row.issuedAt.toISOString(),
+        kind: 'issued',
+        number: row.number,
+        actor: actorOf('issueInvoice', row.id),
+      });
+    for (const payment of view.payments)
+      entries.push({
+        ...blank,
+        at: payment.createdAt.toISOString(),
+        kind: payment.kind === 'refund' ? 'refund' : 'payment',
+        amountMinor: payment.amountMinor,
+        actor: actorOf('recordPayment', payment.id),
+      });
+    for (const credit of credits)
+      entries.push({
+        ...blank,
+        at: (credit.issuedAt ?? credit.createdAt).toISOString(),
+        kind: 'credit_note',
+        number: credit.number,
+        amountMinor: credit.totalIncTaxMinor,
+        actor: actorOf('createCreditNote', credit.id),
+      });
+    for (const message of messages)
+      entries.push({
+        ...blank,
+        at: (message.sentAt ?? message.updatedAt).toISOString(),
+        kind: message.type === 'invoice_overdue' ? 'reminded' : 'emailed',
+        channel: message.channel,
+        recipient: message.recipient,
+        status: message.status,
+        reason: message.reason,
+      });
+    if (row.status === 'paid' || view.balanceMinor === 0) {
+      // Paid when the payment that settled it was recorded: the last one.
+      const last = view.payments.filter((p) => p.kind === 'payment').at(-1);
+      if (last && row.status === 'paid')
+        entries.push({ ...blank, at: last.createdAt.toISOString(), kind: 'paid' });
+    }
+    if (row.voidedAt)
+      entries.push({
+        ...blank,
+        at: row.voidedAt.toISOString(),
+        kind: 'voided',
+        actor: actorOf('voidInvoice', row.id),
+      });
+    // A stable order: by time, and in the order things happen where two share a time.
+    const order = [
+      'created',
+      'issued',
+      'emailed',
+      'payment',
+      'refund',
+      'credit_note',
+      'paid',
+      'reminded',
+      'voided',
+    ];
+    return entries.sort((a, b) => a.at.localeCompare(b.at) || order.indexOf(a.kind) - order.indexOf(b.kind));
   }
 
   /** Views of these rows, in a fixed number of queries however many there are. */
@@ -397,10 +551,16 @@ export class InvoicingService {
     const lines: LineInput[] = [];
     if (body.appointmentId) {
       const [found] = await db
-        .select({ appointment: appointments, item: serviceItems, address: customers.address })
+        .select({
+          appointment: appointments,
+          item: serviceItems,
+          address: customers.address,
+          locale: organizations.locale,
+        })
         .from(appointments)
         .innerJoin(serviceItems, eq(serviceItems.id, appointments.serviceItemId))
         .innerJoin(customers, eq(customers.id, appointments.customerId))
+        .innerJoin(organizations, eq(organizations.id, appointments.orgId))
         .where(and(eq(appointments.orgId, orgId), eq(appointments.id, body.appointmentId)));
       if (!found) throw new ApiError('not_found', { detail: 'No such appointment in this organization.' });
       const { appointment, item } = found;
@@ -419,16 +579,49 @@ export class InvoicingService {
         throw new ApiError('validation_failed', {
           errors: [{ path: 'body.hourlyRateMinor', message: 'is required when labour is charged by time' }],
         });
-      const minutes = Math.round((appointment.endsAt.getTime() - appointment.startsAt.getTime()) / 60_000);
-      lines.push({
-        description: item.name,
-        // Hours to the thousandth: what is printed is what is charged.
-        quantity: byTime ? Math.round((minutes * 1000) / 60) / 1000 : 1,
-        unitAmountMinor: byTime ? body.hourlyRateMinor! : appointment.priceMinor,
-        lineType: 'labour',
-        serviceItemId: item.id,
-        technicianId: appointment.technicianId,
-      });
+      const sheet = await jobSheetOf(db, appointment.id, this.#now());
+      const onTheVisit = { serviceItemId: item.id, technicianId: appointment.technicianId };
+      if (byTime && sheet.workMinutes + sheet.travelMinutes > 0) {
+        const words = labourWords[languageOf(found.locale)];
+        if (sheet.workMinutes > 0)
+          lines.push({
+            description: item.name,
+            quantity: hoursOf(sheet.workMinutes),
+            unitAmountMinor: body.hourlyRateMinor!,
+            lineType: 'labour',
+            ...onTheVisit,
+          });
+        if (sheet.travelMinutes > 0)
+          lines.push({
+            description: `${words.travel}: ${item.name}`,
+            quantity: hoursOf(sheet.travelMinutes),
+            unitAmountMinor: body.hourlyRateMinor!,
+            lineType: 'labour',
+            ...onTheVisit,
+          });
+      } else {
+        // No labour time on the job sheet (or labour at the item's price): the booked price.
+        lines.push({
+          description: item.name,
+          quantity: 1,
+          unitAmountMinor: appointment.priceMinor,
+          lineType: 'labour',
+          ...onTheVisit,
+        });
+      }
+      for (const part of sheet.parts)
+        lines.push({
+          itemCode: part.sku,
+          description: part.name,
+          quantity: part.quantity,
+          // A free-text part without a price is still listed, at nothing: the draft is for the
+          // office to complete, and a part left off is a part never charged.
+          unitAmountMinor: part.unitPriceMinor ?? 0,
+          lineType: 'material',
+          // A code the tax settings no longer have falls back to the rate for the place.
+          ...(part.taxCode && policy.rates.has(part.taxCode) ? { taxCode: part.taxCode } : {}),
+          technicianId: appointment.technicianId,
+        });
     } else if (!customerId) {
       throw new ApiError('validation_failed', {
         errors: [{ path: 'body.customerId', message: 'is required without an appointmentId' }],
@@ -461,6 +654,9 @@ export class InvoicingService {
         serviceAddress: place,
         notes: body.notes ?? null,
         ...priced.totals,
+        // The services' clock, not the database's: the history orders by these times.
+        createdAt: new Date(this.#now()),
+        updatedAt: new Date(this.#now()),
       })
       .returning();
     await this.#writeLines(db, orgId, id, priced.lines);
@@ -686,6 +882,8 @@ export class InvoicingService {
         })),
         serviceAddress: invoice.serviceAddress,
         notes: body?.notes ?? null,
+        createdAt: new Date(this.#now()),
+        updatedAt: new Date(this.#now()),
       })
       .returning();
     await db.insert(invoiceLines).values(
@@ -781,6 +979,7 @@ export class InvoicingService {
         reference: body.reference ?? null,
         origin: 'local',
         pushState: pushQueue ? 'pending' : null,
+        createdAt: new Date(this.#now()),
       })
       .returning();
     if (pushQueue) await enqueuePaymentPush(pushQueue, orgId, row!.id, db);

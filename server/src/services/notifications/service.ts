@@ -27,7 +27,10 @@ import type { Logger } from '../../logger.js';
 import type { Input } from '../../openapi/handlers.js';
 import type { JobQueue, QueueDefinition } from '../../queue/queue.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../scheduling/time.js';
+import type { InvoicingService } from '../invoicing/invoices.js';
+import { renderInvoicePdf } from '../invoicing/pdf.js';
 import { visitCalendar } from './calendar.js';
+import { InvoiceMessages } from './invoice-messages.js';
 import { ratingLinkDays, signRatingToken, verifyRatingToken } from './rating-token.js';
 import {
   checkTemplate,
@@ -44,6 +47,7 @@ import {
   httpSmsTransport,
   keepEmail,
   keepSms,
+  type OutgoingEmail,
   type SmsTransport,
   smtpTransport,
 } from './transports.js';
@@ -71,10 +75,19 @@ export interface NotifiableEvent {
 }
 
 export const deliverQueue = 'notifications-deliver';
+/** The sweep that queues overdue invoices' reminders (every quarter hour; any process may run it). */
+export const invoiceRemindersQueue = 'invoice-reminders';
 export const notificationQueues: QueueDefinition[] = [
   // One delivery run queued and one running at a time across all processes: a poke while one
   // waits collapses into it, and each run drains everything due.
   { name: deliverQueue, policy: 'stately', retryLimit: 3, retryDelaySeconds: 5, expireInSeconds: 600 },
+  {
+    name: invoiceRemindersQueue,
+    policy: 'stately',
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+    expireInSeconds: 600,
+  },
 ];
 
 const reminders = ['reminder_24h', 'reminder_2h'] as const;
@@ -108,6 +121,8 @@ export class NotificationService {
   readonly #publicUrl: () => string;
   readonly email: EmailTransport;
   readonly sms: SmsTransport;
+  /** The invoices' own messages (issued, overdue); absent in a container without invoicing. */
+  readonly invoices: InvoiceMessages | undefined;
   queue: JobQueue | undefined;
 
   constructor(options: {
@@ -119,6 +134,8 @@ export class NotificationService {
     publicUrl: () => string;
     email?: EmailTransport;
     sms?: SmsTransport;
+    /** Invoices to email when issued and to remind of when overdue, with their PDF. */
+    invoicing?: InvoicingService;
   }) {
     this.#db = options.db;
     this.#config = options.config;
@@ -127,6 +144,9 @@ export class NotificationService {
     this.#publicUrl = options.publicUrl;
     this.#ratingKey = deriveKey(options.config.secret, 'visit-rating');
     this.email = options.email ?? (options.config.smtp ? smtpTransport(options.config.smtp) : keepEmail);
+    this.invoices = options.invoicing
+      ? new InvoiceMessages({ service: this, invoicing: options.invoicing, now: options.now })
+      : undefined;
     this.sms =
       options.sms ??
       (options.config.sms
@@ -146,6 +166,16 @@ export class NotificationService {
       .schedule(deliverQueue, '* * * * *', {}, { singletonKey: 'sweep' })
       .catch((error: unknown) =>
         this.#logger.error({ err: error }, 'could not schedule the notification sweep'),
+      );
+    const invoices = this.invoices;
+    if (!invoices) return;
+    queue.handle(invoiceRemindersQueue, async () => {
+      await invoices.queueOverdueReminders(this.#db);
+    });
+    queue.boss
+      .schedule(invoiceRemindersQueue, '*/15 * * * *', {}, { singletonKey: 'sweep' })
+      .catch((error: unknown) =>
+        this.#logger.error({ err: error }, 'could not schedule the invoice reminder sweep'),
       );
   }
 
@@ -266,11 +296,23 @@ export class NotificationService {
       previousDate: formatDate(new Date(start.getTime() - DAY_MS), language, organization),
       previousTime: formatTime(new Date(start.getTime() - DAY_MS), language, organization),
       ratingUrl: `${this.#publicUrl()}/visit-rating/${orgId}?token=sample`,
+      invoiceNumber: 'INV-000042',
+      issuedDate: formatDate(new Date(this.#now()), language, organization),
+      dueDate: formatDate(new Date(this.#now() + 14 * DAY_MS), language, organization),
+      total: new Intl.NumberFormat(org.locale, { style: 'currency', currency: org.currency }).format(189.5),
+      balance: new Intl.NumberFormat(org.locale, { style: 'currency', currency: org.currency }).format(89.5),
+      paymentDetails: 'IBAN DE00 0000 0000 0000 0000 00',
+      daysOverdue: '7',
       endpointUrl: 'https://hooks.example.com/crewkit',
       reason: 'Every delivery failed for 5 days.',
       disabledAt: `${formatDate(start, language, organization)}, ${formatTime(start, language, organization)}`,
     };
     return render(chosen, variables, { organizationName: org.name, language });
+  }
+
+  /** The organization's wording of a message, Crewkit's where it left a part unset. */
+  templateOf(db: Db, orgId: string, type: MessageType, language: MessageLanguage): Promise<TemplateParts> {
+    return this.#templateOf(db, orgId, type, language);
   }
 
   async #templateOf(
@@ -306,6 +348,7 @@ export class NotificationService {
           query.status ? eq(notifications.status, query.status) : undefined,
           query.type ? eq(notifications.type, query.type) : undefined,
           query.appointmentId ? eq(notifications.appointmentId, query.appointmentId) : undefined,
+          query.invoiceId ? eq(notifications.invoiceId, query.invoiceId) : undefined,
         ),
       )
       .orderBy(desc(notifications.id))
@@ -376,7 +419,7 @@ export class NotificationService {
       if (!event.type.startsWith('appointment.')) continue;
       byOrg.set(event.orgId, [...(byOrg.get(event.orgId) ?? []), event]);
     }
-    let queued = 0;
+    let queued = (await this.invoices?.queueForEvents(db, events)) ?? 0;
     for (const [orgId, orgEvents] of byOrg) {
       const visits = await loadVisits(
         db,
@@ -522,6 +565,10 @@ export class NotificationService {
   }
 
   /** Wakes a delivery worker, in the caller's transaction: it runs once the messages are visible. */
+  wake(db: Db): Promise<void> {
+    return this.#poke(db);
+  }
+
   async #poke(db: Db) {
     if (!this.queue) return;
     await this.queue.send(
@@ -657,6 +704,33 @@ export class NotificationService {
     } else if (row.appointmentId && row.bodyText === null) {
       return skip('the appointment no longer exists');
     }
+    let attachments: OutgoingEmail['attachments'];
+    if (row.invoiceId && this.invoices) {
+      if (row.type === 'invoice_overdue' && row.resendOf === null) {
+        const stale =
+          now - row.dueAt.getTime() > stillWorthSending(row.type)
+            ? `too late: it was due at ${row.dueAt.toISOString()} and could not be sent in time`
+            : await this.invoices.staleness(row.orgId, row.invoiceId, this.#db);
+        if (stale) return skip(stale);
+      }
+      if (row.channel === 'email') {
+        try {
+          const { pdf, fileName } = await renderInvoicePdf(
+            this.#db,
+            this.invoices.invoicing,
+            row.orgId,
+            row.invoiceId,
+          );
+          attachments = [{ filename: fileName, content: pdf, contentType: 'application/pdf' }];
+        } catch (error) {
+          if (error instanceof ApiError && error.code === 'not_found')
+            return skip('the invoice no longer exists');
+          throw error;
+        }
+      }
+    } else if (row.type === 'invoice_issued' || row.type === 'invoice_overdue') {
+      return skip('the invoice no longer exists');
+    }
     try {
       const result =
         row.channel === 'email'
@@ -668,6 +742,7 @@ export class NotificationService {
               text: content.bodyText ?? '',
               html: content.bodyHtml ?? '',
               calendar: content.ics ? { method: icsMethod(content.ics), content: content.ics } : undefined,
+              attachments,
             })
           : await this.sms.send({ to: row.recipient, body: content.bodyText ?? '' });
       await finish({

@@ -23,6 +23,18 @@ const common = [
   'address',
 ] as const;
 
+/** An invoice's messages: the amounts are formatted in the organization's currency and language. */
+const invoiceVariables = [
+  'customerName',
+  'organizationName',
+  'invoiceNumber',
+  'issuedDate',
+  'dueDate',
+  'total',
+  'balance',
+  'paymentDetails',
+] as const;
+
 export const variablesOf: Record<MessageType, readonly string[]> = {
   confirmation: common,
   reschedule: [...common, 'previousDate', 'previousTime'],
@@ -33,10 +45,12 @@ export const variablesOf: Record<MessageType, readonly string[]> = {
   on_my_way: common,
   completion: [...common, 'ratingUrl'],
   webhook_endpoint_disabled: ['organizationName', 'endpointUrl', 'reason', 'disabledAt'],
+  invoice_issued: invoiceVariables,
+  invoice_overdue: [...invoiceVariables, 'daysOverdue'],
 };
 
 /** Messages to the organization's own staff: no visit, so none of a visit's facts below them. */
-const aboutNoVisit = new Set<MessageType>(['webhook_endpoint_disabled']);
+const aboutNoVisit = new Set<MessageType>(['webhook_endpoint_disabled', 'invoice_issued', 'invoice_overdue']);
 
 type Wording = { subject: string; lines: string[]; sms: string };
 
@@ -285,6 +299,73 @@ const wording: Record<MessageType, Record<MessageLanguage, Wording>> = {
       sms: '{{organizationName}} : webhook {{endpointUrl}} désactivé. {{reason}}',
     },
   },
+  invoice_issued: {
+    en: {
+      subject: 'Invoice {{invoiceNumber}} from {{organizationName}}',
+      lines: [
+        'Hello {{customerName}},',
+        'Thank you for choosing {{organizationName}}. Your invoice {{invoiceNumber}} of {{issuedDate}} is attached as a PDF.',
+        'Amount: {{total}}<br>Please pay by: {{dueDate}}',
+        '{{paymentDetails}}',
+      ],
+      sms: '{{organizationName}}: invoice {{invoiceNumber}} for {{total}}, due {{dueDate}}. We have emailed it to you.',
+    },
+    de: {
+      subject: 'Rechnung {{invoiceNumber}} von {{organizationName}}',
+      lines: [
+        'Guten Tag {{customerName}},',
+        'vielen Dank für Ihren Auftrag bei {{organizationName}}. Ihre Rechnung {{invoiceNumber}} vom {{issuedDate}} finden Sie als PDF im Anhang.',
+        'Betrag: {{total}}<br>Zahlbar bis: {{dueDate}}',
+        '{{paymentDetails}}',
+      ],
+      sms: '{{organizationName}}: Rechnung {{invoiceNumber}} über {{total}}, fällig am {{dueDate}}. Sie erhalten sie per E-Mail.',
+    },
+    fr: {
+      subject: 'Facture {{invoiceNumber}} de {{organizationName}}',
+      lines: [
+        'Bonjour {{customerName}},',
+        'Merci d’avoir fait appel à {{organizationName}}. Vous trouverez ci-joint en PDF votre facture {{invoiceNumber}} du {{issuedDate}}.',
+        'Montant : {{total}}<br>À régler avant le : {{dueDate}}',
+        '{{paymentDetails}}',
+      ],
+      sms: '{{organizationName}} : facture {{invoiceNumber}} de {{total}}, à régler avant le {{dueDate}}. Envoyée par e-mail.',
+    },
+  },
+  invoice_overdue: {
+    en: {
+      subject: 'Reminder: invoice {{invoiceNumber}} is overdue',
+      lines: [
+        'Hello {{customerName}},',
+        'Our invoice {{invoiceNumber}} of {{issuedDate}} is still open. The invoice is attached again as a PDF.',
+        'Due date: {{dueDate}}<br>Days overdue: {{daysOverdue}}<br>Open balance: {{balance}}',
+        'If you have paid in the meantime, thank you, and please disregard this message.',
+        '{{paymentDetails}}',
+      ],
+      sms: '{{organizationName}}: invoice {{invoiceNumber}} was due on {{dueDate}}; {{balance}} is still open.',
+    },
+    de: {
+      subject: 'Zahlungserinnerung: Rechnung {{invoiceNumber}}',
+      lines: [
+        'Guten Tag {{customerName}},',
+        'unsere Rechnung {{invoiceNumber}} vom {{issuedDate}} ist noch offen. Sie finden sie noch einmal als PDF im Anhang.',
+        'Fällig am: {{dueDate}}<br>Tage überfällig: {{daysOverdue}}<br>Offener Betrag: {{balance}}',
+        'Falls Sie inzwischen bezahlt haben, danken wir Ihnen und bitten Sie, diese Nachricht zu ignorieren.',
+        '{{paymentDetails}}',
+      ],
+      sms: '{{organizationName}}: Rechnung {{invoiceNumber}} war am {{dueDate}} fällig; offen sind noch {{balance}}.',
+    },
+    fr: {
+      subject: 'Relance : facture {{invoiceNumber}} échue',
+      lines: [
+        'Bonjour {{customerName}},',
+        'Notre facture {{invoiceNumber}} du {{issuedDate}} reste impayée. Vous la trouverez de nouveau ci-jointe en PDF.',
+        'Échéance : {{dueDate}}<br>Jours de retard : {{daysOverdue}}<br>Reste dû : {{balance}}',
+        'Si vous avez réglé entre-temps, merci, et ne tenez pas compte de ce message.',
+        '{{paymentDetails}}',
+      ],
+      sms: '{{organizationName}} : la facture {{invoiceNumber}} était à régler le {{dueDate}} ; {{balance}} restent dus.',
+    },
+  },
 };
 
 /** Crewkit's template for a message in a language. */
@@ -296,7 +377,9 @@ export function defaultTemplate(type: MessageType, language: MessageLanguage): T
     html: [...w.lines.map((line) => `<p>${line}</p>`), ...facts.map((f) => `<p>${f.join('<br>')}</p>`)].join(
       '\n',
     ),
-    text: [...w.lines, ...facts.map((f) => f.join('\n'))].join('\n\n'),
+    text: [...w.lines.map((line) => line.replaceAll('<br>', '\n')), ...facts.map((f) => f.join('\n'))].join(
+      '\n\n',
+    ),
     sms: w.sms,
   };
 }

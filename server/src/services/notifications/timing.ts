@@ -46,6 +46,8 @@ export function stillWorthSending(type: MessageType): number {
       return 45 * MINUTE_MS;
     case 'on_my_way':
       return HOUR_MS;
+    case 'invoice_overdue':
+      return 2 * DAY_MS;
     default:
       return Number.POSITIVE_INFINITY;
   }

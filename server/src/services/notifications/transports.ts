@@ -13,6 +13,8 @@ export interface OutgoingEmail {
   html: string;
   /** An iCalendar invitation, sent as the calendar part clients turn into "add / update / remove". */
   calendar?: { method: string; content: string } | undefined;
+  /** Files sent with it: an invoice's PDF. */
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }> | undefined;
 }
 
 export interface OutgoingSms {
@@ -87,6 +89,7 @@ export function smtpTransport(settings: SmtpSettings): EmailTransport {
           subject: email.subject,
           text: email.text,
           html: email.html,
+          ...(email.attachments ? { attachments: email.attachments } : {}),
           ...(email.calendar
             ? {
                 icalEvent: {

@@ -130,7 +130,7 @@ export function formatAddress(address: CustomerAddress | null): string {
 }
 
 /** The organization's region with the message's language: `de` for an `en-AU` organization is `de-AU`. */
-function localeFor(language: MessageLanguage, orgLocale: string): string {
+export function localeFor(language: MessageLanguage, orgLocale: string): string {
   const region = orgLocale.split('-')[1];
   const tag = region ? `${language}-${region}` : language;
   try {

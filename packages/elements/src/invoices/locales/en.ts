@@ -47,6 +47,27 @@ export const en = {
   draftInvoice: 'Draft invoice',
   issue: 'Issue',
   issued: (number: string) => `Issued as ${number}.`,
+  history: {
+    title: 'History',
+    loading: 'Loading the history…',
+    unavailable: 'The history could not be loaded.',
+    created: 'Drafted',
+    issued: (number: string) => `Issued as ${number}`,
+    emailed: (to: string) => `Emailed to ${to}`,
+    reminded: (to: string) => `Payment reminder to ${to}`,
+    payment: (amount: string) => `Payment of ${amount}`,
+    refund: (amount: string) => `Refund of ${amount}`,
+    creditNote: (number: string, amount: string) => `Credit note ${number} (${amount})`,
+    paid: 'Paid in full',
+    voided: 'Voided',
+    messageStatus: {
+      queued: 'waiting to be sent',
+      sent: 'sent',
+      failed: 'failed',
+      bounced: 'bounced',
+      skipped: 'not sent',
+    },
+  },
 };
 
 export type InvoiceTerms = typeof en;

@@ -1,0 +1,8 @@
+ALTER TABLE "message_templates" DROP CONSTRAINT "message_templates_type_check";--> statement-breakpoint
+ALTER TABLE "notifications" DROP CONSTRAINT "notifications_type_check";--> statement-breakpoint
+ALTER TABLE "notifications" ADD COLUMN "invoice_id" uuid;--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_invoice_id_invoices_id_fk" FOREIGN KEY ("invoice_id") REFERENCES "public"."invoices"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "invoices_unpaid_due_idx" ON "invoices" USING btree ("due_on") WHERE "invoices"."status" in ('issued', 'part_paid');--> statement-breakpoint
+CREATE INDEX "notifications_invoice_idx" ON "notifications" USING btree ("invoice_id") WHERE "notifications"."invoice_id" is not null;--> statement-breakpoint
+ALTER TABLE "message_templates" ADD CONSTRAINT "message_templates_type_check" CHECK ("message_templates"."type" in ('confirmation', 'reschedule', 'cancellation', 'reminder_24h', 'reminder_2h', 'technician_assigned', 'on_my_way', 'completion', 'webhook_endpoint_disabled', 'invoice_issued', 'invoice_overdue'));--> statement-breakpoint
+ALTER TABLE "notifications" ADD CONSTRAINT "notifications_type_check" CHECK ("notifications"."type" in ('confirmation', 'reschedule', 'cancellation', 'reminder_24h', 'reminder_2h', 'technician_assigned', 'on_my_way', 'completion', 'webhook_endpoint_disabled', 'invoice_issued', 'invoice_overdue'));
