@@ -1069,8 +1069,9 @@ export interface paths {
          *     The file is checked row by row on the job queue and imported whole or not at all: any invalid
          *     row fails the import, and `errors` lists every problem by row and column. Poll `getImport`.
          *
-         *     Appointments: `customer` (id or email), `service` (item id or name), `technician` (id, email
-         *     or name; empty: a qualified technician free at that time), `start` (ISO 8601 with an offset,
+         *     Appointments: `customer` (id or email; an export's `customer_email` first), `service` (item id
+         *     or name), `technician` (id, email or name; an export's `technician_email` first; empty: a
+         *     qualified technician free at that time), `start` (ISO 8601 with an offset,
          *     or `2026-03-02 09:00` in the organization's time zone), `duration_minutes` or `end` (default:
          *     the item's duration), `status` (requested, scheduled, completed, cancelled, no_show; default
          *     scheduled), `price_minor` (default: the item's base price), `notes`, `internal_notes`, and the
