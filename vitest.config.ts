@@ -13,6 +13,12 @@ if (!postgresAvailable) console.warn('\n⚠ PostgreSQL not found: the server:pos
 // Workspace packages resolve to their TypeScript sources, so tests never run against a stale (or
 // missing) build. Aliases, because vitest resolves in SSR mode where custom export conditions
 // would have to be configured separately.
+// A worker runs file after file in one module graph instead of importing the server afresh for
+// each: importing it (Hono, drizzle, the contract, the AWS SDK, pdfkit…) cost seconds per file,
+// about a third of the suite. Workers are never shared between projects, so each keeps its own
+// database kind. Tests must leave no global state behind (they restore timers and fetch).
+const isolate = false;
+
 const resolve = {
   alias: [
     {
@@ -47,6 +53,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'sdk',
+          isolate,
           include: ['packages/sdk/test/**/*.test.ts'],
         },
       },
@@ -54,6 +61,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'ascora',
+          isolate,
           include: ['packages/ascora/test/**/*.test.ts'],
           testTimeout: 20_000,
         },
@@ -62,6 +70,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'server:pglite',
+          isolate,
           include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
           env: { CREWKIT_TEST_DB: 'pglite' },
           globalSetup: ['server/test-support/pglite-global-setup.ts'],
@@ -73,6 +82,7 @@ export default defineConfig({
         resolve,
         test: {
           name: 'server:postgres',
+          isolate,
           include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
           env: { CREWKIT_TEST_DB: 'postgres' },
           globalSetup: ['server/test-support/postgres-global-setup.ts'],
