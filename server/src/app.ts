@@ -216,6 +216,7 @@ export function createServices({
       now,
       cache: busyTimes,
       beforeComplete: (tx, row) => jobSheets.assertCompletable(tx, row),
+      confirmationOf: (db, orgId, appointmentId) => notifications.confirmationOf(db, orgId, appointmentId),
     }),
     invoicing: new InvoicingService({ now }),
     storage,

@@ -400,6 +400,31 @@ export class NotificationService {
     return queued;
   }
 
+  /**
+   * The confirmation a new booking will get, for its answer: the plan the outbox consumer makes
+   * from the booking's `appointment.created` (the same code: settings, the customer's channels,
+   * missing addresses, quiet hours), made now and not written. Recipients are masked: an answer
+   * is not the place for a whole email address or phone number.
+   */
+  async confirmationOf(db: Db, orgId: string, appointmentId: string): Promise<PromisedMessage[]> {
+    const visits = await loadVisits(db, orgId, [appointmentId]);
+    if (!visits.has(appointmentId)) return [];
+    const plan = new Plan(this, db, await this.getSettings(db, orgId), this.#now());
+    const event = { id: appointmentId, orgId, type: 'appointment.created', subject: appointmentId, data: {} };
+    this.#plan(plan, event, visits);
+    return plan
+      .planned()
+      .filter(
+        (row) => row.type === 'confirmation' && row.recipientKind === 'customer' && row.status === 'queued',
+      )
+      .map((row) => ({
+        channel: row.channel,
+        type: 'confirmation' as const,
+        recipient: row.recipient,
+        to: maskRecipient(row.channel, row.recipient),
+      }));
+  }
+
   queueForEvent(db: Db, event: NotifiableEvent): Promise<number> {
     return this.queueForEvents(db, [event]);
   }
@@ -831,6 +856,11 @@ class Plan {
     this.#withdrawals.push({ appointmentId, reason });
   }
 
+  /** The rows this plan would write, as they stand. */
+  planned(): ReadonlyArray<typeof notifications.$inferInsert> {
+    return this.#rows;
+  }
+
   /** Writes the batch; returns how many messages were newly queued to be sent. */
   async flush(): Promise<number> {
     let queued = 0;
@@ -911,6 +941,27 @@ class Plan {
       });
     }
   }
+}
+
+/** A message a change will send, as its answer tells the caller (`recipient` stays on the server). */
+export interface PromisedMessage {
+  channel: NotificationChannel;
+  type: 'confirmation';
+  recipient: string;
+  to: string;
+}
+
+/**
+ * Enough of an address to recognise it by, not enough to learn it from: `j***@example.com`, and a
+ * phone number's last three digits.
+ */
+export function maskRecipient(channel: NotificationChannel, recipient: string): string {
+  if (channel === 'email') {
+    const at = recipient.lastIndexOf('@');
+    return at > 0 ? `${recipient[0]}***${recipient.slice(at)}` : '***';
+  }
+  const digits = recipient.replace(/\D/g, '');
+  return digits.length > 3 ? `***${digits.slice(-3)}` : '***';
 }
 
 /** Why a message should no longer go out, if it should not. */
