@@ -64,6 +64,7 @@ import { BookingService } from './services/booking/service.js';
 import { importQueue, runImport } from './services/imports.js';
 import { InvoicingService } from './services/invoicing/invoices.js';
 import { JobSheetService, maxAttachmentBytes } from './services/job-sheet/service.js';
+import { JobSheetFileSweeper } from './services/job-sheet/sweeper.js';
 import { registerNotifications } from './services/notifications/consumer.js';
 import { NotificationService } from './services/notifications/service.js';
 import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
@@ -198,6 +199,8 @@ export function createServices({
     queue.handle(importQueue, (data) => runImport(database.db, logger, String(data.importId), now));
   }
   const jobSheets = new JobSheetService({ storage, now });
+  const fileSweeper = new JobSheetFileSweeper({ db: database.db, storage, now, logger });
+  if (queue) fileSweeper.register(queue);
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -221,6 +224,7 @@ export function createServices({
     invoicing: new InvoicingService({ now }),
     storage,
     jobSheets,
+    fileSweeper,
     queue,
     events,
     webhooks,
