@@ -152,11 +152,14 @@ export class NotificationService {
   // Settings
 
   async getSettings(db: Db, orgId: string): Promise<Schemas['NotificationSettings']> {
-    const [[row], [org]] = await Promise.all([
-      db.select().from(notificationSettings).where(eq(notificationSettings.orgId, orgId)),
-      db.select({ locale: organizations.locale }).from(organizations).where(eq(organizations.id, orgId)),
-    ]);
+    // One query: every booking's answer reads these (what its confirmation will be).
+    const [org] = await db
+      .select({ locale: organizations.locale, row: notificationSettings })
+      .from(organizations)
+      .leftJoin(notificationSettings, eq(notificationSettings.orgId, organizations.id))
+      .where(eq(organizations.id, orgId));
     if (!org) throw new ApiError('not_found');
+    const row = org.row;
     const messages = Object.fromEntries(
       messageTypes.map((type) => [type, row?.messages[type] ?? defaultSetting]),
     ) as Schemas['NotificationSettings']['messages'];
@@ -402,16 +405,21 @@ export class NotificationService {
 
   /**
    * The confirmation a new booking will get, for its answer: the plan the outbox consumer makes
-   * from the booking's `appointment.created` (the same code: settings, the customer's channels,
-   * missing addresses, quiet hours), made now and not written. Recipients are masked: an answer
+   * from the booking's `appointment.created` (the same code, `Plan.message`: settings, the
+   * customer's channels, missing addresses, quiet hours), made now and not written. Recipients are masked: an answer
    * is not the place for a whole email address or phone number.
    */
   async confirmationOf(db: Db, orgId: string, appointmentId: string): Promise<PromisedMessage[]> {
-    const visits = await loadVisits(db, orgId, [appointmentId]);
+    const [visits, settings] = await Promise.all([
+      loadVisits(db, orgId, [appointmentId]),
+      this.getSettings(db, orgId),
+    ]);
     if (!visits.has(appointmentId)) return [];
-    const plan = new Plan(this, db, await this.getSettings(db, orgId), this.#now());
-    const event = { id: appointmentId, orgId, type: 'appointment.created', subject: appointmentId, data: {} };
-    this.#plan(plan, event, visits);
+    const plan = new Plan(this, db, settings, this.#now());
+    plan.event = { id: appointmentId, orgId, type: 'appointment.created', subject: appointmentId, data: {} };
+    // What `appointment.created` queues for a new booking's customer (#plan), without the
+    // technician's message and the reminders, which the answer does not mention.
+    plan.message('confirmation', visits.get(appointmentId)!);
     return plan
       .planned()
       .filter(
