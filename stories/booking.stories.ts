@@ -25,8 +25,22 @@ const bookingApi = [
   http.delete(api('/holds/:holdId'), () => new HttpResponse(null, { status: 204 })),
   http.post(api('/appointments'), async ({ request }) => {
     await delay(400);
-    const body = (await request.json()) as { start: string };
-    return HttpResponse.json(appointmentFor(holdFor(body.start)), { status: 201 });
+    const body = (await request.json()) as {
+      start: string;
+      customer: { email: string };
+      siteAddress?: Record<string, string>;
+    };
+    const booked = appointmentFor(holdFor(body.start));
+    // As the reference server answers a booking widget: the site it sent, and the confirmation on its way.
+    const to = body.customer.email.replace(/^(.)[^@]*/, '$1***');
+    return HttpResponse.json(
+      {
+        ...booked,
+        siteAddress: body.siteAddress ? { ...body.siteAddress, mapsUrl: booked.siteAddress!.mapsUrl } : null,
+        notifications: [{ channel: 'email', type: 'confirmation', to }],
+      },
+      { status: 201 },
+    );
   }),
 ];
 
@@ -133,6 +147,16 @@ export const Dark: Story = {
 };
 
 /** Another language: German, with German dates and prices. */
+/** A host that knows its visitor (signed in on its own site) passes their saved address in. */
+export const SavedAddress: Story = {
+  render: () => html`<crew-booking
+    api-base=${apiBase}
+    org=${orgId}
+    publishable-key=${publishableKey}
+    .address=${{ line1: '3 Ferry Rd', city: 'Balmain', region: 'NSW', postalCode: '2041', country: 'AU' }}
+  ></crew-booking>`,
+};
+
 export const German: Story = { args: { locale: 'de' } };
 
 /** French: Monday first, `149,00 $AU`, 24-hour times. */

@@ -64,6 +64,7 @@ import { BookingService } from './services/booking/service.js';
 import { importQueue, runImport } from './services/imports.js';
 import { InvoicingService } from './services/invoicing/invoices.js';
 import { JobSheetService, maxAttachmentBytes } from './services/job-sheet/service.js';
+import { JobSheetFileSweeper } from './services/job-sheet/sweeper.js';
 import { registerNotifications } from './services/notifications/consumer.js';
 import { NotificationService } from './services/notifications/service.js';
 import type { EmailTransport, SmsTransport } from './services/notifications/transports.js';
@@ -200,6 +201,8 @@ export function createServices({
     queue.handle(importQueue, (data) => runImport(database.db, logger, String(data.importId), now));
   }
   const jobSheets = new JobSheetService({ storage, now });
+  const fileSweeper = new JobSheetFileSweeper({ db: database.db, storage, now, logger });
+  if (queue) fileSweeper.register(queue);
   return {
     db: database.db,
     databaseKind: database.kind,
@@ -218,10 +221,12 @@ export function createServices({
       now,
       cache: busyTimes,
       beforeComplete: (tx, row) => jobSheets.assertCompletable(tx, row),
+      confirmationOf: (db, orgId, appointmentId) => notifications.confirmationOf(db, orgId, appointmentId),
     }),
     invoicing,
     storage,
     jobSheets,
+    fileSweeper,
     queue,
     events,
     webhooks,

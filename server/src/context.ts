@@ -14,6 +14,7 @@ import type { Readiness } from './readiness.js';
 import type { BookingService } from './services/booking/service.js';
 import type { InvoicingService } from './services/invoicing/invoices.js';
 import type { JobSheetService } from './services/job-sheet/service.js';
+import type { JobSheetFileSweeper } from './services/job-sheet/sweeper.js';
 import type { NotificationService } from './services/notifications/service.js';
 import type { OrganizationLookup } from './services/organizations.js';
 import type { BusyCache } from './services/scheduling.js';
@@ -46,6 +47,8 @@ export interface Services {
   storage: Storage;
   /** Job sheets: labour time, notes, checklist, attachments, signature, parts used. */
   jobSheets: JobSheetService;
+  /** Deletes job-sheet files nothing refers to (abandoned uploads, deleted rows), hourly on the queue. */
+  fileSweeper: JobSheetFileSweeper;
   /**
    * The durable job queue (pg-boss), owned by this app. Absent in an app started without
    * background work (most tests, the benchmarks): what needs it answers 503 `queue_unavailable`.

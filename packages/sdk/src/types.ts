@@ -67,6 +67,9 @@ export type Hold = Schemas['Hold'];
 export type HoldCreate = Schemas['HoldCreate'];
 
 export type Appointment = Schemas['Appointment'];
+/** A new appointment as `appointments.create` answers it: with the confirmation it will send. */
+export type BookedAppointment = Schemas['BookedAppointment'];
+export type PromisedMessage = Schemas['PromisedMessage'];
 /** An appointment as listed: with its customer's name and the statuses it may move to next. */
 export type AppointmentListItem = Schemas['AppointmentListItem'];
 

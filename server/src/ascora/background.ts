@@ -6,6 +6,7 @@ import { eventQueues } from '../events/dispatcher.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
 import { importQueues } from '../services/imports.js';
+import { jobSheetQueues } from '../services/job-sheet/sweeper.js';
 import { notificationQueues } from '../services/notifications/service.js';
 import { webhookQueues } from '../services/webhooks/sender.js';
 import { defaultStaleRunMs, latestRun } from './sync.js';
@@ -20,7 +21,14 @@ import { ascoraQueues, enqueueSync, registerAscoraWorkers, scheduleSync } from '
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
   return JobQueue.start(
     database,
-    [...ascoraQueues, ...eventQueues, ...webhookQueues, ...notificationQueues, ...importQueues],
+    [
+      ...ascoraQueues,
+      ...eventQueues,
+      ...webhookQueues,
+      ...notificationQueues,
+      ...importQueues,
+      ...jobSheetQueues,
+    ],
     logger,
   );
 }

@@ -19,11 +19,18 @@ type Schemas = components['schemas'];
 
 /**
  * A new appointment as its booker sees it. A publishable key is anyone with a booking form, so it
- * never learns whether the email it sent matched a customer, nor who: no customer id.
+ * never learns whether the email it sent matched a customer, nor who: no customer id, and no site
+ * but the one it sent (without one, the visit goes to the customer's address on file, which is not
+ * the form's to see).
  */
-function toBooked(row: AppointmentRow, principal: Principal): Schemas['Appointment'] {
+function toBooked(
+  row: AppointmentRow,
+  principal: Principal,
+  sent: Schemas['AppointmentCreate'],
+): Schemas['Appointment'] {
   const { customerId, internalNotes, ...appointment } = toAppointment(row);
-  return principal.kind === 'publishable_key' ? appointment : { ...appointment, customerId, internalNotes };
+  if (principal.kind !== 'publishable_key') return { ...appointment, customerId, internalNotes };
+  return { ...appointment, siteAddress: sent.siteAddress ? appointment.siteAddress : null };
 }
 
 /** Who asks, as booking counts holds: the credential and the client address. */
@@ -33,8 +40,13 @@ export function callerOf(c: AppContext): Caller {
 
 export const appointmentHandlers = {
   async createAppointment(c, { params, body }) {
-    const booked = await c.var.services.booking.book(c.var.db, callerOf(c), params.orgId, body);
-    return c.json(toBooked(booked, c.var.principal!), 201, {
+    const { appointment: booked, notifications } = await c.var.services.booking.bookAndTell(
+      c.var.db,
+      callerOf(c),
+      params.orgId,
+      body,
+    );
+    return c.json({ ...toBooked(booked, c.var.principal!, body), notifications }, 201, {
       location: `/api/v1/organizations/${params.orgId}/appointments/${booked.id}`,
     });
   },

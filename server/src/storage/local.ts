@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { constantTimeEqual, deriveKey } from '../lib/crypto.js';
 import { newId } from '../lib/ids.js';
@@ -71,6 +71,21 @@ export class LocalStorage implements Storage {
 
   async uploadUrl(): Promise<undefined> {
     return undefined;
+  }
+
+  /** One page per organization's folder; a folder not made yet holds nothing. */
+  async *list(): AsyncIterable<string[]> {
+    const folders = await readdir(this.#folder, { withFileTypes: true }).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      },
+    );
+    for (const folder of folders) {
+      if (!folder.isDirectory()) continue;
+      const files = await readdir(join(this.#folder, folder.name), { withFileTypes: true });
+      yield files.filter((file) => file.isFile()).map((file) => `${folder.name}/${file.name}`);
+    }
   }
 
   sign(key: string, contentType: string, expires: number): string {

@@ -5,6 +5,7 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectCommand,
+  paginateListObjectsV2,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -96,6 +97,12 @@ export class S3Storage implements Storage {
   /** Any content type may be sent: the server judges the bytes when the upload is attached. */
   uploadUrl(key: string, expiresAtMs: number): Promise<string> {
     return this.#sign(new PutObjectCommand({ Bucket: this.#bucket, Key: checkKey(key) }), expiresAtMs);
+  }
+
+  async *list(): AsyncIterable<string[]> {
+    for await (const page of paginateListObjectsV2({ client: this.#client }, { Bucket: this.#bucket })) {
+      yield (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+    }
   }
 
   /** Signed on the services' clock, so a link's life is what the caller asked for. */

@@ -36,6 +36,8 @@ export interface Storage {
    * not pass through this server; undefined where the store cannot sign one (the local folder).
    */
   uploadUrl(key: string, expiresAtMs: number): Promise<string | undefined>;
+  /** Every stored key, a page at a time (for the sweep of files nothing refers to any more). */
+  list(): AsyncIterable<string[]>;
 }
 
 /** `<orgId>/<name>`: a uuid, then a plain file name (no separators, no dot-dot). */

@@ -56,7 +56,12 @@ describe('<crew-booking> against a real reference server', () => {
     $(el, '.slot')!.click();
 
     await until(el, 'the details step', () => heading(el) === 'Your details');
-    for (const [id, value] of Object.entries({ name: 'Bea E2E', email: 'bea.e2e@example.com' })) {
+    for (const [id, value] of Object.entries({
+      name: 'Bea E2E',
+      email: 'bea.e2e@example.com',
+      line1: '8 Quay St',
+      city: 'Sydney',
+    })) {
       const input = $(el, `#${id}`) as HTMLInputElement;
       input.value = value;
       input.dispatchEvent(new Event('input'));
@@ -71,6 +76,9 @@ describe('<crew-booking> against a real reference server', () => {
     expect(appointment.status).to.equal('scheduled');
     await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
     expect($(el, '[part="reference"]')!.textContent).to.equal(appointment.reference);
+    // The real server's answer: the demo business emails confirmations, to the address typed.
+    expect($(el, '[part="sent"]')!.textContent).to.equal('We’ll email a confirmation to b***@example.com.');
+    expect(appointment.siteAddress).to.include({ line1: '8 Quay St', city: 'Sydney' });
     await expect(el).to.be.accessible();
   });
 });

@@ -258,7 +258,12 @@ describe('<crew-booking> layout', () => {
     await onDateStep(el);
     $(el, '.slot').click();
     await until(el, 'the details', () => $(el, '#name'));
-    for (const [field, value] of Object.entries({ name: 'Bea Visitor', email: 'bea@example.com' })) {
+    for (const [field, value] of Object.entries({
+      name: 'Bea Visitor',
+      email: 'bea@example.com',
+      line1: '8 Quay St',
+      city: 'Sydney',
+    })) {
       const input = $<HTMLInputElement>(el, `#${field}`);
       input.value = value;
       input.dispatchEvent(new Event('input'));
@@ -357,6 +362,10 @@ describe('<crew-booking> by keyboard alone, with axe', () => {
         await sendKeys({ type: 'ea Visitor' });
         await sendKeys({ press: 'Tab' });
         await sendKeys({ type: 'bea@example.com' });
+        await reach('#line1', '8');
+        await sendKeys({ type: ' Quay St' });
+        await reach('#city', 'S');
+        await sendKeys({ type: 'ydney' });
         await reach('button[type="submit"]');
         await until(el, 'the review', () => $(el, '.primary:not([type="submit"])'));
         await expect(el).to.be.accessible();

@@ -339,6 +339,29 @@ export const bookingStyles = css`
   label {
     font-weight: 500;
   }
+  .site {
+    display: grid;
+    gap: calc(var(--_space) * 0.75);
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  .site legend {
+    padding: 0;
+    margin-bottom: calc(var(--_space) * 0.5);
+    font-weight: 600;
+  }
+  .row {
+    display: grid;
+    grid-template-columns: repeat(auto-fit, minmax(9em, 1fr));
+    gap: calc(var(--_space) * 0.75);
+  }
+  .choice {
+    display: flex;
+    gap: 0.5em;
+    align-items: center;
+    min-height: 2.75em;
+  }
   .field-error {
     color: var(--_danger);
     font-size: 0.9em;

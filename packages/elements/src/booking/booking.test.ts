@@ -72,7 +72,10 @@ function recorder() {
   return { calls, record };
 }
 
-function bookingHandlers(record: (request: Request) => Promise<void>) {
+/** Where the visitor's visit is, as typed into the details step. */
+const site = { line1: '8 Quay St', city: 'Sydney', postalCode: '2000' };
+
+function bookingHandlers(record: (request: Request) => Promise<void>, answer: Record<string, unknown> = {}) {
   return [
     ...catalogHandlers,
     http.get(api('/technicians/availability'), async ({ request }) => {
@@ -92,7 +95,7 @@ function bookingHandlers(record: (request: Request) => Promise<void>) {
     http.post(api('/appointments'), async ({ request }) => {
       await record(request);
       const body = (await request.json()) as { start: string };
-      return HttpResponse.json(appointmentFor(holdFor(body.start)), { status: 201 });
+      return HttpResponse.json({ ...appointmentFor(holdFor(body.start)), ...answer }, { status: 201 });
     }),
   ];
 }
@@ -252,11 +255,12 @@ describe('<crew-booking>', () => {
     $<HTMLButtonElement>(el, 'button[type="submit"]').click();
     await el.updateComplete;
     expect($(el, '#email-error').textContent).to.contain('name@example.com');
-    await fillDetails(el, { email: 'bea@example.com', phone: '+61 400 000 000' });
+    await fillDetails(el, { email: 'bea@example.com', phone: '+61 400 000 000', ...site });
     $<HTMLButtonElement>(el, 'button[type="submit"]').click();
 
     await until(el, 'the review step', () => heading(el) === 'Check and confirm');
     expect(text(el)).to.contain('Sam Okafor').and.to.contain('bea@example.com').and.to.contain('$149.00');
+    expect(text(el)).to.contain('8 Quay St, 2000 Sydney, AU');
     await expect(el).to.be.accessible();
     const confirmed = nextEvent(el, 'crew-booking-confirmed');
     button(el, 'Confirm booking').click();
@@ -269,6 +273,7 @@ describe('<crew-booking>', () => {
       technicianId: technicians[1]!.id,
       customer: { name: 'Bea Visitor', email: 'bea@example.com', phone: '+61 400 000 000' },
       notes: null,
+      siteAddress: { ...site, country: 'AU' },
     });
 
     await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
@@ -281,6 +286,8 @@ describe('<crew-booking>', () => {
       .and.to.contain('SUMMARY:Leaking tap repair — Harbour City Plumbing')
       .and.to.contain('LOCATION:12 Harbour St\\, 2000 Sydney\\, NSW\\, AU');
     expect(text(el)).to.contain('What happens next');
+    // This answer names no message: the widget promises none.
+    expect(text(el)).not.to.match(/confirmation to|email you/i);
     await expect(el).to.be.accessible();
   });
 
@@ -404,7 +411,7 @@ describe('<crew-booking>', () => {
     const el = await mount();
     el.addEventListener('crew-error', (e) => errors.push(e.error.code));
     await goToDetails(el);
-    await fillDetails(el, { name: 'Bea', email: 'bea@example.com' });
+    await fillDetails(el, { name: 'Bea', email: 'bea@example.com', ...site });
     $<HTMLButtonElement>(el, 'button[type="submit"]').click();
     await until(el, 'the review step', () => heading(el) === 'Check and confirm');
     button(el, 'Confirm booking').click();
@@ -565,7 +572,7 @@ describe('<crew-booking>', () => {
     expect($<HTMLInputElement>(el, '#name').value).to.equal('Bea Visitor');
     expect(el.shadowRoot!.querySelector('.lost')).to.equal(null);
 
-    await fillDetails(el, { email: 'bea@example.com' });
+    await fillDetails(el, { email: 'bea@example.com', ...site });
     $<HTMLButtonElement>(el, 'button[type="submit"]').click();
     await until(el, 'the review step', () => heading(el) === 'Check and confirm');
     const confirmed = nextEvent(el, 'crew-booking-confirmed');
@@ -584,6 +591,102 @@ describe('<crew-booking>', () => {
     expect($<HTMLInputElement>(el, '#name').value).to.equal('Bea Visitor');
     expect($<HTMLInputElement>(el, '#email').value).to.equal('bea@example.com');
     expect($<HTMLInputElement>(el, '#phone').value).to.equal('0400 000 000');
+  });
+
+  it('asks where the visit is, with the autocomplete browsers fill addresses by, and says what is missing', async () => {
+    const { record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount();
+    await goToDetails(el);
+    const autocomplete = Object.fromEntries(
+      ['line1', 'line2', 'postalCode', 'city', 'region', 'country'].map((id) => [
+        $(el, `label[for="${id}"]`).textContent,
+        $(el, `#${id}`).getAttribute('autocomplete'),
+      ]),
+    );
+    expect(autocomplete).to.deep.equal({
+      'Street address': 'address-line1',
+      'Apartment, unit or floor (optional)': 'address-line2',
+      Postcode: 'postal-code',
+      'Suburb or city': 'address-level2',
+      'State or region (optional)': 'address-level1',
+      Country: 'country',
+    });
+    // The business is in Australia (its locale is en-AU): visits are there unless the visitor says otherwise.
+    expect($<HTMLSelectElement>(el, '#country').value).to.equal('AU');
+    expect($(el, '#country option').textContent).to.equal('Australia');
+    expect($(el, 'fieldset legend').textContent).to.equal('Where is the visit?');
+    await fillDetails(el, { name: 'Bea', email: 'bea@example.com' });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await el.updateComplete;
+    expect($(el, '#line1-error').textContent).to.equal('Please fill this in.');
+    expect($(el, '#city-error').textContent).to.equal('Please fill this in.');
+    expect($(el, '#postalCode-error')).to.equal(null);
+    await until(el, 'focus on the street', () => el.shadowRoot!.activeElement?.id === 'line1');
+    await expect(el).to.be.accessible();
+  });
+
+  it('offers the saved address the host passes in, and books the visit there with the access notes typed', async () => {
+    const { calls, record } = recorder();
+    await mockApi(...bookingHandlers(record));
+    const el = await mount();
+    const saved = { line1: '3 Ferry Rd', city: 'Balmain', region: 'NSW', postalCode: '2041', country: 'AU' };
+    el.address = saved;
+    Object.assign(el, { name: 'Bea Visitor', email: 'bea@example.com' });
+    await goToDetails(el);
+    const [keep, other] = $$<HTMLInputElement>(el, 'input[name="site"]');
+    expect(keep!.checked).to.equal(true);
+    expect(keep!.parentElement!.textContent).to.contain('3 Ferry Rd, 2041 Balmain, NSW, AU');
+    expect($(el, '#line1')).to.equal(null);
+    await expect(el).to.be.accessible();
+
+    other!.click();
+    await until(el, 'the address fields', () => $(el, '#line1'));
+    keep!.click();
+    await until(el, 'the saved address again', () => !$(el, '#line1'));
+    await fillDetails(el, { accessNotes: 'Side gate, code 1234' });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await until(el, 'the review step', () => heading(el) === 'Check and confirm');
+    button(el, 'Confirm booking').click();
+    await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
+    const booked = calls.find((c) => c.method === 'POST' && c.path === '/appointments')!;
+    expect((booked.body as { siteAddress: unknown }).siteAddress).to.deep.equal({
+      ...saved,
+      accessNotes: 'Side gate, code 1234',
+    });
+  });
+
+  for (const [channel, to, says] of [
+    ['email', 'b***@example.com', 'We’ll email a confirmation to b***@example.com.'],
+    ['sms', '***000', 'We’ll text a confirmation to ***000.'],
+  ] as const) {
+    it(`says on the done step that a confirmation goes by ${channel} only when the server says so`, async () => {
+      const { record } = recorder();
+      await mockApi(...bookingHandlers(record, { notifications: [{ channel, type: 'confirmation', to }] }));
+      const el = await mount();
+      await goToDetails(el);
+      await fillDetails(el, { name: 'Bea', email: 'bea@example.com', ...site });
+      $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+      await until(el, 'the review step', () => heading(el) === 'Check and confirm');
+      button(el, 'Confirm booking').click();
+      await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
+      expect($(el, '[part="sent"]').textContent).to.equal(says);
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('promises no message when the organization sends no confirmation', async () => {
+    const { record } = recorder();
+    await mockApi(...bookingHandlers(record, { notifications: [] }));
+    const el = await mount();
+    await goToDetails(el);
+    await fillDetails(el, { name: 'Bea', email: 'bea@example.com', ...site });
+    $<HTMLButtonElement>(el, 'button[type="submit"]').click();
+    await until(el, 'the review step', () => heading(el) === 'Check and confirm');
+    button(el, 'Confirm booking').click();
+    await until(el, 'the confirmation', () => heading(el) === 'You are booked in');
+    expect($(el, '[part="sent"]')).to.equal(null);
+    expect(text(el)).not.to.match(/confirmation to|email you|text you/i);
   });
 
   it('speaks German throughout when locale="de"', async () => {

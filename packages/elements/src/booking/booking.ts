@@ -1,12 +1,11 @@
-import {
-  type Appointment,
-  type Availability,
-  type BookingProfile,
-  bookingResources,
-  type CrewkitWith,
-  type Hold,
-  type ServiceCategory,
-  type ServiceItem,
+import type {
+  Appointment,
+  Availability,
+  BookingProfile,
+  CrewkitWith,
+  Hold,
+  ServiceCategory,
+  ServiceItem,
 } from '@crewkit/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
@@ -47,43 +46,48 @@ interface Catalog {
   items: ServiceItem[];
 }
 
-interface Details {
-  name: string;
-  email: string;
-  phone: string;
-  notes: string;
-}
-
-type Field = keyof Details;
+/** The visitor's details, and the site of the visit as the contract's `SiteAddress` names its parts. */
+const limits = {
+  name: 200,
+  email: 254,
+  phone: 40,
+  line1: 200,
+  line2: 200,
+  city: 120,
+  region: 120,
+  postalCode: 20,
+  country: 2,
+  accessNotes: 1000,
+  notes: 5000,
+};
+type Field = keyof typeof limits;
+type Details = Record<Field, string>;
+const siteFields = ['line1', 'line2', 'city', 'region', 'postalCode', 'country'] as const;
+const emptyDetails = () => Object.fromEntries(Object.keys(limits).map((key) => [key, ''])) as Details;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s()./-]{5,40}$/;
-const limits: Record<Field, number> = { name: 200, email: 254, phone: 40, notes: 5000 };
 
 /** The availability API answers at most 62 days at once. */
 const RANGE_DAYS = 61;
 
 /** Where the visit takes place, if the server sends it (`address`, or `siteAddress` on newer servers). */
-interface SiteAddress {
-  line1?: string;
-  line2?: string;
-  city?: string;
-  region?: string;
-  postalCode?: string;
-  country?: string;
-}
+type SiteAddress = Partial<Record<(typeof siteFields)[number] | 'accessNotes', string>>;
 
-function addressOf(appointment: Appointment): string | undefined {
-  const found = appointment as Appointment & {
-    address?: SiteAddress | null;
-    siteAddress?: SiteAddress | null;
-  };
-  const address = found.siteAddress ?? found.address;
+function addressLine(address: SiteAddress | null | undefined): string | undefined {
   if (!address) return undefined;
   const place = [address.postalCode, address.city].filter(Boolean).join(' ');
   const line = [address.line1, address.line2, place, address.region, address.country].filter(Boolean);
   return line.length ? line.join(', ') : undefined;
 }
+
+function addressOf(appointment: Appointment): string | undefined {
+  const found = appointment as Appointment & { address?: SiteAddress | null };
+  return addressLine(found.siteAddress ?? found.address);
+}
+
+/** The confirmation the server says it will send (`notifications` in the booking's answer). */
+type Promised = { channel: string; to: string };
 
 /** Which part of the day a start belongs to, by its hour in the zone times are shown in. */
 function partOfDay(hour: number): 'morning' | 'afternoon' | 'evening' {
@@ -114,6 +118,9 @@ const visitorZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
  * @prop {string} name - Prefills the visitor's name.
  * @prop {string} email - Prefills the visitor's email.
  * @prop {string} phone - Prefills the visitor's phone number.
+ * @prop {object} address - The visitor's saved address (`line1`, `line2`, `city`, `region`, `postalCode`,
+ *   `country`), offered as the visit's site. Only a host that knows its visitor (signed in) can pass it:
+ *   the booking API tells a widget nothing about a returning customer. Also settable as a JSON attribute.
  *
  * @event {CrewReadyEvent} crew-ready - The catalog has loaded and the widget is interactive.
  * @event {CrewServiceSelectedEvent} crew-service-selected - A service was chosen (`event.service`).
@@ -139,6 +146,8 @@ const visitorZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
  * @csspart aside - The summary of the chosen service beside the calendar.
  * @csspart times - The chosen day's start times.
  * @csspart address - Where the visit takes place, on the confirmation.
+ * @csspart site - The visit's address in the details step.
+ * @csspart sent - What the confirmation says was sent (an email or a text), only when one is.
  * @csspart state - A loading, empty or error view (also `state-loading`, `state-empty`, `state-error`).
  *
  * @cssproperty [--crew-color-primary=#1d4ed8] - Buttons, selection, links.
@@ -167,6 +176,8 @@ export class CrewBooking extends CrewElement {
     name: {},
     email: {},
     phone: {},
+    address: { type: Object },
+    useSaved: { state: true },
     step: { state: true },
     catalog: { state: true },
     availability: { state: true },
@@ -194,6 +205,9 @@ export class CrewBooking extends CrewElement {
   declare name: string | undefined;
   declare email: string | undefined;
   declare phone: string | undefined;
+  declare address: SiteAddress | undefined;
+  /** The visit is at the saved address (when the host gave one), not one typed here. */
+  declare private useSaved: boolean;
 
   declare private step: Step;
   declare private catalog: Load<Catalog>;
@@ -218,7 +232,11 @@ export class CrewBooking extends CrewElement {
   declare private appointment: Appointment | undefined;
 
   private readonly localize = new LocalizeController(this, { en, de, fr, es }, 'crew-booking');
-  private client: CrewkitWith<typeof bookingResources> | undefined;
+  /**
+   * Raw typed calls (the SDK's sender: credential, idempotency keys, retries) rather than its
+   * resource namespaces, which carry every method of a namespace: the widget's size budget.
+   */
+  private client: CrewkitWith<Record<never, never>> | undefined;
   private loads = new AbortController();
   private availabilityRequest: AbortController | undefined;
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
@@ -236,7 +254,8 @@ export class CrewBooking extends CrewElement {
     this.zone = visitorZone();
     this.month = firstOfMonth(todayIn(this.zone));
     this.technicianId = null;
-    this.details = { name: '', email: '', phone: '', notes: '' };
+    this.details = emptyDetails();
+    this.useSaved = true;
     this.fieldErrors = {};
     this.submitting = false;
   }
@@ -304,16 +323,35 @@ export class CrewBooking extends CrewElement {
           org: this.org,
           publishableKey: this.publishableKey,
         },
-        bookingResources,
+        {},
       );
       this.client = client;
+      const path = { path: { orgId: this.org! } };
+      const allItems = async () => {
+        const all: ServiceItem[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await unwrap(
+            client.GET('/api/v1/organizations/{orgId}/services/items', {
+              params: { ...path, query: { limit: 100, ...(cursor ? { cursor } : {}) } },
+              signal,
+            }),
+          );
+          all.push(...page.data);
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor && all.length < 500);
+        return all;
+      };
       const [profile, categories, items] = await Promise.all([
-        unwrap(client.organizations.getBookingProfile({ signal })),
-        unwrap(client.services.categories.list({ signal })),
-        client.services.items.list({ limit: 100, signal }).toArray({ limit: 500 }),
+        unwrap(client.GET('/api/v1/organizations/{orgId}/booking-profile', { params: path, signal })),
+        unwrap(client.GET('/api/v1/organizations/{orgId}/services/categories', { params: path, signal })),
+        allItems(),
       ]);
       if (signal.aborted) return;
       const catalog = { profile, categories: categories.data, items: items.filter((item) => item.active) };
+      // Visits are where the business works: its country, unless the visitor says otherwise.
+      if (!this.details.country)
+        this.details = { ...this.details, country: new Intl.Locale(profile.locale).maximize().region ?? '' };
       this.catalog = { state: 'ready', value: catalog };
       this.dispatchEvent(new CrewReadyEvent());
       this.applyPreselection(catalog);
@@ -352,13 +390,18 @@ export class CrewBooking extends CrewElement {
     this.availability = { state: 'loading' };
     try {
       const value = await unwrap(
-        client.availability.get({
-          serviceItemId: item.id,
-          from,
-          // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings.
-          to: to < from ? from : to,
-          timeZone: this.zone,
-          ...(this.technicianId ? { technicianId: this.technicianId } : {}),
+        client.GET('/api/v1/organizations/{orgId}/technicians/availability', {
+          params: {
+            path: { orgId: this.org! },
+            query: {
+              serviceItemId: item.id,
+              from,
+              // biome-ignore lint/complexity/useMathMinMax: ISO dates compare as strings.
+              to: to < from ? from : to,
+              timeZone: this.zone,
+              ...(this.technicianId ? { technicianId: this.technicianId } : {}),
+            },
+          },
           signal: request.signal,
         }),
       );
@@ -478,7 +521,10 @@ export class CrewBooking extends CrewElement {
     await this.releaseHold();
     try {
       const hold = await unwrap(
-        client.holds.create({ serviceItemId: item.id, start, technicianId: this.technicianId }),
+        client.POST('/api/v1/organizations/{orgId}/holds', {
+          params: { path: { orgId: this.org! } },
+          body: { serviceItemId: item.id, start, technicianId: this.technicianId },
+        }),
       );
       this.hold = hold;
       this.selectedDate = todayIn(this.zone, new Date(hold.start));
@@ -571,6 +617,9 @@ export class CrewBooking extends CrewElement {
     if (!email.trim()) errors.email = t.required;
     else if (!EMAIL.test(email.trim())) errors.email = t.invalidEmail;
     if (phone.trim() && !PHONE.test(phone.trim())) errors.phone = t.invalidPhone;
+    if (!this.savedAddress())
+      for (const field of ['line1', 'city'] as const)
+        if (!this.details[field].trim()) errors[field] = t.required;
     for (const field of Object.keys(limits) as Field[]) {
       if (!errors[field] && this.details[field].length > limits[field])
         errors[field] = t.tooLong(limits[field]);
@@ -586,15 +635,20 @@ export class CrewBooking extends CrewElement {
     this.submitting = true;
     this.submitError = undefined;
     const { name, email, phone, notes } = this.details;
+    const siteAddress = this.site();
     try {
       const appointment = await unwrap(
-        client.appointments.create({
-          serviceItemId: item.id,
-          start: hold.start,
-          holdId: hold.id,
-          technicianId: this.technicianId,
-          customer: { name: name.trim(), email: email.trim(), phone: phone.trim() || null },
-          notes: notes.trim() || null,
+        client.POST('/api/v1/organizations/{orgId}/appointments', {
+          params: { path: { orgId: this.org! } },
+          body: {
+            serviceItemId: item.id,
+            start: hold.start,
+            holdId: hold.id,
+            technicianId: this.technicianId,
+            customer: { name: name.trim(), email: email.trim(), phone: phone.trim() || null },
+            notes: notes.trim() || null,
+            ...(siteAddress ? { siteAddress } : {}),
+          },
         }),
       );
       clearTimeout(this.holdTimer);
@@ -623,6 +677,22 @@ export class CrewBooking extends CrewElement {
     }
   }
 
+  /** The site the visitor chose or typed, without its empty parts; none when nothing was given. */
+  private site(): SiteAddress | undefined {
+    const site: SiteAddress = {};
+    const from = this.savedAddress() ?? this.details;
+    for (const key of [...siteFields, 'accessNotes'] as const) {
+      const value = (key === 'accessNotes' ? this.details : from)[key]?.trim();
+      if (value) site[key] = value;
+    }
+    return site.line1 ? site : undefined;
+  }
+
+  /** The host's saved address while the visitor keeps it chosen. */
+  private savedAddress(): SiteAddress | undefined {
+    return this.useSaved && this.address?.line1 ? this.address : undefined;
+  }
+
   /** Puts the server's per-field problems (`body.customer.email`) next to the fields they concern. */
   private fieldErrorsFrom(error: ElementError): boolean {
     const errors: Partial<Record<Field, string>> = {};
@@ -644,7 +714,7 @@ export class CrewBooking extends CrewElement {
     this.availability = undefined;
     this.lost = undefined;
     this.findFirstFree = true;
-    this.details = { ...this.details, notes: '' };
+    this.details = { ...this.details, notes: '', accessNotes: '' };
     this.technicianId = this.technician ?? null;
     this.goTo('service');
   }
@@ -1171,7 +1241,7 @@ export class CrewBooking extends CrewElement {
 
   private renderDetails(): TemplateResult {
     const t = this.localize.t;
-    const field = (name: Field, label: string, type: string, autocomplete: string) => {
+    const field = (name: Field, label: string, type = 'text', autocomplete = 'off') => {
       const error = this.fieldErrors[name];
       const input = (e: Event) => {
         this.details = { ...this.details, [name]: (e.target as HTMLInputElement).value };
@@ -1180,12 +1250,12 @@ export class CrewBooking extends CrewElement {
       return html`<div part="field" class="field">
         <label for=${name}>${label}</label>
         ${
-          name === 'notes'
+          name === 'notes' || name === 'accessNotes'
             ? html`<textarea id=${name} rows="3" .value=${this.details[name]} @input=${input}
               aria-invalid=${Boolean(error)} aria-describedby=${error ? `${name}-error` : nothing}></textarea>`
             : html`<input id=${name} name=${name} type=${type} autocomplete=${autocomplete} .value=${this.details[name]}
               @input=${input} aria-invalid=${Boolean(error)} aria-describedby=${error ? `${name}-error` : nothing}
-              ?required=${name === 'name' || name === 'email'} />`
+              ?required=${['name', 'email', 'line1', 'city'].includes(name)} />`
         }
         ${error ? html`<p class="field-error" id="${name}-error">${error}</p>` : nothing}
       </div>`;
@@ -1195,13 +1265,68 @@ export class CrewBooking extends CrewElement {
       html`${this.renderLost()} ${this.renderHeld()}
         <form novalidate @submit=${this.submitDetails}>
           ${field('name', t.name, 'text', 'name')} ${field('email', t.email, 'email', 'email')}
-          ${field('phone', t.phone, 'tel', 'tel')} ${field('notes', t.notes, 'text', 'off')}
+          ${field('phone', t.phone, 'tel', 'tel')}
+          <fieldset part="site" class="site">
+            <legend>${t.site}</legend>
+            ${this.renderSavedChoice()}
+            ${
+              this.savedAddress()
+                ? nothing
+                : html`${field('line1', t.line1, 'text', 'address-line1')} ${field('line2', t.line2, 'text', 'address-line2')}
+                  <div class="row">
+                    ${field('postalCode', t.postalCode, 'text', 'postal-code')} ${field('city', t.city, 'text', 'address-level2')}
+                  </div>
+                  <div class="row">
+                    ${field('region', t.region, 'text', 'address-level1')}
+                    <div part="field" class="field">
+                      <label for="country">${t.country}</label>
+                      <select id="country" autocomplete="country" @change=${(e: Event) => {
+                        this.details = { ...this.details, country: (e.target as HTMLSelectElement).value };
+                      }}>
+                        ${this.countries().map(
+                          (code) =>
+                            html`<option value=${code} ?selected=${code === this.details.country}>${this.countryName(code)}</option>`,
+                        )}
+                      </select>
+                    </div>
+                  </div>`
+            }
+            ${field('accessNotes', t.accessNotes)}
+          </fieldset>
+          ${field('notes', t.notes)}
           <div class="actions">
             <button part="primary-button" class="primary" type="submit" ?disabled=${!this.hold}>${t.continue}</button>
           </div>
         </form>`,
       { aside: true },
     );
+  }
+
+  /** With a saved address from the host: it, or another one typed here. */
+  private renderSavedChoice(): TemplateResult | typeof nothing {
+    const saved = addressLine(this.address);
+    if (!this.address?.line1 || !saved) return nothing;
+    const choice = (use: boolean, label: string) =>
+      html`<label class="choice"><input type="radio" name="site" .checked=${this.useSaved === use}
+        @change=${() => {
+          this.useSaved = use;
+        }} />${label}</label>`;
+    return html`${choice(true, saved)} ${choice(false, this.localize.t.otherAddress)}`;
+  }
+
+  /** The countries a visit can be in: the business's, and the visitor's saved or chosen one. */
+  private countries(): string[] {
+    return [
+      ...new Set([this.details.country, this.address?.country].filter((code): code is string => !!code)),
+    ];
+  }
+
+  private countryName(code: string): string {
+    try {
+      return new Intl.DisplayNames([this.localize.lang], { type: 'region' }).of(code) ?? code;
+    } catch {
+      return code;
+    }
   }
 
   private renderSummary(withContact: boolean): TemplateResult {
@@ -1227,7 +1352,8 @@ export class CrewBooking extends CrewElement {
           ? html`<div>
             <dt>${t.contact}</dt>
             <dd>${[this.details.name, this.details.email, this.details.phone].filter(Boolean).join(', ')}</dd>
-          </div>`
+          </div>
+          ${withContact && this.site() ? html`<div><dt>${t.address}</dt><dd>${addressLine(this.site())}</dd></div>` : nothing}`
           : nothing
       }
     </dl>`;
@@ -1245,6 +1371,15 @@ export class CrewBooking extends CrewElement {
             ${this.submitting ? t.booking : t.confirmBooking}
           </button>
         </div>`,
+    );
+  }
+
+  /** Only what the server said it will send: no promise of an email that is not coming. */
+  private renderSent(appointment: Appointment): TemplateResult[] {
+    const t = this.localize.t;
+    const promised = (appointment as { notifications?: Promised[] }).notifications ?? [];
+    return promised.map(
+      ({ channel, to }) => html`<p part="sent">${channel === 'sms' ? t.textingTo(to) : t.emailingTo(to)}</p>`,
     );
   }
 
@@ -1280,6 +1415,7 @@ export class CrewBooking extends CrewElement {
               download="${appointment.reference}.ics" aria-label=${t.downloadIcs}>.ics</a>
           </div>
         </div>
+        ${this.renderSent(appointment)}
         <h3>${t.nextSteps}</h3>
         <ul class="next">
           ${t.nextStepsList.map((line) => html`<li>${line}</li>`)}

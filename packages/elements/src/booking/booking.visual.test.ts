@@ -53,7 +53,11 @@ const handlers = [
       postalCode: '2000',
       country: 'AU',
     };
-    return HttpResponse.json({ ...appointmentFor(holdFor(body.start)), address }, { status: 201 });
+    const notifications = [{ channel: 'email', type: 'confirmation', to: 'b***@example.com' }];
+    return HttpResponse.json(
+      { ...appointmentFor(holdFor(body.start)), address, notifications },
+      { status: 201 },
+    );
   }),
 ];
 
@@ -117,7 +121,13 @@ describe('<crew-booking> looks as reviewed', () => {
 
         $(el, '.slot').click();
         await until(el, 'the details', () => $(el, '#name'));
-        for (const [field, value] of Object.entries({ name: 'Bea Visitor', email: 'bea@example.com' })) {
+        for (const [field, value] of Object.entries({
+          name: 'Bea Visitor',
+          email: 'bea@example.com',
+          line1: '8 Quay St',
+          postalCode: '2000',
+          city: 'Sydney',
+        })) {
           const input = $<HTMLInputElement>(el, `#${field}`);
           input.value = value;
           input.dispatchEvent(new Event('input'));

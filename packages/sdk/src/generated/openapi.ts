@@ -3145,7 +3145,7 @@ export interface components {
             notes: string | null;
             /** @description Staff-only notes; never in an answer to a publishable key. */
             internalNotes?: string | null;
-            /** @description Where the visit happens (the customer's address unless set otherwise); null when neither is known. */
+            /** @description Where the visit happens (the customer's address unless set otherwise); null when neither is known. In the answer to a publishable key's booking, only the site it sent (else null): the customer's address on file is not a booking form's to see. */
             siteAddress?: components["schemas"]["AppointmentSite"] | null;
             visitContact?: components["schemas"]["VisitContact"] | null;
             assignment: components["schemas"]["Assignment"];
@@ -3157,6 +3157,24 @@ export interface components {
             feedback: string | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+        };
+        BookedAppointment: components["schemas"]["Appointment"] & {
+            /**
+             * @description The confirmation messages this booking will send its customer, decided by the same
+             *     rules that send them (the organization's notification settings, the customer's
+             *     channel preferences, whether an email or phone number is known). Empty when nothing
+             *     will be sent: confirmations switched off, no address for the channel, or the
+             *     customer prefers another channel. A publishable key is told only of messages to an
+             *     address it sent itself. Recipients are masked.
+             */
+            notifications: components["schemas"]["PromisedMessage"][];
+        };
+        PromisedMessage: {
+            channel: components["schemas"]["NotificationChannel"];
+            /** @enum {string} */
+            type: "confirmation";
+            /** @description The recipient, masked, e.g. `j***@example.com` or `***123`. */
+            to: string;
         };
         AppointmentPage: {
             data: components["schemas"]["Appointment"][];
@@ -6097,13 +6115,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The booked appointment. */
+            /** @description The booked appointment, and the confirmation its customer will be sent. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Appointment"];
+                    "application/json": components["schemas"]["BookedAppointment"];
                 };
             };
             400: components["responses"]["BadRequest"];

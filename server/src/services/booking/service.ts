@@ -19,6 +19,7 @@ import { computeAvailability } from '../../scheduling/availability.js';
 import { addDays, localDateOf, localToInstant, MINUTE_MS } from '../../scheduling/time.js';
 // Pricing still lives beside the catalog routes; it is read here, not decided.
 import { priceInForce, pricesInForce, tiersInForce } from '../catalog.js';
+import { maskRecipient, type PromisedMessage } from '../notifications/service.js';
 import { type BusyCache, checkDayWindow, loadSchedulingContext } from '../scheduling.js';
 import { activeStatuses, canTransition, reschedulableStatuses, transitions } from '../workflow.js';
 import { BookingBatcher, type BookingRequest, bookAppointment } from './batch.js';
@@ -51,6 +52,7 @@ export interface Caller {
 }
 
 export type NewAppointment = Schemas['AppointmentCreate'];
+type ConfirmationOf = (db: Db, orgId: string, appointmentId: string) => Promise<PromisedMessage[]>;
 
 const holdMinutes = 5;
 const maxLiveHoldsPerClient = 3;
@@ -72,6 +74,7 @@ export class BookingService {
   readonly #cache: BusyCache;
   readonly #batcher: BookingBatcher;
   readonly #beforeComplete: ((tx: Db, row: AppointmentRow) => Promise<void>) | undefined;
+  readonly #confirmationOf: ConfirmationOf | undefined;
 
   constructor({
     db,
@@ -79,6 +82,7 @@ export class BookingService {
     cache,
     maxBatch,
     beforeComplete,
+    confirmationOf,
   }: {
     db: Db;
     now: () => number;
@@ -86,12 +90,15 @@ export class BookingService {
     maxBatch?: number;
     /** Refuses completion while the job sheet misses what the item's completion rules ask for. */
     beforeComplete?: (tx: Db, row: AppointmentRow) => Promise<void>;
+    /** What the notifications will send a new booking's customer (their own plan, not a copy). */
+    confirmationOf?: ConfirmationOf;
   }) {
     this.#db = db;
     this.#now = now;
     this.#cache = cache;
     this.#batcher = new BookingBatcher(db, maxBatch, cache);
     this.#beforeComplete = beforeComplete;
+    this.#confirmationOf = confirmationOf;
   }
 
   /**
@@ -140,6 +147,46 @@ export class BookingService {
     // The shared handle: written together with the bookings arriving alongside. A transaction
     // (an idempotent request) must see its own booking before it commits: a batch of one in it.
     return db === this.#db ? this.#batcher.book(request) : bookAppointment(db, request);
+  }
+
+  /**
+   * A new appointment and the confirmation its customer will get, so the answer can say what was
+   * sent. A publishable key hears only of messages to an address it typed itself: a booking form
+   * never learns what is on file for an email someone else may own.
+   */
+  async bookAndTell(
+    db: Db,
+    caller: Caller,
+    orgId: string,
+    body: NewAppointment,
+  ): Promise<{ appointment: AppointmentRow; notifications: Array<Omit<PromisedMessage, 'recipient'>> }> {
+    const appointment = await this.book(db, caller, orgId, body);
+    const promised = (await this.#confirmationOf?.(db, orgId, appointment.id)) ?? [];
+    const typed = caller.principal.kind === 'publishable_key' ? body.customer : undefined;
+    const digits = (value: string | null | undefined) => value?.replace(/\D/g, '') ?? '';
+    return {
+      appointment,
+      notifications: promised
+        .filter(
+          ({ channel, recipient }) =>
+            !typed ||
+            (channel === 'email'
+              ? recipient.toLowerCase() === typed.email.trim().toLowerCase()
+              : digits(recipient) !== '' && digits(recipient) === digits(typed.phone)),
+        )
+        // Masked from what was typed, not from the record: nothing of the record's spelling shows.
+        .map(({ recipient: _kept, ...message }) =>
+          typed
+            ? {
+                ...message,
+                to: maskRecipient(
+                  message.channel,
+                  message.channel === 'email' ? typed.email.trim() : typed.phone!,
+                ),
+              }
+            : message,
+        ),
+    };
   }
 
   /**

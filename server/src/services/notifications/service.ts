@@ -182,11 +182,14 @@ export class NotificationService {
   // Settings
 
   async getSettings(db: Db, orgId: string): Promise<Schemas['NotificationSettings']> {
-    const [[row], [org]] = await Promise.all([
-      db.select().from(notificationSettings).where(eq(notificationSettings.orgId, orgId)),
-      db.select({ locale: organizations.locale }).from(organizations).where(eq(organizations.id, orgId)),
-    ]);
+    // One query: every booking's answer reads these (what its confirmation will be).
+    const [org] = await db
+      .select({ locale: organizations.locale, row: notificationSettings })
+      .from(organizations)
+      .leftJoin(notificationSettings, eq(notificationSettings.orgId, organizations.id))
+      .where(eq(organizations.id, orgId));
     if (!org) throw new ApiError('not_found');
+    const row = org.row;
     const messages = Object.fromEntries(
       messageTypes.map((type) => [type, row?.messages[type] ?? defaultSetting]),
     ) as Schemas['NotificationSettings']['messages'];
@@ -441,6 +444,36 @@ export class NotificationService {
     }
     if (queued > 0) await this.#poke(db);
     return queued;
+  }
+
+  /**
+   * The confirmation a new booking will get, for its answer: the plan the outbox consumer makes
+   * from the booking's `appointment.created` (the same code, `Plan.message`: settings, the
+   * customer's channels, missing addresses, quiet hours), made now and not written. Recipients are masked: an answer
+   * is not the place for a whole email address or phone number.
+   */
+  async confirmationOf(db: Db, orgId: string, appointmentId: string): Promise<PromisedMessage[]> {
+    const [visits, settings] = await Promise.all([
+      loadVisits(db, orgId, [appointmentId]),
+      this.getSettings(db, orgId),
+    ]);
+    if (!visits.has(appointmentId)) return [];
+    const plan = new Plan(this, db, settings, this.#now());
+    plan.event = { id: appointmentId, orgId, type: 'appointment.created', subject: appointmentId, data: {} };
+    // What `appointment.created` queues for a new booking's customer (#plan), without the
+    // technician's message and the reminders, which the answer does not mention.
+    plan.message('confirmation', visits.get(appointmentId)!);
+    return plan
+      .planned()
+      .filter(
+        (row) => row.type === 'confirmation' && row.recipientKind === 'customer' && row.status === 'queued',
+      )
+      .map((row) => ({
+        channel: row.channel,
+        type: 'confirmation' as const,
+        recipient: row.recipient,
+        to: maskRecipient(row.channel, row.recipient),
+      }));
   }
 
   queueForEvent(db: Db, event: NotifiableEvent): Promise<number> {
@@ -910,6 +943,11 @@ class Plan {
     this.#withdrawals.push({ appointmentId, reason });
   }
 
+  /** The rows this plan would write, as they stand. */
+  planned(): ReadonlyArray<typeof notifications.$inferInsert> {
+    return this.#rows;
+  }
+
   /** Writes the batch; returns how many messages were newly queued to be sent. */
   async flush(): Promise<number> {
     let queued = 0;
@@ -990,6 +1028,27 @@ class Plan {
       });
     }
   }
+}
+
+/** A message a change will send, as its answer tells the caller (`recipient` stays on the server). */
+export interface PromisedMessage {
+  channel: NotificationChannel;
+  type: 'confirmation';
+  recipient: string;
+  to: string;
+}
+
+/**
+ * Enough of an address to recognise it by, not enough to learn it from: `j***@example.com`, and a
+ * phone number's last three digits.
+ */
+export function maskRecipient(channel: NotificationChannel, recipient: string): string {
+  if (channel === 'email') {
+    const at = recipient.lastIndexOf('@');
+    return at > 0 ? `${recipient[0]}***${recipient.slice(at)}` : '***';
+  }
+  const digits = recipient.replace(/\D/g, '');
+  return digits.length > 3 ? `***${digits.slice(-3)}` : '***';
 }
 
 /** Why a message should no longer go out, if it should not. */
