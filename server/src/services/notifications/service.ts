@@ -19,6 +19,7 @@ import {
   visitRatings,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
+import { Coalescer } from '../../lib/coalesce.js';
 import { deriveKey } from '../../lib/crypto.js';
 import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { newId } from '../../lib/ids.js';
@@ -453,27 +454,61 @@ export class NotificationService {
    * is not the place for a whole email address or phone number.
    */
   async confirmationOf(db: Db, orgId: string, appointmentId: string): Promise<PromisedMessage[]> {
-    const [visits, settings] = await Promise.all([
-      loadVisits(db, orgId, [appointmentId]),
-      this.getSettings(db, orgId),
-    ]);
-    if (!visits.has(appointmentId)) return [];
-    const plan = new Plan(this, db, settings, this.#now());
-    plan.event = { id: appointmentId, orgId, type: 'appointment.created', subject: appointmentId, data: {} };
-    // What `appointment.created` queues for a new booking's customer (#plan), without the
-    // technician's message and the reminders, which the answer does not mention.
-    plan.message('confirmation', visits.get(appointmentId)!);
-    return plan
-      .planned()
-      .filter(
-        (row) => row.type === 'confirmation' && row.recipientKind === 'customer' && row.status === 'queued',
-      )
-      .map((row) => ({
-        channel: row.channel,
-        type: 'confirmation' as const,
-        recipient: row.recipient,
-        to: maskRecipient(row.channel, row.recipient),
-      }));
+    // Bookings on the shared handle finish a group-commit batch at a time: their answers are read
+    // together (two queries per organization between them, not two per booking).
+    if (db === this.#db) return this.#confirmations.load({ orgId, appointmentId });
+    return (await this.#confirmationsOf(db, [{ orgId, appointmentId }]))[0]!;
+  }
+
+  readonly #confirmations = new Coalescer<{ orgId: string; appointmentId: string }, PromisedMessage[]>(
+    (keys) => this.#confirmationsOf(this.#db, keys),
+  );
+
+  async #confirmationsOf(
+    db: Db,
+    keys: Array<{ orgId: string; appointmentId: string }>,
+  ): Promise<PromisedMessage[][]> {
+    const orgIds = [...new Set(keys.map((key) => key.orgId))];
+    const plans = new Map(
+      await Promise.all(
+        orgIds.map(async (orgId) => {
+          const ids = keys.filter((key) => key.orgId === orgId).map((key) => key.appointmentId);
+          const [visits, settings] = await Promise.all([
+            loadVisits(db, orgId, ids),
+            this.getSettings(db, orgId),
+          ]);
+          return [orgId, { visits, settings }] as const;
+        }),
+      ),
+    );
+    const now = this.#now();
+    return keys.map(({ orgId, appointmentId }) => {
+      const { visits, settings } = plans.get(orgId)!;
+      const visit = visits.get(appointmentId);
+      if (!visit) return [];
+      const plan = new Plan(this, db, settings, now);
+      plan.event = {
+        id: appointmentId,
+        orgId,
+        type: 'appointment.created',
+        subject: appointmentId,
+        data: {},
+      };
+      // What `appointment.created` queues for a new booking's customer (#plan), without the
+      // technician's message and the reminders, which the answer does not mention.
+      plan.message('confirmation', visit);
+      return plan
+        .planned()
+        .filter(
+          (row) => row.type === 'confirmation' && row.recipientKind === 'customer' && row.status === 'queued',
+        )
+        .map((row) => ({
+          channel: row.channel,
+          type: 'confirmation' as const,
+          recipient: row.recipient,
+          to: maskRecipient(row.channel, row.recipient),
+        }));
+    });
   }
 
   queueForEvent(db: Db, event: NotifiableEvent): Promise<number> {
