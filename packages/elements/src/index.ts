@@ -27,6 +27,13 @@ export { CrewDispatchBoard } from './dispatch-board/dispatch-board.js';
 export { CrewVisitMovedEvent } from './dispatch-board/events.js';
 export { CrewPaymentRecordedEvent, type Invoice, type Payment } from './invoices/events.js';
 export { CrewInvoices } from './invoices/invoices.js';
+export {
+  CrewMessageTemplateSavedEvent,
+  CrewNotificationSettingsSavedEvent,
+  type MessageTemplate,
+  type NotificationSettings,
+} from './notification-settings/events.js';
+export { CrewNotificationSettings } from './notification-settings/notification-settings.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';

@@ -15,6 +15,8 @@ import { es as dispatchBoardEs } from '../dispatch-board/locales/es.js';
 import { fr as dispatchBoardFr } from '../dispatch-board/locales/fr.js';
 import { es as invoicesEs } from '../invoices/locales/es.js';
 import { fr as invoicesFr } from '../invoices/locales/fr.js';
+import { es as notificationSettingsEs } from '../notification-settings/locales/es.js';
+import { fr as notificationSettingsFr } from '../notification-settings/locales/fr.js';
 import { es as technicianEditorEs } from '../technician-editor/locales/es.js';
 import { fr as technicianEditorFr } from '../technician-editor/locales/fr.js';
 import { es as webhooksEs } from '../webhooks/locales/es.js';
@@ -90,6 +92,7 @@ describe('LocalizeController', () => {
       'crew-catalog-editor': { fr: catalogEditorFr, es: catalogEditorEs },
       'crew-technician-editor': { fr: technicianEditorFr, es: technicianEditorEs },
       'crew-webhooks': { fr: webhooksFr, es: webhooksEs },
+      'crew-notification-settings': { fr: notificationSettingsFr, es: notificationSettingsEs },
     };
     for (const [tag, languages] of Object.entries(tables)) {
       for (const [locale, table] of Object.entries(languages)) {
