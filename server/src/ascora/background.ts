@@ -3,6 +3,7 @@ import type { Services } from '../context.js';
 import type { Database } from '../db/index.js';
 import { ascoraConnections } from '../db/schema.js';
 import { eventQueues } from '../events/dispatcher.js';
+import { retentionQueues } from '../events/retention.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
 import { importQueues } from '../services/imports.js';
@@ -20,7 +21,14 @@ import { ascoraQueues, enqueueSync, registerAscoraWorkers, scheduleSync } from '
 export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
   return JobQueue.start(
     database,
-    [...ascoraQueues, ...eventQueues, ...webhookQueues, ...notificationQueues, ...importQueues],
+    [
+      ...ascoraQueues,
+      ...eventQueues,
+      ...webhookQueues,
+      ...notificationQueues,
+      ...importQueues,
+      ...retentionQueues,
+    ],
     logger,
   );
 }
