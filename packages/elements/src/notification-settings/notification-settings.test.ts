@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { delay } from 'msw';
 import { nextEvent } from '../../test-support/dom.js';
 import { manualClock } from '../../test-support/manual-clock.js';
 import { api, apiBase, http, mockApi, orgId, problem } from '../../test-support/msw.js';
@@ -166,6 +167,20 @@ describe('<crew-notification-settings>', () => {
     expect(
       mock.state.templates.find((t) => t.type === 'confirmation' && t.language === 'en')!.customized,
     ).to.equal(false);
+    await expect(el).to.be.accessible();
+  });
+
+  it('says it is loading until the settings and templates arrive', async () => {
+    await mockApi(
+      http.get(api('/notification-settings'), () => delay('infinite')),
+      http.get(api('/message-templates'), () => delay('infinite')),
+    );
+    const el = await fixture<CrewNotificationSettings>(
+      html`<crew-notification-settings api-base=${apiBase} org=${orgId} access-token="at_test" locale="en"></crew-notification-settings>`,
+    );
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('.state.loading')).to.have.length(2);
+    expect(el.shadowRoot!.querySelector('.base')!.getAttribute('aria-busy')).to.equal('true');
     await expect(el).to.be.accessible();
   });
 
