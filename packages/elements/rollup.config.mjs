@@ -58,6 +58,8 @@ export default [
       ...(await optional('dispatch-board/define')),
       ...(await optional('catalog-editor/define')),
       ...(await optional('technician-editor/define')),
+      ...(await optional('webhooks/define')),
+      ...(await optional('notification-settings/define')),
     },
     external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
     plugins: [resolve(), typescript()],
