@@ -59,6 +59,8 @@ export default [
       ...(await optional('catalog-editor/define')),
       ...(await optional('technician-editor/define')),
       ...(await optional('job-sheet/define')),
+      ...(await optional('webhooks/define')),
+      ...(await optional('notification-settings/define')),
     },
     external: [/^lit($|\/)/, /^@lit\//, /^@crewkit\/sdk($|\/)/],
     plugins: [resolve(), typescript()],

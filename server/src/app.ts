@@ -12,6 +12,7 @@ import type { Database } from './db/index.js';
 import { ApiError, problemResponse } from './errors.js';
 import { EventDispatcher } from './events/dispatcher.js';
 import { LiveEventStream } from './events/live-stream.js';
+import { RetentionSweeper } from './events/retention.js';
 import { deriveKey } from './lib/crypto.js';
 import { pgErrorCode, pgErrors } from './lib/db-errors.js';
 import { RateLimiter } from './lib/rate-limiter.js';
@@ -194,10 +195,12 @@ export function createServices({
     onEndpointDisabled: (tx, endpoint) => notifyOwnersOfDisabledEndpoint(notifications, tx, endpoint),
   });
   events.register(webhooks.consumer());
+  const retention = new RetentionSweeper({ db: database.db, now, logger, settings: config.retention });
   events.register(ascoraEventConsumer(() => queue));
   if (queue) {
     events.attach(queue);
     webhooks.attach(queue);
+    retention.attach(queue);
     queue.handle(importQueue, (data) => runImport(database.db, logger, String(data.importId), now));
   }
   const jobSheets = new JobSheetService({ storage, now });
@@ -230,6 +233,7 @@ export function createServices({
     queue,
     events,
     webhooks,
+    retention,
     webhookSealKey,
     ascora,
     notifications,

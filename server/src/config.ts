@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import type { RetentionSettings } from './events/retention.js';
 import { randomToken } from './lib/crypto.js';
 import type { StorageSettings } from './storage/storage.js';
 
@@ -40,6 +41,12 @@ export interface Config {
   sms?: SmsSettings | undefined;
   /** Where files go: CREWKIT_STORAGE=local (default, `<data dir>/files`) or s3 (CREWKIT_S3_*). */
   storage?: StorageSettings;
+  /**
+   * Days dispatched events (CREWKIT_EVENT_RETENTION_DAYS, default 30), finished webhook deliveries
+   * (CREWKIT_WEBHOOK_DELIVERY_RETENTION_DAYS) and finished messages (CREWKIT_NOTIFICATION_RETENTION_DAYS)
+   * are kept; the last two default to the first. Unset here: 30 days each.
+   */
+  retention?: RetentionSettings;
 }
 
 export interface SmtpSettings {
@@ -227,6 +234,13 @@ export function loadConfig(env: Env = process.env): Config {
     'Crewkit <no-reply@crewkit.invalid>',
   );
   const sms = readSms(env, problems, allowPrivateUrls ?? false);
+  // At least a day: the live event stream resumes a reconnecting client from the events still held.
+  const eventDays = read('CREWKIT_EVENT_RETENTION_DAYS', integer(1, 36_500), 30);
+  const retention: RetentionSettings = {
+    eventDays,
+    webhookDeliveryDays: read('CREWKIT_WEBHOOK_DELIVERY_RETENTION_DAYS', integer(1, 36_500), eventDays),
+    notificationDays: read('CREWKIT_NOTIFICATION_RETENTION_DAYS', integer(1, 36_500), eventDays),
+  };
   const givenSecret = env.CREWKIT_SECRET;
   if (givenSecret !== undefined) {
     try {
@@ -273,6 +287,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom,
     sms,
     storage,
+    retention,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/index.js';
 import type { EventDispatcher } from './events/dispatcher.js';
 import type { LiveEventStream } from './events/live-stream.js';
+import type { RetentionSweeper } from './events/retention.js';
 import type { RateLimiter } from './lib/rate-limiter.js';
 import type { Logger } from './logger.js';
 import type { JobQueue } from './queue/queue.js';
@@ -61,6 +62,8 @@ export interface Services {
   events: EventDispatcher;
   /** Outbound webhooks: the outbox's `webhooks` consumer and the sender of due deliveries. */
   webhooks: WebhookSender;
+  /** Prunes dispatched events and finished deliveries past their retention (an hourly queue job). */
+  retention: RetentionSweeper;
   /** Key for sealing webhook signing secrets at rest. */
   webhookSealKey: Buffer;
   /** The Ascora integration's settings for this app (its client options, webhook base URL). */

@@ -116,6 +116,7 @@ export async function startCrewkit(
   await started.services.queue!.startWorkers();
   await started.services.events.start(started.services.queue);
   await started.services.webhooks.start(started.services.queue);
+  await started.services.retention.start(started.services.queue);
   started.readiness.ready();
   return started;
 }

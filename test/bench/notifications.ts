@@ -2,9 +2,10 @@
  * Notification benchmark (issue #12), printed for docs/performance.md: how fast the outbox drains
  * into email. Bookings are made through the API (each records `appointment.created` in the outbox,
  * undispatched); then the clock starts, the dispatcher hands the events to the notification consumer
- * (a confirmation and a technician's message each, plus two reminders queued for later) and the
+ * (a confirmation and a technician's message each, plus two reminders queued for later) while two
  * delivery workers send every due email over SMTP to a local sink (nodemailer's smtp-server,
- * counting what it accepts). Target ≥ 200 emails/s on 2 cores.
+ * counting what it accepts), as in a server, where each dispatch batch wakes them
+ * (`BENCH_SERIAL=1`: dispatch everything first, then send). Target ≥ 200 emails/s on 2 cores.
  *
  *   node --conditions=crewkit-source --import tsx test/bench/notifications.ts
  *   BENCH_BOOKINGS=1000 BENCH_DATABASE=postgres …
@@ -140,16 +141,29 @@ async function run(database: Database, kind: string) {
 
   const began = performance.now();
   const cpuBefore = process.cpuUsage();
-  const events = await services.events.drain();
-  const queued = performance.now();
+  let queued = began;
+  let dispatching = true;
+  const dispatch = services.events.drain().finally(() => {
+    queued = performance.now();
+    dispatching = false;
+  });
   // Two delivery workers side by side, as two processes (or one process's two polls) would run.
-  await Promise.all(
-    [1, 2].map(async () => {
-      while ((await services.notifications.deliverDue(100)).claimed > 0) {
-        // until nothing is due
+  // As in a server, they send while the dispatcher is still queuing (it wakes them after each
+  // batch it commits): `BENCH_SERIAL=1` waits for the whole outbox first, as this bench used to.
+  if (process.env.BENCH_SERIAL) await dispatch;
+  const [events] = await Promise.all([
+    dispatch,
+    ...[1, 2].map(async () => {
+      for (;;) {
+        const finished = !dispatching;
+        const { claimed } = await services.notifications.deliverDue(100);
+        if (claimed > 0) continue;
+        // Nothing due, and nothing more can come: the dispatcher was done before this look.
+        if (finished) return;
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     }),
-  );
+  ]);
   const done = performance.now();
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -171,7 +185,7 @@ async function run(database: Database, kind: string) {
     events,
     sent,
     queueSeconds: (queued - began) / 1000,
-    sendSeconds: (done - queued) / 1000,
+    totalSeconds: (done - began) / 1000,
     emailsPerSecond: Math.round(sent / seconds),
     cpuSeconds,
     emailsPerCpuSecond: Math.round(sent / cpuSeconds),
@@ -196,11 +210,11 @@ console.log(
   `\nOutbox → email, ${bookings} bookings (${cpus().length} cores, load average ${loadavg()[0]!.toFixed(1)})\n`,
 );
 console.log(
-  '| Database | Events | Emails sent | Queue (s) | Send (s) | Emails/s | CPU (s) | Emails per CPU-second |',
+  '| Database | Events | Emails sent | Outbox dispatched (s) | All sent (s) | Emails/s | CPU (s) | Emails per CPU-second |',
 );
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of results) {
   console.log(
-    `| ${r.kind} | ${r.events} | ${r.sent} | ${r.queueSeconds.toFixed(2)} | ${r.sendSeconds.toFixed(2)} | ${r.emailsPerSecond} | ${r.cpuSeconds.toFixed(2)} | ${r.emailsPerCpuSecond} |`,
+    `| ${r.kind} | ${r.events} | ${r.sent} | ${r.queueSeconds.toFixed(2)} | ${r.totalSeconds.toFixed(2)} | ${r.emailsPerSecond} | ${r.cpuSeconds.toFixed(2)} | ${r.emailsPerCpuSecond} |`,
   );
 }

@@ -6,6 +6,7 @@ import './ascora-connect/define.js';
 import './ascora-sync/define.js';
 import './invoices/define.js';
 import './webhooks/define.js';
+import './notification-settings/define.js';
 import './dispatch-board/define.js';
 import './catalog-editor/define.js';
 import './technician-editor/define.js';

@@ -33,6 +33,12 @@ export {
   type JobSheet,
 } from './job-sheet/events.js';
 export { CrewJobSheet } from './job-sheet/job-sheet.js';
+  CrewMessageTemplateSavedEvent,
+  CrewNotificationSettingsSavedEvent,
+  type MessageTemplate,
+  type NotificationSettings,
+} from './notification-settings/events.js';
+export { CrewNotificationSettings } from './notification-settings/notification-settings.js';
 export { ElementError, type ElementErrorCode } from './shared/api.js';
 export { CrewElement } from './shared/element.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';

@@ -3,6 +3,7 @@ import type { Services } from '../context.js';
 import type { Database } from '../db/index.js';
 import { ascoraConnections } from '../db/schema.js';
 import { eventQueues } from '../events/dispatcher.js';
+import { retentionQueues } from '../events/retention.js';
 import type { Logger } from '../logger.js';
 import { JobQueue } from '../queue/queue.js';
 import { importQueues } from '../services/imports.js';
@@ -28,6 +29,7 @@ export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: L
       ...notificationQueues,
       ...importQueues,
       ...jobSheetQueues,
+      ...retentionQueues,
     ],
     logger,
   );

@@ -17,6 +17,8 @@ import { es as invoicesEs } from '../invoices/locales/es.js';
 import { fr as invoicesFr } from '../invoices/locales/fr.js';
 import { es as jobSheetEs } from '../job-sheet/locales/es.js';
 import { fr as jobSheetFr } from '../job-sheet/locales/fr.js';
+import { es as notificationSettingsEs } from '../notification-settings/locales/es.js';
+import { fr as notificationSettingsFr } from '../notification-settings/locales/fr.js';
 import { es as technicianEditorEs } from '../technician-editor/locales/es.js';
 import { fr as technicianEditorFr } from '../technician-editor/locales/fr.js';
 import { es as webhooksEs } from '../webhooks/locales/es.js';
@@ -93,6 +95,7 @@ describe('LocalizeController', () => {
       'crew-technician-editor': { fr: technicianEditorFr, es: technicianEditorEs },
       'crew-webhooks': { fr: webhooksFr, es: webhooksEs },
       'crew-job-sheet': { fr: jobSheetFr, es: jobSheetEs },
+      'crew-notification-settings': { fr: notificationSettingsFr, es: notificationSettingsEs },
     };
     for (const [tag, languages] of Object.entries(tables)) {
       for (const [locale, table] of Object.entries(languages)) {
