@@ -33,6 +33,7 @@ export {
   type JobSheet,
 } from './job-sheet/events.js';
 export { CrewJobSheet } from './job-sheet/job-sheet.js';
+export {
   CrewMessageTemplateSavedEvent,
   CrewNotificationSettingsSavedEvent,
   type MessageTemplate,
