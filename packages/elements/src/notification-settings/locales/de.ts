@@ -13,6 +13,8 @@ export const de: NotificationSettingsTerms = {
     on_my_way: 'Unterwegs',
     completion: 'Einsatz abgeschlossen, mit Bewertungslink',
     webhook_endpoint_disabled: 'Webhook-Endpunkt abgeschaltet (an Inhaber und Admins)',
+    invoice_issued: 'Rechnung gestellt, mit PDF',
+    invoice_overdue: 'Zahlungserinnerungen (nach 1, 7 und 14 Tagen)',
   },
   channels: { email: 'E-Mail', sms: 'SMS' },
   columns: { message: 'Nachricht', on: 'Senden', channels: 'Kanäle' },

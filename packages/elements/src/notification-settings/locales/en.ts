@@ -13,6 +13,8 @@ export const en = {
     on_my_way: 'On my way',
     completion: 'Visit completed, with a rating link',
     webhook_endpoint_disabled: 'Webhook endpoint switched off (to owners and admins)',
+    invoice_issued: 'Invoice issued, with its PDF',
+    invoice_overdue: 'Overdue invoice reminders (1, 7 and 14 days)',
   } satisfies Record<MessageType, string>,
   channels: { email: 'Email', sms: 'SMS' } satisfies Record<NotificationChannel, string>,
   columns: { message: 'Message', on: 'Send', channels: 'Channels' },

@@ -14,6 +14,8 @@ export const es: NotificationSettingsTerms = {
     on_my_way: 'En camino',
     completion: 'Visita terminada, con enlace para valorarla',
     webhook_endpoint_disabled: 'Endpoint de webhook desactivado (a propietarios y administradores)',
+    invoice_issued: 'Factura emitida, con su PDF',
+    invoice_overdue: 'Recordatorios de factura vencida (1, 7 y 14 días)',
   },
   channels: { email: 'Correo', sms: 'SMS' },
   columns: { message: 'Mensaje', on: 'Enviar', channels: 'Canales' },

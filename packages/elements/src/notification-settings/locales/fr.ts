@@ -14,6 +14,8 @@ export const fr: NotificationSettingsTerms = {
     on_my_way: 'En route',
     completion: 'Intervention terminée, avec un lien de notation',
     webhook_endpoint_disabled: 'Point de terminaison webhook désactivé (aux propriétaires et admins)',
+    invoice_issued: 'Facture émise, avec son PDF',
+    invoice_overdue: 'Relances de facture impayée (1, 7 et 14 jours)',
   },
   channels: { email: 'E-mail', sms: 'SMS' },
   columns: { message: 'Message', on: 'Envoyer', channels: 'Canaux' },
