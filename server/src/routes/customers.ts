@@ -1,3 +1,4 @@
+import { ascoraLinks } from '../ascora/links.js';
 import { toPage } from '../lib/pagination.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { toContact, toCustomer, toPreferences } from '../serializers/customers.js';
@@ -6,7 +7,16 @@ import * as customers from '../services/customers.js';
 export const customerHandlers = {
   async listCustomers(c, { params, query }) {
     const rows = await customers.listCustomers(c.var.db, params.orgId, query);
-    return c.json(toPage(rows, query.limit, toCustomer), 200);
+    const links = await ascoraLinks(
+      c.var.db,
+      params.orgId,
+      'customer',
+      rows.map((row) => row.id),
+    );
+    return c.json(
+      toPage(rows, query.limit, (row) => toCustomer(row, links)),
+      200,
+    );
   },
 
   async createCustomer(c, { params, body }) {
@@ -17,7 +27,8 @@ export const customerHandlers = {
   },
 
   async getCustomer(c, { params }) {
-    return c.json(toCustomer(await customers.getCustomer(c.var.db, params.orgId, params.customerId)), 200);
+    const row = await customers.getCustomer(c.var.db, params.orgId, params.customerId);
+    return c.json(toCustomer(row, await ascoraLinks(c.var.db, params.orgId, 'customer', [row.id])), 200);
   },
 
   async updateCustomer(c, { params, body }) {
@@ -28,7 +39,7 @@ export const customerHandlers = {
       body,
       c.var.services.now(),
     );
-    return c.json(toCustomer(row), 200);
+    return c.json(toCustomer(row, await ascoraLinks(c.var.db, params.orgId, 'customer', [row.id])), 200);
   },
 
   async deleteCustomer(c, { params }) {
