@@ -38,6 +38,7 @@ function toStatus(row: ConnectionRow | undefined, webhookUrl: string | null = nu
           directions: row.directions,
           syncIntervalMinutes: row.syncIntervalMinutes,
           conflictStrategy: row.conflictStrategy,
+          customFieldMappings: row.customFieldMappings,
         }
       : null,
     connectedAt: row ? iso(row.connectedAt) : null,
@@ -92,6 +93,7 @@ export const ascoraHandlers = {
       directions: body.settings?.directions,
       syncIntervalMinutes: body.settings?.syncIntervalMinutes,
       conflictStrategy: body.settings?.conflictStrategy,
+      customFieldMappings: body.settings?.customFieldMappings,
     });
     return c.json(toStatus(connection, webhookPath), 200, { 'cache-control': 'no-store' });
   },

@@ -3408,6 +3408,21 @@ export interface components {
             };
             syncIntervalMinutes: number;
             conflictStrategy: components["schemas"]["AscoraConflictStrategy"];
+            customFieldMappings: components["schemas"]["AscoraCustomFieldMapping"][];
+        };
+        /**
+         * @description A Crewkit field that lives in one of Ascora's custom fields instead of Ascora's standard field
+         *     for it, both ways: a pull reads the Crewkit field from the custom field, a push writes it
+         *     there and leaves the standard field as it was. A customer can map `phone`; a job
+         *     `description` and `workUndertaken`. Each Crewkit field is mapped at most once.
+         */
+        AscoraCustomFieldMapping: {
+            /** @enum {string} */
+            entity: "customer" | "job";
+            /** @description The custom field's name in Ascora (letter case is ignored). */
+            ascoraField: string;
+            /** @enum {string} */
+            crewkitField: "phone" | "description" | "workUndertaken";
         };
         AscoraSettingsUpdate: {
             directions?: {
@@ -3417,6 +3432,8 @@ export interface components {
             };
             syncIntervalMinutes?: number;
             conflictStrategy?: components["schemas"]["AscoraConflictStrategy"];
+            /** @description Replaces every mapping; `[]` removes them. */
+            customFieldMappings?: components["schemas"]["AscoraCustomFieldMapping"][];
         };
         AscoraConnect: {
             /** @description An Ascora integration key or company key (printable ASCII). Stored encrypted; never returned. */
