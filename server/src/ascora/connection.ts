@@ -28,7 +28,7 @@ import {
   outboundFetch,
 } from '../lib/outbound-url.js';
 import type { Logger } from '../logger.js';
-import { checkMappings, withCustomFieldMappings } from './custom-fields.js';
+import { withCustomFieldMappings } from './custom-fields.js';
 
 export const ascoraBaseUrl = 'https://api.ascora.com.au';
 
@@ -175,7 +175,6 @@ export interface ConnectInput {
   directions?: Partial<AscoraDirections> | undefined;
   syncIntervalMinutes?: number | undefined;
   conflictStrategy?: AscoraConflictStrategy | undefined;
-  customFieldMappings?: AscoraCustomFieldMapping[] | undefined;
   /** Absolute base of this server as Ascora reaches it, for webhook URLs; no webhooks without it. */
   publicBaseUrl?: string | undefined;
 }
@@ -190,7 +189,6 @@ export async function connectAscora(
   orgId: string,
   input: ConnectInput,
 ): Promise<{ connection: ConnectionRow; webhookPath: string }> {
-  if (input.customFieldMappings) checkMappings(input.customFieldMappings);
   if (!headerValueSendable(input.apiKey)) {
     throw new ApiError('validation_failed', {
       errors: [{ path: 'body.apiKey', message: 'must not hold line breaks or characters beyond Latin-1' }],
@@ -249,7 +247,7 @@ export async function connectAscora(
     directions,
     syncIntervalMinutes: input.syncIntervalMinutes ?? previous?.syncIntervalMinutes ?? 60,
     conflictStrategy: input.conflictStrategy ?? previous?.conflictStrategy ?? 'newest_wins',
-    customFieldMappings: input.customFieldMappings ?? previous?.customFieldMappings ?? [],
+    customFieldMappings: previous?.customFieldMappings ?? [],
     connectedAt: now,
     disconnectedAt: null,
     updatedAt: now,

@@ -87,11 +87,12 @@ export async function updateSettings(
   orgId: string,
   change: SettingsChange,
 ): Promise<ConnectionRow> {
-  const queue = requireQueue(request.queue);
   const { db } = request.deps;
   if (change.customFieldMappings) checkMappings(change.customFieldMappings);
   const current = await findConnection(db, orgId);
   if (current?.status !== 'connected') throw new ApiError('not_found');
+  // After the connection: an organization that is not connected is told so, queue or not.
+  const queue = requireQueue(request.queue);
   const [row] = await db
     .update(ascoraConnections)
     .set({

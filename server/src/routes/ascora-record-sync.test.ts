@@ -3,6 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test-support/harness.js';
 import { queryRows } from '../db/index.js';
+import { ascoraSyncFailures, ascoraSyncRuns } from '../db/schema.js';
+import { newId } from '../lib/ids.js';
 import { seedDemo } from '../seed/demo.js';
 import { seedDemoAppointments } from '../seed/demo-live.js';
 
@@ -152,6 +154,37 @@ describe('The Ascora link of customers and appointments', () => {
     const open = await api('GET', '/ascora/conflicts?status=open');
     expect(open.body.data.map((c: { localId: string }) => c.localId)).not.toContain(customer.id);
     expect((await api('PATCH', '/ascora/settings', { conflictStrategy: 'newest_wins' })).status).toBe(200);
+  });
+
+  it('shows a sync’s failure with its reason until the customer syncs past it', async () => {
+    const customer = await linkedCustomer(3);
+    const runId = newId();
+    await t.database.db.insert(ascoraSyncRuns).values({
+      id: runId,
+      orgId,
+      trigger: 'schedule',
+      status: 'completed',
+      counts: { created: 0, updated: 0, skipped: 0, conflicts: 0, failed: 1 },
+    });
+    await t.database.db.insert(ascoraSyncFailures).values({
+      id: newId(),
+      orgId,
+      runId,
+      entity: 'customer',
+      ascoraId: customer.ascora.ascoraId,
+      localId: customer.id,
+      reason: 'Ascora refused the customer: VALIDATION-FAILED',
+    });
+    const failed = await api('GET', `/customers/${customer.id}`);
+    expect(failed.body.ascora).toMatchObject({
+      state: 'error',
+      lastError: 'Ascora refused the customer: VALIDATION-FAILED',
+    });
+    const pushed = await api('POST', '/ascora/records/push', {
+      recordType: 'customer',
+      recordId: customer.id,
+    });
+    expect(pushed.body.ascora).toMatchObject({ state: 'linked', lastError: null });
   });
 
   it('links an appointment through its work order when pushed, and shows it on the job with its visits', async () => {

@@ -93,7 +93,6 @@ export const ascoraHandlers = {
       directions: body.settings?.directions,
       syncIntervalMinutes: body.settings?.syncIntervalMinutes,
       conflictStrategy: body.settings?.conflictStrategy,
-      customFieldMappings: body.settings?.customFieldMappings,
     });
     return c.json(toStatus(connection, webhookPath), 200, { 'cache-control': 'no-store' });
   },

@@ -3435,6 +3435,19 @@ export interface components {
             /** @description Replaces every mapping; `[]` removes them. */
             customFieldMappings?: components["schemas"]["AscoraCustomFieldMapping"][];
         };
+        /**
+         * @description The settings a connection starts with. Custom field mappings are set once connected
+         *     (`updateAscoraSettings`); a reconnect keeps those it had.
+         */
+        AscoraConnectSettings: {
+            directions?: {
+                customers?: components["schemas"]["AscoraDirection"];
+                jobs?: components["schemas"]["AscoraDirection"];
+                payments?: components["schemas"]["AscoraDirection"];
+            };
+            syncIntervalMinutes?: number;
+            conflictStrategy?: components["schemas"]["AscoraConflictStrategy"];
+        };
         AscoraConnect: {
             /** @description An Ascora integration key or company key (printable ASCII). Stored encrypted; never returned. */
             apiKey: string;
@@ -3443,7 +3456,7 @@ export interface components {
              * @default https://api.ascora.com.au
              */
             baseUrl: string;
-            settings?: components["schemas"]["AscoraSettingsUpdate"];
+            settings?: components["schemas"]["AscoraConnectSettings"];
         };
         AscoraStatus: {
             connected: boolean;
