@@ -21,7 +21,8 @@ export const customerHandlers = {
 
   async createCustomer(c, { params, body }) {
     const row = await customers.createCustomer(c.var.db, params.orgId, body, c.var.services.now());
-    return c.json(toCustomer(row), 201, {
+    // A customer created a moment ago has no Ascora link yet: `ascora: null`, as a read shows it.
+    return c.json(toCustomer(row, new Map()), 201, {
       location: `/api/v1/organizations/${params.orgId}/customers/${row.id}`,
     });
   },
