@@ -60,7 +60,8 @@ async function answer(
   localId: string,
 ): Promise<Schemas['AscoraRecordLink']> {
   const link: AscoraLink | undefined = (await ascoraLinks(db, orgId, entity, [localId])).get(localId);
-  if (!link) throw new Error(`the ${entity} ${localId} has no Ascora link after a push or pull`);
+  // Only a disconnect racing this request leaves a synced record without a link to show.
+  if (!link) throw new ApiError('conflict', { detail: 'This organization is not connected to Ascora.' });
   return { recordType: ref.recordType, id: ref.recordId, ascora: link };
 }
 
