@@ -1,7 +1,7 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { customer, link, recordsMock } from '../../test-support/ascora-records-mock.js';
 import { nextEvent } from '../../test-support/dom.js';
-import { apiBase, mockApi, orgId } from '../../test-support/msw.js';
+import { api, apiBase, http, mockApi, orgId, problem } from '../../test-support/msw.js';
 import type { CrewAscoraCustomers } from './ascora-customers.js';
 import './define.js';
 
@@ -102,5 +102,21 @@ describe('<crew-ascora-customers>', () => {
       .and.contain('Hier geändert');
     expect(mock.state.customers.find((c) => c.id === changedHere.id)!.ascora?.state).to.equal('pending');
     await expect(el).to.be.accessible();
+  });
+
+  it('says why the customers could not be loaded, in the page’s language, and loads them on retry', async () => {
+    const mock = recordsMock({ customers: everyone });
+    let refusals = 1;
+    await mockApi(
+      http.get(api('/customers'), () => (refusals-- > 0 ? problem(403, 'forbidden') : undefined)),
+      ...mock.handlers,
+    );
+    const el = await mount('es');
+    const error = el.shadowRoot!.querySelector<HTMLElement>('.state.error')!;
+    expect(error.getAttribute('role')).to.equal('alert');
+    await expect(el).to.be.accessible();
+    error.querySelector('button')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('tr[data-customer]').length === everyone.length);
+    expect(text(row(el, inConflict.id))).to.contain('Conflicto');
   });
 });
