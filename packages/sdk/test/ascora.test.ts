@@ -44,7 +44,8 @@ const routes: RouteTable = {
   'POST /ascora/jobs': (c) => c.ascora.pushJob({ appointmentId: APPOINTMENT_ID }),
   'POST /ascora/records/push': (c) =>
     c.ascora.records.push({ recordType: 'appointment', recordId: APPOINTMENT_ID }),
-  'POST /ascora/records/pull': (c) => c.ascora.records.pull({ recordType: 'customer', recordId: APPOINTMENT_ID }),
+  'POST /ascora/records/pull': (c) =>
+    c.ascora.records.pull({ recordType: 'customer', recordId: APPOINTMENT_ID }),
   'GET /jobs': (c) => c.jobs.list(),
   'GET /jobs/job-1': (c) => c.jobs.get('job-1'),
   'GET /invoices': (c) => c.invoices.list(),
