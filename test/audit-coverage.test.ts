@@ -33,6 +33,8 @@ const unreachable: Record<string, string> = {
   retryAscoraSyncFailure: 'fetches the record from Ascora again',
   resolveAscoraConflict: 'writes the chosen fields to Ascora',
   pushAppointmentToAscora: 'creates the job in Ascora',
+  pushToAscora: 'sends the record to Ascora',
+  pullFromAscora: 'fetches the record from Ascora',
   createAttachmentUpload: 'needs S3 storage (the suite keeps files in a local folder)',
 };
 

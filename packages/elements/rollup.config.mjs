@@ -55,6 +55,8 @@ export default [
       ...(await optional('appointment-list/define')),
       ...(await optional('ascora-connect/define')),
       ...(await optional('ascora-sync/define')),
+      ...(await optional('ascora-customers/define')),
+      ...(await optional('ascora-jobs/define')),
       ...(await optional('dispatch-board/define')),
       ...(await optional('catalog-editor/define')),
       ...(await optional('technician-editor/define')),

@@ -261,6 +261,7 @@ export const ascoraJobInputSchema = z.object({
   postcode: maybeText,
   country: maybeText,
   completedDate: maybeText,
+  customFields: z.array(z.unknown()).nullish(),
 });
 export type AscoraJobInput = z.input<typeof ascoraJobInputSchema>;
 

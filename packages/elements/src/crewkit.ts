@@ -4,6 +4,8 @@ import './booking/define.js';
 import './appointment-list/define.js';
 import './ascora-connect/define.js';
 import './ascora-sync/define.js';
+import './ascora-customers/define.js';
+import './ascora-jobs/define.js';
 import './invoices/define.js';
 import './webhooks/define.js';
 import './notification-settings/define.js';

@@ -14,6 +14,13 @@ export {
   CrewSyncCompletedEvent,
   CrewSyncQueuedEvent,
 } from './ascora-connect/events.js';
+export { CrewAscoraCustomers } from './ascora-customers/ascora-customers.js';
+export {
+  type AscoraLink,
+  type AscoraRecordLink,
+  CrewAscoraRecordSyncedEvent,
+} from './ascora-customers/events.js';
+export { CrewAscoraJobs } from './ascora-jobs/ascora-jobs.js';
 export { CrewAscoraSync } from './ascora-sync/ascora-sync.js';
 export { type AscoraConflict, CrewConflictResolvedEvent } from './ascora-sync/events.js';
 export { CrewBooking } from './booking/booking.js';

@@ -22,6 +22,7 @@ export const defaultSettings: Schemas['AscoraSettings'] = {
   directions: { customers: 'both', jobs: 'both', invoices: 'pull', payments: 'both' },
   syncIntervalMinutes: 15,
   conflictStrategy: 'manual',
+  customFieldMappings: [],
 };
 
 export function connectedStatus(overrides: Partial<AscoraStatus> = {}): AscoraStatus {
@@ -239,6 +240,7 @@ export function ascoraMock(options: AscoraMockOptions = {}) {
           directions: { ...settings.directions, ...body.directions },
           syncIntervalMinutes: body.syncIntervalMinutes ?? settings.syncIntervalMinutes,
           conflictStrategy: body.conflictStrategy ?? settings.conflictStrategy,
+          customFieldMappings: body.customFieldMappings ?? settings.customFieldMappings,
         },
       };
       return HttpResponse.json(state.status);

@@ -42,6 +42,10 @@ const routes: RouteTable = {
   'GET /ascora/conflicts': (c) => c.ascora.conflicts.list(),
   'POST /ascora/conflicts/con-1/resolve': (c) => c.ascora.conflicts.resolve('con-1', { name: 'local' }),
   'POST /ascora/jobs': (c) => c.ascora.pushJob({ appointmentId: APPOINTMENT_ID }),
+  'POST /ascora/records/push': (c) =>
+    c.ascora.records.push({ recordType: 'appointment', recordId: APPOINTMENT_ID }),
+  'POST /ascora/records/pull': (c) =>
+    c.ascora.records.pull({ recordType: 'customer', recordId: APPOINTMENT_ID }),
   'GET /jobs': (c) => c.jobs.list(),
   'GET /jobs/job-1': (c) => c.jobs.get('job-1'),
   'GET /invoices': (c) => c.invoices.list(),

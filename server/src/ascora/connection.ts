@@ -12,7 +12,12 @@ import {
 import { and, eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import { type AscoraConflictStrategy, type AscoraDirections, ascoraConnections } from '../db/schema.js';
+import {
+  type AscoraConflictStrategy,
+  type AscoraCustomFieldMapping,
+  type AscoraDirections,
+  ascoraConnections,
+} from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { constantTimeEqual, decrypt, deriveKey, encrypt, randomToken, sha256 } from '../lib/crypto.js';
 import {
@@ -23,6 +28,7 @@ import {
   outboundFetch,
 } from '../lib/outbound-url.js';
 import type { Logger } from '../logger.js';
+import { withCustomFieldMappings } from './custom-fields.js';
 
 export const ascoraBaseUrl = 'https://api.ascora.com.au';
 
@@ -113,10 +119,14 @@ export async function requireConnection(
 
 export function clientFor(
   deps: AscoraDeps,
-  connection: { baseUrl: string; apiKeySealed: string },
+  connection: {
+    baseUrl: string;
+    apiKeySealed: string;
+    customFieldMappings?: readonly AscoraCustomFieldMapping[] | undefined;
+  },
 ): AscoraClient {
   const guarded = outboundFetch(ascoraUrlPolicy(deps.urls));
-  return createAscoraClient({
+  const client = createAscoraClient({
     baseUrl: connection.baseUrl,
     apiKey: decrypt(sealingKey(deps.secret), connection.apiKeySealed),
     // Checked on every call, not only at connect time: a base URL saved before the rules (or under
@@ -137,6 +147,7 @@ export function clientFor(
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...deps.clientOptions,
   });
+  return withCustomFieldMappings(client, connection.customFieldMappings);
 }
 
 /** Turns Ascora's refusal of a key or its absence into the API's problem codes. */
@@ -236,6 +247,7 @@ export async function connectAscora(
     directions,
     syncIntervalMinutes: input.syncIntervalMinutes ?? previous?.syncIntervalMinutes ?? 60,
     conflictStrategy: input.conflictStrategy ?? previous?.conflictStrategy ?? 'newest_wins',
+    customFieldMappings: previous?.customFieldMappings ?? [],
     connectedAt: now,
     disconnectedAt: null,
     updatedAt: now,

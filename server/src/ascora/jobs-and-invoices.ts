@@ -1,10 +1,11 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { ascoraConnections, ascoraMappings, jobs } from '../db/schema.js';
+import { appointments, ascoraConnections, ascoraMappings, jobs } from '../db/schema.js';
 import { ApiError } from '../errors.js';
 import { iso } from '../lib/time.js';
 import type { JobQueue } from '../queue/queue.js';
+import { type AscoraLink, ascoraLinks } from './links.js';
 import { requireQueue } from './worker.js';
 
 /*
@@ -30,7 +31,48 @@ async function ascoraIds(db: Db, orgId: string, entity: 'job' | 'invoice', local
   return new Map(rows.map((r) => [r.localId, r.ascoraId]));
 }
 
-function jobBody(row: JobRow, ascoraId: string | null): Schemas['Job'] {
+/** What a page of jobs carries besides its rows: links and visits, a query each for the page. */
+interface JobExtras {
+  ascoraIds: Map<string, string>;
+  links: Map<string, AscoraLink>;
+  visits: Map<string, Schemas['JobVisit'][]>;
+}
+
+async function jobExtras(db: Db, orgId: string, jobIds: string[]): Promise<JobExtras> {
+  const visits = new Map<string, Schemas['JobVisit'][]>();
+  if (jobIds.length > 0) {
+    const rows = await db
+      .select({
+        jobId: appointments.jobId,
+        appointmentId: appointments.id,
+        startsAt: appointments.startsAt,
+        endsAt: appointments.endsAt,
+        status: appointments.status,
+        technicianId: appointments.technicianId,
+      })
+      .from(appointments)
+      .where(and(eq(appointments.orgId, orgId), inArray(appointments.jobId, jobIds)))
+      .orderBy(asc(appointments.startsAt), asc(appointments.id));
+    for (const row of rows) {
+      const list = visits.get(row.jobId!) ?? [];
+      list.push({
+        appointmentId: row.appointmentId,
+        start: iso(row.startsAt),
+        end: iso(row.endsAt),
+        status: row.status,
+        technicianId: row.technicianId,
+      });
+      visits.set(row.jobId!, list);
+    }
+  }
+  return {
+    ascoraIds: await ascoraIds(db, orgId, 'job', jobIds),
+    links: await ascoraLinks(db, orgId, 'job', jobIds),
+    visits,
+  };
+}
+
+function jobBody(row: JobRow, extras: JobExtras): Schemas['Job'] {
   return {
     id: row.id,
     number: row.number,
@@ -44,15 +86,16 @@ function jobBody(row: JobRow, ascoraId: string | null): Schemas['Job'] {
     totalExTaxMinor: row.totalExTaxMinor,
     totalIncTaxMinor: row.totalIncTaxMinor,
     completedAt: iso(row.completedAt),
-    ascoraId,
+    ascoraId: extras.ascoraIds.get(row.id) ?? null,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
+    ascora: extras.links.get(row.id) ?? null,
+    visits: extras.visits.get(row.id) ?? [],
   };
 }
 
 export async function toJob(db: Db, orgId: string, row: JobRow): Promise<Schemas['Job']> {
-  const links = await ascoraIds(db, orgId, 'job', [row.id]);
-  return jobBody(row, links.get(row.id) ?? null);
+  return jobBody(row, await jobExtras(db, orgId, [row.id]));
 }
 
 /** A page of jobs in creation order; `limit + 1` rows are read, the extra one only for `hasMore`. */
@@ -63,13 +106,12 @@ export async function listJobs(db: Db, orgId: string, page: { limit: number; aft
     .where(and(eq(jobs.orgId, orgId), page.after ? gt(jobs.id, page.after) : undefined))
     .orderBy(asc(jobs.id))
     .limit(page.limit + 1);
-  const links = await ascoraIds(
+  const extras = await jobExtras(
     db,
     orgId,
-    'job',
     rows.map((r) => r.id),
   );
-  return { rows, view: (row: JobRow) => jobBody(row, links.get(row.id) ?? null) };
+  return { rows, view: (row: JobRow) => jobBody(row, extras) };
 }
 
 export async function findJob(db: Db, orgId: string, jobId: string): Promise<Schemas['Job']> {

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import {
   type AscoraConflictStrategy,
+  type AscoraCustomFieldMapping,
   type AscoraDirections,
   ascoraConflicts,
   ascoraConnections,
@@ -22,6 +23,7 @@ import {
   findConnection,
   verifyWebhookToken,
 } from './connection.js';
+import { checkMappings } from './custom-fields.js';
 import { type RetryResult, retryFailure } from './failure-retry.js';
 import { enqueueSync, enqueueWebhook, requireQueue, scheduleSync } from './worker.js';
 
@@ -76,6 +78,7 @@ export interface SettingsChange {
   directions?: Partial<AscoraDirections> | undefined;
   syncIntervalMinutes?: number | undefined;
   conflictStrategy?: AscoraConflictStrategy | undefined;
+  customFieldMappings?: AscoraCustomFieldMapping[] | undefined;
 }
 
 /** Changes only the settings given (invoices always stay pulled) and moves the schedule with them. */
@@ -84,10 +87,12 @@ export async function updateSettings(
   orgId: string,
   change: SettingsChange,
 ): Promise<ConnectionRow> {
-  const queue = requireQueue(request.queue);
   const { db } = request.deps;
+  if (change.customFieldMappings) checkMappings(change.customFieldMappings);
   const current = await findConnection(db, orgId);
   if (current?.status !== 'connected') throw new ApiError('not_found');
+  // After the connection: an organization that is not connected is told so, queue or not.
+  const queue = requireQueue(request.queue);
   const [row] = await db
     .update(ascoraConnections)
     .set({
@@ -96,6 +101,9 @@ export async function updateSettings(
         ? {}
         : { syncIntervalMinutes: change.syncIntervalMinutes }),
       ...(change.conflictStrategy === undefined ? {} : { conflictStrategy: change.conflictStrategy }),
+      ...(change.customFieldMappings === undefined
+        ? {}
+        : { customFieldMappings: change.customFieldMappings }),
       updatedAt: new Date(request.deps.now()),
     })
     .where(eq(ascoraConnections.orgId, orgId))

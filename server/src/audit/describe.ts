@@ -87,6 +87,7 @@ const typeOverrides: Record<string, string> = {
   runId: 'ascora-sync-run',
   failureId: 'ascora-sync-failure',
   conflictId: 'ascora-conflict',
+  AscoraRecordLink: 'ascora-record',
 };
 
 function kebab(name: string): string {

@@ -29,7 +29,7 @@ export const appointmentViewHandlers = {
       params.orgId,
       params.customerId,
     );
-    return c.json({ data: rows.map(toAppointment) }, 200);
+    return c.json({ data: rows.map((row) => toAppointment(row)) }, 200);
   },
 
   async getCalendarView(c, { params, query }) {
@@ -54,7 +54,7 @@ export const appointmentViewHandlers = {
             end: iso(a.endsAt),
             reason: a.reason,
           })),
-          appointments: lane.appointments.map(toAppointment),
+          appointments: lane.appointments.map((row) => toAppointment(row)),
         })),
       },
       200,

@@ -1,4 +1,5 @@
 import type { components } from '@crewkit/sdk/openapi';
+import { appointmentLinks } from '../ascora/links.js';
 import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { decodeCursor, toPage } from '../lib/pagination.js';
@@ -60,11 +61,16 @@ export const appointmentHandlers = {
       query,
       decodeCursor(query.cursor),
     );
+    const links = await appointmentLinks(
+      c.var.db,
+      params.orgId,
+      rows.map((row) => row.appointment),
+    );
     const page = toPage(
       rows.map((row) => ({ ...row, id: row.appointment.id })),
       limit,
       ({ appointment, customer }) => ({
-        ...toAppointment(appointment),
+        ...toAppointment(appointment, links),
         customer,
         allowedTransitions: [...transitions[appointment.status]],
       }),
@@ -74,7 +80,7 @@ export const appointmentHandlers = {
 
   async getAppointment(c, { params }) {
     const row = await findAppointment(c.var.db, c.var.principal, params.orgId, params.appointmentId);
-    return c.json(toAppointment(row), 200);
+    return c.json(toAppointment(row, await appointmentLinks(c.var.db, params.orgId, [row])), 200);
   },
 
   async updateAppointment(c, { params, body }) {

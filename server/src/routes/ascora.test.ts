@@ -405,6 +405,7 @@ describe('Ascora settings', () => {
       directions: { customers: 'both', jobs: 'both', invoices: 'pull', payments: 'push' },
       syncIntervalMinutes: 60,
       conflictStrategy: 'newest_wins',
+      customFieldMappings: [],
     });
     const read = await t.request('GET', `${base}/status`, { token: org.secretKey });
     expect(read.body.settings).toEqual(updated.body.settings);

@@ -2,6 +2,7 @@ import type { components } from '@crewkit/sdk/openapi';
 import { type ConnectionRow, findConnection } from '../ascora/connection.js';
 import { toJob } from '../ascora/jobs-and-invoices.js';
 import { type ConflictRow, pushAppointmentAsJob, resolveConflict } from '../ascora/manual.js';
+import { pullRecordFromAscora, pushRecordToAscora } from '../ascora/record-sync.js';
 import {
   ascoraRequest,
   connect,
@@ -37,6 +38,7 @@ function toStatus(row: ConnectionRow | undefined, webhookUrl: string | null = nu
           directions: row.directions,
           syncIntervalMinutes: row.syncIntervalMinutes,
           conflictStrategy: row.conflictStrategy,
+          customFieldMappings: row.customFieldMappings,
         }
       : null,
     connectedAt: row ? iso(row.connectedAt) : null,
@@ -145,6 +147,14 @@ export const ascoraHandlers = {
   async pushAppointmentToAscora(c, { params, body }) {
     const job = await pushAppointmentAsJob(ascoraRequest(c).deps, params.orgId, body.appointmentId);
     return c.json(await toJob(c.var.db, params.orgId, job), 200);
+  },
+
+  async pushToAscora(c, { params, body }) {
+    return c.json(await pushRecordToAscora(ascoraRequest(c).deps, params.orgId, body), 200);
+  },
+
+  async pullFromAscora(c, { params, body }) {
+    return c.json(await pullRecordFromAscora(ascoraRequest(c).deps, params.orgId, body), 200);
   },
 
   async receiveAscoraWebhook(c, { params, body }) {

@@ -1,3 +1,4 @@
+import { ascoraLinks } from '../ascora/links.js';
 import { toPage } from '../lib/pagination.js';
 import type { HandlerTable } from '../openapi/handlers.js';
 import { toContact, toCustomer, toPreferences } from '../serializers/customers.js';
@@ -6,18 +7,29 @@ import * as customers from '../services/customers.js';
 export const customerHandlers = {
   async listCustomers(c, { params, query }) {
     const rows = await customers.listCustomers(c.var.db, params.orgId, query);
-    return c.json(toPage(rows, query.limit, toCustomer), 200);
+    const links = await ascoraLinks(
+      c.var.db,
+      params.orgId,
+      'customer',
+      rows.map((row) => row.id),
+    );
+    return c.json(
+      toPage(rows, query.limit, (row) => toCustomer(row, links)),
+      200,
+    );
   },
 
   async createCustomer(c, { params, body }) {
     const row = await customers.createCustomer(c.var.db, params.orgId, body, c.var.services.now());
-    return c.json(toCustomer(row), 201, {
+    // A customer created a moment ago has no Ascora link yet: `ascora: null`, as a read shows it.
+    return c.json(toCustomer(row, new Map()), 201, {
       location: `/api/v1/organizations/${params.orgId}/customers/${row.id}`,
     });
   },
 
   async getCustomer(c, { params }) {
-    return c.json(toCustomer(await customers.getCustomer(c.var.db, params.orgId, params.customerId)), 200);
+    const row = await customers.getCustomer(c.var.db, params.orgId, params.customerId);
+    return c.json(toCustomer(row, await ascoraLinks(c.var.db, params.orgId, 'customer', [row.id])), 200);
   },
 
   async updateCustomer(c, { params, body }) {
@@ -28,7 +40,7 @@ export const customerHandlers = {
       body,
       c.var.services.now(),
     );
-    return c.json(toCustomer(row), 200);
+    return c.json(toCustomer(row, await ascoraLinks(c.var.db, params.orgId, 'customer', [row.id])), 200);
   },
 
   async deleteCustomer(c, { params }) {

@@ -1,11 +1,16 @@
 import type { components } from '@crewkit/sdk/openapi';
 import { iso } from '../lib/time.js';
 import type { AppointmentRow } from '../services/booking/rules.js';
+import type { AscoraLink } from './ascora-links.js';
 import { toSite } from './sites.js';
 
 type Schemas = components['schemas'];
 
-export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
+/** With `links`, the appointment carries its Ascora link (its job's), null when it has none. */
+export function toAppointment(
+  row: AppointmentRow,
+  links?: ReadonlyMap<string, AscoraLink>,
+): Schemas['Appointment'] {
   return {
     id: row.id,
     reference: row.reference,
@@ -32,5 +37,6 @@ export function toAppointment(row: AppointmentRow): Schemas['Appointment'] {
     feedback: row.feedback,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
+    ...(links ? { ascora: links.get(row.id) ?? null } : {}),
   };
 }

@@ -1,10 +1,18 @@
 import type { components } from '@crewkit/sdk/openapi';
 import type { customerContacts, customerPreferences, customers } from '../db/schema.js';
 import { iso } from '../lib/time.js';
+import type { AscoraLink } from './ascora-links.js';
 
 type Schemas = components['schemas'];
 
-export function toCustomer(row: typeof customers.$inferSelect): Schemas['Customer'] {
+/**
+ * With `links` (the answer of `ascoraLinks` for a page or one record) the customer carries its
+ * Ascora link, null when it has none; without, it carries none (event payloads).
+ */
+export function toCustomer(
+  row: typeof customers.$inferSelect,
+  links?: ReadonlyMap<string, AscoraLink>,
+): Schemas['Customer'] {
   return {
     id: row.id,
     name: row.name,
@@ -14,6 +22,7 @@ export function toCustomer(row: typeof customers.$inferSelect): Schemas['Custome
     notes: row.notes,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
+    ...(links ? { ascora: links.get(row.id) ?? null } : {}),
   };
 }
 

@@ -196,9 +196,36 @@ describe('<crew-ascora-connect>', () => {
       directions: { customers: 'pull', jobs: 'both', payments: 'push' },
       syncIntervalMinutes: 60,
       conflictStrategy: 'newest_wins',
+      customFieldMappings: [],
     });
     await waitUntil(() => text(el).includes('Settings saved.'));
     expect(el.shadowRoot!.querySelector('#settings-message')).to.equal(null);
+  });
+
+  it('maps Crewkit fields to the Ascora custom fields named, and shows the mappings saved', async () => {
+    const mock = ascoraMock({ runs: [syncRun(1)] });
+    await mockApi(...mock.handlers);
+    const el = await mount('de');
+    const form = $<HTMLFormElement>(el, 'form.settings');
+    const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement;
+    expect(text(el)).to.contain('Ascora-Zusatzfelder').and.contain('Ausgeführte Arbeiten');
+    field('custom:customer.phone').value = 'Site mobile';
+    field('custom:job.workUndertaken').value = '  Technician report ';
+    const changed = nextEvent(el, 'crew-ascora-settings-changed');
+    button(el, 'Einstellungen speichern').click();
+    const expected = [
+      { entity: 'customer', crewkitField: 'phone', ascoraField: 'Site mobile' },
+      { entity: 'job', crewkitField: 'workUndertaken', ascoraField: 'Technician report' },
+    ];
+    expect((await changed).settings.customFieldMappings).to.deep.equal(expected);
+    expect(mock.state.status.settings!.customFieldMappings).to.deep.equal(expected);
+    const again = await mount('de');
+    const saved = $<HTMLFormElement>(again, 'form.settings');
+    expect((saved.elements.namedItem('custom:customer.phone') as HTMLInputElement).value).to.equal(
+      'Site mobile',
+    );
+    expect((saved.elements.namedItem('custom:job.description') as HTMLInputElement).value).to.equal('');
+    await expect(again).to.be.accessible();
   });
 
   it('disconnects only after confirmation; Escape cancels and gives focus back', async () => {

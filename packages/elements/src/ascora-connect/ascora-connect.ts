@@ -28,6 +28,12 @@ type Strategy = components['schemas']['AscoraConflictStrategy'];
 
 const directions: readonly Direction[] = ascoraDirections;
 const strategies: readonly Strategy[] = ascoraConflictStrategies;
+/** The Crewkit fields an Ascora custom field can hold (the server's `mappableFields`). */
+const mappable = [
+  ['customer', 'phone', 'customer.phone'],
+  ['job', 'description', 'job.description'],
+  ['job', 'workUndertaken', 'job.workUndertaken'],
+] as const;
 const minKeyLength = 8;
 /** Ascora's production API, the server's default too. */
 const defaultBaseUrl = 'https://api.ascora.com.au';
@@ -382,6 +388,10 @@ export class CrewAscoraConnect extends StaffElement {
             },
             syncIntervalMinutes: interval,
             conflictStrategy: value('conflictStrategy') as Strategy,
+            customFieldMappings: mappable.flatMap(([entity, crewkitField, key]) => {
+              const ascoraField = value(`custom:${key}`).trim();
+              return ascoraField ? [{ entity, crewkitField, ascoraField }] : [];
+            }),
           },
         }),
       );
@@ -679,6 +689,28 @@ export class CrewAscoraConnect extends StaffElement {
           </select>
         </label>
       </div>
+      <fieldset>
+        <legend>${t.customFields}</legend>
+        <p class="muted" id="custom-fields-hint">${t.customFieldsHint}</p>
+        <div class="grid">
+          ${mappable.map(([entity, crewkitField, key]) => {
+            const mapped = settings.customFieldMappings?.find(
+              (m) => m.entity === entity && m.crewkitField === crewkitField,
+            );
+            return html`<label class="field">
+              <span>${t.mappable[key]}</span>
+              <input
+                name="custom:${key}"
+                maxlength="100"
+                autocomplete="off"
+                aria-describedby="custom-fields-hint"
+                .value=${mapped?.ascoraField ?? ''}
+                ?disabled=${saving}
+              />
+            </label>`;
+          })}
+        </div>
+      </fieldset>
       ${message ? html`<p id="settings-message" class="message error" role="alert">${message.text}</p>` : nothing}
       <div class="actions">
         <button type="submit" class="primary" part="primary-button" ?disabled=${saving}>

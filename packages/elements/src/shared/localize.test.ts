@@ -4,6 +4,10 @@ import { es as appointmentListEs } from '../appointment-list/locales/es.js';
 import { fr as appointmentListFr } from '../appointment-list/locales/fr.js';
 import { es as ascoraConnectEs } from '../ascora-connect/locales/es.js';
 import { fr as ascoraConnectFr } from '../ascora-connect/locales/fr.js';
+import { es as ascoraCustomersEs } from '../ascora-customers/locales/es.js';
+import { fr as ascoraCustomersFr } from '../ascora-customers/locales/fr.js';
+import { es as ascoraJobsEs } from '../ascora-jobs/locales/es.js';
+import { fr as ascoraJobsFr } from '../ascora-jobs/locales/fr.js';
 import { es as ascoraSyncEs } from '../ascora-sync/locales/es.js';
 import { fr as ascoraSyncFr } from '../ascora-sync/locales/fr.js';
 import { es as bookingEs } from '../booking/locales/es.js';
@@ -89,6 +93,8 @@ describe('LocalizeController', () => {
       'crew-appointment-list': { fr: appointmentListFr, es: appointmentListEs },
       'crew-ascora-connect': { fr: ascoraConnectFr, es: ascoraConnectEs },
       'crew-ascora-sync': { fr: ascoraSyncFr, es: ascoraSyncEs },
+      'crew-ascora-customers': { fr: ascoraCustomersFr, es: ascoraCustomersEs },
+      'crew-ascora-jobs': { fr: ascoraJobsFr, es: ascoraJobsEs },
       'crew-invoices': { fr: invoicesFr, es: invoicesEs },
       'crew-dispatch-board': { fr: dispatchBoardFr, es: dispatchBoardEs },
       'crew-catalog-editor': { fr: catalogEditorFr, es: catalogEditorEs },

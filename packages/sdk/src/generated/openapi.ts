@@ -1440,6 +1440,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/ascora/records/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send one customer or appointment to Ascora now
+         * @description Sends the record's Crewkit side to Ascora now, without waiting for a sync: a customer is
+         *     created or updated in Ascora; an appointment is sent as its work order (created on first
+         *     push, as `pushAppointmentToAscora` does). Crewkit's side wins: an open conflict on the
+         *     record is settled in its favour. 409 when the organization is not connected or does not
+         *     push this kind of record; 422 when Ascora refuses it (the record stays as it was).
+         */
+        post: operations["pushToAscora"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/ascora/records/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fetch one customer or appointment from Ascora now
+         * @description Fetches the record's Ascora side now and writes it here: a customer from its Ascora customer,
+         *     an appointment's work order from its Ascora job. Ascora's side wins: an open conflict on the
+         *     record is settled in its favour. 409 when the record is not linked to Ascora, the
+         *     organization is not connected, or it does not pull this kind of record; 422 when Ascora no
+         *     longer has the record.
+         */
+        post: operations["pullFromAscora"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/ascora/webhooks/{token}": {
         parameters: {
             query?: never;
@@ -3157,6 +3211,11 @@ export interface components {
             feedback: string | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /**
+             * @description Its link to Ascora (its work order's), on reads (get and list); null when it has none.
+             *     Absent from event payloads and from answers to publishable keys.
+             */
+            ascora?: components["schemas"]["AscoraLink"] | null;
         };
         BookedAppointment: components["schemas"]["Appointment"] & {
             /**
@@ -3235,6 +3294,11 @@ export interface components {
             notes: string | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /**
+             * @description Its link to Ascora, on reads (get and list); null when it has none. Absent from event
+             *     payloads.
+             */
+            ascora?: components["schemas"]["AscoraLink"] | null;
         };
         CustomerCreate: {
             name: string;
@@ -3401,8 +3465,38 @@ export interface components {
             };
             syncIntervalMinutes: number;
             conflictStrategy: components["schemas"]["AscoraConflictStrategy"];
+            customFieldMappings: components["schemas"]["AscoraCustomFieldMapping"][];
+        };
+        /**
+         * @description A Crewkit field that lives in one of Ascora's custom fields instead of Ascora's standard field
+         *     for it, both ways: a pull reads the Crewkit field from the custom field, a push writes it
+         *     there and leaves the standard field as it was. A customer can map `phone`; a job
+         *     `description` and `workUndertaken`. Each Crewkit field is mapped at most once.
+         */
+        AscoraCustomFieldMapping: {
+            /** @enum {string} */
+            entity: "customer" | "job";
+            /** @description The custom field's name in Ascora (letter case is ignored). */
+            ascoraField: string;
+            /** @enum {string} */
+            crewkitField: "phone" | "description" | "workUndertaken";
         };
         AscoraSettingsUpdate: {
+            directions?: {
+                customers?: components["schemas"]["AscoraDirection"];
+                jobs?: components["schemas"]["AscoraDirection"];
+                payments?: components["schemas"]["AscoraDirection"];
+            };
+            syncIntervalMinutes?: number;
+            conflictStrategy?: components["schemas"]["AscoraConflictStrategy"];
+            /** @description Replaces every mapping; `[]` removes them. */
+            customFieldMappings?: components["schemas"]["AscoraCustomFieldMapping"][];
+        };
+        /**
+         * @description The settings a connection starts with. Custom field mappings are set once connected
+         *     (`updateAscoraSettings`); a reconnect keeps those it had.
+         */
+        AscoraConnectSettings: {
             directions?: {
                 customers?: components["schemas"]["AscoraDirection"];
                 jobs?: components["schemas"]["AscoraDirection"];
@@ -3419,7 +3513,7 @@ export interface components {
              * @default https://api.ascora.com.au
              */
             baseUrl: string;
-            settings?: components["schemas"]["AscoraSettingsUpdate"];
+            settings?: components["schemas"]["AscoraConnectSettings"];
         };
         AscoraStatus: {
             connected: boolean;
@@ -3592,6 +3686,39 @@ export interface components {
                 [key: string]: "local" | "remote";
             };
         };
+        /**
+         * @description How a record stands with Ascora. `linked`: both sides agree as of `lastSyncedAt`. `pending`:
+         *     changed here since, or being created in Ascora (the next push sends it). `conflict`: both
+         *     sides changed and the organization settles it (`listAscoraConflicts`). `error`: the last
+         *     attempt to sync it failed, for `lastError`. A record without a link (never linked, or the
+         *     organization not connected) carries `ascora: null`.
+         */
+        AscoraLink: {
+            /** @description The Ascora record's GUID; null while its create has no answer yet. */
+            ascoraId: string | null;
+            /** @description The Ascora job's number (`J3`) for jobs and appointments; null for customers. */
+            ascoraNumber: string | null;
+            lastSyncedAt: components["schemas"]["Timestamp"] | null;
+            /** @enum {string} */
+            state: "linked" | "pending" | "conflict" | "error";
+            lastError: string | null;
+        };
+        AscoraRecordRef: {
+            /** @enum {string} */
+            recordType: "customer" | "appointment";
+            /** Format: uuid */
+            recordId: string;
+        };
+        AscoraRecordLink: {
+            /** @enum {string} */
+            recordType: "customer" | "appointment";
+            /**
+             * Format: uuid
+             * @description The customer's or appointment's id.
+             */
+            id: string;
+            ascora: components["schemas"]["AscoraLink"];
+        };
         AscoraJobPush: {
             /** Format: uuid */
             appointmentId: string;
@@ -3631,6 +3758,22 @@ export interface components {
             ascoraId: string | null;
             createdAt: components["schemas"]["Timestamp"];
             updatedAt: components["schemas"]["Timestamp"];
+            /**
+             * @description Its link to Ascora, on reads (get and list); null when it has none. Absent from event
+             *     payloads.
+             */
+            ascora?: components["schemas"]["AscoraLink"] | null;
+            /** @description Its appointments, earliest first, on reads (get and list). */
+            visits?: components["schemas"]["JobVisit"][];
+        };
+        JobVisit: {
+            /** Format: uuid */
+            appointmentId: string;
+            start: components["schemas"]["Timestamp"];
+            end: components["schemas"]["Timestamp"];
+            status: components["schemas"]["AppointmentStatus"];
+            /** Format: uuid */
+            technicianId: string;
         };
         JobPage: {
             data: components["schemas"]["Job"][];
@@ -7339,6 +7482,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    pushToAscora: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraRecordRef"];
+            };
+        };
+        responses: {
+            /** @description The record's link to Ascora after the push. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraRecordLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    pullFromAscora: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: components["parameters"]["OrgId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AscoraRecordRef"];
+            };
+        };
+        responses: {
+            /** @description The record's link to Ascora after the pull. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AscoraRecordLink"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -154,4 +154,25 @@ export const ascora = ({ client, org }: Context) => ({
       headers: idempotencyHeader(o),
       signal: o?.signal,
     }),
+  records: {
+    /**
+     * Sends one customer or appointment (as its work order) to Ascora now; Crewkit's side wins and
+     * settles the record's open conflict. Answers the record's new link (`data.ascora`).
+     */
+    push: (body: RequestBody<'pushToAscora'>, o?: OrgPostOptions): Promise<ApiResult<'pushToAscora'>> =>
+      client.POST('/api/v1/organizations/{orgId}/ascora/records/push', {
+        params: { path: { orgId: org(o?.orgId) } },
+        body,
+        headers: idempotencyHeader(o),
+        signal: o?.signal,
+      }),
+    /** Fetches one linked record's Ascora side now; Ascora's side wins. Not linked: 409. */
+    pull: (body: RequestBody<'pullFromAscora'>, o?: OrgPostOptions): Promise<ApiResult<'pullFromAscora'>> =>
+      client.POST('/api/v1/organizations/{orgId}/ascora/records/pull', {
+        params: { path: { orgId: org(o?.orgId) } },
+        body,
+        headers: idempotencyHeader(o),
+        signal: o?.signal,
+      }),
+  },
 });

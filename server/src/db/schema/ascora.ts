@@ -26,6 +26,14 @@ export interface AscoraDirections {
   payments: AscoraDirection;
 }
 
+/** A Crewkit field that lives in one of Ascora's custom fields (see `ascora/custom-fields.ts`). */
+export interface AscoraCustomFieldMapping {
+  entity: 'customer' | 'job';
+  /** The custom field's name in Ascora. */
+  ascoraField: string;
+  crewkitField: 'phone' | 'description' | 'workUndertaken';
+}
+
 /** One connection per organization; a disconnected row keeps the history but not the key. */
 export const ascoraConnections = pgTable('ascora_connections', {
   orgId: uuid('org_id')
@@ -44,6 +52,10 @@ export const ascoraConnections = pgTable('ascora_connections', {
     .$type<AscoraConflictStrategy>()
     .notNull()
     .default('newest_wins'),
+  customFieldMappings: jsonb('custom_field_mappings')
+    .$type<AscoraCustomFieldMapping[]>()
+    .notNull()
+    .default([]),
   connectedAt: timestamp('connected_at', { withTimezone: true }).notNull(),
   disconnectedAt: timestamp('disconnected_at', { withTimezone: true }),
   lastSyncAt: timestamp('last_sync_at', { withTimezone: true }),

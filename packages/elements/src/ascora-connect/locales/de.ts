@@ -93,6 +93,14 @@ export const de: AscoraConnectTerms = {
     manual: 'Mich fragen (Konfliktliste)',
   },
   saveSettings: 'Einstellungen speichern',
+  customFields: 'Ascora-Zusatzfelder',
+  customFieldsHint:
+    'Um ein Crewkit-Feld in einem Ihrer Ascora-Zusatzfelder statt im Standardfeld zu führen, geben Sie den Namen des Zusatzfelds ein. Leer lassen für keines.',
+  mappable: {
+    'customer.phone': 'Telefon des Kunden',
+    'job.description': 'Auftragsbeschreibung',
+    'job.workUndertaken': 'Ausgeführte Arbeiten',
+  },
   saving: 'Wird gespeichert…',
   saved: 'Einstellungen gespeichert.',
   disconnect: 'Trennen',

@@ -92,6 +92,14 @@ export const en = {
     manual: 'Ask me (conflict queue)',
   } satisfies Record<Schemas['AscoraConflictStrategy'], string>,
   saveSettings: 'Save settings',
+  customFields: 'Ascora custom fields',
+  customFieldsHint:
+    'To keep a Crewkit field in one of your Ascora custom fields instead of Ascora’s own field, enter the custom field’s name. Leave it empty for none.',
+  mappable: {
+    'customer.phone': 'Customer phone',
+    'job.description': 'Job description',
+    'job.workUndertaken': 'Work undertaken',
+  },
   saving: 'Saving…',
   saved: 'Settings saved.',
   disconnect: 'Disconnect',

@@ -90,6 +90,14 @@ export const es: AscoraConnectTerms = {
     manual: 'Preguntarme (cola de conflictos)',
   },
   saveSettings: 'Guardar configuración',
+  customFields: 'Campos personalizados de Ascora',
+  customFieldsHint:
+    'Para guardar un campo de Crewkit en uno de sus campos personalizados de Ascora en lugar del campo estándar, escriba el nombre del campo personalizado. Déjelo vacío para ninguno.',
+  mappable: {
+    'customer.phone': 'Teléfono del cliente',
+    'job.description': 'Descripción de la orden de trabajo',
+    'job.workUndertaken': 'Trabajos realizados',
+  },
   saving: 'Guardando…',
   saved: 'Configuración guardada.',
   disconnect: 'Desconectar',

@@ -90,6 +90,14 @@ export const fr: AscoraConnectTerms = {
     manual: 'Me demander (file des conflits)',
   },
   saveSettings: 'Enregistrer les paramètres',
+  customFields: 'Champs personnalisés Ascora',
+  customFieldsHint:
+    'Pour tenir un champ Crewkit dans l’un de vos champs personnalisés Ascora plutôt que dans le champ standard, saisissez le nom du champ personnalisé. Laissez vide pour aucun.',
+  mappable: {
+    'customer.phone': 'Téléphone du client',
+    'job.description': 'Description de l’ordre de travail',
+    'job.workUndertaken': 'Travaux réalisés',
+  },
   saving: 'Enregistrement…',
   saved: 'Paramètres enregistrés.',
   disconnect: 'Déconnecter',

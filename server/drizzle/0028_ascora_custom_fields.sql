@@ -1,0 +1,1 @@
+ALTER TABLE "ascora_connections" ADD COLUMN "custom_field_mappings" jsonb DEFAULT '[]'::jsonb NOT NULL;

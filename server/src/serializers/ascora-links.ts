@@ -1,0 +1,3 @@
+import type { components } from '@crewkit/sdk/openapi';
+
+export type AscoraLink = components['schemas']['AscoraLink'];
