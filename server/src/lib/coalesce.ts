@@ -26,7 +26,7 @@ export class Coalescer<K, V> {
     this.#pending = [];
     try {
       const values = await this.#loadMany(batch.map((entry) => entry.key));
-      batch.forEach((entry, i) => entry.resolve(values[i]!));
+      for (const [i, entry] of batch.entries()) entry.resolve(values[i]!);
     } catch (error) {
       for (const entry of batch) entry.reject(error);
     }
