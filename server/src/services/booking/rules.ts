@@ -9,7 +9,7 @@ import {
   type VisitContact,
 } from '../../db/schema.js';
 import { ApiError } from '../../errors.js';
-import { newId } from '../../lib/ids.js';
+import { newId, randomBytesPooled } from '../../lib/ids.js';
 import {
   type AvailabilityQuery,
   checkStart,
@@ -277,7 +277,7 @@ const referenceAlphabet = 'ACDEFHJKMNPQRTUVWXY34679';
 
 /** A short code people can read out on the phone (no 0/O, 1/I/L, 5/S, 8/B, 2/Z). */
 export function newReference(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(6));
+  const bytes = randomBytesPooled(6);
   const chars = [...bytes].map((b) => referenceAlphabet[b % referenceAlphabet.length]);
   return `${chars.slice(0, 3).join('')}-${chars.slice(3).join('')}`;
 }
