@@ -1,8 +1,9 @@
 // @ts-check
 // Two builds of the same sources:
 // - dist/<element>/define.js … per-element ESM for bundlers, with lit and @crewkit/sdk left external;
-// - dist/crewkit.js: one self-contained, minified file that defines every element, for a single
-//   <script type="module">, served by the reference server at /elements/crewkit.js.
+// - dist/crewkit.js: the one <script type="module"> a host page needs, served by the reference server
+//   at /elements/crewkit.js: a small loader that fetches, from dist/chunks/ beside it, only the
+//   minified chunks of the elements the page uses (Lit and the SDK in one chunk they share).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -47,6 +48,36 @@ const minifyCss = () => ({
 /** Shared with scripts/size-budget.mjs, which measures the same bundles. */
 export const plugins = { resolve, typescript, minify, minifyCss };
 
+/**
+ * Lit and the SDK change together with no element, and every element needs them: one chunk,
+ * cached once for all of them. (Left to itself rollup would split them by which elements share
+ * which parts, into more and smaller requests.)
+ */
+export function manualChunks(id) {
+  if (/\/node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id) || id.includes('/packages/sdk/')) return 'core';
+  // The elements' common base (api, element, styles, states …), but not what the loader itself
+  // exports (events, translations, registration), which would drag the core into the loader.
+  if (/\/src\/shared\/(?!events|localize|locales\/|register|version)[^/]+\.ts$/.test(id)) return 'core';
+  return undefined;
+}
+
+/** Shared with scripts/size-budget.mjs. Chunk names carry a hash of their content, so they can be cached for good. */
+export const loaderOutput = {
+  format: 'es',
+  entryFileNames: 'crewkit.js',
+  // An element's chunk is named for its folder (chunks/booking-….js), so a network panel reads plainly.
+  chunkFileNames: (/** @type {import('rollup').PreRenderedChunk} */ chunk) => {
+    const element = /\/src\/([^/]+)\/define\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1];
+    return `chunks/${element ?? '[name]'}-[hash].js`;
+  },
+  manualChunks,
+};
+
+/** The loader's own exports plus the bindings its chunks share with it, in crewkit.js itself rather than behind a facade. */
+export const loaderInput = {
+  preserveEntrySignatures: /** @type {const} */ ('allow-extension'),
+};
+
 export default [
   {
     input: {
@@ -71,9 +102,10 @@ export default [
     },
   },
   {
-    input: src('crewkit.ts'),
+    input: { crewkit: src('crewkit.ts') },
+    ...loaderInput,
     plugins: [resolve(), minifyCss(), typescript(), minify()],
-    output: { file: out('crewkit.js'), format: 'es', sourcemap: true },
+    output: { ...loaderOutput, dir: out(''), sourcemap: true },
   },
 ];
 
