@@ -54,7 +54,8 @@ export const plugins = { resolve, typescript, minify, minifyCss };
  * which parts, into more and smaller requests.)
  */
 export function manualChunks(id) {
-  if (/\/node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id) || id.includes('/packages/sdk/')) return 'core';
+  if (/\/node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id) || id.includes('/packages/sdk/'))
+    return 'core';
   // The elements' common base (api, element, styles, states …), but not what the loader itself
   // exports (events, translations, registration), which would drag the core into the loader.
   if (/\/src\/shared\/(?!events|localize|locales\/|register|version)[^/]+\.ts$/.test(id)) return 'core';

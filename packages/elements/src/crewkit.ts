@@ -89,19 +89,6 @@ export * from './ascora-connect/events.js';
 export * from './ascora-sync/events.js';
 export * from './booking/events.js';
 export * from './dispatch-board/events.js';
-export * from './invoices/events.js';
-export * from './job-sheet/events.js';
-export * from './webhooks/events.js';
-export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';
-export {
-  LocalizeController,
-  type PartialTerms,
-  registerTranslation,
-  supportedLanguages,
-  type Translations,
-} from './shared/localize.js';
-export { defineElement } from './shared/register.js';
-export { VERSION } from './shared/version.js';
 // The classes as types (what `load()` resolves to, narrowed by the host); their code is in the chunks.
 export type {
   CrewAppointmentList,
@@ -120,3 +107,16 @@ export type {
   ElementErrorCode,
   StaffElement,
 } from './index.js';
+export * from './invoices/events.js';
+export * from './job-sheet/events.js';
+export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';
+export {
+  LocalizeController,
+  type PartialTerms,
+  registerTranslation,
+  supportedLanguages,
+  type Translations,
+} from './shared/localize.js';
+export { defineElement } from './shared/register.js';
+export { VERSION } from './shared/version.js';
+export * from './webhooks/events.js';
