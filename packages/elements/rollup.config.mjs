@@ -49,17 +49,39 @@ const minifyCss = () => ({
 export const plugins = { resolve, typescript, minify, minifyCss };
 
 /**
- * Lit and the SDK change together with no element, and every element needs them: one chunk,
- * cached once for all of them. (Left to itself rollup would split them by which elements share
- * which parts, into more and smaller requests.)
+ * Lit, the SDK and the elements' shared base (src/shared) go in two chunks rather than wherever
+ * rollup's analysis would scatter them (many requests of a few hundred bytes each):
+ * - core: the part the booking widget uses, which every element needs;
+ * - staff: the rest, which only the staff elements use (the live event stream, the staff API
+ *   resources, qualification and refusal messages …), so a booking page does not download it.
+ *
+ * What the loader exports (the events, registerTranslation, defineElement) stays in the loader's own
+ * chunk, crewkit.js: rollup otherwise pulls a manual chunk's dependencies into it, and the loader
+ * would import the core to read one event class.
+ * @type {import('rollup').GetManualChunk}
  */
-export function manualChunks(id) {
-  if (/\/node_modules\/(lit|lit-html|lit-element|@lit)\//.test(id) || id.includes('/packages/sdk/'))
-    return 'core';
-  // The elements' common base (api, element, styles, states …), but not what the loader itself
-  // exports (events, translations, registration), which would drag the core into the loader.
-  if (/\/src\/shared\/(?!events|localize|locales\/|register|version)[^/]+\.ts$/.test(id)) return 'core';
-  return undefined;
+export function manualChunks(id, { getModuleInfo }) {
+  if (/\/src\/(crewkit|[\w-]+\/events|shared\/(translations|register|version))\.ts$/.test(id))
+    return 'crewkit';
+  if (!/\/node_modules\/|\/packages\/sdk\/|\/src\/shared\//.test(id)) return undefined;
+  // The SDK's barrel imports all of it, so the module graph says the booking widget reaches it all;
+  // the widget calls only its `bookingResources`, and never the live event stream.
+  if (staffOnlySdk.test(id)) return 'staff';
+  return reachedByBooking(getModuleInfo).has(id) ? 'core' : 'staff';
+}
+
+const staffOnlySdk =
+  /\/packages\/sdk\/src\/(event-stream|generated\/enums|resources\/(?!(booking|context|organizations|services|availability|holds|appointments)\.ts)[\w-]+)\.ts$/;
+
+/** @type {Set<string> | undefined} */
+let bookingClosure;
+/** Every module the booking widget imports, directly or not (computed once per build). */
+function reachedByBooking(/** @type {import('rollup').GetModuleInfo} */ getModuleInfo) {
+  if (bookingClosure?.has(src('booking/define.ts'))) return bookingClosure;
+  const seen = new Set([src('booking/define.ts')]);
+  for (const id of seen) for (const imported of getModuleInfo(id)?.importedIds ?? []) seen.add(imported);
+  bookingClosure = seen;
+  return seen;
 }
 
 /** Shared with scripts/size-budget.mjs. Chunk names carry a hash of their content, so they can be cached for good. */

@@ -105,18 +105,18 @@ export type {
   CrewWebhooks,
   ElementError,
   ElementErrorCode,
+  LocalizeController,
   StaffElement,
 } from './index.js';
 export * from './invoices/events.js';
 export * from './job-sheet/events.js';
 export { CrewErrorEvent, CrewReadyEvent } from './shared/events.js';
+export { defineElement } from './shared/register.js';
 export {
-  LocalizeController,
   type PartialTerms,
   registerTranslation,
   supportedLanguages,
   type Translations,
-} from './shared/localize.js';
-export { defineElement } from './shared/register.js';
+} from './shared/translations.js';
 export { VERSION } from './shared/version.js';
 export * from './webhooks/events.js';
