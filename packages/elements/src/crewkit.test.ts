@@ -27,10 +27,14 @@ describe('crewkit.js, the one script tag', () => {
   });
 
   it('fetches only the booking widget and the shared core for a page with <crew-booking>, then the list when one is added', async () => {
+    const listedWith: (string | null)[] = [];
     await mockApi(
       ...catalogHandlers,
       http.get(api('/technicians'), () => HttpResponse.json({ data: [], nextCursor: null })),
-      http.get(api('/appointments'), () => HttpResponse.json({ data: [], nextCursor: null })),
+      http.get(api('/appointments'), ({ request }) => {
+        listedWith.push(request.headers.get('authorization'));
+        return HttpResponse.json({ data: [], nextCursor: null });
+      }),
     );
     // The markup a host writes, in the document before the script runs.
     const booking = document.createElement('crew-booking');
@@ -54,12 +58,16 @@ describe('crewkit.js, the one script tag', () => {
     expect(customElements.get('crew-appointment-list')).to.equal(undefined);
     expect(crewkit.tags).to.include.members(['crew-booking', 'crew-job-list', 'crew-job-sheet']);
 
-    // Added later, inside other markup, as a single-page app's next view would.
+    // Added later, inside other markup, as a single-page app's next view would; its token callback
+    // set at once, before the element's chunk has arrived (as examples/erp does).
     const view = document.createElement('section');
-    view.innerHTML = `<h2>Today</h2><crew-job-list api-base="${apiBase}" org="${orgId}" access-token="at" locale="en"></crew-job-list>`;
-    document.body.append(view);
+    view.innerHTML = `<h2>Today</h2><crew-job-list api-base="${apiBase}" org="${orgId}" locale="en"></crew-job-list>`;
     const list = view.querySelector('crew-job-list')!;
+    Object.assign(list, { getAccessToken: () => 'at_from_callback' });
+    document.body.append(view);
     await upgraded(list);
+    await waitUntil(() => listedWith.length > 0, 'the list never asked for its appointments');
+    expect(listedWith[0]).to.equal('Bearer at_from_callback');
     expect(fetchedChunks()).to.deep.equal(['appointment-list', 'booking', 'core', 'staff']);
     expect(list).to.be.instanceOf(await crewkit.load('crew-job-list'));
     // The alias and its new name share one chunk: defining one defined both.
