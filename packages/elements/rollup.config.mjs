@@ -70,17 +70,20 @@ export function manualChunks(id, { getModuleInfo }) {
   return reachedByBooking(getModuleInfo).has(id) ? 'core' : 'staff';
 }
 
+// The SDK's `bookingResources` and the module they share; should the widget call another resource,
+// that resource lands in staff and the booking page fetches staff too, which `npm run size` shows.
 const staffOnlySdk =
   /\/packages\/sdk\/src\/(event-stream|generated\/enums|resources\/(?!(booking|context|organizations|services|availability|holds|appointments)\.ts)[\w-]+)\.ts$/;
 
-/** @type {Set<string> | undefined} */
-let bookingClosure;
-/** Every module the booking widget imports, directly or not (computed once per build). */
+/** Every module the booking widget imports, directly or not: once per build (per module graph). */
+const bookingClosures = new WeakMap();
 function reachedByBooking(/** @type {import('rollup').GetModuleInfo} */ getModuleInfo) {
-  if (bookingClosure?.has(src('booking/define.ts'))) return bookingClosure;
-  const seen = new Set([src('booking/define.ts')]);
+  /** @type {Set<string> | undefined} */
+  let seen = bookingClosures.get(getModuleInfo);
+  if (seen) return seen;
+  seen = new Set([src('booking/define.ts')]);
   for (const id of seen) for (const imported of getModuleInfo(id)?.importedIds ?? []) seen.add(imported);
-  bookingClosure = seen;
+  bookingClosures.set(getModuleInfo, seen);
   return seen;
 }
 
