@@ -178,6 +178,23 @@ describe.skipIf(process.env.CREWKIT_TEST_DB !== 'pglite')('the packages as npm p
     expect(await bundle.text()).toBe(
       await readFile(join(repoRoot, 'packages/elements/dist/crewkit.js'), 'utf8'),
     );
+    // crewkit.js is a loader: every chunk it (or a chunk) imports must be in the tarball and served.
+    const seen = new Set<string>();
+    const queue = ['crewkit.js'];
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      const response = await get(`/elements/v0.1.0/${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toMatch(/^text\/javascript/);
+      const code = await response.text();
+      expect(code, path).toBe(await readFile(join(repoRoot, 'packages/elements/dist', path), 'utf8'));
+      for (const [, specifier] of code.matchAll(/["'](\.\.?\/[^"']+\.js)["']/g)) {
+        const imported = new URL(specifier!, `https://x/${path}`).pathname.slice(1);
+        if (seen.has(imported)) continue;
+        seen.add(imported);
+        queue.push(imported);
+      }
+    }
+    expect([...seen].filter((path) => path.startsWith('chunks/booking-'))).toHaveLength(1);
     expect((await get('/docs/scalar.js')).status).toBe(200);
     expect(await (await get('/examples/')).text()).toContain('<html');
   });

@@ -1,8 +1,9 @@
 // @ts-check
 // Two builds of the same sources:
 // - dist/<element>/define.js … per-element ESM for bundlers, with lit and @crewkit/sdk left external;
-// - dist/crewkit.js: one self-contained, minified file that defines every element, for a single
-//   <script type="module">, served by the reference server at /elements/crewkit.js.
+// - dist/crewkit.js: the one <script type="module"> a host page needs, served by the reference server
+//   at /elements/crewkit.js: a small loader that fetches, from dist/chunks/ beside it, only the
+//   minified chunks of the elements the page uses (Lit and the SDK in one chunk they share).
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
@@ -47,6 +48,62 @@ const minifyCss = () => ({
 /** Shared with scripts/size-budget.mjs, which measures the same bundles. */
 export const plugins = { resolve, typescript, minify, minifyCss };
 
+/**
+ * Lit, the SDK and the elements' shared base (src/shared) go in two chunks rather than wherever
+ * rollup's analysis would scatter them (many requests of a few hundred bytes each):
+ * - core: the part the booking widget uses, which every element needs;
+ * - staff: the rest, which only the staff elements use (the live event stream, the staff API
+ *   resources, qualification and refusal messages …), so a booking page does not download it.
+ *
+ * What the loader exports (the events, registerTranslation, defineElement) stays in the loader's own
+ * chunk, crewkit.js: rollup otherwise pulls a manual chunk's dependencies into it, and the loader
+ * would import the core to read one event class.
+ * @type {import('rollup').GetManualChunk}
+ */
+export function manualChunks(id, { getModuleInfo }) {
+  if (/\/src\/(crewkit|[\w-]+\/events|shared\/(translations|register|version))\.ts$/.test(id))
+    return 'crewkit';
+  if (!/\/node_modules\/|\/packages\/sdk\/|\/src\/shared\//.test(id)) return undefined;
+  // The SDK's barrel imports all of it, so the module graph says the booking widget reaches it all;
+  // the widget calls only its `bookingResources`, and never the live event stream.
+  if (staffOnlySdk.test(id)) return 'staff';
+  return reachedByBooking(getModuleInfo).has(id) ? 'core' : 'staff';
+}
+
+// The SDK's `bookingResources` and the module they share; should the widget call another resource,
+// that resource lands in staff and the booking page fetches staff too, which `npm run size` shows.
+const staffOnlySdk =
+  /\/packages\/sdk\/src\/(event-stream|generated\/enums|resources\/(?!(booking|context|organizations|services|availability|holds|appointments)\.ts)[\w-]+)\.ts$/;
+
+/** Every module the booking widget imports, directly or not: once per build (per module graph). */
+const bookingClosures = new WeakMap();
+function reachedByBooking(/** @type {import('rollup').GetModuleInfo} */ getModuleInfo) {
+  /** @type {Set<string> | undefined} */
+  let seen = bookingClosures.get(getModuleInfo);
+  if (seen) return seen;
+  seen = new Set([src('booking/define.ts')]);
+  for (const id of seen) for (const imported of getModuleInfo(id)?.importedIds ?? []) seen.add(imported);
+  bookingClosures.set(getModuleInfo, seen);
+  return seen;
+}
+
+/** Shared with scripts/size-budget.mjs. Chunk names carry a hash of their content, so they can be cached for good. */
+export const loaderOutput = {
+  format: 'es',
+  entryFileNames: 'crewkit.js',
+  // An element's chunk is named for its folder (chunks/booking-….js), so a network panel reads plainly.
+  chunkFileNames: (/** @type {import('rollup').PreRenderedChunk} */ chunk) => {
+    const element = /\/src\/([^/]+)\/define\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1];
+    return `chunks/${element ?? '[name]'}-[hash].js`;
+  },
+  manualChunks,
+};
+
+/** The loader's own exports plus the bindings its chunks share with it, in crewkit.js itself rather than behind a facade. */
+export const loaderInput = {
+  preserveEntrySignatures: /** @type {const} */ ('allow-extension'),
+};
+
 export default [
   {
     input: {
@@ -75,9 +132,10 @@ export default [
     },
   },
   {
-    input: src('crewkit.ts'),
+    input: { crewkit: src('crewkit.ts') },
+    ...loaderInput,
     plugins: [resolve(), minifyCss(), typescript(), minify()],
-    output: { file: out('crewkit.js'), format: 'es', sourcemap: true },
+    output: { ...loaderOutput, dir: out(''), sourcemap: true },
   },
 ];
 

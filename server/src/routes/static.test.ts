@@ -30,9 +30,12 @@ describe('static assets: the elements bundle and the example pages', () => {
     const elementsDir = join(root, 'elements-dist');
     const examplesDir = join(root, 'examples');
     mkdirSync(join(elementsDir, 'booking'), { recursive: true });
+    mkdirSync(join(elementsDir, 'chunks'), { recursive: true });
     mkdirSync(join(examplesDir, 'booking-site'), { recursive: true });
     writeFileSync(join(elementsDir, 'crewkit.js'), bundle);
     writeFileSync(join(elementsDir, 'booking', 'define.js'), 'export {};\n');
+    writeFileSync(join(elementsDir, 'chunks', 'booking-BjWjueLf.js'), 'export {};\n');
+    writeFileSync(join(elementsDir, 'chunks', 'notes.js'), 'export {};\n');
     writeFileSync(join(elementsDir, '.env'), 'SECRET=hidden-dotfile\n');
     writeFileSync(join(elementsDir, 'notes.ts'), 'export const typed = 1;\n');
     writeFileSync(join(root, 'secret.txt'), 'outside-the-root\n');
@@ -109,6 +112,22 @@ describe('static assets: the elements bundle and the example pages', () => {
     const module = await app.request('/elements/v1.2.3/booking/define.js');
     expect(module.status).toBe(200);
     expect(module.headers.get('content-type')).toContain('javascript');
+  });
+
+  it('serves the chunks the loader fetches as JavaScript, cached for good under either URL because their names change with their content', async () => {
+    for (const path of [
+      '/elements/chunks/booking-BjWjueLf.js',
+      '/elements/v1.2.3/chunks/booking-BjWjueLf.js',
+    ]) {
+      const response = await app.request(path, { headers: { origin: 'https://plumber.example' } });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe('text/javascript; charset=utf-8');
+      expect(response.headers.get('access-control-allow-origin'), path).toBe('*');
+      expect(response.headers.get('cache-control'), path).toBe('public, max-age=31536000, immutable');
+    }
+    // A file there without a hash in its name is not the build's, so it is revalidated like the loader.
+    const unhashed = await app.request('/elements/chunks/notes.js');
+    expect(unhashed.headers.get('cache-control')).toBe('public, max-age=300');
   });
 
   it('answers a version the server does not have with a problem naming the one it has', async () => {

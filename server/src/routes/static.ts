@@ -48,6 +48,9 @@ const contentTypes: Record<string, string> = {
 const compressible = new Set(['.js', '.mjs', '.map', '.json', '.css', '.html', '.svg', '.txt']);
 
 const immutable = 'public, max-age=31536000, immutable';
+// The chunks crewkit.js loads carry a hash of their content in their name (chunks/booking-BjWjueLf.js):
+// a new build names new files, so even under the unversioned URL each one can be cached for good.
+const hashedChunk = /^chunks\/[\w.-]+-[\w-]{8}\.js$/;
 // The unversioned URL is what a host pastes and forgets, so it must pick up a new release soon;
 // the ETag makes the revalidation after five minutes a cheap 304.
 const revalidateSoon = 'public, max-age=300';
@@ -55,7 +58,8 @@ const revalidateSoon = 'public, max-age=300';
 /**
  * Serves the elements bundle and the example host pages. Host sites on any origin load
  * `/elements/v<version>/crewkit.js` (cached for a year, immutable) or `/elements/crewkit.js`
- * (always the current build, revalidated every five minutes).
+ * (always the current build, revalidated every five minutes); either fetches the chunks of the
+ * elements a page uses from `chunks/` beside it.
  */
 export function registerStaticRoutes(app: Hono<AppEnv>, options: StaticAssetOptions): void {
   const files = new FileCache();
@@ -63,7 +67,7 @@ export function registerStaticRoutes(app: Hono<AppEnv>, options: StaticAssetOpti
 
   app.get('/elements/*', async (c) => {
     let rest = c.req.path.slice('/elements/'.length);
-    let cacheControl = revalidateSoon;
+    let cacheControl = hashedChunk.test(rest) ? immutable : revalidateSoon;
     if (rest.startsWith(versionPrefix)) {
       rest = rest.slice(versionPrefix.length);
       cacheControl = immutable;

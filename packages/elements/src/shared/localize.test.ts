@@ -14,7 +14,7 @@ import { es as bookingEs } from '../booking/locales/es.js';
 import { fr as bookingFr } from '../booking/locales/fr.js';
 import { es as catalogEditorEs } from '../catalog-editor/locales/es.js';
 import { fr as catalogEditorFr } from '../catalog-editor/locales/fr.js';
-import '../crewkit.js';
+import { loadAll } from '../crewkit.js';
 import { es as dispatchBoardEs } from '../dispatch-board/locales/es.js';
 import { fr as dispatchBoardFr } from '../dispatch-board/locales/fr.js';
 import { es as invoicesEs } from '../invoices/locales/es.js';
@@ -86,7 +86,8 @@ describe('LocalizeController', () => {
     expect(el.localize.error('slot_unavailable')).to.equal('Dieser Termin wurde leider gerade vergeben.');
   });
 
-  it('speaks French and Spanish in every element, words and error messages alike', () => {
+  it('speaks French and Spanish in every element, words and error messages alike', async () => {
+    await loadAll();
     expect(supportedLanguages).to.include.members(['en', 'de', 'fr', 'es']);
     const tables = {
       'crew-booking': { fr: bookingFr, es: bookingEs },
