@@ -27,6 +27,16 @@ let sequence = 0;
  * millisecond a 12-bit counter (RFC 9562 §6.2, method 1) keeps ids of one process in creation
  * order, so a batch inserted together lists in the order it was made.
  */
+/**
+ * Forgets the last id's time. Only for test files that share a process (vitest runs them one after
+ * another in a worker): each starts its own injected clock, which may be earlier than the one
+ * before, and ids must follow it there rather than keep counting on from another file's future.
+ */
+export function resetIdClock(): void {
+  lastMs = 0;
+  sequence = 0;
+}
+
 export function newId(now = Date.now()): string {
   if (now > lastMs) {
     lastMs = now;
