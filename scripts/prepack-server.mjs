@@ -2,7 +2,7 @@
 // has no repository around it, so the files it reads at run time travel inside the package, under
 // assets/, in the layout server/src/paths.ts expects:
 //   assets/openapi.yaml                  the contract it validates requests against and serves
-//   assets/drizzle/                      the migrations
+//   assets/drizzle/                      the migrations (SQL and journal)
 //   assets/elements/package.json         the elements' version, for /elements/v<version>/
 //   assets/elements/dist/                the browser bundle served at /elements/ (no types, no maps)
 //   assets/examples/                     the example host pages
@@ -31,11 +31,17 @@ if (!existsSync(`${elementsDist}crewkit.js`)) {
 
 mkdirSync(assets, { recursive: true });
 cpSync(from('openapi.yaml'), `${assets}openapi.yaml`);
-cpSync(from('server/drizzle/'), `${assets}drizzle/`, { recursive: true });
+// The SQL and the journal are what migrate reads; drizzle-kit's schema snapshots (meta/*_snapshot.json,
+// ~100 KB each) only serve generating the next migration.
+cpSync(from('server/drizzle/'), `${assets}drizzle/`, {
+  recursive: true,
+  filter: (source) => !/_snapshot\.json$/.test(source),
+});
 cpSync(from('packages/elements/package.json'), `${assets}elements/package.json`);
 cpSync(elementsDist, `${assets}elements/dist/`, {
   recursive: true,
-  filter: (source) => !/\.(d\.ts|map)$/.test(source),
+  // No types, maps or the custom-elements manifest (for editors and docs tools, not browsers).
+  filter: (source) => !/\.(d\.ts|map)$|custom-elements\.json$/.test(source),
 });
 cpSync(from('examples/'), `${assets}examples/`, { recursive: true });
 

@@ -163,7 +163,10 @@ describe.skipIf(process.env.CREWKIT_TEST_DB !== 'pglite')('the packages as npm p
     for (const devOnly of ['@scalar/api-reference', 'typescript', 'vitest', 'vite', 'tsx'])
       expect(existsSync(join(installed, devOnly)), devOnly).toBe(false);
     // 269 MB while @scalar/api-reference (and its Vue and CodeMirror tree) was a run-time dependency.
-    expect(await folderSize(installed)).toBeLessThan(150 * 1024 * 1024);
+    // ~155 MB since the run-time dependencies of notifications, the job sheet, invoices and imports
+    // (sharp with libvips ~18 MB, the AWS S3 client ~21 MB, pdfkit ~14 MB, exceljs with its zip
+    // tree ~35 MB): the bound is there to catch a development tool creeping back in, not to refuse them.
+    expect(await folderSize(installed)).toBeLessThan(170 * 1024 * 1024);
   });
 
   it('serves its contract, elements bundle, API reference and example pages from the installed package', async () => {
