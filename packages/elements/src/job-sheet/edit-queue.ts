@@ -2,6 +2,7 @@ import type { components } from '@crewkit/sdk';
 
 type PartUsedCreate = components['schemas']['PartUsedCreate'];
 type PartUsedUpdate = components['schemas']['PartUsedUpdate'];
+type AppointmentStatus = components['schemas']['AppointmentStatus'];
 
 /**
  * One change to a job sheet, as it waits to be sent. `key` is its Idempotency-Key: created once,
@@ -16,6 +17,11 @@ export type Edit = { key: string } & (
   | { kind: 'updatePart'; partUsedId: string; body: PartUsedUpdate }
   | { kind: 'removePart'; partUsedId: string }
   | { kind: 'attachment'; fileName: string; content: string; preview?: string }
+  /**
+   * A tap on the timer or on Complete, with when it happened on the device: labour is measured
+   * between these times, so a tap sent later must not count from its arrival.
+   */
+  | { kind: 'status'; status: AppointmentStatus; occurredAt: string }
 );
 
 /** An edit without its key: what the element hands in. */

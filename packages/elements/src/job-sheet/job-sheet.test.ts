@@ -116,6 +116,76 @@ describe('<crew-job-sheet>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('runs the timer from taps made offline, and sends them in order with the times they were tapped', async () => {
+    const tappedAt = Date.parse('2026-11-30T22:00:00.000Z');
+    const clock = manualClock(tappedAt);
+    let reachable = true;
+    const received: Array<{ body: unknown; key: string | null }> = [];
+    await mockApi(
+      http.get(sheetPath, () => {
+        if (!reachable) return HttpResponse.error();
+        // Once the taps arrived, the server measures from them too.
+        return HttpResponse.json(
+          received.length === 0
+            ? jobSheet()
+            : jobSheet({
+                status: 'paused',
+                labour: {
+                  ...jobSheet().labour,
+                  workMinutes: 25,
+                  pausedMinutes: 5,
+                  derived: { travelMinutes: 0, workMinutes: 25, pausedMinutes: 5 },
+                  runningSince: new Date(tappedAt + 25 * 60_000).toISOString(),
+                  runningStatus: 'paused',
+                },
+              }),
+        );
+      }),
+      partsHandler,
+      http.put(api(`/appointments/${visitId}/status`), async ({ request }) => {
+        if (!reachable) return HttpResponse.error();
+        const body = (await request.json()) as { status: string };
+        received.push({ body, key: request.headers.get('Idempotency-Key') });
+        return HttpResponse.json({ id: visitId, status: body.status });
+      }),
+    );
+    const el = await mount('en', clock);
+    const figure = (n: number) => text($(el, `.figures div:nth-child(${n}) dd`));
+
+    reachable = false;
+    window.dispatchEvent(new Event('offline'));
+    button(el, 'Start work')!.click();
+    await waitUntil(() => button(el, 'Pause'), 'the tap did not show as started');
+    expect(text($(el, '.head'))).to.contain('In progress');
+    clock.advance(25 * 60_000);
+    await el.updateComplete;
+    expect(figure(2)).to.equal('25 min');
+    button(el, 'Pause')!.click();
+    await waitUntil(() => button(el, 'Resume work'), 'the pause did not show');
+    clock.advance(5 * 60_000);
+    await el.updateComplete;
+    expect([figure(2), figure(3)]).to.deep.equal(['25 min', '5 min']);
+    expect(text($(el, '.timer'))).to.contain('Waiting to send');
+    expect(JSON.parse(localStorage.getItem(storageKey)!)).to.have.length(2);
+    expect(received).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+
+    reachable = true;
+    const synced = nextEvent(el, 'crew-edits-synced');
+    window.dispatchEvent(new Event('online'));
+    await synced;
+    expect(received.map((r) => r.body)).to.deep.equal([
+      { status: 'in_progress', occurredAt: new Date(tappedAt).toISOString() },
+      { status: 'paused', occurredAt: new Date(tappedAt + 25 * 60_000).toISOString() },
+    ]);
+    const keys = received.map((r) => r.key);
+    expect(keys.every(Boolean) && new Set(keys).size === 2).to.equal(true);
+    await el.updateComplete;
+    expect(text($(el, '.head'))).to.contain('Paused');
+    expect(text($(el, '.timer'))).not.to.contain('Waiting to send');
+    el.remove();
+  });
+
   it('shows a completed, signed sheet without the timer buttons, in German', async () => {
     await mockApi(
       http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),

@@ -29,7 +29,8 @@ export const de: JobSheetTerms = {
     work: 'Arbeit',
     paused: 'Pause',
     corrected: 'korrigiert',
-    needsConnection: 'Der Zeitnehmer braucht eine Verbindung: Der Server hält die Zeit fest.',
+    offlineTaps:
+      'Offline: Die Zeit läuft ab Ihrem Tippen und wird gesendet, sobald die Verbindung zurück ist.',
   },
   actions: {
     en_route: 'Bin unterwegs',

@@ -27,7 +27,8 @@ export const en = {
     work: 'Work',
     paused: 'Paused',
     corrected: 'corrected',
-    needsConnection: 'Starting and stopping the timer needs a connection: the server records the time.',
+    offlineTaps:
+      'Offline: the timer runs from your tap, and the time you tapped is sent when the connection returns.',
   },
   actions: {
     en_route: 'On my way',

@@ -29,7 +29,8 @@ export const es: JobSheetTerms = {
     work: 'Trabajo',
     paused: 'Pausa',
     corrected: 'corregido',
-    needsConnection: 'El cronómetro necesita conexión: el servidor registra la hora.',
+    offlineTaps:
+      'Sin conexión: el cronómetro corre desde su toque, y la hora se envía cuando vuelva la conexión.',
   },
   actions: {
     en_route: 'Voy en camino',

@@ -29,7 +29,8 @@ export const fr: JobSheetTerms = {
     work: 'Travail',
     paused: 'Pause',
     corrected: 'corrigé',
-    needsConnection: 'Le chronomètre a besoin d’une connexion : le serveur enregistre l’heure.',
+    offlineTaps:
+      'Hors ligne : le chronomètre part de votre appui, dont l’heure est envoyée au retour de la connexion.',
   },
   actions: {
     en_route: 'Je suis en route',
