@@ -186,6 +186,60 @@ describe('<crew-job-sheet>', () => {
     el.remove();
   });
 
+  it('lets the office correct the labour time with a reason, and keeps it from technicians', async () => {
+    let askedWho = 0;
+    const me = (role: string) =>
+      http.get(`${apiBase}/api/v1/auth/me`, () => {
+        askedWho++;
+        return HttpResponse.json({
+          kind: 'user',
+          organizationId: orgId,
+          user: {
+            id: '0190f3c4-7777-7000-8000-000000000001',
+            organizationId: orgId,
+            email: 'office@example.com',
+            name: 'Olu',
+            role,
+            createdAt: '2026-11-01T00:00:00.000Z',
+            updatedAt: '2026-11-01T00:00:00.000Z',
+          },
+        });
+      });
+    let sent: unknown;
+    await mockApi(
+      me('dispatcher'),
+      http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),
+      partsHandler,
+      http.put(api(`/appointments/${visitId}/job-sheet/labour`), async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json(sheetCompleted().labour);
+      }),
+    );
+    const el = await mount();
+    await waitUntil(() => el.shadowRoot!.querySelector('.labour-form'), 'the office saw no correction');
+    const form = $(el, '.labour-form') as HTMLFormElement;
+    (form.elements.namedItem('travelMinutes') as HTMLInputElement).value = '15';
+    (form.elements.namedItem('workMinutes') as HTMLInputElement).value = '';
+    (form.elements.namedItem('reason') as HTMLInputElement).value = 'Started the drive late';
+    const synced = nextEvent(el, 'crew-edits-synced');
+    form.requestSubmit();
+    await el.updateComplete;
+    expect(text($(el, '.figures div:nth-child(1) dd'))).to.equal('15 min');
+    await synced;
+    expect(sent).to.deep.equal({ travelMinutes: 15, workMinutes: null, reason: 'Started the drive late' });
+    await expect(el).to.be.accessible();
+    el.remove();
+
+    await mockApi(
+      me('technician'),
+      http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),
+      partsHandler,
+    );
+    const technicians = await mount();
+    expect(askedWho).to.equal(2);
+    expect(technicians.shadowRoot!.querySelector('.labour-form')).to.equal(null);
+  });
+
   it('shows a completed, signed sheet without the timer buttons, in German', async () => {
     await mockApi(
       http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),

@@ -87,6 +87,7 @@ export class CrewJobSheet extends CrewElement {
     notice: { state: true },
     catalog: { state: true },
     resigning: { state: true },
+    office: { state: true },
   };
 
   declare accessToken: string | undefined;
@@ -105,6 +106,8 @@ export class CrewJobSheet extends CrewElement {
   declare private notice: { text: string; error: boolean } | undefined;
   declare private catalog: Part[];
   declare private resigning: boolean;
+  /** Signed in as office staff (owner, admin, dispatcher): may correct the labour time. */
+  declare private office: boolean;
 
   readonly localize = new LocalizeController(this, { en, de, fr, es });
 
@@ -117,6 +120,7 @@ export class CrewJobSheet extends CrewElement {
   #linkRenewal: unknown;
   #announcedReady = false;
   #round: Promise<void> | undefined;
+  #roleKnown: Promise<void> | undefined;
   /** The visit as the server answered a completion sent in the current round. */
   #completed: components['schemas']['Appointment'] | undefined;
 
@@ -127,6 +131,7 @@ export class CrewJobSheet extends CrewElement {
     this.sending = false;
     this.catalog = [];
     this.resigning = false;
+    this.office = false;
   }
 
   override connectedCallback(): void {
@@ -193,6 +198,8 @@ export class CrewJobSheet extends CrewElement {
     this.#queue = new EditQueue(this.#org, this.appointmentId!);
     // A round still sending another sheet's edits finishes on its own; this sheet's start their own.
     this.#round = undefined;
+    this.#roleKnown = undefined;
+    this.office = false;
     this.queued = this.#queue.edits;
     this.loadError = undefined;
     this.sheet = undefined;
@@ -211,7 +218,9 @@ export class CrewJobSheet extends CrewElement {
     const client = this.#client;
     if (!client) return;
     try {
-      const sheet = await unwrap(client.jobSheets.get(this.appointmentId!));
+      // Who is signed in is asked alongside the first read, so the sheet shows with the office's tools.
+      this.#roleKnown ??= this.#loadRole(client);
+      const [sheet] = await Promise.all([unwrap(client.jobSheets.get(this.appointmentId!)), this.#roleKnown]);
       this.sheet = sheet;
       this.#loadedAt = this.clock.now();
       this.loadError = undefined;
@@ -236,6 +245,18 @@ export class CrewJobSheet extends CrewElement {
       this.catalog = await this.#client!.parts.list({ limit: 100 }).toArray({ limit: 500 });
     } catch {
       // Without the list a part can still be typed in; the sheet is what matters.
+    }
+  }
+
+  async #loadRole(client: Client): Promise<void> {
+    try {
+      const me = await unwrap(client.auth.me());
+      this.office =
+        me.kind === 'secret_key' || ['owner', 'admin', 'dispatcher'].includes(me.user?.role ?? '');
+    } catch {
+      // Without knowing who is signed in, the correction stays hidden (the server decides anyway);
+      // the next read asks again.
+      this.#roleKnown = undefined;
     }
   }
 
@@ -348,6 +369,9 @@ export class CrewJobSheet extends CrewElement {
     const id = this.appointmentId!;
     const options = { idempotencyKey: edit.key };
     switch (edit.kind) {
+      case 'labour':
+        await unwrap(client.jobSheets.correctLabour(id, edit.body));
+        return;
       case 'status': {
         const appointment = await unwrap(
           client.appointments.changeStatus(id, { status: edit.status, occurredAt: edit.occurredAt }, options),
@@ -471,6 +495,25 @@ export class CrewJobSheet extends CrewElement {
     this.#edit({ kind: 'updatePart', partUsedId, body: { quantity } });
   }
 
+  /** An empty figure goes back to the one derived from the timer (`null`). */
+  #correctLabour(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const minutes = (name: string) => {
+      const value = String(data.get(name) ?? '').trim();
+      return value === '' ? null : Math.round(Number(value));
+    };
+    const reason = String(data.get('reason') ?? '').trim();
+    if (!reason) return;
+    this.#edit({
+      kind: 'labour',
+      body: { travelMinutes: minutes('travelMinutes'), workMinutes: minutes('workMinutes'), reason },
+    });
+    form.reset();
+    (form.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+  }
+
   #sign(event: SubmitEvent): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -531,7 +574,23 @@ export class CrewJobSheet extends CrewElement {
 
   #renderTimer(sheet: JobSheet) {
     const { t } = this.localize;
-    const { labour } = sheet;
+    const waitingCorrection = this.queued.find((e) => e.kind === 'labour');
+    // A correction still waiting to be sent shows as if it had been made.
+    const labour =
+      waitingCorrection?.kind === 'labour'
+        ? {
+            ...sheet.labour,
+            travelMinutes: waitingCorrection.body.travelMinutes ?? sheet.labour.derived.travelMinutes,
+            workMinutes: waitingCorrection.body.workMinutes ?? sheet.labour.derived.workMinutes,
+            correction: {
+              travelMinutes: waitingCorrection.body.travelMinutes ?? null,
+              workMinutes: waitingCorrection.body.workMinutes ?? null,
+              reason: waitingCorrection.body.reason,
+              correctedBy: '',
+              at: '',
+            },
+          }
+        : sheet.labour;
     const shown = labourShown(labour, this.#loadedAt, this.#taps(), this.clock.now());
     const figures = [
       [t.labour.travel, shown.travelMinutes],
@@ -540,6 +599,7 @@ export class CrewJobSheet extends CrewElement {
     ] as const;
     const status = this.#statusShown(sheet);
     const tapsWaiting = this.queued.some((e) => e.kind === 'status');
+    const timerWaiting = tapsWaiting || waitingCorrection !== undefined;
     const next: Array<[AppointmentStatus, string]> =
       status === 'scheduled'
         ? [
@@ -555,7 +615,7 @@ export class CrewJobSheet extends CrewElement {
               : [];
     return html`<section class="timer" part="section" aria-labelledby="timer-title">
       <h4 id="timer-title">
-        ${t.labour.title} ${tapsWaiting ? html`<span class="badge waiting">${t.waiting}</span>` : nothing}
+        ${t.labour.title} ${timerWaiting ? html`<span class="badge waiting">${t.waiting}</span>` : nothing}
       </h4>
       <dl class="figures">
         ${figures.map(
@@ -583,7 +643,46 @@ export class CrewJobSheet extends CrewElement {
           : nothing
       }
       ${!this.online && tapsWaiting ? html`<p class="muted">${t.labour.offlineTaps}</p>` : nothing}
+      ${this.office ? this.#renderCorrection(labour) : nothing}
     </section>`;
+  }
+
+  #renderCorrection(labour: JobSheet['labour']) {
+    const { t } = this.localize;
+    return html`<details class="correction">
+      <summary>${t.labour.correct}</summary>
+      <form class="labour-form" @submit=${(e: SubmitEvent) => this.#correctLabour(e)}>
+        <label
+          >${t.labour.travelMinutes}
+          <input
+            name="travelMinutes"
+            type="number"
+            inputmode="numeric"
+            min="0"
+            max="10080"
+            step="1"
+            placeholder=${labour.derived.travelMinutes}
+            .value=${String(labour.correction?.travelMinutes ?? '')}
+          />
+        </label>
+        <label
+          >${t.labour.workMinutes}
+          <input
+            name="workMinutes"
+            type="number"
+            inputmode="numeric"
+            min="0"
+            max="10080"
+            step="1"
+            placeholder=${labour.derived.workMinutes}
+            .value=${String(labour.correction?.workMinutes ?? '')}
+          />
+        </label>
+        <label class="grow">${t.labour.reason} <input name="reason" required maxlength="500" /></label>
+        <p class="muted grow">${t.labour.correctHint}</p>
+        <button type="submit">${t.labour.saveCorrection}</button>
+      </form>
+    </details>`;
   }
 
   #renderChecklist(sheet: JobSheet) {

@@ -29,6 +29,12 @@ export const es: JobSheetTerms = {
     work: 'Trabajo',
     paused: 'Pausa',
     corrected: 'corregido',
+    correct: 'Corregir el tiempo',
+    travelMinutes: 'Desplazamiento (minutos)',
+    workMinutes: 'Trabajo (minutos)',
+    reason: 'Motivo',
+    correctHint: 'Un campo vacío vuelve a contar según el cronómetro.',
+    saveCorrection: 'Guardar la corrección',
     offlineTaps:
       'Sin conexión: el cronómetro corre desde su toque, y la hora se envía cuando vuelva la conexión.',
   },

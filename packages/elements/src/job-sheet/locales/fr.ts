@@ -29,6 +29,12 @@ export const fr: JobSheetTerms = {
     work: 'Travail',
     paused: 'Pause',
     corrected: 'corrigé',
+    correct: 'Corriger le temps',
+    travelMinutes: 'Trajet (minutes)',
+    workMinutes: 'Travail (minutes)',
+    reason: 'Motif',
+    correctHint: 'Un champ vide revient au temps du chronomètre.',
+    saveCorrection: 'Enregistrer la correction',
     offlineTaps:
       'Hors ligne : le chronomètre part de votre appui, dont l’heure est envoyée au retour de la connexion.',
   },
