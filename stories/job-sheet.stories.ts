@@ -63,7 +63,8 @@ export const InProgress: Story = { parameters: { msw: { handlers: serving(sheetI
 
 /**
  * No connection: a note, a tick, a part and a photo made offline wait on the device with their
- * Idempotency-Keys, marked "waiting to send"; the timer and completing need the connection.
+ * Idempotency-Keys, marked "waiting to send" (taps on the timer and Complete wait the same way,
+ * with the time they were tapped).
  */
 export const OfflineWithQueuedEdits: Story = {
   name: 'Offline with queued edits',

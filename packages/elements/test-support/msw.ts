@@ -31,6 +31,8 @@ export async function mockApi(...handlers: RequestHandler[]): Promise<void> {
   worker.resetHandlers(
     ...handlers,
     http.get(api('/events/stream'), () => problem(404, 'not_found')),
+    // Elements that adapt to who is signed in ask this; unanswered, they show the least.
+    http.get(`${apiBase}/api/v1/auth/me`, () => problem(404, 'not_found')),
   );
 }
 

@@ -34,7 +34,7 @@ function credentialScope(c: AppContext): string {
 }
 
 /**
- * Runs a POST at most once per (organization, credential, Idempotency-Key).
+ * Runs a POST (or a status change) at most once per (organization, credential, Idempotency-Key).
  *
  * The key is claimed in its own statement, so a concurrent retry sees it at once and gets 409. The
  * handler then runs in a transaction that also records its response: the work and the record of it

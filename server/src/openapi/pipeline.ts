@@ -315,7 +315,7 @@ export function operationPipeline<O extends OperationId>(
         }
       : async () => handler(c, input);
     let response: Response;
-    if (op.method === 'post' && op.orgScoped && idempotencyKey) {
+    if (idempotent(op) && op.orgScoped && idempotencyKey) {
       response = await runIdempotent(c, idempotencyKey, body, run, { transaction: !op.callsOut });
     } else if (recordChange && !op.callsOut && !outsideTransaction.has(op.operationId)) {
       response = await inTransaction(c, run);
@@ -326,6 +326,18 @@ export function operationPipeline<O extends OperationId>(
       for (const [name, value] of Object.entries(rateLimitHeaders(limit))) response.headers.set(name, value);
     return response;
   };
+}
+
+/**
+ * Every POST honours an Idempotency-Key; another method only where the contract declares the
+ * header (a status change queued offline is sent again after a dropped answer, and the second
+ * `in_progress` would otherwise be refused as a change the workflow does not allow).
+ */
+function idempotent(op: Operation): boolean {
+  return (
+    op.method === 'post' ||
+    op.parameters.some((p) => p.in === 'header' && p.name.toLowerCase() === 'idempotency-key')
+  );
 }
 
 /** Runs the handler in a transaction that commits only if it answers with success. */

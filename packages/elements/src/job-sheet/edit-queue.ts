@@ -2,6 +2,8 @@ import type { components } from '@crewkit/sdk';
 
 type PartUsedCreate = components['schemas']['PartUsedCreate'];
 type PartUsedUpdate = components['schemas']['PartUsedUpdate'];
+type AppointmentStatus = components['schemas']['AppointmentStatus'];
+type LabourCorrection = components['schemas']['LabourCorrection'];
 
 /**
  * One change to a job sheet, as it waits to be sent. `key` is its Idempotency-Key: created once,
@@ -16,6 +18,12 @@ export type Edit = { key: string } & (
   | { kind: 'updatePart'; partUsedId: string; body: PartUsedUpdate }
   | { kind: 'removePart'; partUsedId: string }
   | { kind: 'attachment'; fileName: string; content: string; preview?: string }
+  /**
+   * A tap on the timer or on Complete, with when it happened on the device: labour is measured
+   * between these times, so a tap sent later must not count from its arrival.
+   */
+  | { kind: 'status'; status: AppointmentStatus; occurredAt: string }
+  | { kind: 'labour'; body: LabourCorrection }
 );
 
 /** An edit without its key: what the element hands in. */
@@ -42,7 +50,7 @@ export class EditQueue {
   }
 
   /**
-   * Adds an edit. A later tick of the same checklist line, or a later signature, replaces a waiting
+   * Adds an edit. A later tick of the same checklist line, a later signature or labour correction, replaces a waiting
    * one (only the last state matters); changing or removing a part that was never sent changes the
    * waiting addition instead of sending a change for a part the server does not know.
    */
@@ -52,8 +60,8 @@ export class EditQueue {
       this.#edits = this.#edits.filter(
         (e) => !(e.kind === 'checklist' && e.checklistKey === edit.checklistKey),
       );
-    } else if (edit.kind === 'signature') {
-      this.#edits = this.#edits.filter((e) => e.kind !== 'signature');
+    } else if (edit.kind === 'signature' || edit.kind === 'labour') {
+      this.#edits = this.#edits.filter((e) => e.kind !== edit.kind);
     } else if (edit.kind === 'updatePart' || edit.kind === 'removePart') {
       const waiting = this.#edits.find((e) => e.kind === 'addPart' && e.key === edit.partUsedId);
       if (waiting && waiting.kind === 'addPart') {

@@ -3,6 +3,8 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendMouse, setViewport } from '@web/test-runner-commands';
 import { nextEvent } from '../../test-support/dom.js';
 import { type E2eServer, e2eServer } from '../../test-support/e2e.js';
+import { manualClock } from '../../test-support/manual-clock.js';
+import { systemClock } from '../shared/clock.js';
 import './define.js';
 import type { CrewJobSheet } from './job-sheet.js';
 
@@ -83,7 +85,12 @@ function submit(el: CrewJobSheet, formSelector: string, values: Record<string, s
   form.requestSubmit();
 }
 
-function mount(server: E2eServer, appointmentId: string, getAccessToken: () => string) {
+function mount(
+  server: E2eServer,
+  appointmentId: string,
+  getAccessToken: () => string,
+  clock?: CrewJobSheet['clock'],
+) {
   return fixture<CrewJobSheet>(
     html`<crew-job-sheet
       api-base=${server.url}
@@ -91,6 +98,7 @@ function mount(server: E2eServer, appointmentId: string, getAccessToken: () => s
       appointment-id=${appointmentId}
       locale="en"
       .getAccessToken=${getAccessToken}
+      .clock=${clock ?? systemClock}
     ></crew-job-sheet>`,
   );
 }
@@ -290,6 +298,82 @@ describe('<crew-job-sheet> against the reference server', () => {
       expect(sheet.attachments.map((a) => a.fileName)).to.deep.equal(['valve.png']);
       expect(sheet.signature).to.include({ signerName: 'Sam Okafor', method: 'typed' });
       expect($$(el, '.notes li').length).to.equal(2);
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('times work started and paused offline from the taps, not from when the connection returned, sending each tap once', async function () {
+    this.timeout(90_000);
+    await setViewport({ width: 390, height: 844 });
+    const visit = await visitWithRules(client);
+    // The device's clock, a second after the server booked the visit (the browser's own clock may
+    // have started apart from the server's; the server refuses taps ahead of its own).
+    const clock = manualClock(Date.parse(visit.createdAt) + 1000);
+    const tappedStart = clock.now();
+
+    let mode: 'online' | 'offline' | 'answers-lost' = 'online';
+    const reached: Array<{ path: string; key: string | null }> = [];
+    const realFetch = window.fetch;
+    window.fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (!request.url.startsWith(server.url)) return realFetch(request);
+      if (mode === 'offline') throw new TypeError('Failed to fetch');
+      const response = await realFetch(request.clone());
+      if (request.method !== 'GET') {
+        reached.push({
+          path: new URL(request.url).pathname.split(`/appointments/${visit.id}/`)[1] ?? '',
+          key: request.headers.get('Idempotency-Key'),
+        });
+      }
+      if (mode === 'answers-lost') throw new TypeError('Failed to fetch');
+      return response;
+    };
+    try {
+      const el = await mount(server, visit.id, getAccessToken, clock);
+      await waitUntil(() => button(el, 'Start work'), 'the sheet never showed the timer', {
+        timeout: 15_000,
+      });
+
+      mode = 'offline';
+      window.dispatchEvent(new Event('offline'));
+      button(el, 'Start work')!.click();
+      await waitUntil(() => button(el, 'Pause'), 'the tap did not start the timer');
+      clock.advance(60_000);
+      await el.updateComplete;
+      expect($(el, '.figures div:nth-child(2) dd').textContent!.trim()).to.equal('1 min');
+      button(el, 'Pause')!.click();
+      await waitUntil(() => button(el, 'Resume work'), 'the pause did not show');
+      expect(syncText(el)).to.contain('Offline: 2 changes wait to be sent.');
+      expect(reached).to.deep.equal([]);
+      expect((await client.appointments.get(visit.id)).data!.status).to.equal('scheduled');
+      await expect(el).to.be.accessible();
+
+      // The start reaches the server but its answer is lost: sent again, it must not be refused
+      // as a second start, nor recorded twice.
+      mode = 'answers-lost';
+      window.dispatchEvent(new Event('online'));
+      await waitUntil(() => reached.length > 0 && syncText(el).startsWith('Offline: 2'), syncText(el), {
+        timeout: 15_000,
+      });
+      mode = 'online';
+      const synced = nextEvent(el, 'crew-edits-synced');
+      window.dispatchEvent(new Event('online'));
+      await synced;
+      await waitUntil(() => allSent(el)(), syncText(el), { timeout: 15_000 });
+
+      const keys = [...new Set(reached.map((r) => r.key))];
+      expect(keys).to.have.length(2);
+      expect(reached.every((r) => r.path === 'status')).to.equal(true);
+      const sheet = (await client.jobSheets.get(visit.id)).data!;
+      expect(sheet.status).to.equal('paused');
+      expect(sheet.labour.workMinutes).to.equal(1);
+      expect(sheet.labour.runningSince).to.equal(new Date(tappedStart + 60_000).toISOString());
+      const history = (await client.appointments.history(visit.id)).data!.data;
+      expect(history.filter((h) => h.toStatus === 'in_progress').map((h) => h.at)).to.deep.equal([
+        new Date(tappedStart).toISOString(),
+      ]);
+      expect($(el, '.head').textContent).to.contain('Paused');
     } finally {
       window.fetch = realFetch;
     }

@@ -206,6 +206,19 @@ export const jobSheetStyles = css`
   .part-form .grow {
     grid-column: 1 / -1;
   }
+  .labour-form {
+    grid-template-columns: 1fr 1fr;
+    align-items: end;
+  }
+  .labour-form .grow {
+    grid-column: 1 / -1;
+  }
+  .correction summary {
+    cursor: pointer;
+    min-height: 44px;
+    display: flex;
+    align-items: center;
+  }
   .pad {
     width: 100%;
     height: 160px;

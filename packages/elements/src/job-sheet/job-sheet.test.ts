@@ -116,6 +116,130 @@ describe('<crew-job-sheet>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('runs the timer from taps made offline, and sends them in order with the times they were tapped', async () => {
+    const tappedAt = Date.parse('2026-11-30T22:00:00.000Z');
+    const clock = manualClock(tappedAt);
+    let reachable = true;
+    const received: Array<{ body: unknown; key: string | null }> = [];
+    await mockApi(
+      http.get(sheetPath, () => {
+        if (!reachable) return HttpResponse.error();
+        // Once the taps arrived, the server measures from them too.
+        return HttpResponse.json(
+          received.length === 0
+            ? jobSheet()
+            : jobSheet({
+                status: 'paused',
+                labour: {
+                  ...jobSheet().labour,
+                  workMinutes: 25,
+                  pausedMinutes: 5,
+                  derived: { travelMinutes: 0, workMinutes: 25, pausedMinutes: 5 },
+                  runningSince: new Date(tappedAt + 25 * 60_000).toISOString(),
+                  runningStatus: 'paused',
+                },
+              }),
+        );
+      }),
+      partsHandler,
+      http.put(api(`/appointments/${visitId}/status`), async ({ request }) => {
+        if (!reachable) return HttpResponse.error();
+        const body = (await request.json()) as { status: string };
+        received.push({ body, key: request.headers.get('Idempotency-Key') });
+        return HttpResponse.json({ id: visitId, status: body.status });
+      }),
+    );
+    const el = await mount('en', clock);
+    const figure = (n: number) => text($(el, `.figures div:nth-child(${n}) dd`));
+
+    reachable = false;
+    window.dispatchEvent(new Event('offline'));
+    button(el, 'Start work')!.click();
+    await waitUntil(() => button(el, 'Pause'), 'the tap did not show as started');
+    expect(text($(el, '.head'))).to.contain('In progress');
+    clock.advance(25 * 60_000);
+    await el.updateComplete;
+    expect(figure(2)).to.equal('25 min');
+    button(el, 'Pause')!.click();
+    await waitUntil(() => button(el, 'Resume work'), 'the pause did not show');
+    clock.advance(5 * 60_000);
+    await el.updateComplete;
+    expect([figure(2), figure(3)]).to.deep.equal(['25 min', '5 min']);
+    expect(text($(el, '.timer'))).to.contain('Waiting to send');
+    expect(JSON.parse(localStorage.getItem(storageKey)!)).to.have.length(2);
+    expect(received).to.deep.equal([]);
+    await expect(el).to.be.accessible();
+
+    reachable = true;
+    const synced = nextEvent(el, 'crew-edits-synced');
+    window.dispatchEvent(new Event('online'));
+    await synced;
+    expect(received.map((r) => r.body)).to.deep.equal([
+      { status: 'in_progress', occurredAt: new Date(tappedAt).toISOString() },
+      { status: 'paused', occurredAt: new Date(tappedAt + 25 * 60_000).toISOString() },
+    ]);
+    const keys = received.map((r) => r.key);
+    expect(keys.every(Boolean) && new Set(keys).size === 2).to.equal(true);
+    await el.updateComplete;
+    expect(text($(el, '.head'))).to.contain('Paused');
+    expect(text($(el, '.timer'))).not.to.contain('Waiting to send');
+    el.remove();
+  });
+
+  it('lets the office correct the labour time with a reason, and keeps it from technicians', async () => {
+    let askedWho = 0;
+    const me = (role: string) =>
+      http.get(`${apiBase}/api/v1/auth/me`, () => {
+        askedWho++;
+        return HttpResponse.json({
+          kind: 'user',
+          organizationId: orgId,
+          user: {
+            id: '0190f3c4-7777-7000-8000-000000000001',
+            organizationId: orgId,
+            email: 'office@example.com',
+            name: 'Olu',
+            role,
+            createdAt: '2026-11-01T00:00:00.000Z',
+            updatedAt: '2026-11-01T00:00:00.000Z',
+          },
+        });
+      });
+    let sent: unknown;
+    await mockApi(
+      me('dispatcher'),
+      http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),
+      partsHandler,
+      http.put(api(`/appointments/${visitId}/job-sheet/labour`), async ({ request }) => {
+        sent = await request.json();
+        return HttpResponse.json(sheetCompleted().labour);
+      }),
+    );
+    const el = await mount();
+    await waitUntil(() => el.shadowRoot!.querySelector('.labour-form'), 'the office saw no correction');
+    const form = $(el, '.labour-form') as HTMLFormElement;
+    (form.elements.namedItem('travelMinutes') as HTMLInputElement).value = '15';
+    (form.elements.namedItem('workMinutes') as HTMLInputElement).value = '';
+    (form.elements.namedItem('reason') as HTMLInputElement).value = 'Started the drive late';
+    const synced = nextEvent(el, 'crew-edits-synced');
+    form.requestSubmit();
+    await el.updateComplete;
+    expect(text($(el, '.figures div:nth-child(1) dd'))).to.equal('15 min');
+    await synced;
+    expect(sent).to.deep.equal({ travelMinutes: 15, workMinutes: null, reason: 'Started the drive late' });
+    await expect(el).to.be.accessible();
+    el.remove();
+
+    await mockApi(
+      me('technician'),
+      http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),
+      partsHandler,
+    );
+    const technicians = await mount();
+    expect(askedWho).to.equal(2);
+    expect(technicians.shadowRoot!.querySelector('.labour-form')).to.equal(null);
+  });
+
   it('shows a completed, signed sheet without the timer buttons, in German', async () => {
     await mockApi(
       http.get(sheetPath, () => HttpResponse.json(sheetCompleted())),

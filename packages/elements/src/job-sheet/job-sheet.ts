@@ -44,8 +44,9 @@ const tickMs = 15_000;
  * Every edit is queued on the device (localStorage, per appointment) with its Idempotency-Key and
  * sent in order; offline, edits wait and go out once when the connection returns (the `online`
  * event, or "Send now"). A request that reached the server before the connection dropped is
- * replayed from the server's record, not applied twice. The timer and completing need a
- * connection, because the server records when they happen.
+ * replayed from the server's record, not applied twice. The timer's taps and Complete are queued
+ * too, with the time of the tap on the device (`occurredAt`), so labour counts from the tap and
+ * not from when the connection returned; the timer runs from the tap meanwhile.
  *
  * @tagname crew-job-sheet
  * @summary A visit's job sheet: timer, notes, checklist, photos, parts, signature, completion.
@@ -82,11 +83,11 @@ export class CrewJobSheet extends CrewElement {
     queued: { state: true },
     online: { state: true },
     sending: { state: true },
-    busy: { state: true },
     refusal: { state: true },
     notice: { state: true },
     catalog: { state: true },
     resigning: { state: true },
+    office: { state: true },
   };
 
   declare accessToken: string | undefined;
@@ -101,11 +102,12 @@ export class CrewJobSheet extends CrewElement {
   declare private queued: readonly Edit[];
   declare private online: boolean;
   declare private sending: boolean;
-  declare private busy: boolean;
   declare private refusal: { missing: Gap[] } | undefined;
   declare private notice: { text: string; error: boolean } | undefined;
   declare private catalog: Part[];
   declare private resigning: boolean;
+  /** Signed in as office staff (owner, admin, dispatcher): may correct the labour time. */
+  declare private office: boolean;
 
   readonly localize = new LocalizeController(this, { en, de, fr, es });
 
@@ -118,15 +120,18 @@ export class CrewJobSheet extends CrewElement {
   #linkRenewal: unknown;
   #announcedReady = false;
   #round: Promise<void> | undefined;
+  #roleKnown: Promise<void> | undefined;
+  /** The visit as the server answered a completion sent in the current round. */
+  #completed: components['schemas']['Appointment'] | undefined;
 
   constructor() {
     super();
     this.queued = [];
     this.online = globalThis.navigator?.onLine ?? true;
     this.sending = false;
-    this.busy = false;
     this.catalog = [];
     this.resigning = false;
+    this.office = false;
   }
 
   override connectedCallback(): void {
@@ -193,6 +198,8 @@ export class CrewJobSheet extends CrewElement {
     this.#queue = new EditQueue(this.#org, this.appointmentId!);
     // A round still sending another sheet's edits finishes on its own; this sheet's start their own.
     this.#round = undefined;
+    this.#roleKnown = undefined;
+    this.office = false;
     this.queued = this.#queue.edits;
     this.loadError = undefined;
     this.sheet = undefined;
@@ -211,7 +218,9 @@ export class CrewJobSheet extends CrewElement {
     const client = this.#client;
     if (!client) return;
     try {
-      const sheet = await unwrap(client.jobSheets.get(this.appointmentId!));
+      // Who is signed in is asked alongside the first read, so the sheet shows with the office's tools.
+      this.#roleKnown ??= this.#loadRole(client);
+      const [sheet] = await Promise.all([unwrap(client.jobSheets.get(this.appointmentId!)), this.#roleKnown]);
       this.sheet = sheet;
       this.#loadedAt = this.clock.now();
       this.loadError = undefined;
@@ -239,6 +248,18 @@ export class CrewJobSheet extends CrewElement {
     }
   }
 
+  async #loadRole(client: Client): Promise<void> {
+    try {
+      const me = await unwrap(client.auth.me());
+      this.office =
+        me.kind === 'secret_key' || ['owner', 'admin', 'dispatcher'].includes(me.user?.role ?? '');
+    } catch {
+      // Without knowing who is signed in, the correction stays hidden (the server decides anyway);
+      // the next read asks again.
+      this.#roleKnown = undefined;
+    }
+  }
+
   /** Download links expire within minutes: the sheet is read again shortly before, so thumbnails keep showing. */
   #scheduleLinkRenewal(sheet: JobSheet): void {
     this.clock.clearTimeout(this.#linkRenewal);
@@ -252,7 +273,9 @@ export class CrewJobSheet extends CrewElement {
 
   #scheduleTick(): void {
     this.clock.clearTimeout(this.#tick);
-    if (!this.sheet?.labour.runningSince || !this.isConnected) return;
+    if (!this.sheet || !this.isConnected) return;
+    const running = labourShown(this.sheet.labour, this.#loadedAt, this.#taps(), this.clock.now()).running;
+    if (!running) return;
     this.#tick = this.clock.setTimeout(() => {
       this.requestUpdate();
       this.#scheduleTick();
@@ -289,6 +312,7 @@ export class CrewJobSheet extends CrewElement {
     const queue = this.#queue;
     if (!client || !queue) return;
     this.sending = true;
+    this.#completed = undefined;
     let sent = 0;
     let failedForGood = false;
     try {
@@ -302,7 +326,18 @@ export class CrewJobSheet extends CrewElement {
             this.online = false;
             return;
           }
-          this.notice = { text: this.localize.error(failure.code), error: true };
+          const missing = (failure.problem as { missing?: Gap[] } | undefined)?.missing;
+          if (
+            edit.kind === 'status' &&
+            failure.code === 'conflict' &&
+            Array.isArray(missing) &&
+            missing.length > 0
+          ) {
+            // Completion refused for what the sheet lacks: shown as when online, the visit stays open.
+            this.refusal = { missing };
+          } else {
+            this.notice = { text: this.localize.error(failure.code), error: true };
+          }
           this.reportError(failure);
           // A signed-out user, a refused role, a busy or broken server: the edit itself may be
           // fine, so it stays queued for the next round rather than being lost.
@@ -320,6 +355,12 @@ export class CrewJobSheet extends CrewElement {
     }
     if (sent > 0 || failedForGood) {
       await this.refresh();
+      const completed = this.#completed;
+      this.#completed = undefined;
+      if (completed) {
+        this.notice = { text: this.localize.t.completion.completed, error: false };
+        this.dispatchEvent(new CrewVisitCompletedEvent(completed));
+      }
       if (queue.edits.length === 0) this.dispatchEvent(new CrewEditsSyncedEvent(sent));
     }
   }
@@ -328,6 +369,16 @@ export class CrewJobSheet extends CrewElement {
     const id = this.appointmentId!;
     const options = { idempotencyKey: edit.key };
     switch (edit.kind) {
+      case 'labour':
+        await unwrap(client.jobSheets.correctLabour(id, edit.body));
+        return;
+      case 'status': {
+        const appointment = await unwrap(
+          client.appointments.changeStatus(id, { status: edit.status, occurredAt: edit.occurredAt }, options),
+        );
+        if (edit.status === 'completed') this.#completed = appointment;
+        return;
+      }
       case 'note':
         await unwrap(client.jobSheets.addNote(id, { body: edit.body, visibility: edit.visibility }, options));
         return;
@@ -364,36 +415,25 @@ export class CrewJobSheet extends CrewElement {
     }
   }
 
-  // ---- Timer and completion: need the server's clock, so they are never queued ------------
+  // ---- Timer and completion: queued with the time of the tap ---------------------------------
 
-  async #changeStatus(status: AppointmentStatus): Promise<void> {
-    const client = this.#client;
-    if (!client) return;
-    this.busy = true;
-    this.refusal = undefined;
+  #changeStatus(status: AppointmentStatus): void {
     this.notice = undefined;
-    try {
-      // Edits still waiting could be exactly what completion needs (the signature, a photo).
-      await this.flush();
-      const appointment = await unwrap(client.appointments.changeStatus(this.appointmentId!, { status }));
-      await this.refresh();
-      if (status === 'completed') {
-        this.notice = { text: this.localize.t.completion.completed, error: false };
-        this.dispatchEvent(new CrewVisitCompletedEvent(appointment));
-      }
-    } catch (error) {
-      const failure = toElementError(error);
-      const missing = (failure.problem as { missing?: Gap[] } | undefined)?.missing;
-      if (failure.code === 'conflict' && Array.isArray(missing) && missing.length > 0) {
-        this.refusal = { missing };
-      } else {
-        if (failure.code === 'network_error') this.online = false;
-        this.notice = { text: this.localize.error(failure.code), error: true };
-      }
-      this.reportError(failure);
-    } finally {
-      this.busy = false;
-    }
+    // Queued behind the edits still waiting, which may be what completion needs (a signature, a photo).
+    this.#edit({ kind: 'status', status, occurredAt: new Date(this.clock.now()).toISOString() });
+    this.#scheduleTick();
+  }
+
+  /** The status the visit is in once the taps still waiting are sent. */
+  #statusShown(sheet: JobSheet): AppointmentStatus {
+    const taps = this.queued.filter((e) => e.kind === 'status');
+    return taps.at(-1)?.status ?? sheet.status;
+  }
+
+  #taps(): Tap[] {
+    return this.queued.flatMap((e) =>
+      e.kind === 'status' ? [{ status: e.status, at: Date.parse(e.occurredAt) }] : [],
+    );
   }
 
   // ---- User actions -------------------------------------------------------------------------
@@ -455,6 +495,25 @@ export class CrewJobSheet extends CrewElement {
     this.#edit({ kind: 'updatePart', partUsedId, body: { quantity } });
   }
 
+  /** An empty figure goes back to the one derived from the timer (`null`). */
+  #correctLabour(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const minutes = (name: string) => {
+      const value = String(data.get(name) ?? '').trim();
+      return value === '' ? null : Math.round(Number(value));
+    };
+    const reason = String(data.get('reason') ?? '').trim();
+    if (!reason) return;
+    this.#edit({
+      kind: 'labour',
+      body: { travelMinutes: minutes('travelMinutes'), workMinutes: minutes('workMinutes'), reason },
+    });
+    form.reset();
+    (form.closest('details') as HTMLDetailsElement | null)?.removeAttribute('open');
+  }
+
   #sign(event: SubmitEvent): void {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
@@ -477,7 +536,7 @@ export class CrewJobSheet extends CrewElement {
     return html`<div class="base" part="base" dir=${this.localize.dir} lang=${this.localize.lang}>
       <div class="head">
         <h3>${t.title}</h3>
-        ${this.sheet ? html`<span class="badge status">${t.statuses[this.sheet.status] ?? this.sheet.status}</span>` : nothing}
+        ${this.sheet ? html`<span class="badge status">${t.statuses[this.#statusShown(this.sheet)] ?? this.sheet.status}</span>` : nothing}
       </div>
       ${this.#renderSync()} ${body}
       <p class="notice ${this.notice ? 'shown' : ''} ${this.notice?.error ? 'error' : ''}" role="status">
@@ -515,32 +574,49 @@ export class CrewJobSheet extends CrewElement {
 
   #renderTimer(sheet: JobSheet) {
     const { t } = this.localize;
-    const { labour } = sheet;
-    const elapsed = labour.runningSince
-      ? Math.max(0, Math.floor((this.clock.now() - this.#loadedAt) / 60_000))
-      : 0;
-    const live = (status: AppointmentStatus, minutes: number, corrected: number | null | undefined) =>
-      labour.runningStatus === status && (corrected ?? null) === null ? minutes + elapsed : minutes;
+    const waitingCorrection = this.queued.find((e) => e.kind === 'labour');
+    // A correction still waiting to be sent shows as if it had been made.
+    const labour =
+      waitingCorrection?.kind === 'labour'
+        ? {
+            ...sheet.labour,
+            travelMinutes: waitingCorrection.body.travelMinutes ?? sheet.labour.derived.travelMinutes,
+            workMinutes: waitingCorrection.body.workMinutes ?? sheet.labour.derived.workMinutes,
+            correction: {
+              travelMinutes: waitingCorrection.body.travelMinutes ?? null,
+              workMinutes: waitingCorrection.body.workMinutes ?? null,
+              reason: waitingCorrection.body.reason,
+              correctedBy: '',
+              at: '',
+            },
+          }
+        : sheet.labour;
+    const shown = labourShown(labour, this.#loadedAt, this.#taps(), this.clock.now());
     const figures = [
-      [t.labour.travel, live('en_route', labour.travelMinutes, labour.correction?.travelMinutes)],
-      [t.labour.work, live('in_progress', labour.workMinutes, labour.correction?.workMinutes)],
-      [t.labour.paused, live('paused', labour.pausedMinutes, undefined)],
+      [t.labour.travel, shown.travelMinutes],
+      [t.labour.work, shown.workMinutes],
+      [t.labour.paused, shown.pausedMinutes],
     ] as const;
+    const status = this.#statusShown(sheet);
+    const tapsWaiting = this.queued.some((e) => e.kind === 'status');
+    const timerWaiting = tapsWaiting || waitingCorrection !== undefined;
     const next: Array<[AppointmentStatus, string]> =
-      sheet.status === 'scheduled'
+      status === 'scheduled'
         ? [
             ['en_route', t.actions.en_route],
             ['in_progress', t.actions.in_progress],
           ]
-        : sheet.status === 'en_route'
+        : status === 'en_route'
           ? [['in_progress', t.actions.in_progress]]
-          : sheet.status === 'in_progress'
+          : status === 'in_progress'
             ? [['paused', t.actions.paused]]
-            : sheet.status === 'paused'
+            : status === 'paused'
               ? [['in_progress', t.actions.resume]]
               : [];
     return html`<section class="timer" part="section" aria-labelledby="timer-title">
-      <h4 id="timer-title">${t.labour.title}</h4>
+      <h4 id="timer-title">
+        ${t.labour.title} ${timerWaiting ? html`<span class="badge waiting">${t.waiting}</span>` : nothing}
+      </h4>
       <dl class="figures">
         ${figures.map(
           ([label, minutes]) => html`<div>
@@ -558,8 +634,7 @@ export class CrewJobSheet extends CrewElement {
                 html`<button
                   type="button"
                   class=${status === 'paused' ? '' : 'primary'}
-                  ?disabled=${this.busy || !this.online}
-                  @click=${() => void this.#changeStatus(status)}
+                  @click=${() => this.#changeStatus(status)}
                 >
                   ${label}
                 </button>`,
@@ -567,8 +642,47 @@ export class CrewJobSheet extends CrewElement {
           </div>`
           : nothing
       }
-      ${!this.online && next.length > 0 ? html`<p class="muted">${t.labour.needsConnection}</p>` : nothing}
+      ${!this.online && tapsWaiting ? html`<p class="muted">${t.labour.offlineTaps}</p>` : nothing}
+      ${this.office ? this.#renderCorrection(labour) : nothing}
     </section>`;
+  }
+
+  #renderCorrection(labour: JobSheet['labour']) {
+    const { t } = this.localize;
+    return html`<details class="correction">
+      <summary>${t.labour.correct}</summary>
+      <form class="labour-form" @submit=${(e: SubmitEvent) => this.#correctLabour(e)}>
+        <label
+          >${t.labour.travelMinutes}
+          <input
+            name="travelMinutes"
+            type="number"
+            inputmode="numeric"
+            min="0"
+            max="10080"
+            step="1"
+            placeholder=${labour.derived.travelMinutes}
+            .value=${String(labour.correction?.travelMinutes ?? '')}
+          />
+        </label>
+        <label
+          >${t.labour.workMinutes}
+          <input
+            name="workMinutes"
+            type="number"
+            inputmode="numeric"
+            min="0"
+            max="10080"
+            step="1"
+            placeholder=${labour.derived.workMinutes}
+            .value=${String(labour.correction?.workMinutes ?? '')}
+          />
+        </label>
+        <label class="grow">${t.labour.reason} <input name="reason" required maxlength="500" /></label>
+        <p class="muted grow">${t.labour.correctHint}</p>
+        <button type="submit">${t.labour.saveCorrection}</button>
+      </form>
+    </details>`;
   }
 
   #renderChecklist(sheet: JobSheet) {
@@ -817,7 +931,8 @@ export class CrewJobSheet extends CrewElement {
 
   #renderCompletion(sheet: JobSheet) {
     const { t } = this.localize;
-    if (sheet.status !== 'in_progress' && sheet.status !== 'paused') return nothing;
+    const status = this.#statusShown(sheet);
+    if (status !== 'in_progress' && status !== 'paused') return nothing;
     const minimum = sheet.completion.rules.minimumPhotos ?? 0;
     const gap = (g: Gap) => (g === 'photos' ? t.completion.missing.photos(minimum) : t.completion.missing[g]);
     return html`<section class="complete" part="section">
@@ -834,8 +949,7 @@ export class CrewJobSheet extends CrewElement {
       <button
         type="button"
         class="primary"
-        ?disabled=${this.busy || !this.online}
-        @click=${() => void this.#changeStatus('completed')}
+        @click=${() => this.#changeStatus('completed')}
       >
         ${t.actions.complete}
       </button>
@@ -856,6 +970,44 @@ const refusedForGood = (failure: ElementError) =>
   ![401, 403, 408, 429].includes(failure.status);
 
 const partLabel = (p: Part) => `${p.name} (${p.sku})`;
+
+type Tap = { status: AppointmentStatus; at: number };
+const stretchOf = { en_route: 'travel', in_progress: 'work', paused: 'paused' } as const;
+type Stretch = keyof typeof stretchOf;
+const isStretch = (status: AppointmentStatus | null | undefined): status is Stretch =>
+  status === 'en_route' || status === 'in_progress' || status === 'paused';
+
+/**
+ * The labour figures to show: the server's, as of when the sheet was read (`loadedAt`), carried on
+ * to `now` through the taps still waiting to be sent, each starting its stretch at the time it was
+ * tapped. A figure the office corrected stays as corrected. The server measures the same way once
+ * the taps arrive, so the figure does not jump when they do.
+ */
+export function labourShown(
+  labour: JobSheet['labour'],
+  loadedAt: number,
+  taps: readonly Tap[],
+  now: number,
+): { travelMinutes: number; workMinutes: number; pausedMinutes: number; running: Stretch | undefined } {
+  const extra = { travel: 0, work: 0, paused: 0 };
+  let running: Stretch | undefined =
+    labour.runningSince && isStretch(labour.runningStatus) ? labour.runningStatus : undefined;
+  let from = loadedAt;
+  for (const tap of [...taps, { status: undefined, at: now }]) {
+    const until = Math.max(from, Math.min(tap.at, now));
+    if (running) extra[stretchOf[running]] += until - from;
+    from = until;
+    if (tap.status !== undefined) running = isStretch(tap.status) ? tap.status : undefined;
+  }
+  const plus = (minutes: number, ms: number, corrected: number | null | undefined) =>
+    (corrected ?? null) === null ? minutes + Math.floor(ms / 60_000) : minutes;
+  return {
+    travelMinutes: plus(labour.travelMinutes, extra.travel, labour.correction?.travelMinutes),
+    workMinutes: plus(labour.workMinutes, extra.work, labour.correction?.workMinutes),
+    pausedMinutes: plus(labour.pausedMinutes, extra.paused, undefined),
+    running,
+  };
+}
 
 /** A camera photo scaled down to `photoEdge` as JPEG: a phone's 12 MP photo becomes a few hundred KB to queue and send. */
 async function preparePhoto(file: File): Promise<Blob> {

@@ -751,6 +751,13 @@ export interface paths {
          * @description `requested → scheduled → en_route → in_progress ⇄ paused → completed`, plus `cancelled`
          *     and `no_show`. Any other change answers 409 with the allowed statuses in `allowed`.
          *     Cancelling, completing or a no-show frees the technician's time.
+         *
+         *     A change made on a device without a connection is sent later with `occurredAt`, the time it
+         *     was made there: the history (and the labour time derived from it) records that time. It may
+         *     be at most 2 minutes ahead of the server's clock (clock skew), no earlier than the
+         *     appointment's latest recorded change (the history stays in order) and at most 7 days old;
+         *     otherwise 400 naming `occurredAt`, and nothing changes. With an `Idempotency-Key` a change
+         *     sent again is answered from the first response, not applied twice.
          */
         put: operations["changeAppointmentStatus"];
         post?: never;
@@ -3257,6 +3264,12 @@ export interface components {
         StatusChange: {
             status: components["schemas"]["AppointmentStatus"];
             reason?: string | null;
+            /**
+             * Format: date-time
+             * @description When the change happened on the device, for a change sent after the fact (queued
+             *     offline). Absent: now. See `changeAppointmentStatus` for the bounds.
+             */
+            occurredAt?: string;
         };
         AppointmentHistoryEntry: {
             /** Format: uuid */
@@ -4727,7 +4740,7 @@ export interface components {
         Limit: number;
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
-        /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+        /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
         IdempotencyKey: string;
     };
     requestBodies: never;
@@ -5015,7 +5028,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5177,7 +5190,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5275,7 +5288,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5342,7 +5355,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5503,7 +5516,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5662,7 +5675,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -5843,7 +5856,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6071,7 +6084,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6135,7 +6148,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6243,7 +6256,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6342,7 +6355,10 @@ export interface operations {
     changeAppointmentStatus: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: components["parameters"]["OrgId"];
@@ -6408,7 +6424,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6450,7 +6466,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6528,7 +6544,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -6687,7 +6703,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7232,7 +7248,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7354,7 +7370,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7423,7 +7439,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7460,7 +7476,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7497,7 +7513,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7534,7 +7550,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7766,7 +7782,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7865,7 +7881,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7898,7 +7914,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -7931,7 +7947,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8028,7 +8044,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8179,7 +8195,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8276,7 +8292,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8833,7 +8849,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -8942,7 +8958,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -9074,7 +9090,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {
@@ -9275,7 +9291,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a retried POST safe; the first response is replayed for 24 hours. */
+                /** @description Makes a retried POST (or status change) safe; the first response is replayed for 24 hours. */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path: {

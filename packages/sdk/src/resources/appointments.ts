@@ -55,15 +55,20 @@ export const appointments = ({ client, org }: Context) => ({
       body,
       signal: o?.signal,
     }),
-  /** A change the workflow does not allow answers 409, with the allowed statuses in `error.allowed`. */
+  /**
+   * A change the workflow does not allow answers 409, with the allowed statuses in `error.allowed`.
+   * A change made offline and sent later carries `occurredAt` (when it happened on the device) and
+   * an `idempotencyKey`, so sending it again after a lost answer does not apply it twice.
+   */
   changeStatus: (
     appointmentId: string,
     body: StatusChange,
-    o?: OrgCallOptions,
+    o?: OrgPostOptions,
   ): Promise<ApiResult<'changeAppointmentStatus'>> =>
     client.PUT('/api/v1/organizations/{orgId}/appointments/{appointmentId}/status', {
       params: { path: { orgId: org(o?.orgId), appointmentId } },
       body,
+      headers: idempotencyHeader(o),
       signal: o?.signal,
     }),
   /** Every status change, oldest first (one response, not paginated). */

@@ -1,9 +1,10 @@
 import type { components, operations } from '@crewkit/sdk/openapi';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { type PendingAudit, recordPending } from '../../audit/audit.js';
 import type { Principal } from '../../auth/principal.js';
 import { type Db, queryRows } from '../../db/index.js';
 import {
+  appointmentHistory,
   appointments,
   customerPreferences,
   organizations,
@@ -335,7 +336,11 @@ export class BookingService {
     principal: Principal | undefined,
     orgId: string,
     appointmentId: string,
-    change: { status: AppointmentRow['status']; reason?: string | null | undefined },
+    change: {
+      status: AppointmentRow['status'];
+      reason?: string | null | undefined;
+      occurredAt?: string | undefined;
+    },
   ): Promise<AppointmentRow> {
     const current = await findAppointment(db, principal, orgId, appointmentId);
     if (!canTransition(current.status, change.status)) {
@@ -345,6 +350,9 @@ export class BookingService {
       });
     }
     return db.transaction(async (tx) => {
+      const at = change.occurredAt
+        ? await occurredAtInBounds(tx, current.id, change.occurredAt, this.#now())
+        : new Date(this.#now());
       if (change.status === 'completed') await this.#beforeComplete?.(tx, current);
       // Only from the status we checked: a concurrent change makes this one fail, not overwrite it.
       const [updated] = await tx
@@ -362,11 +370,14 @@ export class BookingService {
         to: change.status,
         actor: actorOf(principal),
         reason: change.reason ?? null,
-        at: new Date(this.#now()),
+        at,
       });
       // Cancelling has its own event (subscribers treat it apart); every other change is a status change.
       const type = change.status === 'cancelled' ? 'appointment.cancelled' : 'appointment.status_changed';
-      await recordEvent(tx, appointmentEvent(type, updated, { status: current.status }), this.#now());
+      const event = appointmentEvent(type, updated, { status: current.status });
+      // A change sent after the fact says when it happened; the event itself is of its commit.
+      if (change.occurredAt) event.data = { ...event.data, occurredAt: at.toISOString() };
+      await recordEvent(tx, event, this.#now());
       return updated;
     });
   }
@@ -692,4 +703,47 @@ async function bookedItem(db: Db, row: AppointmentRow): Promise<ItemRow> {
     bufferBeforeMinutes: row.bufferBeforeMinutes,
     bufferAfterMinutes: row.bufferAfterMinutes,
   };
+}
+
+/** How far ahead of the server's clock a device's may run before its times are refused. */
+const clockSkewMs = 2 * MINUTE_MS;
+/** How long a device may hold a change before sending it (a week without a connection is already rare). */
+const oldestOccurredMs = 7 * 24 * 60 * MINUTE_MS;
+
+/**
+ * The time a change sent after the fact happened, once it is shown to fit: not in the future
+ * (beyond a device's clock running a little fast), not older than a week, and not before the
+ * appointment's latest status change, since labour time is measured between consecutive lines
+ * of the history and a line slipped in between would rewrite what was already recorded. Edits
+ * that kept the status (notes, address, technician) do not count: a technician's taps queued
+ * offline must not be refused because the office edited the visit meanwhile.
+ */
+async function occurredAtInBounds(
+  db: Db,
+  appointmentId: string,
+  occurredAt: string,
+  now: number,
+): Promise<Date> {
+  const at = new Date(occurredAt);
+  const refuse = (message: string): never => {
+    throw new ApiError('validation_failed', { errors: [{ path: 'body.occurredAt', message }] });
+  };
+  if (Number.isNaN(at.getTime())) refuse('is not a date-time');
+  if (at.getTime() > now + clockSkewMs) refuse('is in the future');
+  if (at.getTime() < now - oldestOccurredMs) refuse('is more than 7 days ago');
+  const [latest] = await db
+    .select({ at: appointmentHistory.at })
+    .from(appointmentHistory)
+    .where(
+      and(
+        eq(appointmentHistory.appointmentId, appointmentId),
+        sql`${appointmentHistory.fromStatus} is distinct from ${appointmentHistory.toStatus}`,
+      ),
+    )
+    .orderBy(desc(appointmentHistory.at))
+    .limit(1);
+  if (latest && at.getTime() < latest.at.getTime()) {
+    refuse(`is before the appointment's latest status change (${latest.at.toISOString()})`);
+  }
+  return at;
 }

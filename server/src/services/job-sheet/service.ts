@@ -178,7 +178,13 @@ export class JobSheetService {
     const history = await db
       .select({ toStatus: appointmentHistory.toStatus, at: appointmentHistory.at })
       .from(appointmentHistory)
-      .where(eq(appointmentHistory.appointmentId, appointment.id));
+      .where(
+        and(
+          eq(appointmentHistory.appointmentId, appointment.id),
+          // Edits that kept the status (notes, address) neither start nor end a stretch.
+          sql`${appointmentHistory.fromStatus} is distinct from ${appointmentHistory.toStatus}`,
+        ),
+      );
     return { derived: deriveLabour(history, this.#now()), correction };
   }
 
@@ -634,7 +640,8 @@ async function readContent(
           (select row_to_json(s) from signatures s where s.appointment_id = ${id}) as signature,
           (select coalesce(json_agg(p order by p.id), '[]') from parts_used p where p.appointment_id = ${id}) as used,
           (select coalesce(json_agg(json_build_object('to_status', h.to_status, 'at', h.at) order by h.id), '[]')
-             from appointment_history h where h.appointment_id = ${id}) as history`,
+             from appointment_history h
+            where h.appointment_id = ${id} and h.from_status is distinct from h.to_status) as history`,
   );
   return {
     item: read?.item

@@ -29,7 +29,14 @@ export const de: JobSheetTerms = {
     work: 'Arbeit',
     paused: 'Pause',
     corrected: 'korrigiert',
-    needsConnection: 'Der Zeitnehmer braucht eine Verbindung: Der Server hält die Zeit fest.',
+    correct: 'Zeit korrigieren',
+    travelMinutes: 'Anfahrt (Minuten)',
+    workMinutes: 'Arbeit (Minuten)',
+    reason: 'Grund',
+    correctHint: 'Ein leeres Feld zählt wieder nach dem Zeitnehmer.',
+    saveCorrection: 'Korrektur speichern',
+    offlineTaps:
+      'Offline: Die Zeit läuft ab Ihrem Tippen und wird gesendet, sobald die Verbindung zurück ist.',
   },
   actions: {
     en_route: 'Bin unterwegs',

@@ -27,7 +27,14 @@ export const en = {
     work: 'Work',
     paused: 'Paused',
     corrected: 'corrected',
-    needsConnection: 'Starting and stopping the timer needs a connection: the server records the time.',
+    correct: 'Correct the time',
+    travelMinutes: 'Travel (minutes)',
+    workMinutes: 'Work (minutes)',
+    reason: 'Reason',
+    correctHint: 'Leave a figure empty to count it from the timer again.',
+    saveCorrection: 'Save correction',
+    offlineTaps:
+      'Offline: the timer runs from your tap, and the time you tapped is sent when the connection returns.',
   },
   actions: {
     en_route: 'On my way',

@@ -29,7 +29,14 @@ export const es: JobSheetTerms = {
     work: 'Trabajo',
     paused: 'Pausa',
     corrected: 'corregido',
-    needsConnection: 'El cronómetro necesita conexión: el servidor registra la hora.',
+    correct: 'Corregir el tiempo',
+    travelMinutes: 'Desplazamiento (minutos)',
+    workMinutes: 'Trabajo (minutos)',
+    reason: 'Motivo',
+    correctHint: 'Un campo vacío vuelve a contar según el cronómetro.',
+    saveCorrection: 'Guardar la corrección',
+    offlineTaps:
+      'Sin conexión: el cronómetro corre desde su toque, y la hora se envía cuando vuelva la conexión.',
   },
   actions: {
     en_route: 'Voy en camino',

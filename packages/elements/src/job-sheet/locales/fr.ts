@@ -29,7 +29,14 @@ export const fr: JobSheetTerms = {
     work: 'Travail',
     paused: 'Pause',
     corrected: 'corrigé',
-    needsConnection: 'Le chronomètre a besoin d’une connexion : le serveur enregistre l’heure.',
+    correct: 'Corriger le temps',
+    travelMinutes: 'Trajet (minutes)',
+    workMinutes: 'Travail (minutes)',
+    reason: 'Motif',
+    correctHint: 'Un champ vide revient au temps du chronomètre.',
+    saveCorrection: 'Enregistrer la correction',
+    offlineTaps:
+      'Hors ligne : le chronomètre part de votre appui, dont l’heure est envoyée au retour de la connexion.',
   },
   actions: {
     en_route: 'Je suis en route',
