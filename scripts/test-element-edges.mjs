@@ -4,7 +4,12 @@
 // the default instant in the machine's own zone.
 import { spawnSync } from 'node:child_process';
 
-const files = 'packages/elements/src/{booking,appointment-list}/*.test.ts';
+// The date-dependent files. The widget's screenshots are of one instant and skip themselves away
+// from it: not loaded here at all.
+const files = [
+  'packages/elements/src/booking/{booking,booking.e2e,booking.layout,ics}.test.ts',
+  'packages/elements/src/appointment-list/*.test.ts',
+];
 const edges = [
   // 30 Nov in London, 1 Dec in Sydney (the demo's zone): the month the visitor sees is not the business's.
   { zone: 'Australia/Sydney', now: '2026-11-30T19:50:00Z' },
@@ -16,7 +21,7 @@ const edges = [
 
 for (const { zone, now } of edges) {
   console.log(`\nElement tests with the machine in ${zone} at ${now}`);
-  const run = spawnSync('npx', ['wtr', '--config', 'web-test-runner.config.mjs', '--files', files], {
+  const run = spawnSync('npx', ['wtr', '--config', 'web-test-runner.config.mjs', '--files', ...files], {
     stdio: 'inherit',
     env: { ...process.env, TZ: zone, CREWKIT_TEST_NOW: now },
   });
