@@ -22,7 +22,17 @@ export type Edit = { key: string } & (
    * A tap on the timer or on Complete, with when it happened on the device: labour is measured
    * between these times, so a tap sent later must not count from its arrival.
    */
-  | { kind: 'status'; status: AppointmentStatus; occurredAt: string }
+  | {
+      kind: 'status';
+      status: AppointmentStatus;
+      occurredAt: string;
+      /**
+       * Tapped offline or behind other waiting edits: sent with `occurredAt`. A tap sent at once
+       * goes without it, so the server's clock, not the device's, dates it (a device clock a few
+       * minutes off would otherwise put it before the visit's last change).
+       */
+      deferred: boolean;
+    }
   | { kind: 'labour'; body: LabourCorrection }
 );
 

@@ -33,6 +33,8 @@ const maxFileBytes = 10 * 1024 * 1024;
 const linkMarginMs = 30_000;
 /** How often a running timer's figure is brought up to date. */
 const tickMs = 15_000;
+/** A tap not sent within this long is sent with its own time (occurredAt), as an offline one is. */
+const deferAfterMs = 10_000;
 
 /**
  * The job sheet of one visit, for the technician on site (a phone) and the office (a desktop): the
@@ -374,7 +376,17 @@ export class CrewJobSheet extends CrewElement {
         return;
       case 'status': {
         const appointment = await unwrap(
-          client.appointments.changeStatus(id, { status: edit.status, occurredAt: edit.occurredAt }, options),
+          client.appointments.changeStatus(
+            id,
+            {
+              status: edit.status,
+              // Waiting more than a few seconds makes a tap deferred too (a slow or failed send).
+              ...(edit.deferred || this.clock.now() - Date.parse(edit.occurredAt) > deferAfterMs
+                ? { occurredAt: edit.occurredAt }
+                : {}),
+            },
+            options,
+          ),
         );
         if (edit.status === 'completed') this.#completed = appointment;
         return;
@@ -420,7 +432,12 @@ export class CrewJobSheet extends CrewElement {
   #changeStatus(status: AppointmentStatus): void {
     this.notice = undefined;
     // Queued behind the edits still waiting, which may be what completion needs (a signature, a photo).
-    this.#edit({ kind: 'status', status, occurredAt: new Date(this.clock.now()).toISOString() });
+    this.#edit({
+      kind: 'status',
+      status,
+      occurredAt: new Date(this.clock.now()).toISOString(),
+      deferred: !this.online || this.queued.length > 0,
+    });
     this.#scheduleTick();
   }
 
