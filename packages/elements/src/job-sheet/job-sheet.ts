@@ -1,13 +1,18 @@
 import { type CrewkitWith, type components, jobSheetResources } from '@crewkit/sdk';
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { createElementClient, ElementError, toElementError, unwrap } from '../shared/api.js';
+import {
+  type ClientSettings,
+  createElementClient,
+  ElementError,
+  toElementError,
+  unwrap,
+} from '../shared/api.js';
 import { type Clock, systemClock } from '../shared/clock.js';
-import { CrewElement } from '../shared/element.js';
 import { CrewReadyEvent } from '../shared/events.js';
 import { LocalizeController } from '../shared/localize.js';
+import { StaffElement } from '../shared/staff-element.js';
 import { errorView, loadingView } from '../shared/states.js';
-import { staffStyles } from '../shared/styles.js';
 import { type Edit, type EditInput, EditQueue } from './edit-queue.js';
 import { CrewEditsSyncedEvent, CrewVisitCompletedEvent, type JobSheet } from './events.js';
 import { jobSheetStyles } from './job-sheet.styles.js';
@@ -22,7 +27,7 @@ type AppointmentStatus = components['schemas']['AppointmentStatus'];
 type Gap = JobSheet['completion']['missing'][number];
 
 /** Only the namespaces the sheet calls, so a page with this element alone does not carry the rest. */
-const namespaces = jobSheetResources;
+const namespaces: typeof jobSheetResources = jobSheetResources;
 type Client = CrewkitWith<typeof namespaces>;
 
 /** Photos are scaled to this many pixels on their long side before sending (and queueing). */
@@ -72,13 +77,11 @@ const deferAfterMs = 10_000;
  * @csspart refusal - What completion still misses.
  * @csspart state - The loading and error views.
  */
-export class CrewJobSheet extends CrewElement {
-  static override styles = [...CrewElement.styles, staffStyles, jobSheetStyles];
+export class CrewJobSheet extends StaffElement<Client> {
+  static override styles = [...StaffElement.styles, jobSheetStyles];
 
   static override properties: PropertyDeclarations = {
-    ...CrewElement.properties,
-    accessToken: { attribute: 'access-token' },
-    getAccessToken: { attribute: false },
+    ...StaffElement.properties,
     appointmentId: { attribute: 'appointment-id' },
     sheet: { state: true },
     loadError: { state: true },
@@ -92,9 +95,6 @@ export class CrewJobSheet extends CrewElement {
     office: { state: true },
   };
 
-  declare accessToken: string | undefined;
-  /** Called before every request, so the host can hand over a fresh access token. */
-  declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
   declare appointmentId: string | undefined;
   /** Reads the time and sets the timer's tick; tests pass a manual clock. */
   clock: Clock = systemClock;
@@ -140,7 +140,6 @@ export class CrewJobSheet extends CrewElement {
     super.connectedCallback();
     globalThis.addEventListener('online', this.#wentOnline);
     globalThis.addEventListener('offline', this.#wentOffline);
-    if (this.hasUpdated) this.#start();
   }
 
   override disconnectedCallback(): void {
@@ -149,12 +148,6 @@ export class CrewJobSheet extends CrewElement {
     globalThis.removeEventListener('offline', this.#wentOffline);
     this.clock.clearTimeout(this.#tick);
     this.clock.clearTimeout(this.#linkRenewal);
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
-    const settings = ['apiBase', 'org', 'accessToken', 'getAccessToken', 'appointmentId'] as const;
-    if (!this.hasUpdated || settings.some((name) => changed.has(name))) this.#start();
   }
 
   protected override updated(): void {
@@ -174,29 +167,22 @@ export class CrewJobSheet extends CrewElement {
     this.online = false;
   };
 
-  #start(): void {
-    let client: Client;
-    try {
-      if (!this.appointmentId) throw new ElementError('misconfigured', { cause: 'missing appointment-id' });
-      client = createElementClient(
-        {
-          apiBase: this.apiBase,
-          org: this.org,
-          accessToken: this.accessToken,
-          getAccessToken: this.getAccessToken,
-        },
-        namespaces,
-      );
-    } catch (error) {
-      this.#client = undefined;
-      this.loadError = toElementError(error);
-      this.reportError(this.loadError);
-      return;
-    }
-    // A host often signs in after adding the element: until then every call would only be refused.
-    if (!this.accessToken && !this.getAccessToken) return;
+  protected override restartOn = ['appointmentId'];
+
+  protected override createClient(settings: ClientSettings): Client {
+    if (!this.appointmentId) throw new ElementError('misconfigured', { cause: 'missing appointment-id' });
+    return createElementClient(settings, namespaces);
+  }
+
+  protected override connectFailed(error: ElementError): void {
+    this.#client = undefined;
+    this.loadError = error;
+    this.reportError(error);
+  }
+
+  protected override connect(client: Client, orgId: string): void {
     this.#client = client;
-    this.#org = this.org!;
+    this.#org = orgId;
     this.#queue = new EditQueue(this.#org, this.appointmentId!);
     // A round still sending another sheet's edits finishes on its own; this sheet's start their own.
     this.#round = undefined;

@@ -1,6 +1,6 @@
 import { type Crewkit, resources } from '@crewkit/sdk';
 import type { PropertyDeclarations, PropertyValues } from 'lit';
-import { createElementClient, type ElementError, toElementError } from './api.js';
+import { type ClientSettings, createElementClient, type ElementError, toElementError } from './api.js';
 import { CrewElement } from './element.js';
 import { staffStyles } from './styles.js';
 
@@ -14,7 +14,7 @@ const clientSettings = ['apiBase', 'org', 'accessToken', 'getAccessToken'] as co
  * calls nothing: a host page often signs in after adding the element, and every request sent before
  * would only be refused (a 401 and an error event each).
  */
-export abstract class StaffElement extends CrewElement {
+export abstract class StaffElement<C = Crewkit> extends CrewElement {
   static override styles = [...CrewElement.styles, staffStyles];
 
   static override properties: PropertyDeclarations = {
@@ -29,9 +29,20 @@ export abstract class StaffElement extends CrewElement {
   declare getAccessToken: (() => string | undefined | Promise<string | undefined>) | undefined;
 
   /** A client for the current settings is ready: load what the element shows. */
-  protected abstract connect(client: Crewkit, orgId: string): void;
+  protected abstract connect(client: C, orgId: string): void;
   /** The settings cannot make a client (a missing `org`, say): show why. */
   protected abstract connectFailed(error: ElementError): void;
+
+  /**
+   * The client to call with: every namespace of the SDK unless the element says which it calls
+   * (then a page with that element alone carries only those). Throwing refuses the settings.
+   */
+  protected createClient(settings: ClientSettings): C {
+    return createElementClient(settings, resources) as C;
+  }
+
+  /** The element's own settings whose change, like where and as whom, starts it afresh. */
+  protected restartOn: readonly PropertyKey[] = [];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -42,21 +53,19 @@ export abstract class StaffElement extends CrewElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (!this.hasUpdated || clientSettings.some((name) => changed.has(name))) this.#start();
+    if (!this.hasUpdated || [...clientSettings, ...this.restartOn].some((name) => changed.has(name as never)))
+      this.#start();
   }
 
   #start(): void {
-    let client: Crewkit;
+    let client: C;
     try {
-      client = createElementClient(
-        {
-          apiBase: this.apiBase,
-          org: this.org,
-          accessToken: this.accessToken,
-          getAccessToken: this.getAccessToken,
-        },
-        resources,
-      );
+      client = this.createClient({
+        apiBase: this.apiBase,
+        org: this.org,
+        accessToken: this.accessToken,
+        getAccessToken: this.getAccessToken,
+      });
     } catch (error) {
       this.connectFailed(toElementError(error));
       return;
