@@ -277,6 +277,7 @@ export function operationPipeline<O extends OperationId>(
   spec: Spec,
 ): MiddlewareHandler<AppEnv> {
   const recordChange = auditRecorder(op, spec);
+  const honoursIdempotencyKey = idempotent(op) && op.orgScoped;
   return async function runOperation(c) {
     let limit: RateLimitResult | undefined;
     if (op.anonymous) {
@@ -315,7 +316,7 @@ export function operationPipeline<O extends OperationId>(
         }
       : async () => handler(c, input);
     let response: Response;
-    if (idempotent(op) && op.orgScoped && idempotencyKey) {
+    if (honoursIdempotencyKey && idempotencyKey) {
       response = await runIdempotent(c, idempotencyKey, body, run, { transaction: !op.callsOut });
     } else if (recordChange && !op.callsOut && !outsideTransaction.has(op.operationId)) {
       response = await inTransaction(c, run);
