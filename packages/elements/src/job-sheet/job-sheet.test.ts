@@ -37,6 +37,13 @@ const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
 const button = (el: CrewJobSheet, label: string) =>
   [...el.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === label);
 
+/**
+ * Waits for the element's colour transitions: a button that just changed (Pause into Resume) is
+ * still fading in, and axe once read its half-way blue. The check is of the colours it settles on.
+ */
+const settled = (el: Element) =>
+  Promise.all(el.shadowRoot!.getAnimations().map((animation) => animation.finished));
+
 describe('<crew-job-sheet>', () => {
   afterEach(() => localStorage.clear());
 
@@ -58,6 +65,7 @@ describe('<crew-job-sheet>', () => {
     expect(text($(el, '[aria-labelledby="notes-title"]'))).to.contain('No notes yet.');
     const camera = $(el, 'input[type="file"]') as HTMLInputElement;
     expect([camera.accept, camera.getAttribute('capture')]).to.deep.equal(['image/*', 'environment']);
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 
@@ -113,6 +121,7 @@ describe('<crew-job-sheet>', () => {
     const refusal = $(el, '[part="refusal"]');
     expect(refusal.getAttribute('role')).to.equal('alert');
     expect(text(refusal)).to.contain('the customer’s signature').and.contain('at least 1 photo');
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 
@@ -168,6 +177,7 @@ describe('<crew-job-sheet>', () => {
     expect(text($(el, '.timer'))).to.contain('Waiting to send');
     expect(JSON.parse(localStorage.getItem(storageKey)!)).to.have.length(2);
     expect(received).to.deep.equal([]);
+    await settled(el);
     await expect(el).to.be.accessible();
 
     reachable = true;
@@ -227,6 +237,7 @@ describe('<crew-job-sheet>', () => {
     expect(text($(el, '.figures div:nth-child(1) dd'))).to.equal('15 min');
     await synced;
     expect(sent).to.deep.equal({ travelMinutes: 15, workMinutes: null, reason: 'Started the drive late' });
+    await settled(el);
     await expect(el).to.be.accessible();
     el.remove();
 
@@ -250,6 +261,7 @@ describe('<crew-job-sheet>', () => {
     expect(text($(el, '.signed'))).to.contain('Unterschrieben von Olivia Hart');
     expect(button(el, 'Pause')).to.equal(undefined);
     expect(button(el, 'Einsatz abschließen')).to.equal(undefined);
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 
