@@ -308,6 +308,43 @@ describe('connections that misbehave', () => {
       await server.close();
     }
   });
+
+  it('counts a body of undeclared length (chunked) as it arrives, and answers 413 once it passes the limit', async () => {
+    const server = await startListening();
+    try {
+      const half = 'x'.repeat(maxBodyBytes / 2 + 1);
+      const chunk = `${half.length.toString(16)}\r\n${half}\r\n`;
+      // Two chunks past the limit and no last chunk: the answer cannot wait for the body's end.
+      const { closed } = rawConnection(
+        server.url,
+        `POST /api/v1/auth/login HTTP/1.1\r\nHost: crewkit\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk}${chunk}`,
+      );
+      const [head, body] = (await closed).split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 413 /);
+      expect(head).toMatch(/^connection: close$/im);
+      expect(JSON.parse(body!)).toMatchObject({ status: 413, code: 'payload_too_large' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reads a chunked body within the limit like any other', async () => {
+    const server = await startListening();
+    try {
+      const text = JSON.stringify({ email: 'nobody@example.com', password: 'not the password' });
+      const { closed, socket } = rawConnection(
+        server.url,
+        `POST /api/v1/auth/login HTTP/1.1\r\nHost: crewkit\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${text.length.toString(16)}\r\n${text}\r\n0\r\n\r\n`,
+      );
+      const [head, body] = (await closed).split('\r\n\r\n');
+      socket.destroy();
+      // Read and understood: the credentials are wrong, not the body.
+      expect(head).toMatch(/^HTTP\/1\.1 401 /);
+      expect(JSON.parse(body!)).toMatchObject({ status: 401 });
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe.runIf(testDatabaseKind === 'postgres')('several instances on one PostgreSQL database', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AscoraOverrides, AscoraRuntime } from './ascora/deps.js';
 import { ascoraEventConsumer } from './ascora/events.js';
@@ -270,29 +270,26 @@ export function createAppWith(
   app.use(securityHeaders());
   app.use(compression());
   app.use('/api/*', cors());
-  // Only where bodies are allowed: touching the body of a GET makes the Node adapter build a full
-  // Request object, which costs more than the rest of a cached, authenticated read.
-  const limitBody = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: () => {
+  // Only where bodies are allowed, and from the headers alone when they declare the length: touching
+  // the body (`c.req.raw.body`, as Hono's own limiter does first) makes the Node adapter build a full
+  // Request with a web stream over the socket, which cost a booking more CPU than its validation.
+  // Bodies of unknown length (chunked) go through Hono's limiter, which counts them as they arrive.
+  const limited = (maxSize: number, detail: string): MiddlewareHandler<AppEnv> => {
+    const onError = (): never => {
       // The rest of the body is never read, so the connection cannot carry another request: say
       // so, instead of promising keep-alive and then dropping the socket.
-      throw new ApiError('payload_too_large', {
-        detail: `Request bodies are limited to ${maxBodyBytes} bytes.`,
-        headers: { connection: 'close' },
-      });
-    },
-  });
+      throw new ApiError('payload_too_large', { detail, headers: { connection: 'close' } });
+    };
+    const counting = bodyLimit({ maxSize, onError });
+    return (c, next) => {
+      const length = c.req.header('content-length');
+      if (length === undefined || c.req.header('transfer-encoding') !== undefined) return counting(c, next);
+      return Number.parseInt(length, 10) > maxSize ? onError() : next();
+    };
+  };
+  const limitBody = limited(maxBodyBytes, `Request bodies are limited to ${maxBodyBytes} bytes.`);
   // Photos and files arrive base64-encoded in JSON: their one route takes bodies up to that size.
-  const limitUpload = bodyLimit({
-    maxSize: maxUploadBodyBytes,
-    onError: () => {
-      throw new ApiError('payload_too_large', {
-        detail: `Attachments are limited to ${maxAttachmentBytes} bytes.`,
-        headers: { connection: 'close' },
-      });
-    },
-  });
+  const limitUpload = limited(maxUploadBodyBytes, `Attachments are limited to ${maxAttachmentBytes} bytes.`);
   app.use(async function limitBodySize(c, next) {
     if (!bodyMethods.has(c.req.method)) return next();
     return uploadPath.test(c.req.path) ? limitUpload(c, next) : limitBody(c, next);
