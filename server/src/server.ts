@@ -85,6 +85,7 @@ export async function startServer(
       await listener.close();
       await services.events.stop();
       await services.webhooks.stop();
+      await services.notifications.stop();
       await queue?.stop();
       services.notifications.close();
       stopAnalyzing();
@@ -116,6 +117,7 @@ export async function startCrewkit(
   await started.services.queue!.startWorkers();
   await started.services.events.start(started.services.queue);
   await started.services.webhooks.start(started.services.queue);
+  await started.services.notifications.start();
   await started.services.retention.start(started.services.queue);
   started.readiness.ready();
   return started;

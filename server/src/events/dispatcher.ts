@@ -123,13 +123,17 @@ export class EventDispatcher {
     return dispatched.length;
   }
 
-  /** Passes until the outbox is empty (as far as this process can take); returns the events dispatched. */
+  /**
+   * Passes until the outbox is empty (as far as this process can take); returns the events
+   * dispatched. A short pass ends it: nothing more was waiting, or what was is locked by another
+   * dispatcher, which hands it out. (Events recorded meanwhile come with a poke of their own.)
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
       const dispatched = await this.dispatchBatch();
       total += dispatched;
-      if (dispatched === 0) return total;
+      if (dispatched < this.#batchSize) return total;
     }
   }
 

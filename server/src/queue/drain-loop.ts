@@ -1,16 +1,27 @@
 import type { Logger } from '../logger.js';
 import type { JobQueue } from './queue.js';
 
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface DrainLoopOptions {
   /** The pg-boss queue whose jobs (from any process, and the schedule) start a pass. */
   queue: string;
-  /** The once-a-minute schedule's key on that queue. */
-  scheduleKey: string;
+  /**
+   * The once-a-minute schedule's key on that queue; none when the owner schedules its sweep itself.
+   */
+  scheduleKey?: string;
   /** One pass; it returns when nothing is left to do. */
   drain: () => Promise<unknown>;
   logger: Logger;
   /** What the log says when a pass fails (the next poke or the schedule tries again). */
   failure: string;
+  /**
+   * How long a poke waits before its pass, so that the pokes of that while share one pass (work
+   * that is cheaper by the batch than by the piece). None by default: passes start at once.
+   */
+  lingerMs?: number;
+  /** How the loop waits (injected: tests need no real time). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -29,14 +40,21 @@ export class DrainLoop {
     this.#options = options;
   }
 
+  /** Whether pokes start passes (between `start` and `stop`). */
+  get live(): boolean {
+    return this.#live;
+  }
+
   poke(): void {
     if (!this.#live) return;
     if (this.#running) {
       this.#again = true;
       return;
     }
+    const { lingerMs, sleep = delay } = this.#options;
     this.#running = (async () => {
       try {
+        if (lingerMs) await sleep(lingerMs);
         do {
           this.#again = false;
           await this.#options.drain();
@@ -59,7 +77,7 @@ export class DrainLoop {
   /** Drains on every poke from now on, and schedules the sweep (the server, not tests). */
   async start(queue: JobQueue | undefined): Promise<void> {
     this.#live = true;
-    if (queue)
+    if (queue && this.#options.scheduleKey !== undefined)
       await queue.boss.schedule(this.#options.queue, '* * * * *', {}, { key: this.#options.scheduleKey });
     this.poke();
   }

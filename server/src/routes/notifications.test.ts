@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 import {
   type FakeSmsApi,
@@ -9,9 +9,11 @@ import {
   startSmtpSink,
 } from '../../test-support/mail-sinks.js';
 import { notifications } from '../db/schema.js';
+import { EventDispatcher } from '../events/dispatcher.js';
 import { newId } from '../lib/ids.js';
 import { localToInstant } from '../scheduling/time.js';
 import { demoSlug } from '../seed/demo.js';
+import { registerNotifications } from '../services/notifications/consumer.js';
 import { NotificationService } from '../services/notifications/service.js';
 
 const zone = 'Europe/Berlin';
@@ -452,6 +454,98 @@ describe('notifications', () => {
       1,
     );
     const confirmation = (await logOf(visit.id)).find((n) => n.type === 'confirmation')!;
+    expect(confirmation).toMatchObject({ status: 'sent', attempts: 2 });
+    clock = Date.parse('2027-03-01T09:00:00Z');
+  });
+
+  it('sends what the dispatcher queued straight from its hand while the delivery loop runs: no claim, once', async () => {
+    smtp.received.length = 0;
+    await t.services.notifications.start();
+    try {
+      const visit = await book('2027-04-06', '10:00');
+      // Queued already claimed (attempt 1, under a lease): nobody else can take it meanwhile.
+      expect((await t.services.notifications.deliverDue()).claimed).toBe(0);
+      await vi.waitFor(
+        () =>
+          expect(
+            smtp.received.filter((m) => m.subject?.startsWith('Your Boiler service is booked')),
+          ).toHaveLength(1),
+        { timeout: 10_000 },
+      );
+      await vi.waitFor(async () => {
+        const log = await logOf(visit.id);
+        expect(
+          log
+            .filter((n) => n.status === 'sent')
+            .map((n) => [n.type, n.attempts])
+            .sort(),
+        ).toEqual([
+          ['confirmation', 1],
+          ['technician_assigned', 1],
+        ]);
+        // Reminders are for later: queued, unclaimed.
+        expect(
+          log
+            .filter((n) => n.status === 'queued')
+            .map((n) => [n.type, n.attempts])
+            .sort(),
+        ).toEqual([
+          ['reminder_24h', 0],
+          ['reminder_2h', 0],
+        ]);
+      });
+    } finally {
+      await t.services.notifications.stop();
+    }
+    // Dispatching the same events again (a redelivery) claims and sends nothing more.
+    await t.database.db.execute(sql`update domain_events set dispatched_at = null`);
+    await deliver();
+    expect(smtp.received.filter((m) => m.subject?.startsWith('Your Boiler service is booked'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('loses nothing when a process dies holding messages it claimed as it queued them: the lease ends and they go once', async () => {
+    // A second process on the same database, delivering as it dispatches; its mail server never answers.
+    let hanging: () => void = () => {};
+    const sendStarted = new Promise<void>((resolve) => (hanging = resolve));
+    const dying = new NotificationService({
+      db: t.database.db,
+      config: t.config,
+      logger: t.services.logger,
+      now: () => clock,
+      publicUrl: () => 'https://crewkit.example',
+      email: {
+        delivery: 'smtp',
+        send: () => {
+          hanging();
+          return new Promise(() => {});
+        },
+        close: () => {},
+      },
+    });
+    const dyingDispatcher = new EventDispatcher(t.database.db, t.services.logger);
+    registerNotifications(dyingDispatcher, dying);
+    await dying.start();
+    const response = await api('POST', '/appointments', {
+      serviceItemId: item,
+      start: new Date(at('2027-04-07', '10:00')).toISOString(),
+      customerId: customer,
+      technicianId: technician,
+    });
+    expect(response.status).toBe(201);
+    await dyingDispatcher.drain();
+    await sendStarted;
+    smtp.received.length = 0;
+    // While its lease lasts, nobody else takes the messages.
+    expect((await deliver()).claimed).toBe(0);
+    clock += 3 * 60_000;
+    await deliver();
+    await deliver();
+    expect(smtp.received.filter((m) => m.subject?.startsWith('Your Boiler service is booked'))).toHaveLength(
+      1,
+    );
+    const confirmation = (await logOf(response.body.id)).find((n) => n.type === 'confirmation')!;
     expect(confirmation).toMatchObject({ status: 'sent', attempts: 2 });
     clock = Date.parse('2027-03-01T09:00:00Z');
   });

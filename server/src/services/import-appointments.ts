@@ -10,6 +10,7 @@ import {
 import { recordEvents } from '../events/outbox.js';
 import { appointmentEvent } from '../events/records.js';
 import { newId } from '../lib/ids.js';
+import { pgTextArray } from '../lib/pg-array.js';
 import { localToInstant, MINUTE_MS } from '../scheduling/time.js';
 import { type AppointmentRow, insertAppointment } from './booking/rules.js';
 import { qualify } from './qualification.js';
@@ -384,9 +385,4 @@ function site(get: Get, problem: (field: string, message: string) => void): Site
     problem('site_country', 'must be a two-letter country code');
   else if (address.country) address.country = address.country.toUpperCase();
   return Object.keys(address).length > 0 ? address : null;
-}
-
-/** A PostgreSQL text[] literal, each value quoted. */
-function pgTextArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
 }

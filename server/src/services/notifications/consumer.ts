@@ -5,7 +5,8 @@ import type { NotificationService } from './service.js';
  * Notifications as a consumer of the outbox: each batch of domain events becomes delivery-log rows
  * in the dispatcher's transaction, so an event is marked dispatched exactly when its messages are
  * queued. A batch handed out again after a crash finds its rows there already (their dedupe keys
- * name the event) and queues nothing more.
+ * name the event) and queues nothing more. Once the transaction commits, the messages it claimed
+ * for this process go to its delivery loop (`committed`).
  */
 export function registerNotifications(events: EventDispatcher, notifications: NotificationService): void {
   registerConsumer(
@@ -14,6 +15,9 @@ export function registerNotifications(events: EventDispatcher, notifications: No
       name: 'notifications',
       async handle(db, batch) {
         await notifications.queueForEvents(db, batch);
+      },
+      afterCommit(batch) {
+        notifications.committed(batch);
       },
     },
   );

@@ -24,8 +24,10 @@ import { deriveKey } from '../../lib/crypto.js';
 import { pgErrorCode, pgErrors } from '../../lib/db-errors.js';
 import { newId } from '../../lib/ids.js';
 import { decodeCursor } from '../../lib/pagination.js';
+import { pgTextArray } from '../../lib/pg-array.js';
 import type { Logger } from '../../logger.js';
 import type { Input } from '../../openapi/handlers.js';
+import { DrainLoop } from '../../queue/drain-loop.js';
 import type { JobQueue, QueueDefinition } from '../../queue/queue.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../scheduling/time.js';
 import type { InvoicingService } from '../invoicing/invoices.js';
@@ -137,6 +139,8 @@ export class NotificationService {
     sms?: SmsTransport;
     /** Invoices to email when issued and to remind of when overdue, with their PDF. */
     invoicing?: InvoicingService;
+    /** How a live delivery loop waits for a poke's company (injected in tests). */
+    sleep?: (ms: number) => Promise<void>;
   }) {
     this.#db = options.db;
     this.#config = options.config;
@@ -153,15 +157,31 @@ export class NotificationService {
       (options.config.sms
         ? httpSmsTransport(options.config.sms, { allowPrivate: options.config.allowPrivateUrls ?? false })
         : keepSms);
+    this.#loop = new DrainLoop({
+      queue: deliverQueue,
+      drain: () => this.#deliverHandedOver(),
+      logger: options.logger,
+      failure: 'delivering notifications failed',
+      // The dispatcher hands messages over after each pass, many a second under load: a tenth of a
+      // second's wait sends those of several passes with one template read and one record
+      // (statements, not waits, are what a busy server runs short of), and is nothing beside an
+      // email's own delay.
+      lingerMs: 100,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
   }
+
+  readonly #loop: DrainLoop;
+  /** Messages this process claimed as it queued them, until their transaction commits. */
+  readonly #claimedBy = new WeakMap<readonly NotifiableEvent[], ClaimedMessage[]>();
+  /** Claimed messages whose rows have committed: the delivery loop's next pass sends them. */
+  readonly #handedOver: ClaimedMessage[] = [];
 
   /** Connects the delivery worker to the queue, and sweeps every minute for reminders and retries. */
   register(queue: JobQueue): void {
     this.queue = queue;
     queue.handle(deliverQueue, async () => {
-      while ((await this.deliverDue()).claimed > 0) {
-        // drain everything due, batch by batch
-      }
+      await this.deliverAll();
     });
     queue.boss
       .schedule(deliverQueue, '* * * * *', {}, { singletonKey: 'sweep' })
@@ -178,6 +198,65 @@ export class NotificationService {
       .catch((error: unknown) =>
         this.#logger.error({ err: error }, 'could not schedule the invoice reminder sweep'),
       );
+  }
+
+  /**
+   * The dispatcher's transaction that queued `events`' messages has committed (the outbox
+   * consumer's `afterCommit`). While the delivery loop runs, the messages due at once were queued
+   * already claimed by this process (attempt 1, under a lease, as `deliverDue` would claim them),
+   * with the visits the dispatcher had just read: they go to the loop as they are, without a
+   * statement to claim them or a query to read their visits again. Should this process die
+   * first, the lease runs out and the minute's sweep (any process) delivers them.
+   */
+  committed(events: readonly NotifiableEvent[]): void {
+    const claimed = this.#claimedBy.get(events);
+    if (!claimed) return;
+    this.#claimedBy.delete(events);
+    this.#handedOver.push(...claimed);
+    this.#loop.poke();
+  }
+
+  /** Whether messages due now are claimed as they are queued (while the delivery loop runs). */
+  get claimsAsItQueues(): boolean {
+    return this.#loop.live;
+  }
+
+  async #deliverHandedOver(): Promise<void> {
+    while (this.#handedOver.length > 0) {
+      const batch = this.#handedOver.splice(0, 500);
+      const visits = new Map(batch.map(({ visit }) => [visit.id, visit]));
+      await this.#deliverBatch(
+        batch.map(({ row }) => row),
+        this.#now(),
+        visits,
+      );
+    }
+  }
+
+  /**
+   * Delivers the messages due now on every poke from now on, as the dispatcher hands them over
+   * (the server, not tests: they call `deliverDue`).
+   */
+  start(): Promise<void> {
+    return this.#loop.start(undefined);
+  }
+
+  /** Stops delivering on pokes and waits for a pass under way. */
+  stop(): Promise<void> {
+    return this.#loop.stop();
+  }
+
+  /** Everything due, batch after batch, until a batch comes back short. */
+  async deliverAll(batchSize = 100): Promise<DeliveryRun> {
+    const total: DeliveryRun = { sent: 0, failed: 0, skipped: 0 };
+    for (;;) {
+      const run = await this.deliverDue(batchSize);
+      total.sent += run.sent;
+      total.failed += run.failed;
+      total.skipped += run.skipped;
+      // Short: nothing more was due, or the rest is another worker's (SKIP LOCKED).
+      if (run.claimed < batchSize) return total;
+    }
   }
 
   // Settings
@@ -439,11 +518,17 @@ export class NotificationService {
         })
         .filter((id): id is string => typeof id === 'string' && !visits.has(id));
       for (const [id, visit] of await loadVisits(db, orgId, neighbours)) visits.set(id, visit);
-      const plan = new Plan(this, db, await this.getSettings(db, orgId), this.#now());
+      const plan = new Plan(this, db, await this.getSettings(db, orgId), this.#now(), this.claimsAsItQueues);
       for (const event of orgEvents) this.#plan(plan, event, visits);
       queued += await plan.flush();
+      if (plan.claimed.length > 0) {
+        const claimed = this.#claimedBy.get(events) ?? [];
+        claimed.push(...plan.claimed);
+        this.#claimedBy.set(events, claimed);
+      }
     }
-    if (queued > 0) await this.#poke(db);
+    // No queue job here: the consumer pokes this process's delivery loop once the dispatcher's
+    // transaction commits (consumer.ts), and the minute's sweep covers a process that died first.
     return queued;
   }
 
@@ -486,7 +571,7 @@ export class NotificationService {
       const { visits, settings } = plans.get(orgId)!;
       const visit = visits.get(appointmentId);
       if (!visit) return [];
-      const plan = new Plan(this, db, settings, now);
+      const plan = new Plan(this, db, settings, now, false);
       plan.event = {
         id: appointmentId,
         orgId,
@@ -681,10 +766,8 @@ export class NotificationService {
       })
       .where(inArray(notifications.id, due))
       .returning();
-    const run = { claimed: claimed.length, sent: 0, failed: 0, skipped: 0 };
-    // What the messages need, read once for the batch rather than once per message.
+    // The messages' visits, read once for the batch rather than once per message.
     const visits = new Map<string, Visit>();
-    const templates = new Map<string, Map<string, typeof messageTemplates.$inferSelect>>();
     for (const orgId of new Set(claimed.map((row) => row.orgId))) {
       const ofOrg = claimed.filter(
         (row) => row.orgId === orgId && row.appointmentId && row.resendOf === null,
@@ -695,12 +778,25 @@ export class NotificationService {
         ofOrg.map((row) => row.appointmentId!),
       );
       for (const [id, visit] of loaded) visits.set(id, visit);
+    }
+    return { claimed: claimed.length, ...(await this.#deliverBatch(claimed, now, visits)) };
+  }
+
+  /** Sends claimed messages (their templates read once per organization) and records the outcomes. */
+  async #deliverBatch(
+    rows: NotificationRow[],
+    now: number,
+    visits: Map<string, Visit>,
+  ): Promise<DeliveryRun> {
+    const run: DeliveryRun = { sent: 0, failed: 0, skipped: 0 };
+    const templates = new Map<string, Map<string, typeof messageTemplates.$inferSelect>>();
+    for (const orgId of new Set(rows.map((row) => row.orgId))) {
       const own = await this.#db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
       templates.set(orgId, new Map(own.map((row) => [`${row.type}:${row.language}`, row])));
     }
     const outcomes: Array<Outcome & { id: string; attempts: number }> = [];
     await Promise.all(
-      claimed.map(async (row) => {
+      rows.map(async (row) => {
         const outcome = await this.#deliver(row, now, visits, templates, outcomes);
         run[outcome] += 1;
       }),
@@ -716,20 +812,10 @@ export class NotificationService {
   async #record(outcomes: Array<Outcome & { id: string; attempts: number }>) {
     if (outcomes.length === 0) return;
     const at = new Date(this.#now()).toISOString();
-    const rows = outcomes.map((o) => ({
-      id: o.id,
-      attempts: o.attempts,
-      status: o.status,
-      reason: o.reason,
-      next_attempt_at: o.nextAttemptAt?.toISOString() ?? null,
-      sent_at: o.sentAt?.toISOString() ?? null,
-      delivery: o.delivery ?? null,
-      provider_message_id: o.providerMessageId ?? null,
-      subject: o.subject ?? null,
-      body_text: o.bodyText ?? null,
-      body_html: o.bodyHtml ?? null,
-      ics: o.ics ?? null,
-    }));
+    // A column per parameter (array literals), not the rows as JSON: the rendered bodies are most
+    // of the bytes, and PostgreSQL parses them several times faster this way (lib/pg-array.ts).
+    const column = (pick: (o: (typeof outcomes)[number]) => string | number | null | undefined) =>
+      pgTextArray(outcomes.map(pick));
     await this.#db.execute(sql`
       update notifications as n set
         status = v.status, reason = v.reason, next_attempt_at = v.next_attempt_at,
@@ -738,10 +824,16 @@ export class NotificationService {
         subject = coalesce(v.subject, n.subject), body_text = coalesce(v.body_text, n.body_text),
         body_html = coalesce(v.body_html, n.body_html), ics = coalesce(v.ics, n.ics),
         updated_at = ${at}::timestamptz
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-        id uuid, attempts int, status text, reason text, next_attempt_at timestamptz,
-        sent_at timestamptz, delivery text, provider_message_id text, subject text, body_text text,
-        body_html text, ics text)
+      from unnest(
+        ${column((o) => o.id)}::uuid[], ${column((o) => o.attempts)}::int[],
+        ${column((o) => o.status)}::text[], ${column((o) => o.reason)}::text[],
+        ${column((o) => o.nextAttemptAt?.toISOString())}::timestamptz[],
+        ${column((o) => o.sentAt?.toISOString())}::timestamptz[], ${column((o) => o.delivery)}::text[],
+        ${column((o) => o.providerMessageId)}::text[], ${column((o) => o.subject)}::text[],
+        ${column((o) => o.bodyText)}::text[], ${column((o) => o.bodyHtml)}::text[],
+        ${column((o) => o.ics)}::text[]
+      ) as v(id, attempts, status, reason, next_attempt_at, sent_at, delivery, provider_message_id,
+             subject, body_text, body_html, ics)
       where n.id = v.id and n.attempts = v.attempts`);
   }
 
@@ -951,6 +1043,10 @@ export class NotificationService {
 class Plan {
   event!: NotifiableEvent;
   readonly #rows: Array<typeof notifications.$inferInsert> = [];
+  /** Each row's visit (the rows' order). */
+  readonly #visits: Visit[] = [];
+  /** After `flush`: the messages due now that it inserted claimed (when asked to claim). */
+  readonly claimed: ClaimedMessage[] = [];
   readonly #withdrawals: Array<{ appointmentId: string; reason: string }> = [];
   readonly #quiet: QuietHours | null;
 
@@ -959,6 +1055,8 @@ class Plan {
     readonly db: Db,
     readonly settings: Schemas['NotificationSettings'],
     readonly now: number,
+    /** Whether messages due now are inserted claimed by this process (`committed` hands them over). */
+    readonly claim: boolean,
   ) {
     this.#quiet = service.quietHoursOf(settings);
   }
@@ -986,47 +1084,49 @@ class Plan {
   /** Writes the batch; returns how many messages were newly queued to be sent. */
   async flush(): Promise<number> {
     let queued = 0;
-    // One statement of JSON records per 2,000 rows, as the outbox and #record write theirs: drizzle
-    // building a 500-row insert was a tenth of a busy server's CPU. A row already there (an event
-    // handed out again, a reminder already queued) is left as it is.
+    // One statement per 2,000 rows, a column per parameter (array literals, as #record writes its
+    // outcomes): drizzle building a 500-row insert was a tenth of a busy server's CPU. A row
+    // already there (an event handed out again, a reminder already queued) is left as it is.
     const iso = (at: Date | string | null | undefined) => (at ? new Date(at).toISOString() : null);
+    const claimNow = (r: typeof notifications.$inferInsert) =>
+      this.claim &&
+      r.status === 'queued' &&
+      r.nextAttemptAt != null &&
+      new Date(r.nextAttemptAt).getTime() <= this.now;
+    const lease = new Date(this.now + leaseMs);
     for (let i = 0; i < this.#rows.length; i += 2000) {
-      const rows = this.#rows.slice(i, i + 2000).map((r) => ({
-        id: r.id,
-        org_id: r.orgId,
-        type: r.type,
-        channel: r.channel,
-        recipient_kind: r.recipientKind,
-        recipient: r.recipient,
-        language: r.language,
-        appointment_id: r.appointmentId ?? null,
-        event_id: r.eventId ?? null,
-        dedupe_key: r.dedupeKey,
-        context: r.context ?? {},
-        status: r.status,
-        reason: r.reason ?? null,
-        due_at: iso(r.dueAt),
-        next_attempt_at: iso(r.nextAttemptAt),
-        created_at: iso(r.createdAt) ?? new Date(this.now).toISOString(),
-        updated_at: iso(r.updatedAt) ?? new Date(this.now).toISOString(),
-      }));
-      const inserted = await queryRows<{ status: string }>(
+      const chunk = this.#rows.slice(i, i + 2000);
+      const column = (pick: (r: (typeof chunk)[number]) => string | number | null | undefined) =>
+        pgTextArray(chunk.map(pick));
+      const inserted = await queryRows<{ id: string; status: string; attempts: number }>(
         this.db,
         sql`insert into notifications (id, org_id, type, channel, recipient_kind, recipient, language,
-              appointment_id, event_id, dedupe_key, context, status, reason, due_at, next_attempt_at,
-              created_at, updated_at)
-            select id, org_id, type, channel, recipient_kind, recipient, language, appointment_id,
-                   event_id, dedupe_key, context, status, reason, due_at, next_attempt_at, created_at,
-                   updated_at
-              from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(
-                id uuid, org_id uuid, type text, channel text, recipient_kind text, recipient text,
-                language text, appointment_id uuid, event_id text, dedupe_key text, context jsonb,
-                status text, reason text, due_at timestamptz, next_attempt_at timestamptz,
-                created_at timestamptz, updated_at timestamptz)
+              appointment_id, event_id, dedupe_key, context, status, reason, due_at, attempts,
+              next_attempt_at, created_at, updated_at)
+            select * from unnest(
+              ${column((r) => r.id)}::uuid[], ${column((r) => r.orgId)}::uuid[], ${column((r) => r.type)}::text[],
+              ${column((r) => r.channel)}::text[], ${column((r) => r.recipientKind)}::text[],
+              ${column((r) => r.recipient)}::text[], ${column((r) => r.language)}::text[],
+              ${column((r) => r.appointmentId)}::uuid[], ${column((r) => r.eventId)}::text[],
+              ${column((r) => r.dedupeKey)}::text[], ${column((r) => JSON.stringify(r.context ?? {}))}::jsonb[],
+              ${column((r) => r.status)}::text[], ${column((r) => r.reason)}::text[],
+              ${column((r) => iso(r.dueAt))}::timestamptz[],
+              -- Claimed as deliverDue claims: the first attempt, under a lease.
+              ${column((r) => (claimNow(r) ? 1 : 0))}::int[],
+              ${column((r) => (claimNow(r) ? lease.toISOString() : iso(r.nextAttemptAt)))}::timestamptz[],
+              ${column((r) => iso(r.createdAt) ?? new Date(this.now).toISOString())}::timestamptz[],
+              ${column((r) => iso(r.updatedAt) ?? new Date(this.now).toISOString())}::timestamptz[])
             on conflict do nothing
-            returning status`,
+            returning id, status, attempts`,
       );
       queued += inserted.filter((row) => row.status === 'queued').length;
+      // Only rows this statement inserted come back: one already there (an event handed out
+      // again) is not claimed twice.
+      const fresh = new Set(inserted.filter((row) => Number(row.attempts) === 1).map((row) => row.id));
+      chunk.forEach((r, k) => {
+        if (!fresh.has(r.id!)) return;
+        this.claimed.push({ row: claimedRow(r, lease), visit: this.#visits[i + k]! });
+      });
     }
     for (const { appointmentId, reason } of this.#withdrawals) {
       await this.db
@@ -1076,6 +1176,7 @@ class Plan {
           reason = 'quiet hours leave no time before the visit';
         }
       }
+      this.#visits.push(visit);
       this.#rows.push({
         id: newId(this.now),
         orgId: visit.orgId,
@@ -1097,6 +1198,45 @@ class Plan {
       });
     }
   }
+}
+
+/** A message claimed for delivery as it was queued, with the visit it was planned from. */
+interface ClaimedMessage {
+  row: NotificationRow;
+  visit: Visit;
+}
+
+/** The delivery-log row an insert of a planned message claimed (attempt 1, under `lease`). */
+function claimedRow(r: typeof notifications.$inferInsert, lease: Date): NotificationRow {
+  return {
+    id: r.id!,
+    orgId: r.orgId,
+    type: r.type,
+    channel: r.channel,
+    recipientKind: r.recipientKind,
+    recipient: r.recipient,
+    language: r.language,
+    appointmentId: r.appointmentId ?? null,
+    invoiceId: r.invoiceId ?? null,
+    eventId: r.eventId ?? null,
+    dedupeKey: r.dedupeKey,
+    context: r.context ?? {},
+    status: 'queued',
+    reason: r.reason ?? null,
+    attempts: 1,
+    dueAt: r.dueAt,
+    nextAttemptAt: lease,
+    subject: null,
+    bodyText: null,
+    bodyHtml: null,
+    ics: null,
+    sentAt: null,
+    delivery: null,
+    providerMessageId: null,
+    resendOf: null,
+    createdAt: r.createdAt ?? new Date(r.dueAt),
+    updatedAt: r.updatedAt ?? new Date(r.dueAt),
+  };
 }
 
 /** A message a change will send, as its answer tells the caller (`recipient` stays on the server). */

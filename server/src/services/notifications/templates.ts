@@ -370,6 +370,19 @@ const wording: Record<MessageType, Record<MessageLanguage, Wording>> = {
 
 /** Crewkit's template for a message in a language. */
 export function defaultTemplate(type: MessageType, language: MessageLanguage): TemplateParts {
+  const key = `${type}:${language}`;
+  let parts = defaults.get(key);
+  if (!parts) {
+    parts = buildDefaultTemplate(type, language);
+    defaults.set(key, parts);
+  }
+  // A copy: callers fill in the organization's own parts over it.
+  return { ...parts };
+}
+
+const defaults = new Map<string, TemplateParts>();
+
+function buildDefaultTemplate(type: MessageType, language: MessageLanguage): TemplateParts {
   const w = wording[type][language];
   const facts = aboutNoVisit.has(type) ? [] : [details[language]];
   return {
@@ -407,13 +420,16 @@ export function checkTemplate(type: MessageType, parts: Partial<Record<keyof Tem
   if (errors.length > 0) throw new ApiError('validation_failed', { errors });
 }
 
+const htmlEntities: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
 export function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+  return value.replace(/[&<>"']/g, (c) => htmlEntities[c]!);
 }
 
 function fill(template: string, variables: Variables, encode: (value: string) => string): string {

@@ -131,14 +131,24 @@ export function formatAddress(address: CustomerAddress | null): string {
 
 /** The organization's region with the message's language: `de` for an `en-AU` organization is `de-AU`. */
 export function localeFor(language: MessageLanguage, orgLocale: string): string {
-  const region = orgLocale.split('-')[1];
-  const tag = region ? `${language}-${region}` : language;
-  try {
-    return Intl.getCanonicalLocales(tag)[0] ?? language;
-  } catch {
-    return language;
+  const key = `${language}|${orgLocale}`;
+  let locale = locales.get(key);
+  if (locale === undefined) {
+    const region = orgLocale.split('-')[1];
+    const tag = region ? `${language}-${region}` : language;
+    try {
+      locale = Intl.getCanonicalLocales(tag)[0] ?? language;
+    } catch {
+      locale = language;
+    }
+    if (locales.size > 1000) locales.clear();
+    locales.set(key, locale);
   }
+  return locale;
 }
+
+// Canonicalising a tag costs more than formatting a date with it: kept per language and locale.
+const locales = new Map<string, string>();
 
 // Building a DateTimeFormat costs far more than using one: kept per locale, zone and style.
 const formats = new Map<string, Intl.DateTimeFormat>();

@@ -114,14 +114,22 @@ export class WebhookSender {
 
   /** The outbox consumer: a delivery row per event and enabled endpoint subscribed to its type. */
   consumer(): EventConsumer {
+    // Which batches made deliveries (the dispatcher hands `afterCommit` the array it gave `handle`):
+    // a batch with no endpoint to go to wakes nobody.
+    const enqueuedBy = new WeakSet<DomainEvent[]>();
     return {
       name: 'webhooks',
-      handle: (tx, events) => this.#enqueue(tx, events),
-      afterCommit: () => this.poke(),
+      handle: async (tx, events) => {
+        if ((await this.#enqueue(tx, events)) > 0) enqueuedBy.add(events);
+      },
+      afterCommit: (events) => {
+        if (enqueuedBy.has(events)) this.poke();
+      },
     };
   }
 
-  async #enqueue(tx: Db, events: DomainEvent[]): Promise<void> {
+  /** The deliveries a batch of events makes, in the dispatcher's transaction; returns how many. */
+  async #enqueue(tx: Db, events: DomainEvent[]): Promise<number> {
     const orgIds = [...new Set(events.map((e) => e.orgId))];
     const endpoints = await tx
       .select({ id: webhookEndpoints.id, orgId: webhookEndpoints.orgId, events: webhookEndpoints.events })
@@ -132,7 +140,7 @@ export class WebhookSender {
           sql`, `,
         )})`,
       );
-    if (endpoints.length === 0) return;
+    if (endpoints.length === 0) return 0;
     const now = this.#options.now();
     const deliveries = events.flatMap((event) =>
       endpoints
@@ -141,6 +149,7 @@ export class WebhookSender {
     );
     // A batch handed out again after a crash finds its rows: the (event, endpoint) index keeps one.
     await insertDeliveries(tx, deliveries, now);
+    return deliveries.length;
   }
 
   /** One pass: claims up to a batch of due deliveries, sends them, records the outcomes. Returns how many. */
@@ -302,7 +311,8 @@ export class WebhookSender {
     for (;;) {
       const sent = await this.deliverDue();
       total += sent;
-      if (sent === 0) return total;
+      // Short: nothing more was due, or the rest is another sender's (SKIP LOCKED).
+      if (sent < this.#options.batchSize) return total;
     }
   }
 
