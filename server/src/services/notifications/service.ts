@@ -812,10 +812,16 @@ export class NotificationService {
   async #record(outcomes: Array<Outcome & { id: string; attempts: number }>) {
     if (outcomes.length === 0) return;
     const at = new Date(this.#now()).toISOString();
-    // A column per parameter (array literals), not the rows as JSON: the rendered bodies are most
-    // of the bytes, and PostgreSQL parses them several times faster this way (lib/pg-array.ts).
+    // A column per parameter (array literals), not the rows as JSON, which PostgreSQL parsed three
+    // times slower (lib/pg-array.ts). The rendered bodies, most of the bytes, go a parameter each
+    // (`array[$1, $2, …]`): sent as they are, with nothing to escape here or to parse there.
     const column = (pick: (o: (typeof outcomes)[number]) => string | number | null | undefined) =>
       pgTextArray(outcomes.map(pick));
+    const texts = (pick: (o: (typeof outcomes)[number]) => string | null | undefined) =>
+      sql`array[${sql.join(
+        outcomes.map((o) => sql`${pick(o) ?? null}`),
+        sql`, `,
+      )}]::text[]`;
     await this.#db.execute(sql`
       update notifications as n set
         status = v.status, reason = v.reason, next_attempt_at = v.next_attempt_at,
@@ -829,9 +835,8 @@ export class NotificationService {
         ${column((o) => o.status)}::text[], ${column((o) => o.reason)}::text[],
         ${column((o) => o.nextAttemptAt?.toISOString())}::timestamptz[],
         ${column((o) => o.sentAt?.toISOString())}::timestamptz[], ${column((o) => o.delivery)}::text[],
-        ${column((o) => o.providerMessageId)}::text[], ${column((o) => o.subject)}::text[],
-        ${column((o) => o.bodyText)}::text[], ${column((o) => o.bodyHtml)}::text[],
-        ${column((o) => o.ics)}::text[]
+        ${column((o) => o.providerMessageId)}::text[], ${texts((o) => o.subject)},
+        ${texts((o) => o.bodyText)}, ${texts((o) => o.bodyHtml)}, ${texts((o) => o.ics)}
       ) as v(id, attempts, status, reason, next_attempt_at, sent_at, delivery, provider_message_id,
              subject, body_text, body_html, ics)
       where n.id = v.id and n.attempts = v.attempts`);
