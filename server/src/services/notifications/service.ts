@@ -241,9 +241,13 @@ export class NotificationService {
     return this.#loop.start(undefined);
   }
 
-  /** Stops delivering on pokes and waits for a pass under way. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
+  /**
+   * Stops delivering on pokes, waits for a pass under way, and sends what was handed over since
+   * (rather than leave it to the sweep once its lease ends).
+   */
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    await this.#deliverHandedOver();
   }
 
   /** Everything due, batch after batch, until a batch comes back short. */
