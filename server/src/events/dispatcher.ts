@@ -48,7 +48,7 @@ interface EventRow {
  * number of processes drain one outbox side by side without taking the same event — and, in that
  * one transaction, gives the batch to each consumer and marks it dispatched.
  *
- * Three things start a pass: `poke()` right after a change commits in this process (low latency),
+ * Three things start a pass: `poke()` right after a change commits in this process (within 50 ms),
  * a pg-boss job on `domain-events` (from any process), and a once-a-minute pg-boss schedule on the
  * same queue that sweeps up whatever a crashed process left behind.
  */
@@ -59,7 +59,15 @@ export class EventDispatcher {
   readonly #batchSize: number;
   readonly #loop: DrainLoop;
 
-  constructor(db: Db, logger: Logger, { batchSize = 200 }: { batchSize?: number } = {}) {
+  constructor(
+    db: Db,
+    logger: Logger,
+    {
+      batchSize = 200,
+      lingerMs = 50,
+      sleep,
+    }: { batchSize?: number; lingerMs?: number; sleep?: (ms: number) => Promise<void> } = {},
+  ) {
     this.#db = db;
     this.#logger = logger;
     this.#batchSize = batchSize;
@@ -70,6 +78,11 @@ export class EventDispatcher {
       drain: () => this.drain(),
       logger,
       failure: 'dispatching events failed',
+      // A poke waits a twentieth of a second for company: under load the commits of several booking
+      // batches then share one pass (each pass is some ten statements whatever its size), and a
+      // webhook or an email leaves that much later.
+      lingerMs,
+      ...(sleep ? { sleep } : {}),
     });
   }
 

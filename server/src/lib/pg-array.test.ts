@@ -19,6 +19,10 @@ describe('pgTextArray', () => {
       '',
       null,
       'NULL',
+      'null',
+      ' padded ',
+      '{braced}',
+      'a,b',
       'line\nbreak\ttab',
       'ünïcödé 🚐',
     ];

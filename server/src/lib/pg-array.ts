@@ -1,5 +1,5 @@
 /**
- * A PostgreSQL array literal of text values (`{"a","b",NULL}`), each value quoted and escaped, to
+ * A PostgreSQL array literal of text values (`{a,"b c",NULL}`), quoted and escaped where needed, to
  * pass a column of many rows as one parameter: `unnest($1::text[], $2::int[]) as v(a, b)`. For
  * long values PostgreSQL reads this three times faster than the same rows as JSON
  * (`jsonb_to_recordset`), whose parse was half of an update's cost. Numbers and
@@ -15,11 +15,18 @@ export function pgTextArray(values: ReadonlyArray<string | number | null | undef
       continue;
     }
     const text = String(value);
-    // Ids, times and names mostly have nothing to escape: looking costs less than replacing.
-    literal += special.test(text) ? `"${text.replace(specials, '\\$&')}"` : `"${text}"`;
+    // Ids, times and most names go bare (fewer bytes to send); only what the array syntax would
+    // misread is quoted, and only quotes and backslashes inside need escaping.
+    literal += !quoted.test(text)
+      ? text
+      : special.test(text)
+        ? `"${text.replace(specials, '\\$&')}"`
+        : `"${text}"`;
   }
   return `${literal}}`;
 }
 
+/** Empty, NULL (any case), or holding a character the array syntax reads itself. */
+const quoted = /^$|^null$|[{}",\\\s]/i;
 const special = /["\\]/;
 const specials = /["\\]/g;

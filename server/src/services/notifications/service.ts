@@ -1103,28 +1103,34 @@ class Plan {
       r.nextAttemptAt != null &&
       new Date(r.nextAttemptAt).getTime() <= this.now;
     const lease = new Date(this.now + leaseMs);
+    const made = new Date(this.now).toISOString();
     for (let i = 0; i < this.#rows.length; i += 2000) {
       const chunk = this.#rows.slice(i, i + 2000);
       const column = (pick: (r: (typeof chunk)[number]) => string | number | null | undefined) =>
         pgTextArray(chunk.map(pick));
       const inserted = await queryRows<{ id: string; status: string; attempts: number }>(
         this.db,
+        // One organization's rows, in its language, all made now: those go once, not once a row.
         sql`insert into notifications (id, org_id, type, channel, recipient_kind, recipient, language,
               appointment_id, event_id, dedupe_key, context, status, reason, due_at, attempts,
               next_attempt_at, created_at, updated_at)
-            select * from unnest(
-              ${column((r) => r.id)}::uuid[], ${column((r) => r.orgId)}::uuid[], ${column((r) => r.type)}::text[],
+            select v.id, ${chunk[0]!.orgId}::uuid, v.type, v.channel, v.recipient_kind, v.recipient,
+                   ${this.settings.language}, v.appointment_id, v.event_id, v.dedupe_key, v.context,
+                   v.status, v.reason, v.due_at, v.attempts, v.next_attempt_at,
+                   ${made}::timestamptz, ${made}::timestamptz
+              from unnest(
+              ${column((r) => r.id)}::uuid[], ${column((r) => r.type)}::text[],
               ${column((r) => r.channel)}::text[], ${column((r) => r.recipientKind)}::text[],
-              ${column((r) => r.recipient)}::text[], ${column((r) => r.language)}::text[],
+              ${column((r) => r.recipient)}::text[],
               ${column((r) => r.appointmentId)}::uuid[], ${column((r) => r.eventId)}::text[],
               ${column((r) => r.dedupeKey)}::text[], ${column((r) => JSON.stringify(r.context ?? {}))}::jsonb[],
               ${column((r) => r.status)}::text[], ${column((r) => r.reason)}::text[],
               ${column((r) => iso(r.dueAt))}::timestamptz[],
               -- Claimed as deliverDue claims: the first attempt, under a lease.
               ${column((r) => (claimNow(r) ? 1 : 0))}::int[],
-              ${column((r) => (claimNow(r) ? lease.toISOString() : iso(r.nextAttemptAt)))}::timestamptz[],
-              ${column((r) => iso(r.createdAt) ?? new Date(this.now).toISOString())}::timestamptz[],
-              ${column((r) => iso(r.updatedAt) ?? new Date(this.now).toISOString())}::timestamptz[])
+              ${column((r) => (claimNow(r) ? lease.toISOString() : iso(r.nextAttemptAt)))}::timestamptz[]
+            ) as v(id, type, channel, recipient_kind, recipient, appointment_id, event_id, dedupe_key,
+                   context, status, reason, due_at, attempts, next_attempt_at)
             on conflict do nothing
             returning id, status, attempts`,
       );
