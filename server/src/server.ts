@@ -115,9 +115,10 @@ export async function startCrewkit(
 ): Promise<RunningServer> {
   const started = await startServer(config, logger, { ...options, queue: true });
   await started.services.queue!.startWorkers();
+  // Notifications first: the dispatcher's first pass hands them what it queues.
+  await started.services.notifications.start();
   await started.services.events.start(started.services.queue);
   await started.services.webhooks.start(started.services.queue);
-  await started.services.notifications.start();
   await started.services.retention.start(started.services.queue);
   started.readiness.ready();
   return started;

@@ -531,8 +531,9 @@ export class NotificationService {
         this.#claimedBy.set(events, claimed);
       }
     }
-    // No queue job here: the consumer pokes this process's delivery loop once the dispatcher's
-    // transaction commits (consumer.ts), and the minute's sweep covers a process that died first.
+    // A running delivery loop was handed the messages due now (`committed`, once this transaction
+    // commits). Without one, a queue job wakes whichever process's worker comes first.
+    if (queued > 0 && !this.claimsAsItQueues) await this.#poke(db);
     return queued;
   }
 
