@@ -99,6 +99,8 @@ const toTechnician = new Set<MessageType>(['technician_assigned']);
 /** Attempts before a failing message is given up on; backoff between them (about a day in all). */
 const maxAttempts = 8;
 const backoffMs = [MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, HOUR_MS, 3 * HOUR_MS, 6 * HOUR_MS, 12 * HOUR_MS];
+/** Messages rendered and sent side by side before the delivery loop lets other work in. */
+const renderSlice = 16;
 /** How long a claimed message is a worker's before another may take it (the first died). */
 const leaseMs = 2 * MINUTE_MS;
 
@@ -800,12 +802,17 @@ export class NotificationService {
       templates.set(orgId, new Map(own.map((row) => [`${row.type}:${row.language}`, row])));
     }
     const outcomes: Array<Outcome & { id: string; attempts: number }> = [];
-    await Promise.all(
-      rows.map(async (row) => {
-        const outcome = await this.#deliver(row, now, visits, templates, outcomes);
-        run[outcome] += 1;
-      }),
-    );
+    // A slice at a time, letting the event loop in between: rendering is synchronous, and a batch
+    // rendered in one go (kept messages resolve at once) held up the requests waiting behind it.
+    for (let i = 0; i < rows.length; i += renderSlice) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.all(
+        rows.slice(i, i + renderSlice).map(async (row) => {
+          const outcome = await this.#deliver(row, now, visits, templates, outcomes);
+          run[outcome] += 1;
+        }),
+      );
+    }
     await this.#record(outcomes);
     return run;
   }
