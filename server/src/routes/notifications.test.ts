@@ -71,6 +71,27 @@ describe('notifications', () => {
     await dispatch();
     return response.body as { id: string; reference: string };
   };
+  /** Another process's notifications on this database, whose mail server takes a message and never answers. */
+  const serviceWithHungMail = () => {
+    let hanging: () => void = () => {};
+    const sendStarted = new Promise<void>((resolve) => (hanging = resolve));
+    const service = new NotificationService({
+      db: t.database.db,
+      config: t.config,
+      logger: t.services.logger,
+      now: () => clock,
+      publicUrl: () => 'https://crewkit.example',
+      email: {
+        delivery: 'smtp',
+        send: () => {
+          hanging();
+          return new Promise(() => {});
+        },
+        close: () => {},
+      },
+    });
+    return { service, sendStarted };
+  };
   const logOf = (appointmentId: string) =>
     t.database.db.select().from(notifications).where(eq(notifications.appointmentId, appointmentId));
 
@@ -424,23 +445,7 @@ describe('notifications', () => {
 
   it('loses nothing and sends nothing twice when a worker dies between claiming a message and recording it', async () => {
     // A second process on the same database whose mail server never answers: it claims and hangs.
-    let hanging: () => void = () => {};
-    const sendStarted = new Promise<void>((resolve) => (hanging = resolve));
-    const hung = new NotificationService({
-      db: t.database.db,
-      config: t.config,
-      logger: t.services.logger,
-      now: () => clock,
-      publicUrl: () => 'https://crewkit.example',
-      email: {
-        delivery: 'smtp',
-        send: () => {
-          hanging();
-          return new Promise(() => {});
-        },
-        close: () => {},
-      },
-    });
+    const { service: hung, sendStarted } = serviceWithHungMail();
     const visit = await book('2027-03-23', '10:00');
     void hung.deliverDue();
     await sendStarted;
@@ -507,23 +512,7 @@ describe('notifications', () => {
 
   it('loses nothing when a process dies holding messages it claimed as it queued them: the lease ends and they go once', async () => {
     // A second process on the same database, delivering as it dispatches; its mail server never answers.
-    let hanging: () => void = () => {};
-    const sendStarted = new Promise<void>((resolve) => (hanging = resolve));
-    const dying = new NotificationService({
-      db: t.database.db,
-      config: t.config,
-      logger: t.services.logger,
-      now: () => clock,
-      publicUrl: () => 'https://crewkit.example',
-      email: {
-        delivery: 'smtp',
-        send: () => {
-          hanging();
-          return new Promise(() => {});
-        },
-        close: () => {},
-      },
-    });
+    const { service: dying, sendStarted } = serviceWithHungMail();
     const dyingDispatcher = new EventDispatcher(t.database.db, t.services.logger);
     registerNotifications(dyingDispatcher, dying);
     await dying.start();
