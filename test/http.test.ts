@@ -125,6 +125,15 @@ function rawConnection(url: string, text: string) {
   return { socket, closed };
 }
 
+/** A 413 problem that says the connection closes, and nothing promising keep-alive. */
+function expectTooLargeAndClosed(answer: string) {
+  const [head, body] = answer.split('\r\n\r\n');
+  expect(head).toMatch(/^HTTP\/1\.1 413 /);
+  expect(head).toMatch(/^connection: close$/im);
+  expect(head).not.toMatch(/keep-alive/i);
+  expect(JSON.parse(body!)).toMatchObject({ status: 413, code: 'payload_too_large' });
+}
+
 describe('graceful shutdown', () => {
   it('is not ready until its background work has started', async () => {
     const server = await startListening();
@@ -298,12 +307,7 @@ describe('connections that misbehave', () => {
         server.url,
         `POST /api/v1/auth/login HTTP/1.1\r\nHost: crewkit\r\nContent-Type: application/json\r\nContent-Length: ${maxBodyBytes + 1}\r\n\r\n{"email":`,
       );
-      const answer = await closed;
-      const [head, body] = answer.split('\r\n\r\n');
-      expect(head).toMatch(/^HTTP\/1\.1 413 /);
-      expect(head).toMatch(/^connection: close$/im);
-      expect(head).not.toMatch(/keep-alive/i);
-      expect(JSON.parse(body!)).toMatchObject({ status: 413, code: 'payload_too_large' });
+      expectTooLargeAndClosed(await closed);
     } finally {
       await server.close();
     }
@@ -319,10 +323,7 @@ describe('connections that misbehave', () => {
         server.url,
         `POST /api/v1/auth/login HTTP/1.1\r\nHost: crewkit\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk}${chunk}`,
       );
-      const [head, body] = (await closed).split('\r\n\r\n');
-      expect(head).toMatch(/^HTTP\/1\.1 413 /);
-      expect(head).toMatch(/^connection: close$/im);
-      expect(JSON.parse(body!)).toMatchObject({ status: 413, code: 'payload_too_large' });
+      expectTooLargeAndClosed(await closed);
     } finally {
       await server.close();
     }
