@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
@@ -547,6 +547,35 @@ describe('notifications', () => {
     expect((await api('GET', '/notifications', undefined, other)).body.data).toEqual([]);
     const resend = await api('POST', `/notifications/${page.body.data[0].id}/resend`, undefined, other);
     expect(resend.status).toBe(404);
+  });
+
+  it('keeps what its dropped foreign keys did: an appointment’s messages lose the link, an organization’s go with it', async () => {
+    // The delivery log has no foreign keys (their checks were ~40 % of writing a row); triggers on
+    // the parents do what their ON DELETE did.
+    const visit = await book('2027-03-19', '10:00');
+    const log = await logOf(visit.id);
+    expect(log.length).toBeGreaterThan(0);
+    await t.database.db.execute(sql`delete from appointments where id = ${visit.id}`);
+    const kept = await t.database.db
+      .select({ id: notifications.id, appointmentId: notifications.appointmentId })
+      .from(notifications)
+      .where(
+        inArray(
+          notifications.id,
+          log.map((row) => row.id),
+        ),
+      );
+    expect(kept).toHaveLength(log.length);
+    expect(kept.every((row) => row.appointmentId === null)).toBe(true);
+
+    const other = await t.createOrg();
+    const row = { ...log[0]!, id: newId(), orgId: other.orgId, dedupeKey: 'gone-with-its-organization' };
+    await t.database.db.insert(notifications).values(row);
+    await t.database.db.execute(sql`delete from organizations where id = ${other.orgId}`);
+    expect(
+      await t.database.db.select().from(notifications).where(eq(notifications.orgId, other.orgId)),
+    ).toEqual([]);
+    expect(await logOf(visit.id)).toEqual([]);
   });
 
   it('edits a template per language, refuses unknown variables, and previews drafts as they would be sent', async () => {
