@@ -40,6 +40,8 @@ import {
   defaultTemplate,
   type Rendered,
   render,
+  renderEmail,
+  renderSms,
   type TemplateParts,
   variablesOf,
 } from './templates.js';
@@ -975,8 +977,9 @@ export class NotificationService {
             })}`
           : '',
     };
-    const rendered = render(parts, variables, { organizationName: org.name, language });
-    if (row.channel === 'sms') return { subject: null, bodyText: rendered.sms, bodyHtml: null, ics: null };
+    if (row.channel === 'sms')
+      return { subject: null, bodyText: renderSms(parts, variables), bodyHtml: null, ics: null };
+    const rendered = renderEmail(parts, variables, { organizationName: org.name, language });
     let ics: string | null = null;
     if (withInvitation.has(row.type)) {
       const identity = await calendarIdentity(this.#db, visit);

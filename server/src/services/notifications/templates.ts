@@ -463,15 +463,31 @@ export function render(
   variables: Variables,
   frame: { organizationName: string; language: MessageLanguage },
 ): Rendered {
-  const oneLine = (value: string) => value.replace(/[\r\n]+/g, ' ').trim();
+  return { ...renderEmail(parts, variables, frame), sms: renderSms(parts, variables) };
+}
+
+/** The email's parts of `render` (a message on its way renders only its channel's). */
+export function renderEmail(
+  parts: TemplateParts,
+  variables: Variables,
+  frame: { organizationName: string; language: MessageLanguage },
+): Omit<Rendered, 'sms'> {
   const subject = oneLine(fill(parts.subject, variables, oneLine));
   const body = linkify(fill(parts.html, variables, escapeHtml));
   return {
     subject,
     html: layout(body, subject, frame),
     text: fill(parts.text, variables, (value) => value),
-    sms: oneLine(fill(parts.sms, variables, oneLine)),
   };
+}
+
+/** The text message of `render`. */
+export function renderSms(parts: TemplateParts, variables: Variables): string {
+  return oneLine(fill(parts.sms, variables, oneLine));
+}
+
+function oneLine(value: string): string {
+  return value.replace(/[\r\n]+/g, ' ').trim();
 }
 
 const font = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
