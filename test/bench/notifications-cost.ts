@@ -8,6 +8,7 @@
  *
  *   node --conditions=crewkit-source --import tsx test/bench/notifications-cost.ts
  *   BENCH_BOOKINGS=2000 BENCH_ROUNDS=2 BENCH_PROFILE=file.cpuprofile (the "on" runs' delivery window)
+ *   BENCH_POSTGRES_URL=postgres://…/postgres (a server of your own; its bench databases are replaced)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -47,6 +48,7 @@ async function run(
   const name = `notifications_cost_${notifications}_${round}`;
   const admin = new pg.Client({ connectionString: clusterUrl });
   await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
   await admin.query(`create database ${name}`);
   await admin.end();
   const url = clusterUrl.replace(/\/postgres$/, `/${name}`);
@@ -173,7 +175,10 @@ async function run(
   };
 }
 
-const cluster = await startPostgres();
+// BENCH_POSTGRES_URL=postgres://…/postgres runs on a server of your own (pg_stat_statements, say).
+const cluster = process.env.BENCH_POSTGRES_URL
+  ? { url: process.env.BENCH_POSTGRES_URL, stop: async () => {} }
+  : await startPostgres();
 try {
   // A first run warms the JIT and the cluster's caches; the first measured run was the slowest.
   await run(cluster.url, 'on', 'warmup', Math.min(500, bookings));
