@@ -230,7 +230,17 @@ async function bookingBench(
   );
   const serverCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid!), 0) - serverCpuBefore;
   const postgresCpu = backends.rows.reduce((sum, r: { pid: number }) => sum + cpuSeconds(r.pid), 0);
-  for (const child of children) child.kill('SIGTERM');
+  // Wait for the servers to be gone: one still shutting down would take CPU from the next run.
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
   const { rows } = await admin.query(`select count(*)::int as n from appointments where org_id = $1`, [
     orgId,
   ]);
@@ -338,8 +348,19 @@ try {
       const warm = await bookingBench(dbUrl('booking_bench_warmup'), 'on', warmupSeconds);
       console.error(`booking warm-up (not reported): ${warm.bookingsPerSecond}/s`);
     }
+    // Each run's database is dropped once it is measured and the cluster checkpointed, so that no
+    // run pays for the one before it (autovacuum of its tables, its dirty pages still to be written).
+    const settle = async (database: string) => {
+      const client = new pg.Client({ connectionString: cluster.url });
+      await client.connect();
+      await client.query(`drop database if exists ${database} with (force)`);
+      await client.query('checkpoint');
+      await client.end();
+    };
+    if (warmupSeconds > 0) await settle('booking_bench_warmup');
     for (const run of runs) {
       const result = await bookingBench(dbUrl(run.database), run.notifications);
+      await settle(run.database);
       bookings.push({ ...result, round: Number(run.database.split('_').at(-1)) });
       console.error(
         `booking round ${run.database.split('_').at(-1)}, notifications ${run.notifications}: ${result.bookingsPerSecond}/s, p50 ${result.p50} ms`,
