@@ -10,6 +10,7 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
     CREWKIT_DATA_DIR=/var/lib/crewkit \
+    NODE_OPTIONS=--max-semi-space-size=64 \
     PATH=/app/node_modules/.bin:$PATH
 
 WORKDIR /app

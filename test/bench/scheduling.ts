@@ -132,7 +132,16 @@ async function bookingBench(
   const start = () =>
     spawn(
       process.execPath,
-      [...profile, '--conditions=crewkit-source', '--import', 'tsx', 'server/src/cli.ts', 'start'],
+      [
+        ...profile,
+        // As the image and `npm start` run it (docs/deploy.md).
+        '--max-semi-space-size=64',
+        '--conditions=crewkit-source',
+        '--import',
+        'tsx',
+        'server/src/cli.ts',
+        'start',
+      ],
       {
         env: {
           ...process.env,
