@@ -552,7 +552,7 @@ describe('notifications', () => {
   it('keeps what its dropped foreign keys did: an appointment’s messages lose the link, an organization’s go with it', async () => {
     // The delivery log has no foreign keys (their checks were ~40 % of writing a row); triggers on
     // the parents do what their ON DELETE did.
-    const visit = await book('2027-03-19', '10:00');
+    const visit = await book('2027-03-26', '10:00');
     const log = await logOf(visit.id);
     expect(log.length).toBeGreaterThan(0);
     await t.database.db.execute(sql`delete from appointments where id = ${visit.id}`);
@@ -567,6 +567,25 @@ describe('notifications', () => {
       );
     expect(kept).toHaveLength(log.length);
     expect(kept.every((row) => row.appointmentId === null)).toBe(true);
+    // Its messages, not yet rendered, are skipped rather than sent empty.
+    smtp.received.length = 0;
+    await deliver();
+    expect(smtp.received).toEqual([]);
+    const after = await t.database.db
+      .select({ type: notifications.type, status: notifications.status, reason: notifications.reason })
+      .from(notifications)
+      .where(
+        inArray(
+          notifications.id,
+          log.map((row) => row.id),
+        ),
+      );
+    expect(
+      after.filter((row) => row.status !== 'queued').sort((a, b) => a.type.localeCompare(b.type)),
+    ).toEqual([
+      { type: 'confirmation', status: 'skipped', reason: 'the appointment no longer exists' },
+      { type: 'technician_assigned', status: 'skipped', reason: 'the appointment no longer exists' },
+    ]);
 
     const other = await t.createOrg();
     const row = { ...log[0]!, id: newId(), orgId: other.orgId, dedupeKey: 'gone-with-its-organization' };

@@ -880,7 +880,9 @@ export class NotificationService {
         const own = templates.get(row.orgId)?.get(`${row.type}:${row.language}`);
         content = await this.#render(row, visit, withDefaults(row.type, row.language, own));
       }
-    } else if (row.appointmentId && row.bodyText === null) {
+    } else if (row.bodyText === null) {
+      // Visit messages are rendered when sent; one without its visit (deleted, the link set to
+      // null) has nothing to say.
       return skip('the appointment no longer exists');
     }
     let attachments: OutgoingEmail['attachments'];
