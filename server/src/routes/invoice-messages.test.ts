@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +8,7 @@ import {
   startFakeSmsApi,
   startSmtpSink,
 } from '../../test-support/mail-sinks.js';
+import { pdfText as readPdf } from '../../test-support/pdf-text.js';
 import { queryRows } from '../db/index.js';
 import { notifications } from '../db/schema.js';
 import { localToInstant } from '../scheduling/time.js';
@@ -37,12 +34,10 @@ const tax = {
   creditNotePrefix: 'GS-',
 };
 
-function pdfText(mail: ParsedMail): string {
+async function pdfText(mail: ParsedMail): Promise<string> {
   const pdf = mail.attachments.find((a) => a.contentType === 'application/pdf');
   if (!pdf) throw new Error('no PDF attached');
-  const file = join(mkdtempSync(join(tmpdir(), 'crewkit-mail-')), pdf.filename ?? 'invoice.pdf');
-  writeFileSync(file, pdf.content);
-  return execFileSync('/usr/bin/pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  return readPdf(pdf.content);
 }
 
 describe('invoice messages', () => {
@@ -139,7 +134,7 @@ describe('invoice messages', () => {
     expect(mail!.text).toContain('IBAN DE02 1203 0000 0000 2020 51');
     const [pdf] = mail!.attachments;
     expect(pdf).toMatchObject({ contentType: 'application/pdf', filename: `${invoice.number}.pdf` });
-    const text = pdfText(mail!);
+    const text = await pdfText(mail!);
     expect(text).toContain(invoice.number);
     expect(text).toContain('Wartung Heizung');
     expect(text).toContain('119,00');
@@ -177,7 +172,7 @@ describe('invoice messages', () => {
     await deliver();
     const [mail] = mailsTo('lena@example.com');
     expect(mail!.subject).toBe(`Rechnung ${invoice.number} von Hafen Sanitär`);
-    expect(pdfText(mail!)).toContain(invoice.number);
+    expect(await pdfText(mail!)).toContain(invoice.number);
   });
 
   it('honours the customer’s channel preference and the organization’s switch, saying why nothing went', async () => {
@@ -244,7 +239,7 @@ describe('invoice messages', () => {
       const [first] = mailsAbout(invoice.number);
       expect(first!.subject).toBe(`Zahlungserinnerung: Rechnung ${invoice.number}`);
       expect(first!.text).toContain('Tage überfällig: 1\nOffener Betrag: 69,00 €');
-      expect(pdfText(first!)).toContain(invoice.number);
+      expect(await pdfText(first!)).toContain(invoice.number);
       // Another sweep the same day, and every quarter hour after: no second copy.
       clock = atLocal('2027-03-16', '09:15');
       await remind();
