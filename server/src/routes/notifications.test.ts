@@ -352,6 +352,40 @@ describe('notifications', () => {
     clock = Date.parse('2027-03-01T09:00:00Z');
   });
 
+  it('refuses to resend a message skipped before it was written, and changes nothing', async () => {
+    const visit = await book('2027-03-29', '10:00');
+    await deliver();
+    clock = at('2027-03-29', '08:30');
+    await deliver();
+    clock = Date.parse('2027-03-01T09:00:00Z');
+    const late = (await logOf(visit.id)).find((n) => n.type === 'reminder_24h')!;
+    expect(late).toMatchObject({ status: 'skipped', bodyText: null });
+    expect(late.reason).toMatch(/^too late/);
+
+    const noEmail = (await api('POST', '/customers', { name: 'Otto', phone: '+49309999999' })).body.id;
+    const booked = await api('POST', '/appointments', {
+      serviceItemId: item,
+      start: new Date(at('2027-03-30', '10:00')).toISOString(),
+      customerId: noEmail,
+      technicianId: technician,
+    });
+    expect(booked.status, booked.text).toBe(201);
+    await deliver();
+    const unaddressed = (await logOf(booked.body.id)).find((n) => n.type === 'confirmation')!;
+    expect(unaddressed).toMatchObject({ status: 'skipped', reason: 'no email address', recipient: '' });
+
+    for (const skipped of [late, unaddressed]) {
+      const refused = await api('POST', `/notifications/${skipped.id}/resend`);
+      expect(refused.status).toBe(409);
+      expect(refused.body.detail).toContain(`skipped before it was written (${skipped.reason})`);
+    }
+    const copies = await t.database.db
+      .select()
+      .from(notifications)
+      .where(inArray(notifications.resendOf, [late.id, unaddressed.id]));
+    expect(copies).toEqual([]);
+  });
+
   it('holds messages in quiet hours, brings reminders forward, and never holds back a confirmation', async () => {
     const settings = await api('PATCH', '/notification-settings', {
       quietHours: { start: '20:00', end: '08:00' },

@@ -2141,7 +2141,7 @@ export interface paths {
         put?: never;
         /**
          * Send a message again
-         * @description Queues a copy of the message, as it was rendered, to the same recipient now; the log keeps both, the copy pointing at the original (`resendOf`). A message still queued is not copied (409): it has not been given up on yet.
+         * @description Queues a copy of the message, as it was rendered, to the same recipient now; the log keeps both, the copy pointing at the original (`resendOf`). A message still queued is not copied (409): it has not been given up on yet; nor is one skipped before it was rendered (409: a reminder whose time had passed, no address), which has nothing to copy.
          */
         post: operations["resendNotification"];
         delete?: never;

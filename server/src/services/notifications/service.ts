@@ -471,6 +471,13 @@ export class NotificationService {
         detail: 'The message is still queued; it will be sent without a resend.',
       });
     }
+    // A copy goes as the original was rendered; one skipped before it was (a reminder whose
+    // time had passed, no address) has nothing to copy — and its wording would be out of date.
+    if (original.bodyText === null) {
+      throw new ApiError('conflict', {
+        detail: `The message was skipped before it was written (${original.reason ?? 'skipped'}): there is nothing to send again.`,
+      });
+    }
     const now = this.#now();
     const id = newId(now);
     const [copy] = await db
