@@ -60,11 +60,11 @@ describe('notifications', () => {
     await dispatch();
     return t.services.notifications.deliverDue();
   };
-  const book = async (date: string, time: string, technicianId = technician) => {
+  const book = async (date: string, time: string, technicianId = technician, customerId = customer) => {
     const response = await api('POST', '/appointments', {
       serviceItemId: item,
       start: new Date(at(date, time)).toISOString(),
-      customerId: customer,
+      customerId,
       technicianId,
     });
     expect(response.status, response.text).toBe(201);
@@ -363,15 +363,9 @@ describe('notifications', () => {
     expect(late.reason).toMatch(/^too late/);
 
     const noEmail = (await api('POST', '/customers', { name: 'Otto', phone: '+49309999999' })).body.id;
-    const booked = await api('POST', '/appointments', {
-      serviceItemId: item,
-      start: new Date(at('2027-03-30', '10:00')).toISOString(),
-      customerId: noEmail,
-      technicianId: technician,
-    });
-    expect(booked.status, booked.text).toBe(201);
+    const booked = await book('2027-03-30', '10:00', technician, noEmail);
     await deliver();
-    const unaddressed = (await logOf(booked.body.id)).find((n) => n.type === 'confirmation')!;
+    const unaddressed = (await logOf(booked.id)).find((n) => n.type === 'confirmation')!;
     expect(unaddressed).toMatchObject({ status: 'skipped', reason: 'no email address', recipient: '' });
 
     for (const skipped of [late, unaddressed]) {
