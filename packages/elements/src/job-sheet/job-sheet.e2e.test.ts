@@ -127,6 +127,8 @@ describe('<crew-job-sheet> against the reference server', () => {
 
     button(el, 'Start work')!.click();
     await waitUntil(() => button(el, 'Pause'), 'work never started', { timeout: 10_000 });
+    // The timer runs at the tap (the change is queued, offline-first); the server has it once sent.
+    await waitUntil(allSent(el), syncText(el), { timeout: 15_000 });
     expect((await client.appointments.get(visit.id)).data!.status).to.equal('in_progress');
 
     for (const box of $$(el, '.checklist input[type="checkbox"]')) box.click();
