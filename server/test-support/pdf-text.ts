@@ -6,6 +6,7 @@ import { getDocumentProxy } from 'unpdf';
  * in two columns read as `Total  $315.60`. Pages are separated by a form feed.
  */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
+  // A copy: pdf.js takes over the buffer it is given, and the caller's (a parsed mail's) stays whole.
   const pdf = await getDocumentProxy(new Uint8Array(bytes));
   const pages: string[] = [];
   for (let number = 1; number <= pdf.numPages; number++) {
