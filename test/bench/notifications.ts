@@ -10,7 +10,6 @@
  *   node --conditions=crewkit-source --import tsx test/bench/notifications.ts
  *   BENCH_BOOKINGS=1000 BENCH_DATABASE=postgres …
  */
-import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { createAppWith, createServices } from '../../server/src/app.js';
@@ -22,45 +21,11 @@ import { createLogger } from '../../server/src/logger.js';
 import { addDays, localDateOf, localToInstant } from '../../server/src/scheduling/time.js';
 import { createOrganization } from '../../server/src/services/organizations.js';
 import { startPostgres } from '../../server/test-support/postgres.js';
+import { smtpSink } from './smtp-sink.js';
 
 const bookings = Number(process.env.BENCH_BOOKINGS ?? 600);
 const technicianCount = 20;
 const zone = 'Europe/Berlin';
-
-/**
- * The SMTP sink runs in a process of its own, as a mail server would: in this one it would take
- * the sender's CPU and the figure would measure both.
- */
-const sinkSource = `
-const { SMTPServer } = require('smtp-server');
-let accepted = 0;
-const server = new SMTPServer({
-  authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-  onData(stream, session, callback) { stream.on('end', () => { accepted += 1; callback(); }); stream.resume(); },
-});
-server.listen(0, '127.0.0.1', () => process.send({ port: server.server.address().port }));
-process.on('message', () => process.send({ accepted }));
-`;
-
-async function smtpSink() {
-  const child = spawn(process.execPath, ['-e', sinkSource], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const next = () =>
-    new Promise<Record<string, number>>((resolve) => child.once('message', resolve as never));
-  const { port } = await next();
-  return {
-    port: port!,
-    accepted: async () => {
-      const answer = next();
-      child.send('count');
-      return (await answer).accepted!;
-    },
-    close: async () => {
-      child.kill();
-    },
-  };
-}
 
 async function run(database: Database, kind: string) {
   const sink = await smtpSink();

@@ -4,9 +4,11 @@
  *    (app.request, no network) p50/p99 on PGlite and on PostgreSQL. Target p50 ≤ 15 ms, p99 ≤ 50 ms.
  * 2. Booking throughput on PostgreSQL over HTTP with 50 concurrent clients, auto-assignment on.
  *    Target ≥ 500 successful bookings/s. Run twice, on fresh databases: with the organization's
- *    notifications on (the defaults: confirmation, technician assigned and both reminders, rendered
- *    and kept by the server's own queue while the bookings run) and with every message switched
- *    off. Issue #12: throughput and latency with them on stay within 10 % of off.
+ *    notifications on (the defaults: confirmation, technician assigned and both reminders; with no
+ *    SMTP server configured, the embedded default, the ones due now rendered and kept as the
+ *    outbox is dispatched while the bookings run) and with every message switched off. Issue #12:
+ *    throughput and latency with them on stay within 10 % of off. BENCH_SMTP=1 sends the emails
+ *    over SMTP to a local sink instead (a process of its own on the same cores).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { addDays, isoWeekday, localDateOf, localToInstant } from '../../server/s
 import { createOrganization } from '../../server/src/services/organizations.js';
 import { testConfig } from '../../server/test-support/harness.js';
 import { startPostgres } from '../../server/test-support/postgres.js';
+import { smtpSink } from './smtp-sink.js';
 
 const zone = 'Australia/Sydney';
 const hours = Object.fromEntries(
@@ -129,6 +132,9 @@ async function bookingBench(
   // BENCH_PROCESSES=2 starts two server processes on the one database and splits the clients
   // between them (several instances sharing a database, each batching its own bookings).
   const processes = Number(process.env.BENCH_PROCESSES ?? 1);
+  // BENCH_SMTP=1 sends the emails over SMTP to a local sink (a process of its own, on the same two
+  // cores) instead of keeping them, as a server with CREWKIT_SMTP_URL does.
+  const sink = process.env.BENCH_SMTP ? await smtpSink() : undefined;
   const start = () =>
     spawn(
       process.execPath,
@@ -150,6 +156,9 @@ async function bookingBench(
           LOG_LEVEL: 'warn',
           DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20',
           CREWKIT_SECRET: testConfig().secret,
+          ...(sink
+            ? { CREWKIT_SMTP_URL: `smtp://127.0.0.1:${sink.port}`, CREWKIT_ALLOW_PRIVATE_URLS: 'true' }
+            : {}),
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -204,6 +213,7 @@ async function bookingBench(
   });
   if (probe.status !== 201) throw new Error(`booking probe answered ${probe.status}: ${await probe.text()}`);
   const serverCpuBefore = children.reduce((sum, child) => sum + cpuSeconds(child.pid!), 0);
+  const sinkCpuBefore = sink ? cpuSeconds(sink.pid) : 0;
   const results = await Promise.all(
     bookingUrls.map((url) =>
       autocannon({
@@ -239,6 +249,7 @@ async function bookingBench(
   );
   const serverCpu = children.reduce((sum, child) => sum + cpuSeconds(child.pid!), 0) - serverCpuBefore;
   const postgresCpu = backends.rows.reduce((sum, r: { pid: number }) => sum + cpuSeconds(r.pid), 0);
+  const sinkCpu = sink ? cpuSeconds(sink.pid) - sinkCpuBefore : 0;
   // Wait for the servers to be gone: one still shutting down would take CPU from the next run.
   await Promise.all(
     children.map(
@@ -260,6 +271,8 @@ async function bookingBench(
     orgId,
   ]);
   await admin.end();
+  const emailed = sink ? await sink.accepted() : 0;
+  await sink?.close();
   const created = rows[0].n as number;
   return {
     bookingsPerSecond: Math.round(created / seconds),
@@ -272,6 +285,8 @@ async function bookingBench(
     overlaps: overlaps.rows[0].n as number,
     serverCpuMs: (1000 * serverCpu) / Math.max(1, created),
     postgresCpuMs: (1000 * postgresCpu) / Math.max(1, created),
+    sinkCpuMs: (1000 * sinkCpu) / Math.max(1, created),
+    emailed,
     notifications,
     messages: messages.rows[0].n as number,
   };
@@ -372,7 +387,7 @@ try {
       await settle(run.database);
       bookings.push({ ...result, round: Number(run.database.split('_').at(-1)) });
       console.error(
-        `booking round ${run.database.split('_').at(-1)}, notifications ${run.notifications}: ${result.bookingsPerSecond}/s, p50 ${result.p50} ms`,
+        `booking round ${run.database.split('_').at(-1)}, notifications ${run.notifications}: ${result.bookingsPerSecond}/s, p50 ${result.p50} ms${process.env.BENCH_SMTP ? `, ${result.emailed} emails to the SMTP sink (its CPU ${result.sinkCpuMs.toFixed(2)} ms a booking)` : ''}`,
       );
     }
   }
@@ -388,7 +403,7 @@ try {
     `\nTarget p50 ≤ 15 ms, p99 ≤ 50 ms: ${[liteRow, pgRow].every((r) => r.p50 <= 15 && r.p99 <= 50) ? 'MET' : 'NOT MET'}`,
   );
   console.log(
-    `\n### Booking on PostgreSQL over HTTP, 50 concurrent clients, auto-assignment${Number(process.env.BENCH_PROCESSES ?? 1) > 1 ? `, ${process.env.BENCH_PROCESSES} server processes` : ''}\n`,
+    `\n### Booking on PostgreSQL over HTTP, 50 concurrent clients, auto-assignment${process.env.BENCH_SMTP ? ', emails over SMTP to a local sink' : ''}${Number(process.env.BENCH_PROCESSES ?? 1) > 1 ? `, ${process.env.BENCH_PROCESSES} server processes` : ''}\n`,
   );
   console.log(
     '| round | notifications | bookings/s | requests/s | p50 ms | p99 ms | non-2xx | overlapping reservations | messages queued | server CPU ms/booking | PostgreSQL CPU ms/booking |',

@@ -1,6 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bookableOrg, bookingFor } from '../../test-support/bookable-org.js';
 import { createTestContext, type TestContext, type TestOrg } from '../../test-support/harness.js';
 import {
   type FakeSmsApi,
@@ -8,6 +9,7 @@ import {
   startFakeSmsApi,
   startSmtpSink,
 } from '../../test-support/mail-sinks.js';
+import { queryRows } from '../db/index.js';
 import { notifications } from '../db/schema.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { newId } from '../lib/ids.js';
@@ -752,6 +754,94 @@ describe('notifications', () => {
       expect(html).toContain('<h2>Hello &lt;there&gt;</h2>');
       expect(html).toContain('To someone@example.com');
       expect(html).toContain('sandbox srcdoc="&lt;p&gt;Rich&lt;/p&gt;"');
+    } finally {
+      await kept.close();
+    }
+  });
+
+  it('writes a message due now on a keeping channel once, rendered and done, while the delivery loop runs', async () => {
+    const kept = await createTestContext({ now: () => clock });
+    try {
+      const shop = await bookableOrg(kept, clock);
+      const [sam] = shop.technicianIds;
+      await kept.request('PATCH', `${shop.base}/technicians/${sam}`, {
+        token: shop.secretKey,
+        body: { email: 'sam@example.com' },
+      });
+      const logOfVisit = (id: string) =>
+        kept.database.db.select().from(notifications).where(eq(notifications.appointmentId, id));
+      await kept.services.notifications.start();
+      let visit: { id: string };
+      try {
+        const response = await kept.request('POST', `${shop.base}/appointments`, {
+          token: shop.secretKey,
+          body: { ...bookingFor(shop, 1), technicianId: sam },
+        });
+        expect(response.status, response.text).toBe(201);
+        visit = response.body;
+        await kept.services.events.drain();
+        // Written once by the dispatcher: rendered, kept, never claimed or updated after.
+        const log = await logOfVisit(visit.id);
+        const now = log.filter((n) => n.status === 'sent');
+        expect(now.map((n) => [n.type, n.recipient]).sort()).toEqual([
+          ['confirmation', 'visitor1@example.com'],
+          ['technician_assigned', 'sam@example.com'],
+        ]);
+        for (const message of now) {
+          expect(message).toMatchObject({ delivery: 'kept', attempts: 1, nextAttemptAt: null, reason: null });
+          expect(message.sentAt).toEqual(new Date(clock));
+          expect(message.updatedAt).toEqual(message.createdAt);
+          expect(message.bodyText).toContain('Visitor 1');
+          expect(message.bodyHtml).toContain('<html');
+        }
+        const confirmation = now.find((n) => n.type === 'confirmation')!;
+        expect(confirmation.subject).toMatch(/^Your Tap fix is booked/);
+        expect(
+          calendarOf({
+            attachments: [{ contentType: 'text/calendar', content: Buffer.from(confirmation.ics!) }],
+          }),
+        ).toMatchObject({
+          method: 'REQUEST',
+          uid: `${visit.id}@crewkit`,
+          sequence: 0,
+        });
+        // The reminders are for later: queued, unclaimed.
+        expect(
+          log
+            .filter((n) => n.status !== 'sent')
+            .map((n) => [n.type, n.status, n.attempts])
+            .sort(),
+        ).toEqual([
+          ['reminder_24h', 'queued', 0],
+          ['reminder_2h', 'queued', 0],
+        ]);
+        // Nothing was left for a worker: no claim, no second copy.
+        expect((await kept.services.notifications.deliverDue()).claimed).toBe(0);
+      } finally {
+        await kept.services.notifications.stop();
+      }
+      // Once the loop has stopped (it sends whatever was handed to it first), every row of the visit
+      // is still the version the dispatcher's insert wrote: nothing was recorded after.
+      const versions = await queryRows(
+        kept.database.db,
+        sql`select distinct xmin::text as version from notifications where appointment_id = ${visit.id}`,
+      );
+      expect(versions).toHaveLength(1);
+      // The same events handed out again (a crash before the dispatcher's commit was noted) write nothing more.
+      const before = await logOfVisit(visit.id);
+      await kept.database.db.execute(
+        sql`update domain_events set dispatched_at = null where org_id = ${shop.orgId}`,
+      );
+      await kept.services.notifications.start();
+      try {
+        await kept.services.events.drain();
+      } finally {
+        await kept.services.notifications.stop();
+      }
+      const after = await logOfVisit(visit.id);
+      expect(after.map((n) => [n.id, n.status, n.updatedAt]).sort()).toEqual(
+        before.map((n) => [n.id, n.status, n.updatedAt]).sort(),
+      );
     } finally {
       await kept.close();
     }

@@ -885,7 +885,7 @@ export class NotificationService {
       if (stale) return skip(stale);
       if (row.bodyText === null) {
         const own = templates.get(row.orgId)?.get(`${row.type}:${row.language}`);
-        content = await this.#render(row, visit, withDefaults(row.type, row.language, own));
+        content = await this.render(row, visit, withDefaults(row.type, row.language, own));
       }
     } else if (row.bodyText === null) {
       // Visit messages are rendered when sent; one without its visit (deleted, the link set to
@@ -961,7 +961,8 @@ export class NotificationService {
     }
   }
 
-  async #render(row: NotificationRow, visit: Visit, parts: TemplateParts) {
+  /** @internal A visit message's subject, bodies and invitation, from its template and its visit. */
+  async render(row: NotificationRow, visit: Visit, parts: TemplateParts) {
     const language = row.language;
     const org = visit.organization;
     const previous =
@@ -1057,6 +1058,52 @@ export class NotificationService {
     this.email.close();
   }
 
+  /** @internal Whether a channel's messages are kept and shown rather than sent (no provider configured). */
+  keeps(channel: NotificationChannel): boolean {
+    return (channel === 'email' ? this.email : this.sms).delivery === 'kept';
+  }
+
+  /**
+   * @internal Plan's. Messages due now on a channel that keeps rather than sends, rendered as the
+   * delivery loop would render them (the organization's templates, read once): keeping a message
+   * is writing it, so the dispatcher writes these once, done, instead of queuing them for the loop
+   * to render and then record — there is no provider to hand them to and no send to lose. One that
+   * is not current or will not render comes back undefined and goes the usual way (the loop
+   * renders it again, and records why it could not).
+   */
+  async renderKept(
+    db: Db,
+    orgId: string,
+    messages: ReadonlyArray<{ row: NotificationRow; visit: Visit }>,
+    now: number,
+  ): Promise<Array<Awaited<ReturnType<NotificationService['render']>> | undefined>> {
+    const own = await db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
+    const templates = new Map(own.map((row) => [`${row.type}:${row.language}`, row]));
+    const contents: Array<Awaited<ReturnType<NotificationService['render']>> | undefined> = [];
+    for (let i = 0; i < messages.length; i++) {
+      // Rendering is synchronous: a slice at a time, as the delivery loop does.
+      if (i > 0 && i % renderSlice === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const { row, visit } = messages[i]!;
+      if (staleness(row, visit, now)) {
+        contents.push(undefined);
+        continue;
+      }
+      try {
+        contents.push(
+          await this.render(
+            row,
+            visit,
+            withDefaults(row.type, row.language, templates.get(`${row.type}:${row.language}`)),
+          ),
+        );
+      } catch (error) {
+        this.#logger.warn({ err: error, notificationId: row.id }, 'rendering a kept message failed');
+        contents.push(undefined);
+      }
+    }
+    return contents;
+  }
+
   /** @internal Plan's way to the settings it needs. */
   quietHoursOf(settings: Schemas['NotificationSettings']): QuietHours | null {
     return settings.quietHours
@@ -1124,40 +1171,67 @@ class Plan {
       new Date(r.nextAttemptAt).getTime() <= this.now;
     const lease = new Date(this.now + leaseMs);
     const made = new Date(this.now).toISOString();
+    // Due now on a channel that keeps rather than sends: rendered here and written done, once.
+    const kept = new Map<number, Awaited<ReturnType<NotificationService['render']>>>();
+    const keepable = this.claim
+      ? this.#rows.flatMap((r, i) => (claimNow(r) && this.service.keeps(r.channel) ? [i] : []))
+      : [];
+    if (keepable.length > 0) {
+      const contents = await this.service.renderKept(
+        this.db,
+        this.#rows[keepable[0]!]!.orgId,
+        keepable.map((i) => ({ row: claimedRow(this.#rows[i]!, lease), visit: this.#visits[i]! })),
+        this.now,
+      );
+      keepable.forEach((i, k) => {
+        const content = contents[k];
+        if (content) kept.set(i, content);
+      });
+    }
     for (let i = 0; i < this.#rows.length; i += 2000) {
       const chunk = this.#rows.slice(i, i + 2000);
-      const column = (pick: (r: (typeof chunk)[number]) => string | number | null | undefined) =>
+      const column = (pick: (r: (typeof chunk)[number], k: number) => string | number | null | undefined) =>
         pgTextArray(chunk.map(pick));
+      const keptOf = (k: number) => kept.get(i + k);
       const inserted = await queryRows<{ id: string; status: string; attempts: number }>(
         this.db,
         // One organization's rows, in its language, all made now: those go once, not once a row.
         sql`insert into notifications (id, org_id, type, channel, recipient_kind, recipient, language,
               appointment_id, event_id, dedupe_key, context, status, reason, due_at, attempts,
-              next_attempt_at, created_at, updated_at)
+              next_attempt_at, sent_at, delivery, subject, body_text, body_html, ics, created_at, updated_at)
             select v.id, ${chunk[0]!.orgId}::uuid, v.type, v.channel, v.recipient_kind, v.recipient,
                    ${this.settings.language}, v.appointment_id, v.event_id, v.dedupe_key, v.context,
-                   v.status, v.reason, v.due_at, v.attempts, v.next_attempt_at,
-                   ${made}::timestamptz, ${made}::timestamptz
+                   v.status, v.reason, v.due_at, v.attempts, v.next_attempt_at, v.sent_at, v.delivery,
+                   v.subject, v.body_text, v.body_html, v.ics, ${made}::timestamptz, ${made}::timestamptz
               from unnest(
               ${column((r) => r.id)}::uuid[], ${column((r) => r.type)}::text[],
               ${column((r) => r.channel)}::text[], ${column((r) => r.recipientKind)}::text[],
               ${column((r) => r.recipient)}::text[],
               ${column((r) => r.appointmentId)}::uuid[], ${column((r) => r.eventId)}::text[],
               ${column((r) => r.dedupeKey)}::text[], ${column((r) => JSON.stringify(r.context ?? {}))}::jsonb[],
-              ${column((r) => r.status)}::text[], ${column((r) => r.reason)}::text[],
+              ${column((r, k) => (keptOf(k) ? 'sent' : r.status))}::text[], ${column((r) => r.reason)}::text[],
               ${column((r) => iso(r.dueAt))}::timestamptz[],
-              -- Claimed as deliverDue claims: the first attempt, under a lease.
+              -- Claimed as deliverDue claims: the first attempt, under a lease. Kept: done.
               ${column((r) => (claimNow(r) ? 1 : 0))}::int[],
-              ${column((r) => (claimNow(r) ? lease.toISOString() : iso(r.nextAttemptAt)))}::timestamptz[]
+              ${column((r, k) => (keptOf(k) ? null : claimNow(r) ? lease.toISOString() : iso(r.nextAttemptAt)))}::timestamptz[],
+              ${column((_, k) => (keptOf(k) ? made : null))}::timestamptz[],
+              ${column((_, k) => (keptOf(k) ? 'kept' : null))}::text[],
+              -- The rendered bodies as array literals too: a parameter per body, as #record sends
+              -- them, made drizzle build a statement of thousands of parts (a tenth of the work).
+              ${column((_, k) => keptOf(k)?.subject)}::text[], ${column((_, k) => keptOf(k)?.bodyText)}::text[],
+              ${column((_, k) => keptOf(k)?.bodyHtml)}::text[], ${column((_, k) => keptOf(k)?.ics)}::text[]
             ) as v(id, type, channel, recipient_kind, recipient, appointment_id, event_id, dedupe_key,
-                   context, status, reason, due_at, attempts, next_attempt_at)
+                   context, status, reason, due_at, attempts, next_attempt_at, sent_at, delivery,
+                   subject, body_text, body_html, ics)
             on conflict do nothing
             returning id, status, attempts`,
       );
       queued += inserted.filter((row) => row.status === 'queued').length;
       // Only rows this statement inserted come back: one already there (an event handed out
-      // again) is not claimed twice.
-      const fresh = new Set(inserted.filter((row) => Number(row.attempts) === 1).map((row) => row.id));
+      // again) is not claimed twice. One written kept is done with.
+      const fresh = new Set(
+        inserted.filter((row) => row.status === 'queued' && Number(row.attempts) === 1).map((row) => row.id),
+      );
       chunk.forEach((r, k) => {
         if (!fresh.has(r.id!)) return;
         this.claimed.push({ row: claimedRow(r, lease), visit: this.#visits[i + k]! });
