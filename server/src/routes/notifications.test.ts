@@ -842,6 +842,29 @@ describe('notifications', () => {
       expect(after.map((n) => [n.id, n.status, n.updatedAt]).sort()).toEqual(
         before.map((n) => [n.id, n.status, n.updatedAt]).sort(),
       );
+      await kept.services.notifications.start();
+      try {
+        // A reschedule's message is rendered in the dispatcher's transaction too, its invitation
+        // reading the visit's chain there (on PGlite's one connection a read beside the open
+        // transaction would wait for it forever).
+        const moved = await kept.request('POST', `${shop.base}/appointments/${visit.id}/reschedule`, {
+          token: shop.secretKey,
+          body: { start: shop.slot(3), technicianId: sam },
+        });
+        expect(moved.status, moved.text).toBe(201);
+        await kept.services.events.drain();
+        const [reschedule] = [...(await logOfVisit(moved.body.id)), ...(await logOfVisit(visit.id))].filter(
+          (n) => n.type === 'reschedule',
+        );
+        expect(reschedule).toMatchObject({ status: 'sent', delivery: 'kept', attempts: 1 });
+        expect(
+          calendarOf({
+            attachments: [{ contentType: 'text/calendar', content: Buffer.from(reschedule!.ics!) }],
+          }),
+        ).toMatchObject({ method: 'REQUEST', uid: `${visit.id}@crewkit`, sequence: 1 });
+      } finally {
+        await kept.services.notifications.stop();
+      }
     } finally {
       await kept.close();
     }

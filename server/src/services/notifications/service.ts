@@ -961,8 +961,12 @@ export class NotificationService {
     }
   }
 
-  /** @internal A visit message's subject, bodies and invitation, from its template and its visit. */
-  async render(row: NotificationRow, visit: Visit, parts: TemplateParts) {
+  /**
+   * @internal A visit message's subject, bodies and invitation, from its template and its visit.
+   * `db`: where to read the visit's reschedule chain — the dispatcher's transaction when it renders
+   * (PGlite has one connection: a read outside the open transaction would wait for it forever).
+   */
+  async render(row: NotificationRow, visit: Visit, parts: TemplateParts, db: Db = this.#db) {
     const language = row.language;
     const org = visit.organization;
     const previous =
@@ -992,7 +996,7 @@ export class NotificationService {
     const rendered = renderEmail(parts, variables, { organizationName: org.name, language });
     let ics: string | null = null;
     if (withInvitation.has(row.type)) {
-      const identity = await calendarIdentity(this.#db, visit);
+      const identity = await calendarIdentity(db, visit);
       const cancelled = row.type === 'cancellation';
       ics = visitCalendar({
         uid: identity.uid,
@@ -1094,6 +1098,7 @@ export class NotificationService {
             row,
             visit,
             withDefaults(row.type, row.language, templates.get(`${row.type}:${row.language}`)),
+            db,
           ),
         );
       } catch (error) {
