@@ -6,10 +6,14 @@ import { ConfigError, loadConfig } from './config.js';
 import { type Database, openDatabase } from './db/index.js';
 import { type ApiKeyKind, apiKeyKinds } from './db/schema.js';
 import { createLogger } from './logger.js';
-import { seedDemo } from './seed/demo.js';
-import { seedDemoAppointments, startDemoAscora } from './seed/demo-live.js';
-import { closeOnSignals, startCrewkit } from './server.js';
+import type { seedDemo } from './seed/demo.js';
 import { createOrganization } from './services/organizations.js';
+
+// The server and the demo (the HTTP app, every route and service, the AWS SDK, pdfkit…) load only
+// for the commands that use them: `migrate`, `org create` and `keys create` start in about half
+// the time without them.
+const serverModule = () => import('./server.js');
+const demoModule = () => import('./seed/demo.js');
 
 const usage = `Usage: crewkit <command> [options]
 
@@ -73,6 +77,8 @@ export async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start': {
       const loaded = loadConfig();
+      const [{ closeOnSignals, startCrewkit }, { seedDemo }, { seedDemoAppointments, startDemoAscora }] =
+        await Promise.all([serverModule(), demoModule(), import('./seed/demo-live.js')]);
       // The demo's Ascora is a fake on this machine, which outbound calls may not reach otherwise.
       const config = values.demo ? { ...loaded, allowPrivateUrls: true } : loaded;
       const logger = createLogger({ level: config.logLevel });
@@ -108,6 +114,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'seed': {
       const config = loadConfig();
+      const { seedDemo } = await demoModule();
       const demo = await withDatabase((database) =>
         seedDemo(database.db, {
           secret: config.secret,
