@@ -8,6 +8,10 @@ import { e2eServerPlugin } from './packages/elements/test-support/e2e-plugin.mjs
 import { screenshotPlugin } from './packages/elements/test-support/screenshot-plugin.mjs';
 import { shiftClock, testNow } from './packages/elements/test-support/test-clock.mjs';
 
+// Runs whose files include end-to-end tests (all of them, unless `--files` names others) start the
+// reference server with the runner, alongside the unit files (e2e-plugin.mjs).
+const runsE2e = !process.argv.includes('--files') || process.argv.some((arg) => arg.includes('e2e'));
+
 const mswWorker = readFileSync(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
@@ -50,7 +54,7 @@ export default {
         return undefined;
       },
     },
-    e2eServerPlugin(),
+    e2eServerPlugin({ early: runsE2e }),
     screenshotPlugin(),
   ],
 };

@@ -11,9 +11,14 @@ const shiftClock = fileURLToPath(new URL('./shift-clock-node.mjs', import.meta.u
  * nothing) and answers `{ url, orgId, publishableKey, login }` for the demo organization. The
  * demo's publishable key allows the origin the request came from, i.e. the test page.
  *
+ * With `early`, for runs that include end-to-end files, the server starts with the test runner
+ * instead: its start (transpile, migrate, seed — some ten seconds) then overlaps the unit files,
+ * which run one at a time and leave the other core idle, rather than holding up the first e2e file.
+ *
+ * @param {{ early?: boolean }} [options]
  * @returns {import('@web/test-runner').TestRunnerPlugin}
  */
-export function e2eServerPlugin() {
+export function e2eServerPlugin({ early = false } = {}) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   /** @type {Promise<string> | undefined} */
@@ -39,6 +44,13 @@ export function e2eServerPlugin() {
 
   return {
     name: 'crewkit-e2e-server',
+    serverStart({ config }) {
+      if (!early) return;
+      // The page's origin, as a request from it would name it.
+      ready = start(`http://${config.hostname ?? 'localhost'}:${config.port}`);
+      // A failed start is reported by the first e2e request that waits for it.
+      ready.catch(() => {});
+    },
     async serve(context) {
       if (context.path !== '/__e2e') return undefined;
       ready ??= start(`${context.protocol}://${context.host}`);
