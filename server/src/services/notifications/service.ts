@@ -805,10 +805,9 @@ export class NotificationService {
     visits: Map<string, Visit>,
   ): Promise<DeliveryRun> {
     const run: DeliveryRun = { sent: 0, failed: 0, skipped: 0 };
-    const templates = new Map<string, Map<string, typeof messageTemplates.$inferSelect>>();
+    const templates = new Map<string, OwnTemplates>();
     for (const orgId of new Set(rows.map((row) => row.orgId))) {
-      const own = await this.#db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
-      templates.set(orgId, new Map(own.map((row) => [`${row.type}:${row.language}`, row])));
+      templates.set(orgId, await ownTemplates(this.#db, orgId));
     }
     const outcomes: Array<Outcome & { id: string; attempts: number }> = [];
     // A slice at a time, letting the event loop in between: rendering is synchronous, and a batch
@@ -867,7 +866,7 @@ export class NotificationService {
     row: NotificationRow,
     now: number,
     visits: Map<string, Visit>,
-    templates: Map<string, Map<string, typeof messageTemplates.$inferSelect>>,
+    templates: Map<string, OwnTemplates>,
     outcomes: Array<Outcome & { id: string; attempts: number }>,
   ): Promise<keyof DeliveryRun> {
     const finish = async (set: Outcome) => {
@@ -884,8 +883,7 @@ export class NotificationService {
       const stale = staleness(row, visit, now);
       if (stale) return skip(stale);
       if (row.bodyText === null) {
-        const own = templates.get(row.orgId)?.get(`${row.type}:${row.language}`);
-        content = await this.render(row, visit, withDefaults(row.type, row.language, own));
+        content = await this.render(row, visit, templateFor(row, templates.get(row.orgId)));
       }
     } else if (row.bodyText === null) {
       // Visit messages are rendered when sent; one without its visit (deleted, the link set to
@@ -1081,8 +1079,7 @@ export class NotificationService {
     messages: ReadonlyArray<{ row: NotificationRow; visit: Visit }>,
     now: number,
   ): Promise<Array<Awaited<ReturnType<NotificationService['render']>> | undefined>> {
-    const own = await db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
-    const templates = new Map(own.map((row) => [`${row.type}:${row.language}`, row]));
+    const templates = await ownTemplates(db, orgId);
     const contents: Array<Awaited<ReturnType<NotificationService['render']>> | undefined> = [];
     for (let i = 0; i < messages.length; i++) {
       // Rendering is synchronous: a slice at a time, as the delivery loop does.
@@ -1093,14 +1090,7 @@ export class NotificationService {
         continue;
       }
       try {
-        contents.push(
-          await this.render(
-            row,
-            visit,
-            withDefaults(row.type, row.language, templates.get(`${row.type}:${row.language}`)),
-            db,
-          ),
-        );
+        contents.push(await this.render(row, visit, templateFor(row, templates), db));
       } catch (error) {
         this.#logger.warn({ err: error, notificationId: row.id }, 'rendering a kept message failed');
         contents.push(undefined);
@@ -1395,6 +1385,19 @@ type Outcome = Pick<NotificationRow, 'status' | 'reason' | 'nextAttemptAt'> &
       'sentAt' | 'delivery' | 'providerMessageId' | 'subject' | 'bodyText' | 'bodyHtml' | 'ics'
     >
   >;
+
+type OwnTemplates = Map<string, typeof messageTemplates.$inferSelect>;
+
+/** An organization's own templates, by `type:language`. */
+async function ownTemplates(db: Db, orgId: string): Promise<OwnTemplates> {
+  const own = await db.select().from(messageTemplates).where(eq(messageTemplates.orgId, orgId));
+  return new Map(own.map((row) => [`${row.type}:${row.language}`, row]));
+}
+
+/** The wording a message is rendered with: its organization's template over Crewkit's defaults. */
+function templateFor(row: Pick<NotificationRow, 'type' | 'language'>, own: OwnTemplates | undefined) {
+  return withDefaults(row.type, row.language, own?.get(`${row.type}:${row.language}`));
+}
 
 /** An organization's template, with Crewkit's wording wherever it left a field unset. */
 function withDefaults(
