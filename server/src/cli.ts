@@ -10,8 +10,8 @@ import type { seedDemo } from './seed/demo.js';
 import { createOrganization } from './services/organizations.js';
 
 // The server and the demo (the HTTP app, every route and service, the AWS SDK, pdfkit…) load only
-// for the commands that use them: `migrate`, `org create` and `keys create` start in about half
-// the time without them.
+// for the commands that use them: `migrate`, `org create` and `keys create` skip ~1.5 s of CPU
+// (measured on `crewkit migrate` of a migrated database: 4.6 s of CPU before, 3.0 s after).
 const serverModule = () => import('./server.js');
 const demoModule = () => import('./seed/demo.js');
 
