@@ -330,6 +330,69 @@ describe('<crew-job-sheet>', () => {
       .and.contain('Waiting to send');
   });
 
+  it('sends a stopped edit again by itself, after pauses that grow, until it gets through; and stops when removed', async () => {
+    const clock = manualClock();
+    // A broken server; no connection (the SDK tries three times within the round); signed out.
+    const answers = [
+      () => problem(500, 'internal_error'),
+      () => HttpResponse.error(),
+      () => HttpResponse.error(),
+      () => HttpResponse.error(),
+      () => problem(401, 'unauthorized'),
+    ];
+    const keys: (string | null)[] = [];
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),
+      partsHandler,
+      http.post(api(`/appointments/${visitId}/job-sheet/notes`), ({ request }) => {
+        keys.push(request.headers.get('Idempotency-Key'));
+        const failure = answers.shift();
+        if (failure) return failure();
+        return HttpResponse.json(
+          {
+            id: '0190f3c4-6666-7000-8000-00000000000a',
+            authorKind: 'technician',
+            author: 'user:tech',
+            visibility: 'internal',
+            body: 'Boiler pressure low',
+            createdAt: '2026-11-30T22:50:00.000Z',
+          },
+          { status: 201 },
+        );
+      }),
+    );
+    const el = await mount('en', clock);
+    const form = $(el, '.note-form') as HTMLFormElement;
+    (form.elements.namedItem('body') as HTMLTextAreaElement).value = 'Boiler pressure low';
+    form.requestSubmit();
+    await waitUntil(() => keys.length === 1 && button(el, 'Send now'), 'the first round did not stop');
+    // Each round waits out its pause, 2 s, then 4 s, then 8 s, and not a moment less.
+    for (const [pause, sent] of [
+      [2_000, 4],
+      [4_000, 5],
+    ] as const) {
+      const before = keys.length;
+      clock.advance(pause - 1);
+      await el.updateComplete;
+      expect(keys).to.have.length(before);
+      clock.advance(1);
+      await waitUntil(() => keys.length === sent && button(el, 'Send now'), `round to request ${sent}`);
+    }
+    clock.advance(7_999);
+    await el.updateComplete;
+    expect(keys).to.have.length(5);
+    clock.advance(1);
+    await waitUntil(() => text($(el, '.sync')).startsWith('All changes saved'), text($(el, '.sync')));
+    // One edit, one key, however many rounds it took; and nothing more is planned.
+    expect(keys).to.have.length(6);
+    expect(new Set(keys).size).to.equal(1);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+    clock.advance(120_000);
+    expect(keys).to.have.length(6);
+    el.remove();
+    expect(clock.pending).to.equal(0);
+  });
+
   it('reads a sheet it could not load offline as soon as the connection returns, and is ready then', async () => {
     let reachable = false;
     await mockApi(

@@ -40,6 +40,13 @@ const linkMarginMs = 30_000;
 const tickMs = 15_000;
 /** A tap not sent within this long is sent with its own time (occurredAt), as an offline one is. */
 const deferAfterMs = 10_000;
+/**
+ * A round stopped by a failure that may pass (no connection while the device thinks it is online, a
+ * restarting or busy server, an expired sign-in) tries again by itself: after 2 s, doubling, at most
+ * a minute apart, until a round gets through.
+ */
+const resendFirstMs = 2_000;
+const resendMaxMs = 60_000;
 
 /**
  * The job sheet of one visit, for the technician on site (a phone) and the office (a desktop): the
@@ -50,7 +57,7 @@ const deferAfterMs = 10_000;
  *
  * Every edit is queued on the device (localStorage, per appointment) with its Idempotency-Key and
  * sent in order; offline, edits wait and go out once when the connection returns (the `online`
- * event, or "Send now"). A request that reached the server before the connection dropped is
+ * event, "Send now", or by themselves after a growing pause). A request that reached the server before the connection dropped is
  * replayed from the server's record, not applied twice. The timer's taps and Complete are queued
  * too, with the time of the tap on the device (`occurredAt`), so labour counts from the tap and
  * not from when the connection returned; the timer runs from the tap meanwhile.
@@ -120,6 +127,9 @@ export class CrewJobSheet extends StaffElement<Client> {
   #loadedAt = 0;
   #tick: unknown;
   #linkRenewal: unknown;
+  #resend: unknown;
+  /** Rounds in a row stopped by a failure: how long the next automatic one waits. */
+  #failedRounds = 0;
   #announcedReady = false;
   #round: Promise<void> | undefined;
   #roleKnown: Promise<void> | undefined;
@@ -148,6 +158,7 @@ export class CrewJobSheet extends StaffElement<Client> {
     globalThis.removeEventListener('offline', this.#wentOffline);
     this.clock.clearTimeout(this.#tick);
     this.clock.clearTimeout(this.#linkRenewal);
+    this.clock.clearTimeout(this.#resend);
   }
 
   protected override updated(): void {
@@ -283,22 +294,34 @@ export class CrewJobSheet extends StaffElement<Client> {
   /**
    * Sends the waiting edits, oldest first, one at a time. An edit leaves the queue once the server
    * answered it; a network failure stops the round with the edit still queued, to be sent again
-   * (with the same key) when the connection returns. Only one round runs at a time, so an `online`
-   * event during a round cannot send an edit twice; a call during a round waits for that round.
+   * (with the same key) when the connection returns or the next automatic round comes. Only one
+   * round runs at a time, so an `online` event during a round cannot send an edit twice; a call
+   * during a round waits for that round.
    */
   flush(): Promise<void> {
     if (this.#round) return this.#round;
-    const round = this.#drain().finally(() => {
-      if (this.#round === round) this.#round = undefined;
+    this.clock.clearTimeout(this.#resend);
+    const round = this.#drain().then((stopped) => {
+      if (!stopped) {
+        this.#failedRounds = 0;
+        return;
+      }
+      if (!this.isConnected) return;
+      const wait = Math.min(resendMaxMs, resendFirstMs * 2 ** this.#failedRounds++);
+      this.#resend = this.clock.setTimeout(() => void this.flush(), wait);
     });
-    this.#round = round;
-    return round;
+    const done = round.finally(() => {
+      if (this.#round === done) this.#round = undefined;
+    });
+    this.#round = done;
+    return done;
   }
 
-  async #drain(): Promise<void> {
+  /** One round; resolves true when a failure stopped it with edits still waiting. */
+  async #drain(): Promise<boolean> {
     const client = this.#client;
     const queue = this.#queue;
-    if (!client || !queue) return;
+    if (!client || !queue) return false;
     this.sending = true;
     this.#completed = undefined;
     let sent = 0;
@@ -312,7 +335,7 @@ export class CrewJobSheet extends StaffElement<Client> {
           const failure = toElementError(error);
           if (failure.code === 'network_error') {
             this.online = false;
-            return;
+            return true;
           }
           const missing = (failure.problem as { missing?: Gap[] } | undefined)?.missing;
           if (
@@ -329,7 +352,7 @@ export class CrewJobSheet extends StaffElement<Client> {
           this.reportError(failure);
           // A signed-out user, a refused role, a busy or broken server: the edit itself may be
           // fine, so it stays queued for the next round rather than being lost.
-          if (!refusedForGood(failure)) return;
+          if (!refusedForGood(failure)) return true;
           // Refused for what it is (a line no longer on the checklist, a visit cancelled meanwhile):
           // it would be refused again, so it is dropped, and the user was told.
           failedForGood = true;
@@ -351,6 +374,7 @@ export class CrewJobSheet extends StaffElement<Client> {
       }
       if (queue.edits.length === 0) this.dispatchEvent(new CrewEditsSyncedEvent(sent));
     }
+    return false;
   }
 
   async #send(client: Client, edit: Edit): Promise<void> {
