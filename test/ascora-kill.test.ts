@@ -253,7 +253,7 @@ async function until<T>(
   what: string,
   probe: () => Promise<T | undefined>,
   child?: Child,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -370,7 +370,7 @@ describe.skipIf(process.env.CREWKIT_TEST_DB !== 'postgres')(
       // Within the stale window the dead run still looks alive, and nobody else starts one.
       await expect(runSync(scenario.deps, scenario.orgId)).rejects.toBeInstanceOf(SyncBusyError);
       await expectResumed(scenario, left.id, checkpointPage);
-    }, 60_000);
+    }, 120_000);
 
     it('rolls back the page it was killed in the middle of writing, and the next run applies it once', async () => {
       const scenario = await postgresScenario();
@@ -430,7 +430,7 @@ describe.skipIf(process.env.CREWKIT_TEST_DB !== 'postgres')(
       } finally {
         await lock.end();
       }
-    }, 60_000);
+    }, 120_000);
   },
 );
 
@@ -464,6 +464,6 @@ describe.skipIf(process.env.CREWKIT_TEST_DB !== 'pglite')(
         jobs: { rows: (checkpointPage - 1) * pageSize, unmapped: 0 },
       });
       await expectResumed(scenario, left.id, checkpointPage);
-    }, 60_000);
+    }, 120_000);
   },
 );

@@ -480,11 +480,11 @@ describe.runIf(testDatabaseKind === 'pglite')('the crewkit CLI', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PORT must be a whole number, got "abc"');
     expect(result.stderr).toContain('CREWKIT_SECRET is required with DATABASE_URL');
-  }, 30_000);
+  }, 60_000);
 
   it('explains its usage when a command is wrong', async () => {
     const result = await crewkit(['org', 'destroy']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Usage: crewkit');
-  }, 30_000);
+  }, 60_000);
 });
