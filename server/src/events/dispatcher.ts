@@ -48,7 +48,7 @@ interface EventRow {
  * number of processes drain one outbox side by side without taking the same event — and, in that
  * one transaction, gives the batch to each consumer and marks it dispatched.
  *
- * Three things start a pass: `poke()` right after a change commits in this process (within 50 ms),
+ * Three things start a pass: `poke()` right after a change commits in this process (within 200 ms),
  * a pg-boss job on `domain-events` (from any process), and a once-a-minute pg-boss schedule on the
  * same queue that sweeps up whatever a crashed process left behind.
  */
@@ -64,7 +64,7 @@ export class EventDispatcher {
     logger: Logger,
     {
       batchSize = 200,
-      lingerMs = 50,
+      lingerMs = 200,
       sleep,
     }: { batchSize?: number; lingerMs?: number; sleep?: (ms: number) => Promise<void> } = {},
   ) {
@@ -78,9 +78,11 @@ export class EventDispatcher {
       drain: () => this.drain(),
       logger,
       failure: 'dispatching events failed',
-      // A poke waits a twentieth of a second for company: under load the commits of several booking
-      // batches then share one pass (each pass is some ten statements whatever its size), and a
-      // webhook or an email leaves that much later.
+      // A poke waits a fifth of a second for company: under load the commits of many bookings then
+      // share one pass (each pass is some ten statements whatever its size, and the notifications'
+      // settings and templates are read once a pass), and a webhook or an email leaves that much
+      // later. 50 ms measured ~85 % of the bookings/s with notifications on against off in the
+      // booking bench, 200 ms ~97 % (docs/performance.md, 2026-12-02 third session).
       lingerMs,
       ...(sleep ? { sleep } : {}),
     });
