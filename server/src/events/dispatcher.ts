@@ -80,8 +80,8 @@ export class EventDispatcher {
       failure: 'dispatching events failed',
       // A poke waits a fifth of a second for company: under load the commits of many bookings then
       // share one pass (each pass is some ten statements whatever its size, and the notifications'
-      // settings and templates are read once a pass), and a webhook or an email leaves that much
-      // later. 50 ms measured ~85 % of the bookings/s with notifications on against off in the
+      // settings and templates are read once a pass), and a webhook, an email or an Ascora push
+      // leaves that much later. 50 ms measured ~85 % of the bookings/s with notifications on against off in the
       // booking bench, 200 ms ~97 % (docs/performance.md, 2026-12-02 third session).
       lingerMs,
       ...(sleep ? { sleep } : {}),

@@ -57,8 +57,8 @@ const resendMaxMs = 60_000;
  *
  * Every edit is queued on the device (localStorage, per appointment) with its Idempotency-Key and
  * sent in order; offline, edits wait and go out once when the connection returns (the `online`
- * event, "Send now", or by themselves after a growing pause). A request that reached the server before the connection dropped is
- * replayed from the server's record, not applied twice. The timer's taps and Complete are queued
+ * event, "Send now", or by themselves after a growing pause). A request that reached the server
+ * before the connection dropped is replayed from the server's record, not applied twice. The timer's taps and Complete are queued
  * too, with the time of the tap on the device (`occurredAt`), so labour counts from the tap and
  * not from when the connection returned; the timer runs from the tap meanwhile.
  *
