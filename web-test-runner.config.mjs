@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { e2eServerPlugin } from './packages/elements/test-support/e2e-plugin.mjs';
+import { prebundlePlugin } from './packages/elements/test-support/prebundle-plugin.mjs';
 import { screenshotPlugin } from './packages/elements/test-support/screenshot-plugin.mjs';
 import { shiftClock, testNow } from './packages/elements/test-support/test-clock.mjs';
 
@@ -14,6 +15,41 @@ const runsE2e = !process.argv.includes('--files') || process.argv.some((arg) => 
 
 const mswWorker = readFileSync(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
+/** @type {Promise<import('playwright').BrowserContext> | undefined} */
+let sharedContext;
+
+/**
+ * One browser context for the whole run, a fresh page per test file. wtr's default, a context per
+ * file, starts every file with an empty HTTP cache and no service worker: each page fetched its
+ * ~100 modules again and installed msw's worker again. What a file leaves behind that another
+ * could see — cookies, storage, databases — is cleared before the next file's page opens; the
+ * service worker stays (msw answers only the pages that started it).
+ *
+ * @param {import('playwright').Browser} browser
+ * @param {string} origin the test pages' origin
+ */
+async function pageInSharedContext(browser, origin) {
+  sharedContext ??= browser.newContext();
+  const context = await sharedContext;
+  await context.clearCookies();
+  /** @type {import('playwright').Page | undefined} */
+  let page;
+  return {
+    async newPage() {
+      page = await context.newPage();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.clearDataForOrigin', {
+        origin,
+        storageTypes: 'local_storage,indexeddb,cache_storage,file_systems,websql',
+      });
+      await cdp.detach();
+      return page;
+    },
+    // wtr closes a file's context when the file is done: here, only its page.
+    close: () => page?.close(),
+  };
+}
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
   files: ['packages/elements/src/**/*.test.ts'],
@@ -21,6 +57,8 @@ export default {
   concurrency: 1,
   browsers: [
     playwrightLauncher({
+      createBrowserContext: ({ browser, config }) =>
+        pageInSharedContext(browser, `http://${config.hostname ?? 'localhost'}:${config.port}`),
       launchOptions: {
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         args: [
@@ -54,6 +92,13 @@ export default {
         return undefined;
       },
     },
+    // The test pages' heaviest dependencies as a few modules; the elements' own sources and Lit
+    // (one instance for the elements and the tests' templates) stay as they are.
+    prebundlePlugin({
+      packages: ['msw', 'msw/browser', '@open-wc/testing', '@crewkit/sdk', '@crewkit/sdk/enums'],
+      external: ['lit', 'lit/*', 'lit-html', 'lit-html/*', 'lit-element', 'lit-element/*', '@lit/*'],
+      conditions: ['crewkit-source', 'browser', 'development'],
+    }),
     e2eServerPlugin({ early: runsE2e }),
     screenshotPlugin(),
   ],
