@@ -15,8 +15,8 @@ const runsE2e = !process.argv.includes('--files') || process.argv.some((arg) => 
 
 const mswWorker = readFileSync(new URL('./node_modules/msw/lib/mockServiceWorker.js', import.meta.url));
 
-/** @type {Promise<import('playwright').BrowserContext> | undefined} */
-let sharedContext;
+/** @type {WeakMap<import('playwright').Browser, Promise<import('playwright').BrowserContext>>} */
+const sharedContexts = new WeakMap();
 
 /**
  * One browser context for the whole run, a fresh page per test file. wtr's default, a context per
@@ -29,8 +29,11 @@ let sharedContext;
  * @param {string} origin the test pages' origin
  */
 async function pageInSharedContext(browser, origin) {
-  sharedContext ??= browser.newContext();
-  const context = await sharedContext;
+  // Per browser: wtr starts a new one if the first is lost.
+  if (!sharedContexts.has(browser)) sharedContexts.set(browser, browser.newContext());
+  const context = await /** @type {Promise<import('playwright').BrowserContext>} */ (
+    sharedContexts.get(browser)
+  );
   await context.clearCookies();
   /** @type {import('playwright').Page | undefined} */
   let page;
