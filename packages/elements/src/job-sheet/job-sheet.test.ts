@@ -393,6 +393,56 @@ describe('<crew-job-sheet>', () => {
     expect(clock.pending).to.equal(0);
   });
 
+  it('sends at once when the connection returns while a round is still failing, not after the pause', async () => {
+    const clock = manualClock();
+    let reachable = false;
+    let release = () => {};
+    const answered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    const keys: (string | null)[] = [];
+    await mockApi(
+      http.get(sheetPath, () => HttpResponse.json(sheetInProgress())),
+      partsHandler,
+      http.post(api(`/appointments/${visitId}/job-sheet/notes`), async ({ request }) => {
+        asked++;
+        if (!reachable) {
+          // The first attempt hangs until the test lets it fail (with an answer the SDK does not
+          // retry within the round): the connection returns meanwhile.
+          await answered;
+          return problem(401, 'unauthorized');
+        }
+        keys.push(request.headers.get('Idempotency-Key'));
+        return HttpResponse.json(
+          {
+            id: '0190f3c4-6666-7000-8000-00000000000b',
+            authorKind: 'technician',
+            author: 'user:tech',
+            visibility: 'internal',
+            body: 'Meter read',
+            createdAt: '2026-11-30T22:50:00.000Z',
+          },
+          { status: 201 },
+        );
+      }),
+    );
+    const el = await mount('en', clock);
+    const synced = nextEvent(el, 'crew-edits-synced');
+    const form = $(el, '.note-form') as HTMLFormElement;
+    (form.elements.namedItem('body') as HTMLTextAreaElement).value = 'Meter read';
+    form.requestSubmit();
+    await waitUntil(() => asked === 1, 'the first round did not ask');
+    reachable = true;
+    window.dispatchEvent(new Event('online'));
+    release();
+    // No clock advanced: the round after the failed one is not the 2 s automatic one.
+    await synced;
+    expect(keys).to.have.length(1);
+    expect(localStorage.getItem(storageKey)).to.equal(null);
+    el.remove();
+  });
+
   it('reads a sheet it could not load offline as soon as the connection returns, and is ready then', async () => {
     let reachable = false;
     await mockApi(

@@ -132,6 +132,8 @@ export class CrewJobSheet extends StaffElement<Client> {
   #failedRounds = 0;
   #announcedReady = false;
   #round: Promise<void> | undefined;
+  /** A send was asked for (the connection came back, another tap) while a round ran. */
+  #askedDuringRound = false;
   #roleKnown: Promise<void> | undefined;
   /** The visit as the server answered a completion sent in the current round. */
   #completed: components['schemas']['Appointment'] | undefined;
@@ -296,17 +298,28 @@ export class CrewJobSheet extends StaffElement<Client> {
    * answered it; a network failure stops the round with the edit still queued, to be sent again
    * (with the same key) when the connection returns or the next automatic round comes. Only one
    * round runs at a time, so an `online` event during a round cannot send an edit twice; a call
-   * during a round waits for that round.
+   * during a round waits for that round, and if that round then stops with edits waiting, one more
+   * starts at once rather than after the pause (the round may have failed just before the
+   * connection came back).
    */
   flush(): Promise<void> {
-    if (this.#round) return this.#round;
+    if (this.#round) {
+      this.#askedDuringRound = true;
+      return this.#round;
+    }
     this.clock.clearTimeout(this.#resend);
+    this.#askedDuringRound = false;
+    let again = false;
     const round = this.#drain().then((stopped) => {
       if (!stopped) {
         this.#failedRounds = 0;
         return;
       }
       if (!this.isConnected) return;
+      if (this.#askedDuringRound) {
+        again = true;
+        return;
+      }
       const wait = Math.min(resendMaxMs, resendFirstMs * 2 ** this.#failedRounds++);
       this.#resend = this.clock.setTimeout(() => void this.flush(), wait);
     });
@@ -314,7 +327,8 @@ export class CrewJobSheet extends StaffElement<Client> {
       if (this.#round === done) this.#round = undefined;
     });
     this.#round = done;
-    return done;
+    // The next round starts once this one is no longer the current round.
+    return done.then(() => (again ? this.flush() : undefined));
   }
 
   /** One round; resolves true when a failure stopped it with edits still waiting. */
