@@ -21,7 +21,7 @@ const sharedContexts = new WeakMap();
 /**
  * One browser context for the whole run, a fresh page per test file. wtr's default, a context per
  * file, starts every file with an empty HTTP cache and no service worker: each page fetched its
- * ~100 modules again and installed msw's worker again. What a file leaves behind that another
+ * ~250 modules again and installed msw’s worker again. What a file leaves behind that another
  * could see — cookies, storage, databases — is cleared before the next file's page opens; the
  * service worker stays (msw answers only the pages that started it).
  *
