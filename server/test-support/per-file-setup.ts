@@ -2,8 +2,9 @@
 // module keeps for the life of a process starts afresh here for each file.
 import { setPasswordHashCostForTests } from '../src/auth/passwords.js';
 import { resetIdClock } from '../src/lib/ids.js';
+import { testPasswordHashCost } from './password-cost.js';
 
 resetIdClock();
-// Passwords hashed by tests use scrypt at a small cost (N=2^10 instead of 2^15: well under a
-// millisecond instead of ~40 ms a hash). passwords.test.ts checks the real cost.
-setPasswordHashCostForTests({ N: 2 ** 10, r: 8, p: 1 });
+// Passwords hashed by tests use scrypt at a small cost (a few milliseconds instead of ~130 ms a
+// hash on the 2-core machine). passwords.test.ts checks the real cost.
+setPasswordHashCostForTests(testPasswordHashCost);

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testPasswordHashCost } from '../../test-support/password-cost.js';
 import { hashPassword, passwordHashCost, setPasswordHashCostForTests, verifyPassword } from './passwords.js';
 
 // The other test files hash at a small cost (test-support/per-file-setup.ts); this one at the real one.
 describe('passwords', () => {
   beforeAll(() => setPasswordHashCostForTests(undefined));
-  afterAll(() => setPasswordHashCostForTests({ N: 2 ** 10, r: 8, p: 1 }));
+  afterAll(() => setPasswordHashCostForTests(testPasswordHashCost));
 
   it('are hashed with scrypt at N=2^15, r=8, p=1 and a fresh salt, the cost written into the hash', async () => {
     expect(passwordHashCost).toEqual({ N: 32768, r: 8, p: 1 });
