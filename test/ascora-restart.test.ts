@@ -2,10 +2,15 @@
  * "kill -9 is not recovered for an hour" (issue #16 §2), through the queue and with a real restart:
  * a child process runs a whole Crewkit server whose queue starts the Ascora sync; it is SIGKILLed
  * halfway; a new server started on the same database must take the abandoned run over from its
- * checkpoint and finish it with every record exactly once. How soon is set by the queue's settings
- * (a 15 s heartbeat, dead workers looked for every 10 s, a run abandoned after 30 s without one):
- * under a minute, measured in docs/performance.md; the wait here is generous so a loaded machine
- * cannot fail it (no test asserts elapsed time).
+ * checkpoint and finish it with every record exactly once.
+ *
+ * How soon is set by recovery timings. Production uses the defaults: a 15 s heartbeat on the sync's
+ * job, dead workers looked for every 10 s, a run abandoned after 30 s without a heartbeat of its own
+ * (under a minute, measured in docs/performance.md). This test gives both processes shorter ones,
+ * `recovery` below, so it does not sit idle for them: the job's heartbeat at pg-boss's minimum of
+ * 10 s, dead workers looked for every second (pg-boss's minimum), a run abandoned after 10 s. The
+ * mechanism is the same; the waits are still generous so a loaded machine cannot fail it (no test
+ * asserts elapsed time).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,12 +27,26 @@ import { latestRun } from '../server/src/ascora/sync.js';
 import { type Database, openDatabase } from '../server/src/db/index.js';
 import { customers, jobs } from '../server/src/db/schema.js';
 import { createLogger } from '../server/src/logger.js';
-import { type RunningServer, startServer } from '../server/src/server.js';
+import { type RunningServer, type StartOptions, startServer } from '../server/src/server.js';
 import { createOrganization } from '../server/src/services/organizations.js';
 import { openTestDatabase, testConfig } from '../server/test-support/harness.js';
 
 // 250 a page (Ascora's default, which the server uses): 6 pages of customers, 6 of jobs.
 const records = 1_500;
+
+/**
+ * The killed server's and the restarted one's, the same in both (the child reads them from
+ * ASCORA_CHILD_RECOVERY). The dead job's last heartbeat is at most 5 s (half of 10) before the kill,
+ * so it is failed 5-11 s after it and retried 5-10 s after that (the sync queue's retry delay, with
+ * backoff): a run abandoned after 10 s is stale by then, so the first retry takes it over. At the
+ * restart, a few seconds after the kill, the run is not stale yet, so nothing is queued at start
+ * and the takeover is the retried job's, as with the defaults. (Were the restart over ~6 s late, the
+ * sync queued at start would take the run over instead, once the dead job is failed.)
+ */
+const recovery = {
+  queueTimings: { superviseIntervalSeconds: 1, heartbeatSeconds: { 'ascora-sync': 10 } },
+  ascora: { staleRunMs: 10_000 },
+} satisfies Pick<StartOptions, 'queueTimings' | 'ascora'>;
 
 interface HeldAscora {
   fake: FakeAscora;
@@ -91,7 +110,10 @@ function startChild(env: Record<string, string>): { process: ChildProcess; outpu
   const child = spawn(
     process.execPath,
     ['--conditions=crewkit-source', '--import', 'tsx', 'test/support/ascora-server-child.ts'],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      env: { ...process.env, ASCORA_CHILD_RECOVERY: JSON.stringify(recovery), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   child.stdout!.on('data', (chunk) => {
@@ -131,7 +153,7 @@ async function restart(database: Database): Promise<RunningServer> {
   const server = await startServer(
     testConfig({ allowPrivateUrls: true }),
     createLogger({ level: process.env.ASCORA_TEST_LOG ?? 'silent' }),
-    { database, queue: true },
+    { database, queue: true, ...recovery },
   );
   cleanups.push(() => server.close());
   await server.services.queue!.startWorkers(1);

@@ -4,10 +4,12 @@ import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { createAppWith, createServices } from './app.js';
 import { catchUpAscora, startJobQueue } from './ascora/background.js';
+import type { AscoraOverrides } from './ascora/deps.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Database, openDatabase } from './db/index.js';
 import type { Logger } from './logger.js';
+import type { QueueTimings } from './queue/queue.js';
 import { Readiness } from './readiness.js';
 
 export interface RunningServer {
@@ -30,6 +32,10 @@ export interface StartOptions {
   database?: Database;
   /** Start the durable job queue (its workers stay idle until `startWorkers()`). */
   queue?: boolean;
+  /** Tests: shorter queue supervision and heartbeats (see `QueueTimings`); production uses none. */
+  queueTimings?: QueueTimings;
+  /** Tests: Ascora settings such as a shorter `staleRunMs`; production uses none. */
+  ascora?: AscoraOverrides;
 }
 
 export async function startServer(
@@ -47,8 +53,15 @@ export async function startServer(
   await database.migrate();
   const stopAnalyzing = database.kind === 'pglite' ? analyzePeriodically(database, logger) : () => {};
   const readiness = new Readiness();
-  const queue = options.queue ? await startJobQueue(database, logger) : undefined;
-  const services = createServices({ database, config, logger, readiness, ...(queue ? { queue } : {}) });
+  const queue = options.queue ? await startJobQueue(database, logger, options.queueTimings) : undefined;
+  const services = createServices({
+    database,
+    config,
+    logger,
+    readiness,
+    ...(queue ? { queue } : {}),
+    ...(options.ascora ? { ascora: options.ascora } : {}),
+  });
   // Work the queue missed while no process ran one: connects made meanwhile, runs left by a kill.
   if (queue) await catchUpAscora(queue, services);
   const app = createAppWith(services);
@@ -111,7 +124,7 @@ export async function startServer(
 export async function startCrewkit(
   config: Config,
   logger: Logger,
-  options: { database?: Database } = {},
+  options: Omit<StartOptions, 'queue'> = {},
 ): Promise<RunningServer> {
   const started = await startServer(config, logger, { ...options, queue: true });
   await started.services.queue!.startWorkers();

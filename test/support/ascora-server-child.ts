@@ -5,11 +5,13 @@
  *   node --conditions=crewkit-source --import tsx test/support/ascora-server-child.ts
  *
  * Environment: ASCORA_CHILD_DATABASE_URL (PostgreSQL) or ASCORA_CHILD_DATA_DIR (a PGlite folder),
- * ASCORA_CHILD_SECRET (the CREWKIT_SECRET that sealed the connection's API key).
+ * ASCORA_CHILD_SECRET (the CREWKIT_SECRET that sealed the connection's API key),
+ * ASCORA_CHILD_RECOVERY (optional, test only: JSON of startServer's `queueTimings` and `ascora`
+ * options, the test's shorter recovery timings; without it, production's defaults).
  */
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
-import { startCrewkit } from '../../server/src/server.js';
+import { type StartOptions, startCrewkit } from '../../server/src/server.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -27,5 +29,7 @@ const config = loadConfig({
   LOG_LEVEL: process.env.ASCORA_TEST_LOG ?? 'warn',
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { CREWKIT_DATA_DIR: required('ASCORA_CHILD_DATA_DIR') }),
 });
-const server = await startCrewkit(config, createLogger({ level: config.logLevel }));
+const recovery = process.env.ASCORA_CHILD_RECOVERY;
+const timings: Pick<StartOptions, 'queueTimings' | 'ascora'> = recovery ? JSON.parse(recovery) : {};
+const server = await startCrewkit(config, createLogger({ level: config.logLevel }), timings);
 process.stdout.write(`${JSON.stringify({ listening: server.url })}\n`);

@@ -5,7 +5,7 @@ import { ascoraConnections } from '../db/schema.js';
 import { eventQueues } from '../events/dispatcher.js';
 import { retentionQueues } from '../events/retention.js';
 import type { Logger } from '../logger.js';
-import { JobQueue } from '../queue/queue.js';
+import { JobQueue, type QueueTimings } from '../queue/queue.js';
 import { importQueues } from '../services/imports.js';
 import { jobSheetQueues } from '../services/job-sheet/sweeper.js';
 import { notificationQueues } from '../services/notifications/service.js';
@@ -17,9 +17,13 @@ import { ascoraQueues, enqueueSync, registerAscoraWorkers, scheduleSync } from '
  * Starts the durable job queue with every queue the server defines. Every process may run one:
  * pg-boss gives each job to one of them, and the `stately` sync queue keeps one sync per
  * organization at a time across all of them. `attachJobQueue` connects the workers' code;
- * `startWorkers()` makes them poll.
+ * `startWorkers()` makes them poll. `timings` shorten recovery for tests; production passes none.
  */
-export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: Logger): Promise<JobQueue> {
+export function startJobQueue(
+  database: Pick<Database, 'db' | 'kind'>,
+  logger: Logger,
+  timings?: QueueTimings,
+): Promise<JobQueue> {
   return JobQueue.start(
     database,
     [
@@ -32,6 +36,7 @@ export function startJobQueue(database: Pick<Database, 'db' | 'kind'>, logger: L
       ...retentionQueues,
     ],
     logger,
+    timings,
   );
 }
 

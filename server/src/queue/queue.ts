@@ -22,7 +22,18 @@ export interface QueueDefinition {
 
 // How often pg-boss looks for jobs whose worker died (heartbeat lost, expired); its default is a
 // minute, which with the heartbeat made a killed sync wait up to two minutes for its retry.
-const superviseIntervalSeconds = 10;
+const defaultSuperviseIntervalSeconds = 10;
+
+/**
+ * Recovery timings in place of production's, for tests that kill a worker and wait for its job to
+ * be retried (test/ascora-restart.test.ts); production runs with the defaults.
+ */
+export interface QueueTimings {
+  /** How often pg-boss looks for jobs whose worker died; 10 s by default, pg-boss allows 1. */
+  superviseIntervalSeconds?: number;
+  /** A heartbeat per queue name in place of its definition's; pg-boss allows no less than 10. */
+  heartbeatSeconds?: Record<string, number>;
+}
 
 // Any fixed number works; it only has to be the same in every Crewkit process.
 const queueInstallLockId = 7_215_031_224;
@@ -55,9 +66,15 @@ export class JobQueue {
   /** Installs or migrates pg-boss's schema (idempotent) and creates the queues. */
   static async start(
     database: Pick<Database, 'db' | 'kind'>,
-    queues: QueueDefinition[],
+    definitions: QueueDefinition[],
     logger: Logger,
+    timings: QueueTimings = {},
   ): Promise<JobQueue> {
+    const queues = definitions.map((queue) => {
+      const heartbeatSeconds = timings.heartbeatSeconds?.[queue.name];
+      return heartbeatSeconds ? { ...queue, heartbeatSeconds } : queue;
+    });
+    const superviseIntervalSeconds = timings.superviseIntervalSeconds ?? defaultSuperviseIntervalSeconds;
     const client = (database.db as unknown as { $client: unknown }).$client;
     const boss =
       database.kind === 'pglite'
