@@ -7,7 +7,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { e2eServerPlugin } from './packages/elements/test-support/e2e-plugin.mjs';
 import { prebundlePlugin } from './packages/elements/test-support/prebundle-plugin.mjs';
 import { screenshotPlugin } from './packages/elements/test-support/screenshot-plugin.mjs';
-import { shiftClock, testNow } from './packages/elements/test-support/test-clock.mjs';
+import { shiftClock, testClockPlugin, testNow } from './packages/elements/test-support/test-clock.mjs';
 
 // Runs whose files include end-to-end tests (all of them, unless `--files` names others) start the
 // reference server with the runner, alongside the unit files (e2e-plugin.mjs).
@@ -104,5 +104,6 @@ export default {
     }),
     e2eServerPlugin({ early: runsE2e }),
     screenshotPlugin(),
+    testClockPlugin(),
   ],
 };

@@ -1,7 +1,8 @@
 // Runs the date-dependent element tests again with the machine's zone and the tests' "now" set to
 // calendar edges (see packages/elements/test-support/test-clock.mjs): the visitor's day in another
 // month or year than the business's, and days when clocks change. `npm run test:elements` covers
-// the default instant in the machine's own zone.
+// the default instant in the machine's own zone. With `CREWKIT_TEST_EDGE=1` set here, tests that repeat
+// the same date logic at each viewport width run it at one width (the `crew-edge-run` command).
 import { spawnSync } from 'node:child_process';
 
 // The date-dependent files. The widget's screenshots are of one instant and skip themselves away
@@ -23,7 +24,7 @@ for (const { zone, now } of edges) {
   console.log(`\nElement tests with the machine in ${zone} at ${now}`);
   const run = spawnSync('npx', ['wtr', '--config', 'web-test-runner.config.mjs', '--files', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, TZ: zone, CREWKIT_TEST_NOW: now },
+    env: { ...process.env, TZ: zone, CREWKIT_TEST_NOW: now, CREWKIT_TEST_EDGE: '1' },
   });
   if (run.status !== 0) {
     console.error(`Element tests failed with the machine in ${zone} at ${now}`);

@@ -35,3 +35,21 @@ export function shiftClock(scope, to) {
     get: (target, property, receiver) => (property === 'now' ? now : Reflect.get(target, property, receiver)),
   });
 }
+
+/**
+ * Serves the `crew-edge-run` command: whether this is one of the calendar-edge runs of
+ * `npm run test:elements:edges` (it sets `CREWKIT_TEST_EDGE=1` with the zone and "now"). Tests
+ * whose repetitions exercise the same date logic (at every viewport width, say) run them all in the
+ * main run and one of them at each edge.
+ *
+ * @returns {import('@web/test-runner').TestRunnerPlugin}
+ */
+export function testClockPlugin() {
+  return {
+    name: 'crew-test-clock',
+    executeCommand({ command }) {
+      if (command === 'crew-edge-run') return process.env.CREWKIT_TEST_EDGE === '1';
+      return undefined;
+    },
+  };
+}

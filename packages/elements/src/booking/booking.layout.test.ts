@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
+import { emulateMedia, executeServerCommand, sendKeys, setViewport } from '@web/test-runner-commands';
 import {
   appointmentFor,
   availabilityFor,
@@ -334,9 +334,18 @@ describe('<crew-booking> languages', () => {
 });
 
 describe('<crew-booking> by keyboard alone, with axe', () => {
+  let edgeRun = false;
+  before(async () => {
+    edgeRun = await executeServerCommand<boolean, undefined>('crew-edge-run');
+  });
+
   for (const locale of ['en', 'de', 'fr', 'es']) {
     for (const width of widths) {
-      it(`books in ${locale} at ${width} px with the keyboard only and no axe violation`, async () => {
+      it(`books in ${locale} at ${width} px with the keyboard only and no axe violation`, async function () {
+        // At the calendar edges (test:elements:edges) what differs is the date logic — the day in
+        // focus, the week's start in this language — and the width changes only the layout, not
+        // the tab order: there, every language at the phone's width; all widths in the main run.
+        if (edgeRun && width !== widths[0]) this.skip();
         document.body.style.margin = '0';
         await setViewport({ width, height: 900 });
         await mockApi(...handlers());
