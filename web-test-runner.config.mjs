@@ -14,8 +14,8 @@ import { shiftClock, testClockPlugin, testNow } from './packages/elements/test-s
 const runsE2e = !process.argv.includes('--files') || process.argv.some((arg) => arg.includes('e2e'));
 
 // Debian's chromium-headless-shell (the same Chromium build as its chromium package, without the
-// desktop browser's windowing and compositing) when installed: the element run took 135 s with it
-// and 183 s with the full browser in headless mode on this machine. The full browser otherwise.
+// desktop browser's windowing) when installed: the element run took 135 s with it and 183 s with
+// the full browser in headless mode on this machine, screenshots alike. The full browser otherwise.
 const chromium =
   process.env.CHROMIUM_PATH ??
   ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'].find((path) => existsSync(path)) ??
